@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * XTCP internal definitions: the connection socket, the per-skb control
+ * block, the per-namespace state and the prototypes shared between files.
+ *
+ * Locking
+ * =======
+ * XTCP follows the inet stream-socket model:
+ *
+ * - The socket lock (lock_sock()/bh_lock_sock()) protects every field of
+ *   struct xtcp_sock, the write queue, the receive queue and the
+ *   out-of-order queue. Process context takes it with lock_sock(); softirq
+ *   input takes the spinlock with bh_lock_sock_nested() and, when a process
+ *   owns the socket, queues the segment to the socket backlog, which
+ *   release_sock() drains through xtcp_v4_do_rcv().
+ * - The hrtimers (retransmit/persist, delayed ACK, keepalive) run in softirq
+ *   context (HRTIMER_MODE_*_SOFT). Each queued timer holds a socket
+ *   reference. A timer that finds the socket owned by a process sets a bit in
+ *   xtcp_sock.deferred and leaves the work to xtcp_release_cb().
+ * - Lock order: listener socket lock, then the child's (bh_lock_sock_nested
+ *   on the child happens inside sk_clone_lock() while the listener is held);
+ *   the inet hash bucket locks (ehash, bhash, bhash2) nest inside socket
+ *   locks; the per-namespace control socket's spinlock is a leaf taken with
+ *   BHs off to send resets and TIME_WAIT ACKs.
+ * - Request sockets and TIME_WAIT sockets are refcounted inet minisocks: they
+ *   have no lock of their own; their fields are written once before they are
+ *   hashed (inet_twsk_hashdance(), inet_csk_reqsk_queue_hash_add()).
+ *
+ * Lifetime
+ * ========
+ * Every socket, request socket and TIME_WAIT socket holds a reference on this
+ * module (sk_alloc()/inet_twsk_alloc() take one), so the module cannot be
+ * removed while any of them exists; a namespace's sockets hold that namespace.
+ */
+#ifndef _XTCP_H
+#define _XTCP_H
+
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/rbtree.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_timewait_sock.h>
+#include <net/ip.h>
+#include <net/netns/generic.h>
+#include <net/sock.h>
+#include "uapi/linux/xtcp.h"
+
+#include "xtcp_seq.h"
+#include "xtcp_wire.h"
+
+extern unsigned int xtcp_ipproto;
+extern struct inet_hashinfo xtcp_hashinfo;
+extern struct proto xtcp_prot;
+extern unsigned int xtcp_net_id;
+
+/* Retransmission timeout bounds (RFC 6298 2.4, 2.5) and initial value. */
+#define XTCP_RTO_MIN_US		(200 * USEC_PER_MSEC)
+#define XTCP_RTO_MAX_US		(120 * USEC_PER_SEC)
+#define XTCP_RTO_INIT_US	(1 * USEC_PER_SEC)
+#define XTCP_DELACK_MAX_NS	(40 * NSEC_PER_MSEC)
+#define XTCP_INIT_CWND		10	/* RFC 6928 */
+#define XTCP_MIN_MSS		88
+#define XTCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1 */
+#define XTCP_MAX_WINDOW		65535U	/* no window scaling */
+
+/**
+ * struct xtcp_rtt - RFC 6298 round-trip estimator, all in microseconds
+ * @srtt: smoothed RTT, 0 before the first sample
+ * @rttvar: RTT variation
+ * @rto: current retransmission timeout, before backoff
+ */
+struct xtcp_rtt {
+	u32 srtt;
+	u32 rttvar;
+	u32 rto;
+};
+
+/* Per-skb control block, in skb->cb. The IP layer's part must come first. */
+struct xtcp_skb_cb {
+	union {
+		struct inet_skb_parm h4;
+	} header;
+	u32 seq;		/* first sequence number */
+	u32 end_seq;		/* seq + SYN + FIN + payload length */
+	union {
+		u32 ack_seq;	/* input: the segment's ACK field */
+		u32 tx_us;	/* output: when last transmitted */
+	};
+	u16 window;		/* input only: the raw window field */
+	u8 flags;		/* TCPHDR_* flags */
+	u8 sacked;		/* XTCP_SKB_* state bits */
+};
+
+#define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
+#define XTCP_SKB_RETRANS	0x01	/* transmitted more than once */
+
+enum xtcp_ca_state {
+	XTCP_CA_OPEN = 0,
+	XTCP_CA_RECOVERY,	/* NewReno fast recovery (RFC 6582) */
+	XTCP_CA_LOSS,		/* after an RTO, until the loss is repaired */
+};
+
+/* What the retransmit hrtimer is armed for. */
+enum xtcp_rtx_mode {
+	XTCP_RTX_NONE = 0,
+	XTCP_RTX_RETRANS,	/* RTO for outstanding data, SYN or FIN */
+	XTCP_RTX_PROBE,		/* zero-window persist probe */
+};
+
+/* Bits in xtcp_sock.deferred: timer work waiting for xtcp_release_cb(). */
+enum {
+	XTCP_RTX_DEFERRED,
+	XTCP_DELACK_DEFERRED,
+	XTCP_KEEPALIVE_DEFERRED,
+};
+
+struct xtcp_cong_ops;
+
+/**
+ * struct xtcp_sock - an XTCP connection
+ * @icsk: inet connection socket; must be first
+ * @snd_una: oldest unacknowledged sequence number
+ * @snd_nxt: next sequence number to send
+ * @snd_max: highest sequence number ever sent (go-back-N after an RTO
+ *	moves snd_nxt back; ACKs are accepted up to snd_max)
+ * @write_seq: sequence number after the last byte queued by the user
+ * @snd_wl1: segment sequence number of the last window update
+ * @snd_wl2: segment acknowledgement number of the last window update
+ * @snd_wnd: send window the peer offered, bytes
+ * @max_window: largest window the peer ever offered
+ * @iss: initial send sequence number
+ * @rcv_nxt: next sequence number expected
+ * @copied_seq: next sequence number the reader will copy
+ * @rcv_wnd: window we advertised in the last segment we sent
+ * @rcv_wup: rcv_nxt when we last advertised rcv_wnd
+ * @irs: initial receive sequence number
+ * @mss_cache: current sending MSS
+ * @advmss: MSS we advertise
+ * @rx_mss: MSS the peer advertised
+ * @user_mss: XTCP_MAXSEG clamp, 0 if unset
+ * @rtt: RTT estimator
+ * @backoff: consecutive RTO expirations (exponential backoff shift)
+ * @probes_out: unanswered zero-window or keepalive probes
+ * @snd_cwnd: congestion window, segments
+ * @snd_ssthresh: slow-start threshold, segments
+ * @snd_cwnd_cnt: congestion-avoidance byte counter
+ * @ca_state: one of enum xtcp_ca_state
+ * @dupacks: duplicate ACKs counted since the last advance of snd_una
+ * @high_seq: NewReno "recover": snd_max when recovery started
+ * @cong: congestion-control algorithm
+ * @rtx_mode: what rtx_timer is armed for
+ * @rtx_deadline: when the retransmit timer work is really due; the hrtimer
+ *	may fire earlier and then re-arms itself (lazy re-arming)
+ * @rtx_timer: retransmission and persist timer
+ * @delack_timer: delayed-ACK timer
+ * @keepalive_timer: keepalive, and FIN_WAIT2 timeout for orphans
+ * @deferred: XTCP_*_DEFERRED bits
+ * @ack_pending: data received and not yet acknowledged
+ * @nodelay: XTCP_NODELAY set (Nagle off)
+ * @fin_rcvd: the peer's FIN has been received in order
+ * @keepidle: keepalive idle time, seconds (0: the namespace default)
+ * @keepintvl: keepalive probe interval, seconds (0: the default)
+ * @keepcnt: keepalive probes before reset (0: the default)
+ * @ooo_root: out-of-order segments, keyed by sequence number
+ * @ooo_bytes: payload bytes held in ooo_root
+ * @send_head: first skb of the write queue not yet sent (NULL: all sent)
+ * @packets_out: skbs between snd_una and snd_nxt
+ * @total_retrans: retransmitted segments over the connection's life
+ * @bytes_acked: bytes of ours the peer acknowledged
+ * @bytes_received: bytes received in order
+ * @segs_in: segments received
+ * @segs_out: segments sent
+ * @last_rcv_ns: when the last segment arrived (keepalive idle time)
+ */
+struct xtcp_sock {
+	struct inet_connection_sock icsk;
+
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_max;
+	u32 write_seq;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 snd_wnd;
+	u32 max_window;
+	u32 iss;
+
+	u32 rcv_nxt;
+	u32 copied_seq;
+	u32 rcv_wnd;
+	u32 rcv_wup;
+	u32 irs;
+
+	u16 mss_cache;
+	u16 advmss;
+	u16 rx_mss;
+	u16 user_mss;
+
+	struct xtcp_rtt rtt;
+	u8 backoff;
+	u8 probes_out;
+
+	u32 snd_cwnd;
+	u32 snd_ssthresh;
+	u32 snd_cwnd_cnt;
+	u8 ca_state;
+	u8 dupacks;
+	u32 high_seq;
+	const struct xtcp_cong_ops *cong;
+
+	u8 rtx_mode;
+	ktime_t rtx_deadline;
+	struct hrtimer rtx_timer;
+	struct hrtimer delack_timer;
+	struct hrtimer keepalive_timer;
+	unsigned long deferred;
+
+	u8 ack_pending:1,
+	   nodelay:1;
+	u8 fin_rcvd;
+	u32 keepidle;
+	u32 keepintvl;
+	u8 keepcnt;
+
+	struct rb_root ooo_root;
+	u32 ooo_bytes;
+
+	struct sk_buff *send_head;
+	u32 packets_out;
+
+	u32 total_retrans;
+	u64 bytes_acked;
+	u64 bytes_received;
+	u64 segs_in;
+	u64 segs_out;
+	u64 last_rcv_ns;
+};
+
+static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
+{
+	return (struct xtcp_sock *)sk;
+}
+
+/**
+ * struct xtcp_request_sock - a SYN_RECV connection before its full socket
+ * @req: inet request socket; must be first
+ * @iss: our initial sequence number
+ * @irs: the peer's initial sequence number
+ * @mss: MSS the peer offered
+ * @synack_ns: when the first SYN-ACK was sent (RTT sample)
+ */
+struct xtcp_request_sock {
+	struct inet_request_sock req;
+	u32 iss;
+	u32 irs;
+	u16 mss;
+	u64 synack_ns;
+};
+
+static inline struct xtcp_request_sock *xtcp_rsk(const struct request_sock *req)
+{
+	return (struct xtcp_request_sock *)req;
+}
+
+/**
+ * struct xtcp_timewait_sock - what TIME_WAIT keeps of a connection
+ * @tw: inet timewait socket; must be first
+ * @rcv_nxt: next sequence number expected from the peer
+ * @snd_nxt: our next sequence number (after our FIN)
+ * @rcv_wnd: window to advertise in re-ACKs
+ */
+struct xtcp_timewait_sock {
+	struct inet_timewait_sock tw;
+	u32 rcv_nxt;
+	u32 snd_nxt;
+	u32 rcv_wnd;
+};
+
+static inline struct xtcp_timewait_sock *xtcp_twsk(const struct sock *sk)
+{
+	return (struct xtcp_timewait_sock *)sk;
+}
+
+/* Counters in /proc/net/xtcp_stat, one set per network namespace. */
+enum xtcp_mib_field {
+	XTCP_MIB_ACTIVEOPENS,
+	XTCP_MIB_PASSIVEOPENS,
+	XTCP_MIB_ATTEMPTFAILS,
+	XTCP_MIB_ESTABRESETS,
+	XTCP_MIB_CURRESTAB,
+	XTCP_MIB_INSEGS,
+	XTCP_MIB_OUTSEGS,
+	XTCP_MIB_RETRANSSEGS,
+	XTCP_MIB_INERRS,
+	XTCP_MIB_INCSUMERRORS,
+	XTCP_MIB_INBADOPTS,
+	XTCP_MIB_OUTRSTS,
+	XTCP_MIB_INRSTS,
+	XTCP_MIB_OFOQUEUED,
+	XTCP_MIB_OFODROPS,
+	XTCP_MIB_DUPSEGS,
+	XTCP_MIB_FASTRETRANS,
+	XTCP_MIB_TIMEOUTS,
+	XTCP_MIB_DELAYEDACKS,
+	XTCP_MIB_DUPACKSSENT,
+	XTCP_MIB_CHALLENGEACKS,
+	XTCP_MIB_WINPROBES,
+	XTCP_MIB_KEEPALIVEPROBES,
+	XTCP_MIB_TIMEWAITS,
+	XTCP_MIB_TWREACKS,
+	XTCP_MIB_LISTENDROPS,
+	XTCP_MIB_RCVPRUNED,
+	XTCP_MIB_MAX
+};
+
+struct xtcp_mib {
+	unsigned long mibs[XTCP_MIB_MAX];
+};
+
+/**
+ * struct xtcp_net - XTCP's per-network-namespace state
+ * @mib: per-CPU counters
+ * @ctl_sk: kernel socket that sends resets and TIME_WAIT ACKs
+ * @death_row: TIME_WAIT accounting for inet_twsk_alloc()
+ * @sysctl_hdr: net.xtcp sysctl table
+ * @rto_min_ms: lower RTO bound
+ * @rto_max_ms: upper RTO bound
+ * @syn_retries: SYN retransmissions before connect() gives up
+ * @synack_retries: SYN-ACK retransmissions before a request is dropped
+ * @retries2: data retransmissions before an established connection dies
+ * @tw_timeout_ms: TIME_WAIT duration (2*MSL)
+ * @fin_timeout_ms: how long an orphan waits in FIN_WAIT2
+ * @keepalive_time: default keepalive idle time, seconds
+ * @keepalive_intvl: default keepalive probe interval, seconds
+ * @keepalive_probes: default keepalive probe count
+ * @delack_ms: delayed-ACK timeout
+ */
+struct xtcp_net {
+	struct xtcp_mib __percpu *mib;
+	struct sock *ctl_sk;
+	struct inet_timewait_death_row death_row;
+	struct ctl_table_header *sysctl_hdr;
+	int rto_min_ms;
+	int rto_max_ms;
+	int syn_retries;
+	int synack_retries;
+	int retries2;
+	int tw_timeout_ms;
+	int fin_timeout_ms;
+	int keepalive_time;
+	int keepalive_intvl;
+	int keepalive_probes;
+	int delack_ms;
+};
+
+static inline struct xtcp_net *xtcp_pernet(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
+
+#define XTCP_INC_STATS(net, field) \
+	this_cpu_inc(xtcp_pernet(net)->mib->mibs[field])
+#define XTCP_ADD_STATS(net, field, val) \
+	this_cpu_add(xtcp_pernet(net)->mib->mibs[field], val)
+#define XTCP_DEC_STATS(net, field) \
+	this_cpu_dec(xtcp_pernet(net)->mib->mibs[field])
+
+/* xtcp_main.c */
+const char *xtcp_state_name(int state);
+int xtcp_family_number(void);
+
+/* xtcp_sock.c */
+extern const struct proto_ops xtcp_stream_ops;
+extern struct request_sock_ops xtcp_request_sock_ops;
+void xtcp_set_state(struct sock *sk, int state);
+void xtcp_done(struct sock *sk);
+void xtcp_reset(struct sock *sk, int err);
+void xtcp_init_xmit_state(struct sock *sk);
+int xtcp_disconnect(struct sock *sk, int flags);
+
+/* xtcp_ipv4.c */
+int xtcp_v4_rcv(struct sk_buff *skb);
+int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
+int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb);
+void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
+		      u32 win);
+extern const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops;
+
+/* xtcp_input.c */
+int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
+			    struct request_sock *req);
+int xtcp_child_process(struct sock *parent, struct sock *child,
+		       struct sk_buff *skb);
+
+/* xtcp_ofo.c */
+bool xtcp_ofo_insert(struct rb_root *root, struct sk_buff *skb, u32 *bytes);
+struct sk_buff *xtcp_ofo_pop(struct rb_root *root, u32 rcv_nxt, u32 *bytes);
+void xtcp_ofo_purge(struct rb_root *root, u32 *bytes);
+
+/* xtcp_output.c */
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp);
+void xtcp_write_xmit(struct sock *sk);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_probe(struct sock *sk);
+void xtcp_send_fin(struct sock *sk);
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
+int xtcp_connect(struct sock *sk);
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req,
+				 struct dst_entry *dst);
+void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+void xtcp_write_queue_purge(struct sock *sk);
+
+/* xtcp_stream.c */
+int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		 int *addr_len);
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
+void xtcp_write_space(struct sock *sk);
+
+/* xtcp_window.c */
+u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss);
+u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 mss);
+void xtcp_rcv_space_adjust(struct sock *sk);
+u32 xtcp_select_window(struct sock *sk);
+
+/* xtcp_timer.c */
+void xtcp_init_timers(struct sock *sk);
+void xtcp_clear_timers(struct sock *sk);
+void xtcp_rearm_rto(struct sock *sk);
+void xtcp_arm_probe(struct sock *sk);
+void xtcp_arm_delack(struct sock *sk);
+void xtcp_arm_keepalive(struct sock *sk, u64 delay_ns);
+void xtcp_stop_keepalive(struct sock *sk);
+void xtcp_release_cb(struct sock *sk);
+u32 xtcp_rto_with_backoff(const struct xtcp_sock *xs);
+u32 xtcp_keepalive_time(const struct sock *sk);
+
+/* xtcp_rtt.c */
+void xtcp_rtt_init(struct xtcp_rtt *rtt);
+void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 sample_us, u32 rto_min_us,
+		     u32 rto_max_us);
+u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff, u32 rto_max_us);
+
+/* xtcp_cong.c */
+void xtcp_cong_init(struct sock *sk);
+void xtcp_cong_on_ack(struct sock *sk, u32 acked_bytes);
+void xtcp_cong_on_dupack(struct sock *sk);
+void xtcp_cong_on_partial_ack(struct sock *sk, u32 acked_bytes);
+void xtcp_cong_enter_recovery(struct sock *sk);
+void xtcp_cong_exit_recovery(struct sock *sk);
+void xtcp_cong_on_rto(struct sock *sk);
+
+/* xtcp_timewait.c */
+void xtcp_time_wait(struct sock *sk, int state, int timeo_ms);
+void xtcp_timewait_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb);
+extern struct timewait_sock_ops xtcp_timewait_sock_ops;
+
+/* xtcp_sockopt.c */
+int xtcp_setsockopt(struct sock *sk, int level, int optname, sockptr_t optval,
+		    unsigned int optlen);
+int xtcp_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen);
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
+
+/* xtcp_proc.c */
+int xtcp_proc_init_net(struct net *net);
+void xtcp_proc_exit_net(struct net *net);
+
+/* xtcp_sysctl.c */
+int xtcp_sysctl_init_net(struct net *net);
+void xtcp_sysctl_exit_net(struct net *net);
+
+/* Helpers for KUnit: exported to xtcp_kunit.ko only when KUnit is built. */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define XTCP_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, XTCP_KUNIT)
+#else
+#define XTCP_EXPORT_FOR_KUNIT(sym)
+#endif
+
+#endif /* _XTCP_H */

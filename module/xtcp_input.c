@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP receive path: RFC 9293 3.10.7 "SEGMENT ARRIVES" for every state,
+ * acknowledgement processing (RTT sampling, window updates, duplicate ACKs,
+ * NewReno fast retransmit and recovery), in-order and out-of-order data,
+ * FIN handling, the handshake's last step for request sockets, and the
+ * delayed-ACK policy.
+ */
+#define pr_fmt(fmt) "xtcp: " fmt
+
+#include <net/inet_common.h>
+#include <net/inet_connection_sock.h>
+
+#include "xtcp.h"
+
+#define XTCP_DUPACK_THRESH	3	/* RFC 5681 3.2 */
+
+/* Window we are currently offering past rcv_nxt. */
+static u32 xtcp_receive_window(const struct xtcp_sock *xs)
+{
+	s32 win = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
+
+	return win < 0 ? 0 : win;
+}
+
+static void xtcp_drop(struct sk_buff *skb)
+{
+	kfree_skb(skb);
+}
+
+/* RFC 5961 challenge ACK: answer a suspicious RST or SYN with our state. */
+static void xtcp_send_challenge_ack(struct sock *sk)
+{
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_CHALLENGEACKS);
+	xtcp_send_ack(sk);
+}
+
+/* ACK now, or within the delayed-ACK timer (RFC 5681 4.2, RFC 9293 3.8.6.3):
+ * at least every second full-sized segment, at most delack_ms later.
+ */
+static void xtcp_schedule_ack(struct sock *sk, bool now)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 full = min_t(u32, xs->advmss, xs->rx_mss);
+
+	if (now || xs->rcv_nxt - xs->rcv_wup >= 2 * full) {
+		xtcp_send_ack(sk);
+		return;
+	}
+	xs->ack_pending = 1;
+	xtcp_arm_delack(sk);
+}
+
+/*
+ * Free the write-queue skbs the peer acknowledged in full. Karn's rule: the
+ * RTT sample comes only from a segment that was never retransmitted.
+ */
+static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now_us = div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	struct sk_buff *skb;
+
+	*rtt_us = -1;
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (xtcp_seq_after(cb->end_seq, xs->snd_una))
+			break;
+		if (!(cb->sacked & XTCP_SKB_RETRANS))
+			*rtt_us = (u32)(now_us - cb->tx_us);
+		if (skb == xs->send_head) {
+			/* Resent after an RTO but acknowledged from the first
+			 * transmission: it need not go out again.
+			 */
+			xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+					NULL : skb_queue_next(&sk->sk_write_queue, skb);
+		} else if (xs->packets_out) {
+			xs->packets_out--;
+		}
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		__kfree_skb(skb);
+	}
+}
+
+/* A duplicate ACK per RFC 5681 2: nothing new acknowledged, data in
+ * flight, no payload, no SYN/FIN, the same window.
+ */
+static bool xtcp_is_dupack(const struct xtcp_sock *xs, const struct sk_buff *skb,
+			   u32 ack, u32 wnd)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	return ack == xs->snd_una && xs->snd_una != xs->snd_max &&
+	       cb->seq == cb->end_seq && wnd == xs->snd_wnd;
+}
+
+/* Retransmit the oldest unacknowledged segment (fast retransmit, and each
+ * partial ACK during NewReno recovery).
+ */
+static void xtcp_retransmit_head(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (skb && skb != xtcp_sk(sk)->send_head)
+		xtcp_retransmit_skb(sk, skb);
+}
+
+static void xtcp_on_dupack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->dupacks++;
+	if (xs->ca_state == XTCP_CA_RECOVERY) {
+		xtcp_cong_on_dupack(sk);
+		return;
+	}
+	/* RFC 6582 3.2 step 2: only for losses after the last recovery. */
+	if (xs->ca_state == XTCP_CA_OPEN && xs->dupacks == XTCP_DUPACK_THRESH &&
+	    !xtcp_seq_before(xs->snd_una, xs->high_seq)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANS);
+		xs->high_seq = xs->snd_max;
+		xtcp_cong_enter_recovery(sk);
+		xtcp_retransmit_head(sk);
+		xtcp_rearm_rto(sk);
+	}
+}
+
+/* New data acknowledged: congestion control and recovery bookkeeping. */
+static void xtcp_on_new_ack(struct sock *sk, u32 acked)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->dupacks = 0;
+	switch (xs->ca_state) {
+	case XTCP_CA_RECOVERY:
+		if (!xtcp_seq_before(xs->snd_una, xs->high_seq)) {
+			xtcp_cong_exit_recovery(sk);
+		} else {
+			/* Partial ACK: the next hole (RFC 6582 3.2 step 5). */
+			xtcp_cong_on_partial_ack(sk, acked);
+			xtcp_retransmit_head(sk);
+		}
+		break;
+	case XTCP_CA_LOSS:
+		if (!xtcp_seq_before(xs->snd_una, xs->high_seq))
+			xs->ca_state = XTCP_CA_OPEN;
+		xtcp_cong_on_ack(sk, acked);
+		break;
+	default:
+		xtcp_cong_on_ack(sk, acked);
+		break;
+	}
+}
+
+/*
+ * RFC 9293 3.10.7.4, fifth check, for ESTABLISHED and later states.
+ * Return: 0 to go on with the segment, -1 to drop it.
+ */
+static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ack = cb->ack_seq;
+	u32 wnd = cb->window;
+	bool dupack;
+	s64 rtt_us;
+
+	if (xtcp_seq_after(ack, xs->snd_max)) {
+		/* Acknowledges something never sent. */
+		xtcp_send_ack(sk);
+		return -1;
+	}
+	if (xtcp_seq_before(ack, xs->snd_una - xs->max_window)) {
+		/* RFC 5961 5.2: too old to be plausible. */
+		xtcp_send_challenge_ack(sk);
+		return -1;
+	}
+
+	dupack = xtcp_is_dupack(xs, skb, ack, wnd);
+
+	/* Window update (RFC 9293 3.10.7.4: SND.WL1/SND.WL2 rule). */
+	if (!xtcp_seq_before(ack, xs->snd_una) &&
+	    (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
+	     (xs->snd_wl1 == cb->seq && !xtcp_seq_before(ack, xs->snd_wl2)))) {
+		if (wnd && !xs->snd_wnd)
+			xs->probes_out = 0;
+		xs->snd_wnd = wnd;
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = ack;
+		if (wnd > xs->max_window)
+			xs->max_window = wnd;
+	}
+
+	if (xtcp_seq_after(ack, xs->snd_una)) {
+		u32 acked = ack - xs->snd_una;
+
+		xs->snd_una = ack;
+		if (xtcp_seq_before(xs->snd_nxt, ack))
+			xs->snd_nxt = ack;
+		xs->bytes_acked += acked;
+		xtcp_clean_rtx_queue(sk, &rtt_us);
+		if (rtt_us >= 0) {
+			xtcp_rtt_sample(&xs->rtt, (u32)rtt_us,
+					xn->rto_min_ms * USEC_PER_MSEC,
+					xn->rto_max_ms * USEC_PER_MSEC);
+			xs->backoff = 0;
+		}
+		xs->probes_out = 0;
+		xtcp_on_new_ack(sk, acked);
+		if (xs->snd_una != xs->snd_max)
+			xtcp_rearm_rto(sk);
+		else
+			xs->backoff = 0;
+		if (sk->sk_socket &&
+		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+			sk->sk_write_space(sk);
+	} else if (dupack) {
+		xtcp_on_dupack(sk);
+	}
+	return 0;
+}
+
+/* The peer's FIN, in sequence (RFC 9293 3.10.7.4, eighth check). */
+static void xtcp_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->fin_rcvd = 1;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		xtcp_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		/* Our FIN is not acknowledged yet: simultaneous close. */
+		xtcp_set_state(sk, TCP_CLOSING);
+		break;
+	default:
+		break;
+	}
+
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK ||
+		    sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/* Move out-of-order segments that became in-order to the receive queue. */
+static bool xtcp_ofo_drain(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool fin = false;
+	struct sk_buff *skb;
+
+	while ((skb = xtcp_ofo_pop(&xs->ooo_root, xs->rcv_nxt, &xs->ooo_bytes))) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		xs->bytes_received += cb->end_seq - xs->rcv_nxt -
+				      !!(cb->flags & XTCP_FLAG_FIN);
+		xs->rcv_nxt = cb->end_seq;
+		fin = cb->flags & XTCP_FLAG_FIN;
+		if (skb->len)
+			__skb_queue_tail(&sk->sk_receive_queue, skb);
+		else
+			kfree_skb(skb);
+		if (fin)
+			break;
+	}
+	return fin;
+}
+
+/* Make room by dropping out-of-order data: it can be sent again. */
+static bool xtcp_prune_ofo(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (RB_EMPTY_ROOT(&xs->ooo_root))
+		return false;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROPS);
+	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
+	return true;
+}
+
+static bool xtcp_rmem_ok(struct sock *sk, const struct sk_buff *skb)
+{
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
+	    (unsigned int)sk->sk_rcvbuf)
+		return true;
+	return xtcp_prune_ofo(sk) &&
+	       atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
+	       (unsigned int)sk->sk_rcvbuf;
+}
+
+/*
+ * Queue a segment's payload and FIN (RFC 9293 3.10.7.4, seventh and eighth
+ * checks). The segment passed the acceptability test. Consumes @skb.
+ * Return: true if the connection went to TIME_WAIT (socket closed).
+ */
+static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool had_ofo = !RB_EMPTY_ROOT(&xs->ooo_root);
+	bool fin;
+
+	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
+
+	if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
+		/* Entirely old: a duplicate. Tell the peer where we are. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPSEGS);
+		xtcp_drop(skb);
+		xtcp_send_ack(sk);
+		return false;
+	}
+
+	/* Trim what lies beyond the window we offered. */
+	if (xtcp_seq_after(cb->end_seq, xs->rcv_nxt + xtcp_receive_window(xs))) {
+		u32 keep = xs->rcv_nxt + xtcp_receive_window(xs) - cb->seq;
+
+		if (keep < skb->len && pskb_trim(skb, keep)) {
+			xtcp_drop(skb);
+			return false;
+		}
+		cb->end_seq = cb->seq + skb->len;
+		cb->flags &= ~XTCP_FLAG_FIN;
+	}
+
+	if (skb->len && !xtcp_rmem_ok(sk, skb)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVPRUNED);
+		xtcp_drop(skb);
+		xtcp_send_ack(sk);
+		return false;
+	}
+	skb_dst_drop(skb);
+	if (skb->len)
+		skb_set_owner_r(skb, sk);
+
+	if (!xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+		/* In order (possibly with an old prefix the reader skips). */
+		fin = cb->flags & XTCP_FLAG_FIN;
+		xs->bytes_received += cb->end_seq - xs->rcv_nxt - fin;
+		xs->rcv_nxt = cb->end_seq;
+		if (skb->len)
+			__skb_queue_tail(&sk->sk_receive_queue, skb);
+		else
+			kfree_skb(skb);
+		if (!fin && had_ofo)
+			fin = xtcp_ofo_drain(sk);
+		if (fin) {
+			xtcp_fin(sk);
+			xtcp_send_ack(sk);
+			if (sk->sk_state == TCP_FIN_WAIT2) {
+				xtcp_time_wait(sk, TCP_TIME_WAIT, 0);
+				return true;
+			}
+		} else {
+			/* Filling a hole is acknowledged at once. */
+			xtcp_schedule_ack(sk, had_ofo);
+		}
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_data_ready(sk);
+		return false;
+	}
+
+	/* Out of order: keep it, and send an immediate duplicate ACK. */
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOQUEUED);
+	if (!xtcp_ofo_insert(&xs->ooo_root, skb, &xs->ooo_bytes))
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPSEGS);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPACKSSENT);
+	xtcp_send_ack(sk);
+	return false;
+}
+
+/* SYN_SENT (RFC 9293 3.10.7.3). Return non-zero to answer with a RST. */
+static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_options opts;
+	s64 rtt_us;
+
+	if (th->ack && (!xtcp_seq_after(cb->ack_seq, xs->iss) ||
+			xtcp_seq_after(cb->ack_seq, xs->snd_max))) {
+		if (th->rst)
+			goto drop;
+		return 1;
+	}
+	if (th->rst) {
+		if (th->ack) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_INRSTS);
+			xtcp_reset(sk, ECONNREFUSED);
+		}
+		goto drop;
+	}
+	if (!th->syn)
+		goto drop;
+	if (xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			       true, &opts)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_INBADOPTS);
+		goto drop;
+	}
+
+	xs->irs = cb->seq;
+	xs->rcv_nxt = cb->seq + 1;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->rx_mss = opts.mss ? opts.mss : XTCP_DEFAULT_MSS;
+	xs->snd_wnd = cb->window;
+	xs->max_window = cb->window;
+	xs->snd_wl1 = cb->seq;
+	xs->snd_wl2 = cb->ack_seq;
+	xtcp_sync_mss(sk, dst_mtu(__sk_dst_get(sk)));
+
+	if (!th->ack) {
+		/* Simultaneous open: our SYN becomes a SYN-ACK. */
+		xtcp_set_state(sk, TCP_SYN_RECV);
+		xs->snd_nxt = xs->snd_una;
+		xs->send_head = skb_peek(&sk->sk_write_queue);
+		xs->packets_out = 0;
+		xtcp_write_xmit(sk);
+		goto drop;
+	}
+
+	xs->snd_una = cb->ack_seq;
+	xtcp_clean_rtx_queue(sk, &rtt_us);
+	if (rtt_us >= 0) {
+		struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+
+		xtcp_rtt_sample(&xs->rtt, (u32)rtt_us,
+				xn->rto_min_ms * USEC_PER_MSEC,
+				xn->rto_max_ms * USEC_PER_MSEC);
+	}
+	xs->backoff = 0;
+	xs->high_seq = xs->snd_una;
+	xs->last_rcv_ns = ktime_get_ns();
+	xtcp_set_state(sk, TCP_ESTABLISHED);
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		xtcp_arm_keepalive(sk, 0);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	}
+
+	if (cb->end_seq != cb->seq + 1) {
+		/* Data or FIN on the SYN-ACK: queue it past the SYN. */
+		cb->seq++;
+		xtcp_data_queue(sk, skb);
+		xtcp_write_xmit(sk);
+		return 0;
+	}
+	xtcp_send_ack(sk);
+	xtcp_write_xmit(sk);
+drop:
+	xtcp_drop(skb);
+	return 0;
+}
+
+/* A segment for a synchronized state (SYN_RECV onwards). */
+static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 payload = skb->len - th->doff * 4;
+
+	/* First: the sequence number (RFC 9293 3.10.7.4). */
+	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq, xs->rcv_nxt,
+				 xtcp_receive_window(xs))) {
+		if (!th->rst) {
+			if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt))
+				XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPSEGS);
+			xtcp_send_ack(sk);
+		}
+		goto drop;
+	}
+
+	/* Second: RST. Only an exact match resets (RFC 5961 3.2). */
+	if (th->rst) {
+		if (cb->seq == xs->rcv_nxt) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_INRSTS);
+			xtcp_reset(sk, sk->sk_state == TCP_SYN_RECV ?
+				   ECONNREFUSED : ECONNRESET);
+		} else {
+			xtcp_send_challenge_ack(sk);
+		}
+		goto drop;
+	}
+
+	/* Fourth: a SYN in a synchronized state (RFC 5961 4.2). */
+	if (th->syn) {
+		xtcp_send_challenge_ack(sk);
+		goto drop;
+	}
+
+	/* Fifth: ACK. */
+	if (!th->ack)
+		goto drop;
+
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!xtcp_seq_after(cb->ack_seq, xs->snd_una) ||
+		    xtcp_seq_after(cb->ack_seq, xs->snd_max))
+			return 1;
+		xs->snd_wnd = cb->window;
+		xs->max_window = cb->window;
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = cb->ack_seq;
+		xs->high_seq = cb->ack_seq;
+		xtcp_set_state(sk, TCP_ESTABLISHED);
+		if (sock_flag(sk, SOCK_KEEPOPEN))
+			xtcp_arm_keepalive(sk, 0);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+	}
+
+	if (xtcp_ack(sk, skb) < 0)
+		goto drop;
+
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+		if (xs->snd_una != xs->write_seq)
+			break;
+		/* Our FIN is acknowledged. */
+		xtcp_set_state(sk, TCP_FIN_WAIT2);
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+		} else if (!th->fin && !payload) {
+			xtcp_time_wait(sk, TCP_FIN_WAIT2,
+				       READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms));
+			goto drop;
+		}
+		break;
+	case TCP_CLOSING:
+		if (xs->snd_una == xs->write_seq) {
+			xtcp_time_wait(sk, TCP_TIME_WAIT, 0);
+			goto drop;
+		}
+		break;
+	case TCP_LAST_ACK:
+		if (xs->snd_una == xs->write_seq) {
+			xtcp_done(sk);
+			goto drop;
+		}
+		break;
+	}
+
+	/* Seventh and eighth: data and FIN. */
+	if (cb->end_seq != cb->seq) {
+		switch (sk->sk_state) {
+		case TCP_FIN_WAIT1:
+		case TCP_FIN_WAIT2:
+			/* Data for a socket closed by its owner: abort. */
+			if ((sk->sk_shutdown & RCV_SHUTDOWN) && payload &&
+			    xtcp_seq_after(cb->end_seq - th->fin, xs->rcv_nxt)) {
+				XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ESTABRESETS);
+				xtcp_reset(sk, ECONNRESET);
+				return 1;
+			}
+			fallthrough;
+		case TCP_ESTABLISHED:
+			if (xtcp_data_queue(sk, skb))
+				return 0;
+			xtcp_write_xmit(sk);
+			return 0;
+		default:
+			/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer already sent
+			 * its FIN; anything more is a retransmission.
+			 */
+			xtcp_send_ack(sk);
+			break;
+		}
+	}
+	xtcp_write_xmit(sk);
+drop:
+	xtcp_drop(skb);
+	return 0;
+}
+
+/* LISTEN (RFC 9293 3.10.7.2). Return non-zero to answer with a RST. */
+static int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (th->rst)
+		goto drop;
+	if (th->ack)
+		return 1;
+	if (th->syn) {
+		if (inet_csk(sk)->icsk_af_ops->conn_request(sk, skb) < 0)
+			goto drop;
+		consume_skb(skb);
+		return 0;
+	}
+drop:
+	xtcp_drop(skb);
+	return 0;
+}
+
+/**
+ * xtcp_rcv_state_process() - process a segment for a full socket
+ * @sk: the socket, locked by this context
+ * @skb: the segment, header at skb->data, control block filled
+ *
+ * Return: 0 if @skb was consumed, non-zero if the caller must answer with a
+ * RST and free @skb.
+ */
+int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		return 1;
+	case TCP_LISTEN:
+		return xtcp_listen_rcv(sk, skb);
+	case TCP_SYN_SENT:
+		xs->segs_in++;
+		return xtcp_syn_sent_rcv(sk, skb);
+	default:
+		xs->segs_in++;
+		xs->last_rcv_ns = ktime_get_ns();
+		return xtcp_rcv_synchronized(sk, skb);
+	}
+}
+
+/**
+ * xtcp_check_req() - a segment for a connection still in SYN_RECV
+ * @sk: the listener
+ * @skb: the segment
+ * @req: the request socket it matched
+ *
+ * Return: the new child socket (locked) when the segment completes the
+ * handshake, @sk when the listener should process the segment itself (it
+ * then answers with a RST), or NULL when the segment is consumed or dropped.
+ */
+struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
+			    struct request_sock *req)
+{
+	struct xtcp_request_sock *xreq = xtcp_rsk(req);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *child;
+	bool own_req;
+
+	/* A retransmitted SYN: our SYN-ACK was lost, send it again. */
+	if (th->syn && !th->ack && !th->rst && cb->seq == xreq->irs) {
+		inet_rtx_syn_ack(sk, req);
+		return NULL;
+	}
+	if (th->rst) {
+		if (cb->seq == xreq->irs + 1) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_INRSTS);
+			inet_csk_reqsk_queue_drop(sk, req);
+		}
+		return NULL;
+	}
+	if (th->syn || !th->ack)
+		return NULL;
+	if (cb->ack_seq != xreq->iss + 1)
+		return sk;	/* bad ACK in SYN_RECV: the listener resets */
+	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq, xreq->irs + 1,
+				 XTCP_MAX_WINDOW)) {
+		xtcp_v4_send_ack(sock_net(sk), skb, xreq->iss + 1,
+				 xreq->irs + 1, XTCP_MAX_WINDOW);
+		return NULL;
+	}
+
+	child = inet_csk(sk)->icsk_af_ops->syn_recv_sock(sk, skb, req, NULL,
+							  req, &own_req, NULL);
+	if (!child)
+		return NULL;	/* accept queue full: the peer will retry */
+	return inet_csk_complete_hashdance(sk, child, req, own_req);
+}
+
+/**
+ * xtcp_child_process() - hand the handshake's last segment to the child
+ * @parent: the listener
+ * @child: the new socket, bh-locked by sk_clone_lock()
+ * @skb: the segment
+ *
+ * Unlocks and releases @child.
+ *
+ * Return: non-zero if the caller must answer with a RST and free @skb.
+ */
+int xtcp_child_process(struct sock *parent, struct sock *child,
+		       struct sk_buff *skb)
+	__releases(&child->sk_lock.slock)
+{
+	int state = child->sk_state;
+	int ret = 0;
+
+	if (!sock_owned_by_user(child)) {
+		ret = xtcp_rcv_state_process(child, skb);
+		if (state == TCP_SYN_RECV && child->sk_state != state)
+			parent->sk_data_ready(parent);
+	} else {
+		__sk_add_backlog(child, skb);
+	}
+	bh_unlock_sock(child);
+	sock_put(child);
+	return ret;
+}

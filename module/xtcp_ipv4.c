@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP over IPv4: the protocol handler that validates and demultiplexes
+ * incoming segments, active open (route, port, ISN), passive open through
+ * request sockets, and the replies sent without a full socket (RST, and
+ * ACKs from TIME_WAIT).
+ */
+#define pr_fmt(fmt) "xtcp: " fmt
+
+#include <linux/siphash.h>
+#include <net/inet_common.h>
+#include <net/inet_ecn.h>
+#include <net/inet_hashtables.h>
+#include <net/route.h>
+#include <net/xfrm.h>
+
+#include "xtcp.h"
+
+static siphash_aligned_key_t xtcp_isn_key;
+
+/**
+ * xtcp_isn() - choose an initial sequence number (RFC 6528)
+ * @saddr: local address
+ * @daddr: remote address
+ * @sport: local port
+ * @dport: remote port
+ *
+ * ISN = M + F(4-tuple, secret): F is SipHash keyed with a boot-time
+ * random secret, M a clock ticking every 64 ns, so ISNs of successive
+ * incarnations of one 4-tuple advance and those of different tuples are
+ * unpredictable.
+ *
+ * Return: the ISN.
+ */
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
+{
+	u32 hash;
+
+	net_get_random_once(&xtcp_isn_key, sizeof(xtcp_isn_key));
+	hash = siphash_3u32((__force u32)saddr, (__force u32)daddr,
+			    (__force u32)sport << 16 | (__force u32)dport,
+			    &xtcp_isn_key);
+	return hash + (u32)(ktime_get_real_ns() >> 6);
+}
+
+/* A segment sent without a full socket: RST or ACK, through the
+ * namespace's control socket.
+ */
+static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
+			     u32 ack, u8 flags, u32 win)
+{
+	const struct tcphdr *th = tcp_hdr(in_skb);
+	const struct iphdr *iph = ip_hdr(in_skb);
+	struct sock *ctl_sk = xtcp_pernet(net)->ctl_sk;
+	struct sk_buff *skb;
+	struct tcphdr *rth;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	rth = skb_push(skb, sizeof(*rth));
+	skb_reset_transport_header(skb);
+	memset(rth, 0, sizeof(*rth));
+	rth->source = th->dest;
+	rth->dest = th->source;
+	rth->seq = htonl(seq);
+	rth->ack_seq = htonl(ack);
+	rth->doff = sizeof(*rth) / 4;
+	xtcp_flag_byte(rth) = flags;
+	rth->window = htons(min(win, XTCP_MAX_WINDOW));
+	rth->check = csum_tcpudp_magic(iph->daddr, iph->saddr, skb->len,
+				       xtcp_ipproto,
+				       csum_partial(rth, skb->len, 0));
+
+	flowi4_init_output(&fl4, 0, in_skb->mark, RT_TOS(iph->tos),
+			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
+			   iph->daddr, th->source, th->dest,
+			   sock_net_uid(net, NULL));
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_dst_set(skb, &rt->dst);
+
+	local_bh_disable();
+	bh_lock_sock(ctl_sk);
+	if (!ip_build_and_send_pkt(skb, ctl_sk, iph->daddr, iph->saddr, NULL,
+				   iph->tos & ~INET_ECN_MASK)) {
+		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+		if (flags & XTCP_FLAG_RST)
+			XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+	}
+	bh_unlock_sock(ctl_sk);
+	local_bh_enable();
+}
+
+/**
+ * xtcp_v4_send_reset() - answer a segment with a RST (RFC 9293 3.10.7.1)
+ * @sk: the socket the segment reached, or NULL
+ * @skb: the offending segment; never a RST itself
+ *
+ * With an ACK in the segment: <SEQ=SEG.ACK><CTL=RST>. Without one:
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+ */
+void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct net *net = sk ? sock_net(sk) : dev_net(skb_dst(skb)->dev);
+
+	if (th->rst)
+		return;
+	if (skb_rtable(skb)->rt_type != RTN_LOCAL)
+		return;
+
+	if (th->ack)
+		xtcp_v4_send_ctl(net, skb, cb->ack_seq, 0, XTCP_FLAG_RST, 0);
+	else
+		xtcp_v4_send_ctl(net, skb, 0, cb->end_seq,
+				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0);
+}
+
+/**
+ * xtcp_v4_send_ack() - send a bare ACK in reply to @skb without a socket
+ * @net: the namespace
+ * @skb: the segment being answered
+ * @seq: our sequence number
+ * @ack: our acknowledgement number
+ * @win: the window to advertise
+ */
+void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
+		      u32 win)
+{
+	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win);
+}
+
+/**
+ * xtcp_v4_connect() - active open: route, bind a port, send the SYN
+ * @sk: the socket, locked, in CLOSE
+ * @uaddr: struct sockaddr_in of the peer
+ * @addr_len: its length
+ *
+ * Return: 0 when the SYN is on its way, or a negative errno.
+ */
+int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+{
+	const struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct inet_sock *inet = inet_sk(sk);
+	__be16 orig_sport, orig_dport;
+	struct flowi4 *fl4;
+	struct rtable *rt;
+	__be32 daddr;
+	int err;
+
+	if (addr_len < (int)sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	if (!usin->sin_port)
+		return -EINVAL;
+
+	daddr = usin->sin_addr.s_addr;
+	orig_sport = inet->inet_sport;
+	orig_dport = usin->sin_port;
+	fl4 = &inet->cork.fl.u.ip4;
+	rt = ip_route_connect(fl4, daddr, inet->inet_saddr,
+			      sk->sk_bound_dev_if, xtcp_ipproto, orig_sport,
+			      orig_dport, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	daddr = fl4->daddr;
+
+	if (!inet->inet_saddr) {
+		err = inet_bhash2_update_saddr(sk, &fl4->saddr, AF_INET);
+		if (err) {
+			ip_rt_put(rt);
+			return err;
+		}
+	} else {
+		sk_rcv_saddr_set(sk, inet->inet_saddr);
+	}
+
+	inet->inet_dport = usin->sin_port;
+	sk_daddr_set(sk, daddr);
+	inet_csk(sk)->icsk_ext_hdr_len = 0;
+
+	/* Pick a port and enter the connection hash in SYN_SENT. */
+	xtcp_set_state(sk, TCP_SYN_SENT);
+	err = inet_hash_connect(&xn->death_row, sk);
+	if (err)
+		goto failure;
+
+	rt = ip_route_newports(fl4, rt, orig_sport, orig_dport,
+			       inet->inet_sport, inet->inet_dport, sk);
+	if (IS_ERR(rt)) {
+		err = PTR_ERR(rt);
+		rt = NULL;
+		goto failure;
+	}
+	sk_setup_caps(sk, &rt->dst);
+	rt = NULL;
+
+	xtcp_sk(sk)->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
+				    inet->inet_sport, inet->inet_dport);
+	atomic_set(&inet->inet_id, get_random_u16());
+
+	err = xtcp_connect(sk);
+	if (err)
+		goto failure;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
+	return 0;
+
+failure:
+	xtcp_set_state(sk, TCP_CLOSE);
+	inet_bhash2_reset_saddr(sk);
+	ip_rt_put(rt);
+	sk->sk_route_caps = 0;
+	inet->inet_dport = 0;
+	return err;
+}
+
+static int xtcp_v4_send_synack(const struct sock *sk, struct request_sock *req)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+	struct sk_buff *skb;
+	int err;
+
+	skb = xtcp_make_synack(sk, req, NULL);
+	if (!skb)
+		return -ENOMEM;
+	rcu_read_lock();
+	err = ip_build_and_send_pkt(skb, sk, ireq->ir_loc_addr,
+				    ireq->ir_rmt_addr,
+				    rcu_dereference(ireq->ireq_opt),
+				    inet_sk(sk)->tos);
+	rcu_read_unlock();
+	err = net_xmit_eval(err);
+	if (!err)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTSEGS);
+	return err;
+}
+
+static void xtcp_v4_reqsk_destructor(struct request_sock *req)
+{
+	kfree(rcu_dereference_protected(inet_rsk(req)->ireq_opt, 1));
+}
+
+static void xtcp_syn_ack_timeout(const struct request_sock *req)
+{
+	XTCP_INC_STATS(sock_net(req->rsk_listener), XTCP_MIB_RETRANSSEGS);
+}
+
+struct request_sock_ops xtcp_request_sock_ops __read_mostly = {
+	.family		= PF_INET,
+	.obj_size	= sizeof(struct xtcp_request_sock),
+	.rtx_syn_ack	= xtcp_v4_send_synack,
+	.destructor	= xtcp_v4_reqsk_destructor,
+	.syn_ack_timeout = xtcp_syn_ack_timeout,
+};
+
+/* A SYN reached a listener: make a request socket and answer SYN-ACK. */
+static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_options opts;
+	struct inet_request_sock *ireq;
+	struct xtcp_request_sock *xreq;
+	struct request_sock *req;
+
+	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+		goto drop;
+
+	/* Bounded half-open and accept queues: drop, the peer retries. */
+	if (inet_csk_reqsk_queue_is_full(sk) || sk_acceptq_is_full(sk)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+		goto drop;
+	}
+
+	if (xtcp_parse_options((const u8 *)(th + 1),
+			       th->doff * 4 - sizeof(*th), true, &opts))
+		goto drop;
+
+	req = inet_reqsk_alloc(&xtcp_request_sock_ops, sk, true);
+	if (!req)
+		goto drop;
+
+	ireq = inet_rsk(req);
+	xreq = xtcp_rsk(req);
+	sk_rcv_saddr_set(req_to_sk(req), ip_hdr(skb)->daddr);
+	sk_daddr_set(req_to_sk(req), ip_hdr(skb)->saddr);
+	ireq->ir_rmt_port = th->source;
+	ireq->ir_num = ntohs(th->dest);
+	ireq->ir_mark = inet_request_mark(sk, skb);
+	ireq->ireq_family = AF_INET;
+	ireq->ir_iif = READ_ONCE(sk->sk_bound_dev_if);
+
+	xreq->irs = XTCP_SKB_CB(skb)->seq;
+	xreq->iss = xtcp_isn(ip_hdr(skb)->daddr, ip_hdr(skb)->saddr,
+			     th->dest, th->source);
+	xreq->mss = opts.mss ? opts.mss : XTCP_DEFAULT_MSS;
+
+	if (security_inet_conn_request(sk, skb, req))
+		goto drop_and_free;
+
+	xreq->synack_ns = ktime_get_ns();
+	if (xtcp_v4_send_synack(sk, req))
+		goto drop_and_free;
+
+	if (unlikely(!inet_csk_reqsk_queue_hash_add(sk, req,
+						    usecs_to_jiffies(XTCP_RTO_INIT_US))))
+		reqsk_free(req);
+	else
+		reqsk_put(req);
+	return 0;
+
+drop_and_free:
+	reqsk_free(req);
+drop:
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
+	return -1;
+}
+
+/* The handshake completed: make the full socket from the request. */
+static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
+					  struct sk_buff *skb,
+					  struct request_sock *req,
+					  struct dst_entry *dst,
+					  struct request_sock *req_unhash,
+					  bool *own_req,
+					  void (*opt_child_init)(struct sock *newsk,
+								 const struct sock *sk))
+{
+	struct xtcp_request_sock *xreq = xtcp_rsk(req);
+	struct inet_request_sock *ireq = inet_rsk(req);
+	struct inet_sock *newinet;
+	struct xtcp_sock *nxs;
+	struct sock *newsk;
+
+	if (sk_acceptq_is_full(sk))
+		goto overflow;
+
+	newsk = inet_csk_clone_lock(sk, req, GFP_ATOMIC);
+	if (!newsk)
+		goto exit;
+
+	newinet = inet_sk(newsk);
+	sk_daddr_set(newsk, ireq->ir_rmt_addr);
+	sk_rcv_saddr_set(newsk, ireq->ir_loc_addr);
+	newinet->inet_saddr = ireq->ir_loc_addr;
+	RCU_INIT_POINTER(newinet->inet_opt, rcu_dereference(ireq->ireq_opt));
+	newinet->mc_index = inet_iif(skb);
+	newinet->mc_ttl = ip_hdr(skb)->ttl;
+	atomic_set(&newinet->inet_id, get_random_u16());
+
+	/* The clone copied the listener's memory: start the protocol fresh. */
+	nxs = xtcp_sk(newsk);
+	xtcp_init_timers(newsk);
+	xtcp_init_xmit_state(newsk);
+	nxs->deferred = 0;
+	/* The handshake's final ACK, processed next, acknowledges our SYN. */
+	nxs->iss = xreq->iss;
+	nxs->snd_una = xreq->iss;
+	nxs->snd_nxt = xreq->iss + 1;
+	nxs->snd_max = nxs->snd_nxt;
+	nxs->write_seq = nxs->snd_nxt;
+	nxs->high_seq = xreq->iss;
+	nxs->irs = xreq->irs;
+	nxs->rcv_nxt = xreq->irs + 1;
+	nxs->copied_seq = nxs->rcv_nxt;
+	nxs->rcv_wup = nxs->rcv_nxt;
+	nxs->snd_wl1 = xreq->irs;
+	nxs->snd_wl2 = xreq->iss;
+	nxs->rx_mss = xreq->mss;
+	nxs->fin_rcvd = 0;
+	nxs->ack_pending = 0;
+	nxs->probes_out = 0;
+	nxs->total_retrans = 0;
+	nxs->bytes_acked = 0;
+	nxs->bytes_received = 0;
+	nxs->segs_in = 0;
+	nxs->segs_out = 0;
+	nxs->last_rcv_ns = ktime_get_ns();
+	if (!req->num_retrans) {
+		struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+		u64 rtt_ns = ktime_get_ns() - xreq->synack_ns;
+
+		xtcp_rtt_sample(&nxs->rtt, div_u64(rtt_ns, NSEC_PER_USEC),
+				xn->rto_min_ms * USEC_PER_MSEC,
+				xn->rto_max_ms * USEC_PER_MSEC);
+	}
+
+	if (!dst) {
+		dst = inet_csk_route_child_sock(sk, newsk, req);
+		if (!dst)
+			goto put_and_exit;
+	}
+	sk_setup_caps(newsk, dst);
+	xtcp_sync_mss(newsk, dst_mtu(dst));
+	nxs->rcv_wnd = xtcp_select_window(newsk);
+
+	if (__inet_inherit_port(sk, newsk) < 0)
+		goto put_and_exit;
+	*own_req = inet_ehash_nolisten(newsk, req_to_sk(req_unhash), NULL);
+	if (*own_req)
+		ireq->ireq_opt = NULL;
+	else
+		newinet->inet_opt = NULL;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PASSIVEOPENS);
+	return newsk;
+
+overflow:
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+exit:
+	dst_release(dst);
+	return NULL;
+put_and_exit:
+	newinet->inet_opt = NULL;
+	inet_csk_prepare_forced_close(newsk);
+	xtcp_done(newsk);
+	return NULL;
+}
+
+const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops = {
+	.queue_xmit	= ip_queue_xmit,
+	.rebuild_header	= inet_sk_rebuild_header,
+	.conn_request	= xtcp_v4_conn_request,
+	.syn_recv_sock	= xtcp_v4_syn_recv_sock,
+	.net_header_len	= sizeof(struct iphdr),
+	.setsockopt	= ip_setsockopt,
+	.getsockopt	= ip_getsockopt,
+	.addr2sockaddr	= inet_csk_addr2sockaddr,
+	.sockaddr_len	= sizeof(struct sockaddr_in),
+};
+
+/**
+ * xtcp_v4_do_rcv() - process a segment for a full socket, locked
+ * @sk: the socket (listening or connected), owned by this context
+ * @skb: the segment, header at skb->data
+ *
+ * Also the socket's backlog_rcv handler.
+ *
+ * Return: 0.
+ */
+int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	if (xtcp_rcv_state_process(sk, skb)) {
+		xtcp_v4_send_reset(sk, skb);
+		kfree_skb(skb);
+	}
+	return 0;
+}
+
+/* Fill the control block from the header; checks done by the caller. */
+static void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	memmove(&cb->header.h4, IPCB(skb), sizeof(struct inet_skb_parm));
+	barrier();
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->flags = xtcp_flag_byte(th);
+	cb->window = ntohs(th->window);
+	cb->sacked = 0;
+}
+
+/**
+ * xtcp_v4_rcv() - the IP protocol handler: every XTCP segment starts here
+ * @skb: the datagram, network header pulled
+ *
+ * Validates the header and checksum, finds the socket (established,
+ * TIME_WAIT, request or listener) and hands the segment on, directly or
+ * through the socket backlog.
+ *
+ * Return: 0 (the skb is always consumed).
+ */
+int xtcp_v4_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	const struct tcphdr *th;
+	bool refcounted;
+	struct sock *sk;
+	int ret;
+
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+
+	XTCP_INC_STATS(net, XTCP_MIB_INSEGS);
+
+	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
+		goto bad_packet;
+	th = (const struct tcphdr *)skb->data;
+	if (th->doff < sizeof(struct tcphdr) / 4)
+		goto bad_packet;
+	if (!pskb_may_pull(skb, th->doff * 4))
+		goto bad_packet;
+
+	if (skb_checksum_init(skb, xtcp_ipproto, inet_compute_pseudo))
+		goto csum_error;
+	if (skb_checksum_complete(skb))
+		goto csum_error;
+
+	th = (const struct tcphdr *)skb->data;
+	xtcp_fill_cb(skb, th);
+
+lookup:
+	sk = __inet_lookup_skb(&xtcp_hashinfo, skb, th->doff * 4, th->source,
+			       th->dest, inet_sdif(skb), &refcounted);
+	if (!sk)
+		goto no_socket;
+
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		xtcp_timewait_rcv(inet_twsk(sk), skb);
+		return 0;
+	}
+
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		struct request_sock *req = inet_reqsk(sk);
+		struct sock *nsk;
+
+		sk = req->rsk_listener;
+		if (unlikely(sk->sk_state != TCP_LISTEN)) {
+			inet_csk_reqsk_queue_drop_and_put(sk, req);
+			goto lookup;
+		}
+		sock_hold(sk);
+		refcounted = true;
+		nsk = xtcp_check_req(sk, skb, req);
+		if (!nsk) {
+			reqsk_put(req);
+			goto discard_and_relse;
+		}
+		if (nsk == sk) {
+			reqsk_put(req);
+		} else if (xtcp_child_process(sk, nsk, skb)) {
+			xtcp_v4_send_reset(sk, skb);
+			goto discard_and_relse;
+		} else {
+			sock_put(sk);
+			return 0;
+		}
+	}
+
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb))
+		goto discard_and_relse;
+	nf_reset_ct(skb);
+
+	skb->dev = NULL;
+	bh_lock_sock_nested(sk);
+	ret = 0;
+	if (!sock_owned_by_user(sk)) {
+		ret = xtcp_v4_do_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, sk->sk_rcvbuf + sk->sk_sndbuf)) {
+		bh_unlock_sock(sk);
+		XTCP_INC_STATS(net, XTCP_MIB_RCVPRUNED);
+		goto discard_and_relse;
+	}
+	bh_unlock_sock(sk);
+	if (refcounted)
+		sock_put(sk);
+	return ret;
+
+no_socket:
+	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
+		goto discard;
+	xtcp_v4_send_reset(NULL, skb);
+	goto discard;
+
+csum_error:
+	XTCP_INC_STATS(net, XTCP_MIB_INCSUMERRORS);
+bad_packet:
+	XTCP_INC_STATS(net, XTCP_MIB_INERRS);
+discard:
+	kfree_skb(skb);
+	return 0;
+
+discard_and_relse:
+	if (refcounted)
+		sock_put(sk);
+	goto discard;
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP module load and unload: the connection hash tables, the registration
+ * with the inet layer (IP protocol handler, SOCK_STREAM protosw under
+ * AF_INET), the AF_XTCP socket family, and per-network-namespace state.
+ */
+#define pr_fmt(fmt) "xtcp: " fmt
+
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <net/inet_common.h>
+#include <net/inet_hashtables.h>
+#include <net/protocol.h>
+
+#include "xtcp.h"
+
+unsigned int xtcp_ipproto = IPPROTO_XTCP;
+module_param_named(ipproto, xtcp_ipproto, uint, 0444);
+MODULE_PARM_DESC(ipproto, "IP protocol number XTCP registers (default 253)");
+
+static int xtcp_family = AF_XTCP;
+module_param_named(family, xtcp_family, int, 0444);
+MODULE_PARM_DESC(family, "socket family number of AF_XTCP (default 22)");
+
+static unsigned int xtcp_ehash_entries = 4096;
+module_param_named(ehash_entries, xtcp_ehash_entries, uint, 0444);
+MODULE_PARM_DESC(ehash_entries, "connection hash buckets (power of two)");
+
+struct inet_hashinfo xtcp_hashinfo;
+unsigned int xtcp_net_id __read_mostly;
+
+#define XTCP_BHASH_SIZE	1024
+
+static const char * const xtcp_state_names[] = {
+	[TCP_ESTABLISHED]	= "ESTABLISHED",
+	[TCP_SYN_SENT]		= "SYN_SENT",
+	[TCP_SYN_RECV]		= "SYN_RECV",
+	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
+	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
+	[TCP_TIME_WAIT]		= "TIME_WAIT",
+	[TCP_CLOSE]		= "CLOSE",
+	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[TCP_LAST_ACK]		= "LAST_ACK",
+	[TCP_LISTEN]		= "LISTEN",
+	[TCP_CLOSING]		= "CLOSING",
+	[TCP_NEW_SYN_RECV]	= "SYN_RECV",
+};
+
+/**
+ * xtcp_state_name() - printable name of a connection state
+ * @state: TCP_* state number (XTCP uses the inet layer's state numbers)
+ *
+ * Return: the name, or "UNKNOWN".
+ */
+const char *xtcp_state_name(int state)
+{
+	if (state < 0 || state >= ARRAY_SIZE(xtcp_state_names) ||
+	    !xtcp_state_names[state])
+		return "UNKNOWN";
+	return xtcp_state_names[state];
+}
+
+/**
+ * xtcp_family_number() - the socket family number AF_XTCP has on this load
+ *
+ * Return: the "family" module parameter.
+ */
+int xtcp_family_number(void)
+{
+	return xtcp_family;
+}
+
+static int xtcp_family_create(struct net *net, struct socket *sock,
+			      int protocol, int kern);
+
+static struct net_proto_family xtcp_family_ops = {
+	.create	= xtcp_family_create,
+	.owner	= THIS_MODULE,
+};
+
+static struct inet_protosw xtcp_protosw = {
+	.type		= SOCK_STREAM,
+	.prot		= &xtcp_prot,
+	.ops		= &xtcp_stream_ops,
+	.flags		= INET_PROTOSW_ICSK,
+};
+
+static struct net_protocol xtcp_protocol = {
+	.handler	= xtcp_v4_rcv,
+	.no_policy	= 1,
+	.icmp_strict_tag_validation = 1,
+};
+
+/*
+ * socket(AF_XTCP, SOCK_STREAM, 0 or IPPROTO_XTCP): the same socket that
+ * socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP) makes, set up the way
+ * inet_create() sets up an inet socket, so every inet helper applies.
+ */
+static int xtcp_family_create(struct net *net, struct socket *sock,
+			      int protocol, int kern)
+{
+	struct inet_sock *inet;
+	struct sock *sk;
+	int err;
+
+	if (sock->type != SOCK_STREAM)
+		return -ESOCKTNOSUPPORT;
+	if (protocol && protocol != xtcp_ipproto)
+		return -EPROTONOSUPPORT;
+
+	sock->state = SS_UNCONNECTED;
+	sock->ops = &xtcp_stream_ops;
+
+	sk = sk_alloc(net, PF_INET, GFP_KERNEL, &xtcp_prot, kern);
+	if (!sk)
+		return -ENOMEM;
+
+	inet_init_csk_locks(sk);
+	inet = inet_sk(sk);
+	inet->is_icsk = 1;
+	inet->nodefrag = 0;
+	inet->pmtudisc = READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc) ?
+			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
+	atomic_set(&inet->inet_id, 0);
+
+	sock_init_data(sock, sk);
+	sk->sk_destruct = inet_sock_destruct;
+	sk->sk_protocol = xtcp_ipproto;
+	sk->sk_backlog_rcv = sk->sk_prot->backlog_rcv;
+	sk->sk_txrehash = READ_ONCE(net->core.sysctl_txrehash);
+
+	inet->uc_ttl = -1;
+	inet->mc_loop = 1;
+	inet->mc_ttl = 1;
+	inet->mc_all = 1;
+	inet->mc_index = 0;
+	inet->mc_list = NULL;
+	inet->rcv_tos = 0;
+
+	err = sk->sk_prot->init(sk);
+	if (err) {
+		sk_common_release(sk);
+		sock->sk = NULL;
+	}
+	return err;
+}
+
+static int __net_init xtcp_net_init(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	int err;
+
+	xn->rto_min_ms = XTCP_RTO_MIN_US / USEC_PER_MSEC;
+	xn->rto_max_ms = XTCP_RTO_MAX_US / USEC_PER_MSEC;
+	xn->syn_retries = 6;
+	xn->synack_retries = 5;
+	xn->retries2 = 15;
+	xn->tw_timeout_ms = 60 * MSEC_PER_SEC;
+	xn->fin_timeout_ms = 60 * MSEC_PER_SEC;
+	xn->keepalive_time = 7200;
+	xn->keepalive_intvl = 75;
+	xn->keepalive_probes = 9;
+	xn->delack_ms = XTCP_DELACK_MAX_NS / NSEC_PER_MSEC;
+
+	refcount_set(&xn->death_row.tw_refcount, 1);
+	xn->death_row.hashinfo = &xtcp_hashinfo;
+	xn->death_row.sysctl_max_tw_buckets = 16384;
+
+	xn->mib = alloc_percpu(struct xtcp_mib);
+	if (!xn->mib)
+		return -ENOMEM;
+
+	/*
+	 * Resets and TIME_WAIT ACKs go out through an unhashed raw socket of
+	 * our protocol: it sets the IP protocol field, and unlike an XTCP
+	 * socket it holds no reference on this module.
+	 */
+	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW,
+				   xtcp_ipproto, net);
+	if (err)
+		goto err_mib;
+
+	err = xtcp_sysctl_init_net(net);
+	if (err)
+		goto err_ctl;
+
+	err = xtcp_proc_init_net(net);
+	if (err)
+		goto err_sysctl;
+	return 0;
+
+err_sysctl:
+	xtcp_sysctl_exit_net(net);
+err_ctl:
+	inet_ctl_sock_destroy(xn->ctl_sk);
+err_mib:
+	free_percpu(xn->mib);
+	return err;
+}
+
+static void __net_exit xtcp_net_exit(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	xtcp_proc_exit_net(net);
+	xtcp_sysctl_exit_net(net);
+	inet_ctl_sock_destroy(xn->ctl_sk);
+}
+
+static void __net_exit xtcp_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct net *net;
+
+	/* TIME_WAIT and request sockets of dying namespaces go now. */
+	inet_twsk_purge(&xtcp_hashinfo);
+
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		struct xtcp_net *xn = xtcp_pernet(net);
+
+		WARN_ON_ONCE(!refcount_dec_and_test(&xn->death_row.tw_refcount));
+		free_percpu(xn->mib);
+	}
+}
+
+static struct pernet_operations xtcp_net_ops = {
+	.init		= xtcp_net_init,
+	.exit		= xtcp_net_exit,
+	.exit_batch	= xtcp_net_exit_batch,
+	.id		= &xtcp_net_id,
+	.size		= sizeof(struct xtcp_net),
+};
+
+static int __init xtcp_hashinfo_init(struct inet_hashinfo *h)
+{
+	unsigned int i;
+	int err = -ENOMEM;
+
+	if (!is_power_of_2(xtcp_ehash_entries) || xtcp_ehash_entries < 16) {
+		pr_err("ehash_entries must be a power of two >= 16\n");
+		return -EINVAL;
+	}
+
+	h->bind_bucket_cachep =
+		kmem_cache_create("xtcp_bind_bucket",
+				  sizeof(struct inet_bind_bucket), 0,
+				  SLAB_HWCACHE_ALIGN, NULL);
+	if (!h->bind_bucket_cachep)
+		return -ENOMEM;
+	h->bind2_bucket_cachep =
+		kmem_cache_create("xtcp_bind2_bucket",
+				  sizeof(struct inet_bind2_bucket), 0,
+				  SLAB_HWCACHE_ALIGN, NULL);
+	if (!h->bind2_bucket_cachep)
+		goto err_bind;
+
+	h->ehash = kvcalloc(xtcp_ehash_entries, sizeof(*h->ehash), GFP_KERNEL);
+	if (!h->ehash)
+		goto err_bind2;
+	h->ehash_mask = xtcp_ehash_entries - 1;
+	for (i = 0; i < xtcp_ehash_entries; i++)
+		INIT_HLIST_NULLS_HEAD(&h->ehash[i].chain, i);
+	if (inet_ehash_locks_alloc(h))
+		goto err_ehash;
+
+	h->bhash_size = XTCP_BHASH_SIZE;
+	h->bhash = kvcalloc(h->bhash_size, sizeof(*h->bhash), GFP_KERNEL);
+	h->bhash2 = kvcalloc(h->bhash_size, sizeof(*h->bhash2), GFP_KERNEL);
+	if (!h->bhash || !h->bhash2)
+		goto err_bhash;
+	for (i = 0; i < h->bhash_size; i++) {
+		spin_lock_init(&h->bhash[i].lock);
+		INIT_HLIST_HEAD(&h->bhash[i].chain);
+		spin_lock_init(&h->bhash2[i].lock);
+		INIT_HLIST_HEAD(&h->bhash2[i].chain);
+	}
+	h->pernet = false;
+
+	err = inet_hashinfo2_init_mod(h);
+	if (err)
+		goto err_bhash;
+	return 0;
+
+err_bhash:
+	kvfree(h->bhash2);
+	kvfree(h->bhash);
+	inet_ehash_locks_free(h);
+err_ehash:
+	kvfree(h->ehash);
+err_bind2:
+	kmem_cache_destroy(h->bind2_bucket_cachep);
+err_bind:
+	kmem_cache_destroy(h->bind_bucket_cachep);
+	return err;
+}
+
+static void xtcp_hashinfo_destroy(struct inet_hashinfo *h)
+{
+	inet_hashinfo2_free_mod(h);
+	kvfree(h->bhash2);
+	kvfree(h->bhash);
+	inet_ehash_locks_free(h);
+	kvfree(h->ehash);
+	kmem_cache_destroy(h->bind2_bucket_cachep);
+	kmem_cache_destroy(h->bind_bucket_cachep);
+}
+
+/* Sizes that cross to user space or onto the wire never change silently. */
+static void __init xtcp_build_checks(void)
+{
+	BUILD_BUG_ON(sizeof(struct xtcp_info) != 80);
+	BUILD_BUG_ON(sizeof(struct tcphdr) != XTCP_HDR_LEN);
+	BUILD_BUG_ON(sizeof(struct xtcp_skb_cb) >
+		     sizeof_field(struct sk_buff, cb));
+	BUILD_BUG_ON(offsetof(struct xtcp_sock, icsk) != 0);
+	BUILD_BUG_ON(offsetof(struct xtcp_request_sock, req) != 0);
+	BUILD_BUG_ON(offsetof(struct xtcp_timewait_sock, tw) != 0);
+}
+
+static int __init xtcp_init(void)
+{
+	int err;
+
+	xtcp_build_checks();
+
+	if (xtcp_ipproto == 0 || xtcp_ipproto >= IPPROTO_MAX ||
+	    xtcp_ipproto == IPPROTO_RAW) {
+		pr_err("ipproto=%u is not a usable IP protocol number\n",
+		       xtcp_ipproto);
+		return -EINVAL;
+	}
+	if (xtcp_family <= AF_UNSPEC || xtcp_family >= NPROTO) {
+		pr_err("family=%d is outside 1..%d\n", xtcp_family, NPROTO - 1);
+		return -EINVAL;
+	}
+
+	err = xtcp_hashinfo_init(&xtcp_hashinfo);
+	if (err)
+		return err;
+
+	err = proto_register(&xtcp_prot, 1);
+	if (err)
+		goto err_hash;
+
+	xtcp_protosw.protocol = xtcp_ipproto;
+	inet_register_protosw(&xtcp_protosw);
+
+	err = register_pernet_subsys(&xtcp_net_ops);
+	if (err)
+		goto err_protosw;
+
+	err = inet_add_protocol(&xtcp_protocol, xtcp_ipproto);
+	if (err) {
+		pr_err("IP protocol %u is already registered\n", xtcp_ipproto);
+		err = -EEXIST;
+		goto err_pernet;
+	}
+
+	xtcp_family_ops.family = xtcp_family;
+	err = sock_register(&xtcp_family_ops);
+	if (err) {
+		pr_err("socket family %d is already registered (%d)\n",
+		       xtcp_family, err);
+		goto err_protocol;
+	}
+
+	pr_info("registered IP protocol %u and socket family %d\n",
+		xtcp_ipproto, xtcp_family);
+	return 0;
+
+err_protocol:
+	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
+	synchronize_net();
+err_pernet:
+	unregister_pernet_subsys(&xtcp_net_ops);
+err_protosw:
+	inet_unregister_protosw(&xtcp_protosw);
+	proto_unregister(&xtcp_prot);
+err_hash:
+	xtcp_hashinfo_destroy(&xtcp_hashinfo);
+	return err;
+}
+
+static void __exit xtcp_exit(void)
+{
+	sock_unregister(xtcp_family);
+	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
+	synchronize_net();
+	unregister_pernet_subsys(&xtcp_net_ops);
+	inet_unregister_protosw(&xtcp_protosw);
+	proto_unregister(&xtcp_prot);
+	xtcp_hashinfo_destroy(&xtcp_hashinfo);
+	pr_info("unregistered\n");
+}
+
+module_init(xtcp_init);
+module_exit(xtcp_exit);
+
+/* socket(AF_INET, SOCK_STREAM, 253) and socket(AF_XTCP, ...) autoload. */
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, 253, 1);
+MODULE_ALIAS_NETPROTO(AF_XTCP);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("XTCP: an alternate TCP on its own IP protocol number");

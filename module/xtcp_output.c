@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP send path: building headers and checksums, transmitting write-queue
+ * segments within the congestion and peer windows (with Nagle and sender
+ * silly-window avoidance), retransmissions, and the control segments a
+ * connection sends (SYN, SYN-ACK, ACK, FIN, RST, window probes).
+ *
+ * Write-queue skbs are linear and at most one MSS long; skb->csum holds the
+ * checksum of their payload, computed while copying from user space, so a
+ * (re)transmission only sums the header.
+ */
+#define pr_fmt(fmt) "xtcp: " fmt
+
+#include <net/inet_connection_sock.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "xtcp.h"
+
+static u32 xtcp_now_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/* Fill the header in front of @skb's payload and checksum the segment. */
+static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
+			      u8 flags, unsigned int opt_len, __wsum payload_csum)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned int hlen = sizeof(struct tcphdr) + opt_len;
+	struct tcphdr *th;
+
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = inet->inet_sport;
+	th->dest = inet->inet_dport;
+	th->seq = htonl(seq);
+	th->doff = hlen / 4;
+	if (sk->sk_state != TCP_SYN_SENT) {
+		flags |= XTCP_FLAG_ACK;
+		th->ack_seq = htonl(xs->rcv_nxt);
+	}
+	xtcp_flag_byte(th) = flags;
+	if (!(flags & XTCP_FLAG_RST)) {
+		xs->rcv_wnd = xtcp_select_window(sk);
+		xs->rcv_wup = xs->rcv_nxt;
+		th->window = htons(xs->rcv_wnd);
+	}
+	if (opt_len)
+		xtcp_write_syn_options((u8 *)(th + 1), xs->advmss);
+
+	skb->ip_summed = CHECKSUM_NONE;
+	th->check = csum_tcpudp_magic(inet->inet_saddr, inet->inet_daddr,
+				      skb->len, xtcp_ipproto,
+				      csum_partial(th, hlen, payload_csum));
+	if (flags & XTCP_FLAG_ACK)
+		xs->ack_pending = 0;
+}
+
+/* Hand a finished segment to IP. Consumes @skb. */
+static int xtcp_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
+
+	skb_set_owner_w(skb, sk);
+	xs->segs_out++;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTSEGS);
+	if (tcp_hdr(skb)->rst)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
+	err = ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+	return net_xmit_eval(err);
+}
+
+/**
+ * xtcp_transmit_skb() - send (a copy of) a write-queue segment
+ * @sk: the socket, locked
+ * @skb: the segment; stays on the write queue for retransmission
+ * @gfp: allocation mode
+ *
+ * Return: 0 or a negative errno (the segment stays queued either way).
+ */
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	unsigned int opt_len = 0;
+	struct sk_buff *nskb;
+
+	/* A clone still in a queue below us shares the header room. */
+	if (skb_cloned(skb))
+		nskb = pskb_copy(skb, gfp);
+	else
+		nskb = skb_clone(skb, gfp);
+	if (!nskb)
+		return -ENOBUFS;
+
+	if (cb->flags & XTCP_FLAG_SYN)
+		opt_len = XTCP_OLEN_MSS_ALIGNED;
+	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len, skb->csum);
+	cb->tx_us = xtcp_now_us();
+	return xtcp_queue_xmit(sk, nskb);
+}
+
+/* Send a segment of ours that carries no data: ACK, RST or probe. */
+static void xtcp_send_control(struct sock *sk, u32 seq, u8 flags, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(XTCP_MAX_HEADER, gfp);
+	if (!skb)
+		return;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	xtcp_build_header(sk, skb, seq, flags, 0, 0);
+	xtcp_queue_xmit(sk, skb);
+}
+
+/**
+ * xtcp_send_ack() - send a pure ACK with the current window
+ * @sk: the socket, locked, synchronized
+ */
+void xtcp_send_ack(struct sock *sk)
+{
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT)
+		return;
+	xtcp_send_control(sk, xtcp_sk(sk)->snd_nxt, 0, GFP_ATOMIC);
+}
+
+/**
+ * xtcp_send_probe() - a zero-window or keepalive probe
+ * @sk: the socket, locked
+ *
+ * An ACK carrying the sequence number just below snd_una: the peer sees an
+ * old segment and must answer with an ACK showing its current window.
+ */
+void xtcp_send_probe(struct sock *sk)
+{
+	xtcp_send_control(sk, xtcp_sk(sk)->snd_una - 1, 0, GFP_ATOMIC);
+}
+
+/**
+ * xtcp_send_active_reset() - abort: send <SEQ=SND.NXT><CTL=RST,ACK>
+ * @sk: the socket, locked
+ * @gfp: allocation mode
+ */
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	xtcp_send_control(sk, xtcp_sk(sk)->snd_nxt, XTCP_FLAG_RST, gfp);
+}
+
+/* A new write-queue skb for control flags (SYN, FIN) without data. */
+static struct sk_buff *xtcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	skb->csum = 0;
+	skb->ip_summed = CHECKSUM_NONE;
+	return skb;
+}
+
+static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!xs->send_head)
+		xs->send_head = skb;
+}
+
+/**
+ * xtcp_send_fin() - queue our FIN after any pending data and push it
+ * @sk: the socket, locked, just moved to FIN_WAIT1 or LAST_ACK
+ */
+void xtcp_send_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	if (tail && xs->send_head) {
+		/* Unsent data: the FIN rides on the last segment. */
+		XTCP_SKB_CB(tail)->flags |= XTCP_FLAG_FIN;
+		XTCP_SKB_CB(tail)->end_seq++;
+	} else {
+		struct sk_buff *skb = xtcp_alloc_ctl_skb(sk, sk->sk_allocation |
+							 __GFP_NOFAIL);
+
+		XTCP_SKB_CB(skb)->seq = xs->write_seq;
+		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
+		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
+		XTCP_SKB_CB(skb)->sacked = 0;
+		xtcp_queue_tail(sk, skb);
+	}
+	xs->write_seq++;
+	xtcp_write_xmit(sk);
+}
+
+/**
+ * xtcp_sync_mss() - recompute the MSS for a path MTU
+ * @sk: the socket
+ * @pmtu: the path MTU
+ *
+ * We advertise what our MTU allows; we send the smallest of that, what the
+ * peer advertised and the user's XTCP_MAXSEG clamp.
+ */
+void xtcp_sync_mss(struct sock *sk, u32 pmtu)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = pmtu - sizeof(struct iphdr) - sizeof(struct tcphdr) -
+		  inet_csk(sk)->icsk_ext_hdr_len;
+
+	mss = clamp_t(u32, mss, XTCP_MIN_MSS, U16_MAX);
+	if (xs->user_mss)
+		mss = min_t(u32, mss, xs->user_mss);
+	xs->advmss = mss;
+	if (xs->rx_mss)
+		mss = min_t(u32, mss, xs->rx_mss);
+	xs->mss_cache = max_t(u32, mss, XTCP_MIN_MSS);
+}
+
+/**
+ * xtcp_connect() - queue and send the SYN of an active open
+ * @sk: the socket, locked, hashed in SYN_SENT with its route set
+ *
+ * Return: 0 or -ENOBUFS.
+ */
+int xtcp_connect(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	xtcp_init_xmit_state(sk);
+	xs->rx_mss = 0;
+	xtcp_sync_mss(sk, dst_mtu(__sk_dst_get(sk)));
+	xs->snd_una = xs->iss;
+	xs->snd_nxt = xs->iss;
+	xs->snd_max = xs->iss;
+	xs->high_seq = xs->iss;
+	xs->write_seq = xs->iss + 1;
+	xs->snd_wnd = 0;
+	xs->max_window = 0;
+	xs->rcv_nxt = 0;
+	xs->rcv_wup = 0;
+	xs->copied_seq = 0;
+	xs->fin_rcvd = 0;
+	xs->ack_pending = 0;
+	xs->probes_out = 0;
+	xs->total_retrans = 0;
+	xs->bytes_acked = 0;
+	xs->bytes_received = 0;
+	xs->segs_in = 0;
+	xs->segs_out = 0;
+
+	skb = xtcp_alloc_ctl_skb(sk, sk->sk_allocation);
+	if (!skb)
+		return -ENOBUFS;
+	XTCP_SKB_CB(skb)->seq = xs->iss;
+	XTCP_SKB_CB(skb)->end_seq = xs->iss + 1;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_SYN;
+	XTCP_SKB_CB(skb)->sacked = 0;
+	xtcp_queue_tail(sk, skb);
+	xtcp_write_xmit(sk);
+	return 0;
+}
+
+/**
+ * xtcp_make_synack() - build the SYN-ACK answering a request socket
+ * @sk: the listener
+ * @req: the request
+ * @dst: the route, or NULL to look it up
+ *
+ * Return: the segment with its route attached, or NULL.
+ */
+struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req,
+				 struct dst_entry *dst)
+{
+	struct xtcp_request_sock *xreq = xtcp_rsk(req);
+	struct inet_request_sock *ireq = inet_rsk(req);
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	struct flowi4 fl4;
+	unsigned int hlen;
+	u32 mss, win;
+
+	if (!dst) {
+		dst = inet_csk_route_req(sk, &fl4, req);
+		if (!dst)
+			return NULL;
+	}
+	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb) {
+		dst_release(dst);
+		return NULL;
+	}
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	skb_dst_set(skb, dst);
+
+	mss = clamp_t(u32, dst_mtu(dst) - sizeof(struct iphdr) -
+		      sizeof(struct tcphdr), XTCP_MIN_MSS, U16_MAX);
+	win = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss);
+
+	hlen = sizeof(*th) + XTCP_OLEN_MSS_ALIGNED;
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = htons(ireq->ir_num);
+	th->dest = ireq->ir_rmt_port;
+	th->seq = htonl(xreq->iss);
+	th->ack_seq = htonl(xreq->irs + 1);
+	th->doff = hlen / 4;
+	xtcp_flag_byte(th) = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
+	th->window = htons(min(win, XTCP_MAX_WINDOW));
+	xtcp_write_syn_options((u8 *)(th + 1), mss);
+	th->check = csum_tcpudp_magic(ireq->ir_loc_addr, ireq->ir_rmt_addr,
+				      skb->len, xtcp_ipproto,
+				      csum_partial(th, hlen, 0));
+	return skb;
+}
+
+/*
+ * Split @skb so that its first @len bytes of payload fit the peer's window;
+ * the rest becomes a new unsent skb right after it. Rare: only when a peer
+ * offers a window smaller than the segment and nothing is in flight.
+ */
+static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len,
+			  gfp_t gfp)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 rest = skb->len - len;
+	struct sk_buff *nskb;
+
+	nskb = alloc_skb(XTCP_MAX_HEADER + rest, gfp);
+	if (!nskb)
+		return -ENOBUFS;
+	skb_reserve(nskb, XTCP_MAX_HEADER);
+	skb_put_data(nskb, skb->data + len, rest);
+	nskb->ip_summed = CHECKSUM_NONE;
+	nskb->csum = csum_partial(nskb->data, rest, 0);
+
+	XTCP_SKB_CB(nskb)->seq = cb->seq + len;
+	XTCP_SKB_CB(nskb)->end_seq = cb->end_seq;
+	XTCP_SKB_CB(nskb)->flags = cb->flags & ~XTCP_FLAG_SYN;
+	XTCP_SKB_CB(nskb)->sacked = cb->sacked;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~XTCP_FLAG_FIN;
+
+	skb_trim(skb, len);
+	skb->csum = csum_partial(skb->data, len, 0);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	sk_wmem_queued_add(sk, nskb->truesize);
+	return 0;
+}
+
+/* Transmit one write-queue skb and account for it. */
+static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
+
+	if (xtcp_seq_before(cb->seq, xs->snd_max)) {
+		cb->sacked |= XTCP_SKB_RETRANS;
+		xs->total_retrans++;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	}
+	err = xtcp_transmit_skb(sk, skb, GFP_ATOMIC);
+	if (err)
+		return err;
+	if (!advance)
+		return 0;
+	xs->snd_nxt = cb->end_seq;
+	if (xtcp_seq_after(cb->end_seq, xs->snd_max))
+		xs->snd_max = cb->end_seq;
+	xs->packets_out++;
+	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+			skb_queue_next(&sk->sk_write_queue, skb);
+	return 0;
+}
+
+/**
+ * xtcp_retransmit_skb() - retransmit one segment in place (fast retransmit)
+ * @sk: the socket, locked
+ * @skb: a sent, unacknowledged write-queue skb
+ *
+ * Return: 0 or a negative errno.
+ */
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	return xtcp_send_skb(sk, skb, false);
+}
+
+/* Nagle (RFC 9293 3.7.4): hold a small segment while data is in flight. */
+static bool xtcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (xs->nodelay || !xs->packets_out)
+		return false;
+	if (cb->flags & (XTCP_FLAG_FIN | XTCP_FLAG_SYN))
+		return false;
+	return skb->len < xs->mss_cache &&
+	       skb_queue_is_last(&sk->sk_write_queue, skb);
+}
+
+/**
+ * xtcp_write_xmit() - send what the windows allow
+ * @sk: the socket, locked
+ *
+ * Sends unsent write-queue segments while the congestion window has room
+ * and the segment fits the peer's window. With nothing in flight and a
+ * window too small, arms the persist timer instead.
+ */
+void xtcp_write_xmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool sent = false;
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+
+	while ((skb = xs->send_head)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 wnd_end = xs->snd_una + xs->snd_wnd;
+
+		if (xs->packets_out >= xs->snd_cwnd)
+			break;
+		if (xtcp_seq_after(cb->end_seq, wnd_end) && !(cb->flags & XTCP_FLAG_SYN)) {
+			u32 room = xtcp_seq_after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
+
+			/* Sender SWS avoidance: a partial segment only when
+			 * nothing else is in flight to reopen the window.
+			 */
+			if (xs->packets_out || !room || room >= skb->len ||
+			    xtcp_split_skb(sk, skb, room, GFP_ATOMIC)) {
+				if (!xs->packets_out)
+					xtcp_arm_probe(sk);
+				break;
+			}
+		}
+		if (xtcp_nagle_holds(sk, skb))
+			break;
+		if (xtcp_send_skb(sk, skb, true))
+			break;
+		sent = true;
+	}
+	/* RFC 6298 5.1: start the timer if it is not running. */
+	if (sent && xs->rtx_mode != XTCP_RTX_RETRANS)
+		xtcp_rearm_rto(sk);
+}
+
+/**
+ * xtcp_write_queue_purge() - drop every queued segment (abort, close)
+ * @sk: the socket, locked
+ */
+void xtcp_write_queue_purge(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		__kfree_skb(skb);
+	}
+	xs->send_head = NULL;
+	xs->packets_out = 0;
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP state for people: /proc/net/xtcp lists every socket of the
+ * namespace (listeners, connections, request and TIME_WAIT minisocks) and
+ * /proc/net/xtcp_stat prints the namespace's counters.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/inet_hashtables.h>
+
+#include "xtcp.h"
+
+static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
+	[XTCP_MIB_ACTIVEOPENS]		= "ActiveOpens",
+	[XTCP_MIB_PASSIVEOPENS]		= "PassiveOpens",
+	[XTCP_MIB_ATTEMPTFAILS]		= "AttemptFails",
+	[XTCP_MIB_ESTABRESETS]		= "EstabResets",
+	[XTCP_MIB_CURRESTAB]		= "CurrEstab",
+	[XTCP_MIB_INSEGS]		= "InSegs",
+	[XTCP_MIB_OUTSEGS]		= "OutSegs",
+	[XTCP_MIB_RETRANSSEGS]		= "RetransSegs",
+	[XTCP_MIB_INERRS]		= "InErrs",
+	[XTCP_MIB_INCSUMERRORS]		= "InCsumErrors",
+	[XTCP_MIB_INBADOPTS]		= "InBadOpts",
+	[XTCP_MIB_OUTRSTS]		= "OutRsts",
+	[XTCP_MIB_INRSTS]		= "InRsts",
+	[XTCP_MIB_OFOQUEUED]		= "OfoQueued",
+	[XTCP_MIB_OFODROPS]		= "OfoDrops",
+	[XTCP_MIB_DUPSEGS]		= "DupSegs",
+	[XTCP_MIB_FASTRETRANS]		= "FastRetrans",
+	[XTCP_MIB_TIMEOUTS]		= "Timeouts",
+	[XTCP_MIB_DELAYEDACKS]		= "DelayedAcks",
+	[XTCP_MIB_DUPACKSSENT]		= "DupAcksSent",
+	[XTCP_MIB_CHALLENGEACKS]	= "ChallengeAcks",
+	[XTCP_MIB_WINPROBES]		= "WinProbes",
+	[XTCP_MIB_KEEPALIVEPROBES]	= "KeepAliveProbes",
+	[XTCP_MIB_TIMEWAITS]		= "TimeWaits",
+	[XTCP_MIB_TWREACKS]		= "TimeWaitReAcks",
+	[XTCP_MIB_LISTENDROPS]		= "ListenDrops",
+	[XTCP_MIB_RCVPRUNED]		= "RcvPruned",
+};
+
+static int xtcp_stat_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	int i, cpu;
+
+	for (i = 0; i < XTCP_MIB_MAX; i++) {
+		long sum = 0;
+
+		for_each_possible_cpu(cpu)
+			sum += per_cpu_ptr(xn->mib, cpu)->mibs[i];
+		seq_printf(seq, "%s %ld\n", xtcp_mib_names[i], sum);
+	}
+	return 0;
+}
+
+/* One line per socket; the iteration walks the hash tables under RCU. */
+static void xtcp_show_full(struct seq_file *seq, struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	int state = inet_sk_state_load(sk);
+	u32 rx_queue, tx_queue;
+
+	if (state == TCP_LISTEN) {
+		rx_queue = READ_ONCE(sk->sk_ack_backlog);
+		tx_queue = READ_ONCE(sk->sk_max_ack_backlog);
+	} else {
+		rx_queue = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+		tx_queue = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+	}
+	seq_printf(seq, "%pI4:%-5u %pI4:%-5u %-11s %8u %8u %8u %6u %u\n",
+		   &inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+		   &inet->inet_daddr, ntohs(inet->inet_dport),
+		   xtcp_state_name(state), tx_queue, rx_queue,
+		   state == TCP_LISTEN ? 0 : xtcp_rto_with_backoff(xs) / 1000,
+		   READ_ONCE(xs->total_retrans), sock_i_uid(sk).val);
+}
+
+static void xtcp_show_mini(struct seq_file *seq, struct sock *sk)
+{
+	int state = sk->sk_state;
+
+	if (state == TCP_TIME_WAIT)
+		state = inet_twsk(sk)->tw_substate;
+	else
+		state = TCP_SYN_RECV;
+	seq_printf(seq, "%pI4:%-5u %pI4:%-5u %-11s %8u %8u %8u %6u %u\n",
+		   &sk->sk_rcv_saddr, sk->sk_num, &sk->sk_daddr,
+		   ntohs(sk->sk_dport), xtcp_state_name(state), 0, 0, 0, 0, 0);
+}
+
+static int xtcp_sockets_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct inet_hashinfo *h = &xtcp_hashinfo;
+	struct hlist_nulls_node *node;
+	unsigned int i;
+	struct sock *sk;
+
+	seq_puts(seq, "local                 remote                state        tx_queue rx_queue   rto_ms retrns uid\n");
+
+	for (i = 0; i <= h->lhash2_mask; i++) {
+		struct inet_listen_hashbucket *ilb = &h->lhash2[i];
+
+		spin_lock_bh(&ilb->lock);
+		sk_nulls_for_each(sk, node, &ilb->nulls_head)
+			if (net_eq(sock_net(sk), net))
+				xtcp_show_full(seq, sk);
+		spin_unlock_bh(&ilb->lock);
+	}
+
+	for (i = 0; i <= h->ehash_mask; i++) {
+		spinlock_t *lock = inet_ehash_lockp(h, i);
+
+		if (hlist_nulls_empty(&h->ehash[i].chain))
+			continue;
+		spin_lock_bh(lock);
+		sk_nulls_for_each(sk, node, &h->ehash[i].chain) {
+			if (!net_eq(sock_net(sk), net))
+				continue;
+			if (sk->sk_state == TCP_TIME_WAIT ||
+			    sk->sk_state == TCP_NEW_SYN_RECV)
+				xtcp_show_mini(seq, sk);
+			else
+				xtcp_show_full(seq, sk);
+		}
+		spin_unlock_bh(lock);
+	}
+	return 0;
+}
+
+/**
+ * xtcp_proc_init_net() - create /proc/net/xtcp and /proc/net/xtcp_stat
+ * @net: the namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_proc_init_net(struct net *net)
+{
+	if (!proc_create_net_single("xtcp", 0444, net->proc_net,
+				    xtcp_sockets_show, NULL))
+		return -ENOMEM;
+	if (!proc_create_net_single("xtcp_stat", 0444, net->proc_net,
+				    xtcp_stat_show, NULL)) {
+		remove_proc_entry("xtcp", net->proc_net);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * xtcp_proc_exit_net() - remove the namespace's proc files
+ * @net: the namespace
+ */
+void xtcp_proc_exit_net(struct net *net)
+{
+	remove_proc_entry("xtcp_stat", net->proc_net);
+	remove_proc_entry("xtcp", net->proc_net);
+}

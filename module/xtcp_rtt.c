@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP round-trip time estimation and retransmission timeout (RFC 6298).
+ * Pure arithmetic on struct xtcp_rtt; the caller applies Karn's rule by
+ * never sampling a retransmitted segment.
+ */
+#include "xtcp.h"
+
+/**
+ * xtcp_rtt_init() - reset an estimator to "no sample yet" (RFC 6298 2.1)
+ * @rtt: the estimator
+ */
+void xtcp_rtt_init(struct xtcp_rtt *rtt)
+{
+	rtt->srtt = 0;
+	rtt->rttvar = 0;
+	rtt->rto = XTCP_RTO_INIT_US;
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_rtt_init);
+
+/**
+ * xtcp_rtt_sample() - fold one RTT measurement into the estimator
+ * @rtt: the estimator
+ * @sample_us: measured round trip, microseconds (0 is taken as 1)
+ * @rto_min_us: lower bound for the RTO
+ * @rto_max_us: upper bound for the RTO
+ *
+ * First sample: SRTT = R, RTTVAR = R/2 (RFC 6298 2.2). Later samples:
+ * RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|, SRTT = 7/8 SRTT + 1/8 R (2.3).
+ * RTO = SRTT + max(G, 4 RTTVAR), clamped to [rto_min_us, rto_max_us]
+ * (2.4, with a 1 ms clock granularity G).
+ */
+void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 sample_us, u32 rto_min_us,
+		     u32 rto_max_us)
+{
+	u64 rto;
+
+	if (!sample_us)
+		sample_us = 1;
+
+	if (!rtt->srtt) {
+		rtt->srtt = sample_us;
+		rtt->rttvar = sample_us / 2;
+	} else {
+		u32 delta = rtt->srtt > sample_us ? rtt->srtt - sample_us :
+						    sample_us - rtt->srtt;
+
+		rtt->rttvar = rtt->rttvar - rtt->rttvar / 4 + delta / 4;
+		rtt->srtt = rtt->srtt - rtt->srtt / 8 + sample_us / 8;
+	}
+
+	rto = (u64)rtt->srtt + max_t(u64, USEC_PER_MSEC, 4ULL * rtt->rttvar);
+	rtt->rto = clamp_t(u64, rto, rto_min_us, rto_max_us);
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_rtt_sample);
+
+/**
+ * xtcp_rto_backoff() - the RTO after @backoff consecutive expirations
+ * @rto_us: the estimator's RTO
+ * @backoff: number of doublings (RFC 6298 5.5)
+ * @rto_max_us: the ceiling
+ *
+ * Return: min(@rto_us << @backoff, @rto_max_us), without overflow.
+ */
+u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff, u32 rto_max_us)
+{
+	u64 rto = rto_us;
+
+	if (backoff >= 32)
+		return rto_max_us;
+	rto <<= backoff;
+	return rto > rto_max_us ? rto_max_us : (u32)rto;
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_rto_backoff);

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP socket calls: struct proto and struct proto_ops, socket init and
+ * destruction, state changes, listen, shutdown, close and disconnect.
+ * The data path (sendmsg, recvmsg, poll) is in xtcp_stream.c.
+ */
+#define pr_fmt(fmt) "xtcp: " fmt
+
+#include <linux/module.h>
+#include <net/inet_common.h>
+#include <net/inet_hashtables.h>
+#include <net/tcp_states.h>
+
+#include "xtcp.h"
+
+static DEFINE_PER_CPU(unsigned int, xtcp_orphan_count);
+
+/**
+ * xtcp_set_state() - move a socket to a new state
+ * @sk: the socket
+ * @state: TCP_* state
+ *
+ * Keeps the CurrEstab counter, and on TCP_CLOSE unhashes the socket and
+ * releases its port unless the user bound it explicitly.
+ */
+void xtcp_set_state(struct sock *sk, int state)
+{
+	int oldstate = sk->sk_state;
+	struct net *net = sock_net(sk);
+
+	if (state == TCP_ESTABLISHED && oldstate != TCP_ESTABLISHED)
+		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
+	else if (oldstate == TCP_ESTABLISHED && state != TCP_ESTABLISHED)
+		XTCP_DEC_STATS(net, XTCP_MIB_CURRESTAB);
+
+	if (state == TCP_CLOSE) {
+		if (oldstate == TCP_ESTABLISHED || oldstate == TCP_CLOSE_WAIT)
+			XTCP_INC_STATS(net, XTCP_MIB_ESTABRESETS);
+		sk->sk_prot->unhash(sk);
+		if (inet_csk(sk)->icsk_bind_hash &&
+		    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			inet_put_port(sk);
+	}
+	inet_sk_set_state(sk, state);
+}
+
+/**
+ * xtcp_done() - the connection is over: close the socket
+ * @sk: the socket, locked
+ *
+ * Stops the timers and either destroys an orphan or wakes its owner.
+ */
+void xtcp_done(struct sock *sk)
+{
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
+
+	xtcp_set_state(sk, TCP_CLOSE);
+	xtcp_clear_timers(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		inet_csk_destroy_sock(sk);
+}
+
+/**
+ * xtcp_reset() - the peer reset the connection, or it timed out
+ * @sk: the socket, locked
+ * @err: the error the application sees (ECONNREFUSED, ECONNRESET, ...)
+ */
+void xtcp_reset(struct sock *sk, int err)
+{
+	if (sk->sk_state == TCP_CLOSE_WAIT && err == ECONNRESET)
+		err = EPIPE;
+	WRITE_ONCE(sk->sk_err, err);
+	/* Order the error before the state change that wakes waiters. */
+	smp_wmb();
+	xtcp_write_queue_purge(sk);
+	xtcp_done(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+}
+
+/**
+ * xtcp_init_xmit_state() - initial congestion, RTT and window state
+ * @sk: a new socket, active or passive
+ */
+void xtcp_init_xmit_state(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_rtt_init(&xs->rtt);
+	xs->backoff = 0;
+	xs->mss_cache = XTCP_DEFAULT_MSS;
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->dupacks = 0;
+	xs->send_head = NULL;
+	xs->packets_out = 0;
+	xs->ooo_root = RB_ROOT;
+	xs->ooo_bytes = 0;
+	xtcp_cong_init(sk);
+}
+
+static int xtcp_init_sock(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	inet_csk(sk)->icsk_af_ops = &xtcp_ipv4_af_ops;
+	xtcp_init_timers(sk);
+	xtcp_init_xmit_state(sk);
+
+	sk->sk_state = TCP_CLOSE;
+	sk->sk_write_space = xtcp_write_space;
+	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
+	xs->nodelay = 0;
+	xs->user_mss = 0;
+	return 0;
+}
+
+static void xtcp_destroy_sock(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_clear_timers(sk);
+	xtcp_write_queue_purge(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
+	if (inet_csk(sk)->icsk_bind_hash)
+		inet_put_port(sk);
+}
+
+/* Which state a close or shutdown(SHUT_WR) moves to, and whether it sends
+ * a FIN (RFC 9293 3.10.4).
+ */
+static bool xtcp_close_state(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+	case TCP_SYN_RECV:
+		xtcp_set_state(sk, TCP_FIN_WAIT1);
+		return true;
+	case TCP_CLOSE_WAIT:
+		xtcp_set_state(sk, TCP_LAST_ACK);
+		return true;
+	case TCP_SYN_SENT:
+		xtcp_set_state(sk, TCP_CLOSE);
+		return false;
+	default:
+		return false;
+	}
+}
+
+static void xtcp_shutdown(struct sock *sk, int how)
+{
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	if ((1 << sk->sk_state) &
+	    (TCPF_ESTABLISHED | TCPF_SYN_RECV | TCPF_CLOSE_WAIT)) {
+		if (xtcp_close_state(sk))
+			xtcp_send_fin(sk);
+	}
+}
+
+/* Bytes the application never read: closing with them pending is an abort. */
+static u32 xtcp_unread_bytes(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return xs->rcv_nxt - xs->copied_seq - xs->fin_rcvd;
+}
+
+static void xtcp_close(struct sock *sk, long timeout)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int state;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	if (sk->sk_state == TCP_LISTEN) {
+		xtcp_set_state(sk, TCP_CLOSE);
+		inet_csk_listen_stop(sk);
+		goto adjudge_to_death;
+	}
+
+	if (sk->sk_state == TCP_CLOSE)
+		goto adjudge_to_death;
+
+	if (sk->sk_state != TCP_SYN_SENT && xtcp_unread_bytes(sk)) {
+		/* RFC 9293 3.10.4 and RFC 2525 2.17: data would be lost. */
+		xtcp_send_active_reset(sk, sk->sk_allocation);
+		xtcp_set_state(sk, TCP_CLOSE);
+	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
+		/* SO_LINGER with a zero timeout: abort. */
+		xtcp_disconnect(sk, 0);
+	} else if (xtcp_close_state(sk)) {
+		xtcp_send_fin(sk);
+	}
+	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
+
+	sk_stream_wait_close(sk, timeout);
+
+adjudge_to_death:
+	state = sk->sk_state;
+	sock_hold(sk);
+	sock_orphan(sk);
+	/* The last release_sock() of its life drains the backlog. */
+	release_sock(sk);
+
+	local_bh_disable();
+	bh_lock_sock(sk);
+	WARN_ON(sock_owned_by_user(sk));
+	this_cpu_inc(*sk->sk_prot->orphan_count);
+
+	/* Did the backlog or a timer already close it? */
+	if (state != TCP_CLOSE && sk->sk_state == TCP_CLOSE)
+		goto out;
+
+	if (sk->sk_state == TCP_FIN_WAIT2) {
+		/* Wait for the peer's FIN in a TIME_WAIT-like minisock. */
+		xtcp_time_wait(sk, TCP_FIN_WAIT2,
+			       READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms));
+		goto out;
+	}
+
+	if (sk->sk_state == TCP_CLOSE) {
+		xtcp_clear_timers(sk);
+		inet_csk_destroy_sock(sk);
+	}
+	/* Otherwise the protocol finishes the close; xtcp_done() destroys. */
+out:
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	sock_put(sk);
+}
+
+/**
+ * xtcp_disconnect() - abort a connection and return the socket to CLOSE
+ * @sk: the socket, locked
+ * @flags: unused
+ *
+ * Sends a RST if the peer knows of the connection, drops every queue, and
+ * leaves a socket that can connect() or listen() again.
+ *
+ * Return: 0.
+ */
+int xtcp_disconnect(struct sock *sk, int flags)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int old_state = sk->sk_state;
+
+	if (old_state != TCP_CLOSE)
+		xtcp_set_state(sk, TCP_CLOSE);
+
+	if (old_state == TCP_LISTEN) {
+		inet_csk_listen_stop(sk);
+	} else if ((1 << old_state) &
+		   (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 |
+		    TCPF_FIN_WAIT2 | TCPF_CLOSING | TCPF_LAST_ACK |
+		    TCPF_SYN_RECV)) {
+		xtcp_send_active_reset(sk, gfp_any());
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	} else if (old_state == TCP_SYN_SENT) {
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	}
+
+	xtcp_clear_timers(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_write_queue_purge(sk);
+	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
+
+	inet->inet_dport = 0;
+	inet_bhash2_reset_saddr(sk);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	xs->fin_rcvd = 0;
+	xs->ack_pending = 0;
+	xs->probes_out = 0;
+	xtcp_init_xmit_state(sk);
+	__sk_dst_reset(sk);
+	sk_error_report(sk);
+	return 0;
+}
+
+static int xtcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int err;
+
+	lock_sock(sk);
+	err = -EINVAL;
+	if (sock->state != SS_UNCONNECTED)
+		goto out;
+	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+		goto out;
+
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	if (sk->sk_state != TCP_LISTEN) {
+		/* SYN-ACK retransmissions, counted by reqsk_timer_handler(). */
+		inet_csk(sk)->icsk_syn_retries =
+			READ_ONCE(xtcp_pernet(sock_net(sk))->synack_retries);
+		err = inet_csk_listen_start(sk);
+		if (err)
+			goto out;
+	}
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * bind() and connect() take struct sockaddr_in. Its family may say AF_XTCP
+ * as well as AF_INET: rewrite that before the inet layer checks it.
+ */
+static int xtcp_fix_addr(struct sockaddr *uaddr, int addr_len,
+			 struct sockaddr_in *sin)
+{
+	if (addr_len < (int)sizeof(sa_family_t))
+		return -EINVAL;
+	if (addr_len > (int)sizeof(*sin))
+		addr_len = sizeof(*sin);
+	memset(sin, 0, sizeof(*sin));
+	memcpy(sin, uaddr, addr_len);
+	if (sin->sin_family == xtcp_family_number())
+		sin->sin_family = AF_INET;
+	return addr_len;
+}
+
+static int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
+{
+	struct sockaddr_in sin;
+	int len = xtcp_fix_addr(uaddr, addr_len, &sin);
+
+	if (len < 0)
+		return len;
+	return inet_bind(sock, (struct sockaddr *)&sin, len);
+}
+
+static int xtcp_stream_connect(struct socket *sock, struct sockaddr *uaddr,
+			       int addr_len, int flags)
+{
+	struct sockaddr_in sin;
+	int len = xtcp_fix_addr(uaddr, addr_len, &sin);
+
+	if (len < 0)
+		return len;
+	return inet_stream_connect(sock, (struct sockaddr *)&sin, len, flags);
+}
+
+struct proto xtcp_prot = {
+	.name			= "XTCP",
+	.owner			= THIS_MODULE,
+	.close			= xtcp_close,
+	.connect		= xtcp_v4_connect,
+	.disconnect		= xtcp_disconnect,
+	.accept			= inet_csk_accept,
+	.init			= xtcp_init_sock,
+	.destroy		= xtcp_destroy_sock,
+	.shutdown		= xtcp_shutdown,
+	.setsockopt		= xtcp_setsockopt,
+	.getsockopt		= xtcp_getsockopt,
+	.sendmsg		= xtcp_sendmsg,
+	.recvmsg		= xtcp_recvmsg,
+	.backlog_rcv		= xtcp_v4_do_rcv,
+	.release_cb		= xtcp_release_cb,
+	.hash			= inet_hash,
+	.unhash			= inet_unhash,
+	.get_port		= inet_csk_get_port,
+	.orphan_count		= &xtcp_orphan_count,
+	.max_header		= XTCP_MAX_HEADER,
+	.obj_size		= sizeof(struct xtcp_sock),
+	.slab_flags		= SLAB_TYPESAFE_BY_RCU,
+	.rsk_prot		= &xtcp_request_sock_ops,
+	.twsk_prot		= &xtcp_timewait_sock_ops,
+	.h.hashinfo		= &xtcp_hashinfo,
+	.no_autobind		= true,
+};
+
+const struct proto_ops xtcp_stream_ops = {
+	.family		= PF_INET,
+	.owner		= THIS_MODULE,
+	.release	= inet_release,
+	.bind		= xtcp_bind,
+	.connect	= xtcp_stream_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= inet_accept,
+	.getname	= inet_getname,
+	.poll		= xtcp_poll,
+	.ioctl		= inet_ioctl,
+	.gettstamp	= sock_gettstamp,
+	.listen		= xtcp_listen,
+	.shutdown	= inet_shutdown,
+	.setsockopt	= sock_common_setsockopt,
+	.getsockopt	= sock_common_getsockopt,
+	.sendmsg	= inet_sendmsg,
+	.recvmsg	= sock_common_recvmsg,
+	.mmap		= sock_no_mmap,
+	.sendpage	= sock_no_sendpage,
+};

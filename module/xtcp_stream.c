@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP stream calls: sendmsg (user bytes into MSS-sized write-queue skbs,
+ * checksummed while copied), recvmsg (receive queue to user, with
+ * MSG_PEEK, MSG_WAITALL, timeouts and window updates) and poll.
+ */
+#define pr_fmt(fmt) "xtcp: " fmt
+
+#include <linux/poll.h>
+#include <net/inet_common.h>
+
+#include "xtcp.h"
+
+/* Can more bytes go into the last write-queue skb? Only if it is unsent,
+ * plain data, and shorter than a segment.
+ */
+static struct sk_buff *xtcp_tail_with_room(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!skb || !xs->send_head)
+		return NULL;
+	if (XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN))
+		return NULL;
+	if (skb->len >= xs->mss_cache || !skb_tailroom(skb))
+		return NULL;
+	return skb;
+}
+
+static struct sk_buff *xtcp_new_data_skb(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(XTCP_MAX_HEADER + xs->mss_cache, sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->csum = 0;
+	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
+	XTCP_SKB_CB(skb)->seq = xs->write_seq;
+	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!xs->send_head)
+		xs->send_head = skb;
+	return skb;
+}
+
+/* Drop an skb we queued but could not fill (copy fault). */
+static void xtcp_unqueue_empty(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (skb->len)
+		return;
+	if (xs->send_head == skb)
+		xs->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -skb->truesize);
+	__kfree_skb(skb);
+}
+
+/**
+ * xtcp_sendmsg() - queue user data and send what the windows allow
+ * @sk: the socket
+ * @msg: the data
+ * @size: its length
+ *
+ * Return: bytes queued, or a negative errno (-EPIPE with SIGPIPE on a
+ * closed or reset connection, -EAGAIN when non-blocking and full).
+ */
+int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int flags = msg->msg_flags;
+	struct sk_buff *skb;
+	int copied = 0;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+
+	err = -EPIPE;
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		goto out_err;
+
+	while (msg_data_left(msg)) {
+		int copy;
+
+		skb = xtcp_tail_with_room(sk);
+		if (!skb) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = xtcp_new_data_skb(sk);
+			if (!skb)
+				goto wait_for_space;
+		}
+
+		copy = min_t(size_t, xs->mss_cache - skb->len, msg_data_left(msg));
+		copy = min_t(int, copy, skb_tailroom(skb));
+		err = skb_add_data_nocache(sk, skb, &msg->msg_iter, copy);
+		if (err) {
+			xtcp_unqueue_empty(sk, skb);
+			goto do_error;
+		}
+		XTCP_SKB_CB(skb)->end_seq += copy;
+		xs->write_seq += copy;
+		copied += copy;
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		xtcp_write_xmit(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN)) {
+			err = -EPIPE;
+			goto do_error;
+		}
+	}
+
+out:
+	if (copied) {
+		skb = skb_peek_tail(&sk->sk_write_queue);
+		if (skb && xs->send_head)
+			XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
+		xtcp_write_xmit(sk);
+	}
+	release_sock(sk);
+	return copied;
+
+do_error:
+	if (copied)
+		goto out;
+out_err:
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/**
+ * xtcp_recvmsg() - copy received bytes to the user
+ * @sk: the socket
+ * @msg: where to
+ * @len: at most this many bytes
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_ERRQUEUE
+ * @addr_len: unused (stream socket)
+ *
+ * Return: bytes copied, 0 at end of stream, or a negative errno.
+ */
+int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		 int *addr_len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 peek_seq, *seq;
+	struct sk_buff *skb, *tmp;
+	int copied = 0;
+	int target;
+	long timeo;
+
+	if (flags & MSG_ERRQUEUE)
+		return inet_recv_error(sk, msg, len, addr_len);
+	if (flags & MSG_OOB)
+		return -EINVAL;	/* no urgent data: XTCP ignores URG */
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		copied = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	seq = &xs->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = xs->copied_seq;
+		seq = &peek_seq;
+	}
+
+	while (copied < len) {
+		u32 offset, used;
+		int err;
+
+		skb_queue_walk_safe(&sk->sk_receive_queue, skb, tmp) {
+			offset = *seq - XTCP_SKB_CB(skb)->seq;
+			if (offset < skb->len)
+				goto found;
+			if (!(flags & MSG_PEEK)) {
+				/* Overlap already read through another skb. */
+				__skb_unlink(skb, &sk->sk_receive_queue);
+				kfree_skb(skb);
+			}
+		}
+
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == TCP_CLOSE) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+
+		if (copied >= target) {
+			/* Enough for the caller: just drain the backlog. */
+			release_sock(sk);
+			lock_sock(sk);
+		} else {
+			xtcp_rcv_space_adjust(sk);
+			sk_wait_data(sk, &timeo, NULL);
+		}
+		continue;
+
+found:
+		used = min_t(size_t, skb->len - offset, len - copied);
+		err = skb_copy_datagram_msg(skb, offset, msg, used);
+		if (err) {
+			if (!copied)
+				copied = -EFAULT;
+			break;
+		}
+		*seq += used;
+		copied += used;
+		if (!(flags & MSG_PEEK) && offset + used >= skb->len) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+	}
+
+	if (!(flags & MSG_PEEK) && copied > 0)
+		xtcp_rcv_space_adjust(sk);
+out:
+	release_sock(sk);
+	return copied;
+}
+
+/**
+ * xtcp_write_space() - wake writers once the write queue has room again
+ * @sk: the socket
+ *
+ * The sk_write_space callback, called as ACKs free write-queue memory.
+ */
+void xtcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+						      EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/**
+ * xtcp_poll() - readiness for poll/select/epoll
+ * @file: the file
+ * @sock: the socket
+ * @wait: poll table
+ *
+ * Return: EPOLLIN when bytes or EOF are readable, EPOLLOUT when the write
+ * queue has room, EPOLLRDHUP/EPOLLHUP on shutdown, EPOLLERR on error;
+ * listeners report EPOLLIN when a connection waits in the accept queue.
+ */
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	__poll_t mask = 0;
+	u8 shutdown;
+	int state;
+
+	sock_poll_wait(file, sock, wait);
+
+	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return inet_csk_listen_poll(sk);
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		u32 avail = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq) -
+			    READ_ONCE(xs->fin_rcvd);
+
+		if ((int)avail >= sock_rcvlowat(sk, 0, INT_MAX))
+			mask |= EPOLLIN | EPOLLRDNORM;
+
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Pairs with the write-space wakeup. */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	/* Pairs with the smp_wmb() in xtcp_reset(). */
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err) ||
+	    !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}

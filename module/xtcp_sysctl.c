@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP tunables, per network namespace, under net.xtcp.*.
+ */
+#include <linux/sysctl.h>
+
+#include "xtcp.h"
+
+static int xtcp_one = 1;
+static int xtcp_max_retries = 255;
+static int xtcp_rto_max_limit = XTCP_RTO_MAX_US / USEC_PER_MSEC;
+static int xtcp_hour_ms = 3600 * MSEC_PER_SEC;
+static int xtcp_max_keep = 32767;
+static int xtcp_max_delack = 500;
+
+#define XTCP_SYSCTL(_name, _field, _min, _max)			\
+	{							\
+		.procname	= _name,			\
+		.data		= &init_xtcp_net._field,	\
+		.maxlen		= sizeof(int),			\
+		.mode		= 0644,				\
+		.proc_handler	= proc_dointvec_minmax,		\
+		.extra1		= _min,				\
+		.extra2		= _max,				\
+	}
+
+/* Template: .data points into a dummy; each namespace rebases it. */
+static struct xtcp_net init_xtcp_net;
+
+static const struct ctl_table xtcp_sysctl_table[] = {
+	XTCP_SYSCTL("rto_min_ms", rto_min_ms, &xtcp_one, &xtcp_rto_max_limit),
+	XTCP_SYSCTL("rto_max_ms", rto_max_ms, &xtcp_one, &xtcp_rto_max_limit),
+	XTCP_SYSCTL("syn_retries", syn_retries, &xtcp_one, &xtcp_max_retries),
+	XTCP_SYSCTL("synack_retries", synack_retries, &xtcp_one,
+		    &xtcp_max_retries),
+	XTCP_SYSCTL("retries2", retries2, &xtcp_one, &xtcp_max_retries),
+	XTCP_SYSCTL("tw_timeout_ms", tw_timeout_ms, &xtcp_one, &xtcp_hour_ms),
+	XTCP_SYSCTL("fin_timeout_ms", fin_timeout_ms, &xtcp_one,
+		    &xtcp_hour_ms),
+	XTCP_SYSCTL("keepalive_time", keepalive_time, &xtcp_one,
+		    &xtcp_max_keep),
+	XTCP_SYSCTL("keepalive_intvl", keepalive_intvl, &xtcp_one,
+		    &xtcp_max_keep),
+	XTCP_SYSCTL("keepalive_probes", keepalive_probes, &xtcp_one,
+		    &xtcp_max_retries),
+	XTCP_SYSCTL("delack_ms", delack_ms, &xtcp_one, &xtcp_max_delack),
+	{ }
+};
+
+/**
+ * xtcp_sysctl_init_net() - register net.xtcp for a namespace
+ * @net: the namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_sysctl_init_net(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct ctl_table *table;
+	int i;
+
+	table = kmemdup(xtcp_sysctl_table, sizeof(xtcp_sysctl_table),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; table[i].procname; i++)
+		table[i].data = (char *)xn + ((char *)table[i].data -
+					      (char *)&init_xtcp_net);
+
+	xn->sysctl_hdr = register_net_sysctl(net, "net/xtcp", table);
+	if (!xn->sysctl_hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * xtcp_sysctl_exit_net() - unregister net.xtcp for a namespace
+ * @net: the namespace
+ */
+void xtcp_sysctl_exit_net(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct ctl_table *table;
+
+	if (!xn->sysctl_hdr)
+		return;
+	table = xn->sysctl_hdr->ctl_table_arg;
+	unregister_net_sysctl_table(xn->sysctl_hdr);
+	xn->sysctl_hdr = NULL;
+	kfree(table);
+}

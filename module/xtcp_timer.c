@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP timers: one hrtimer for retransmission (RFC 6298) and zero-window
+ * persist probes, one for delayed ACKs, one for keepalive. They run in
+ * softirq context (HRTIMER_MODE_ABS_SOFT); work that finds the socket owned
+ * by a process is deferred to xtcp_release_cb(). A queued timer holds a
+ * socket reference.
+ *
+ * The retransmit timer is re-armed lazily: an ACK only moves rtx_deadline;
+ * when the hrtimer fires before the deadline it re-queues itself for the
+ * deadline, so a steady stream of ACKs costs no hrtimer operations.
+ */
+#define pr_fmt(fmt) "xtcp: " fmt
+
+#include "xtcp.h"
+
+static struct sock *xtcp_timer_sk(struct xtcp_sock *xs)
+{
+	return &xs->icsk.icsk_inet.sk;
+}
+
+static void xtcp_timer_start(struct sock *sk, struct hrtimer *timer,
+			     ktime_t expires)
+{
+	/* 1: it was queued and its reference is ours to reuse. */
+	if (hrtimer_try_to_cancel(timer) != 1)
+		sock_hold(sk);
+	hrtimer_start(timer, expires, HRTIMER_MODE_ABS_SOFT);
+}
+
+static void xtcp_timer_stop(struct sock *sk, struct hrtimer *timer)
+{
+	if (hrtimer_try_to_cancel(timer) == 1)
+		__sock_put(sk);
+}
+
+/**
+ * xtcp_rto_with_backoff() - the RTO to wait now
+ * @xs: the connection
+ *
+ * Return: the estimator's RTO doubled per consecutive timeout, in
+ * microseconds, at most the namespace's rto_max.
+ */
+u32 xtcp_rto_with_backoff(const struct xtcp_sock *xs)
+{
+	const struct sock *sk = &xs->icsk.icsk_inet.sk;
+	u32 max_us = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms) *
+		     USEC_PER_MSEC;
+
+	return xtcp_rto_backoff(xs->rtt.rto, xs->backoff, max_us);
+}
+
+static void xtcp_rtx_arm(struct sock *sk, u8 mode, u32 delay_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	ktime_t deadline = ktime_add_us(ktime_get(), delay_us);
+
+	xs->rtx_mode = mode;
+	xs->rtx_deadline = deadline;
+	if (!hrtimer_is_queued(&xs->rtx_timer) ||
+	    ktime_before(deadline, hrtimer_get_expires(&xs->rtx_timer)))
+		xtcp_timer_start(sk, &xs->rtx_timer, deadline);
+}
+
+/**
+ * xtcp_rearm_rto() - (re)start the retransmission timeout from now
+ * @sk: the socket, locked
+ *
+ * Called when new data is acknowledged (RFC 6298 5.3), after a
+ * retransmission, and when data is sent with the timer idle (5.1).
+ */
+void xtcp_rearm_rto(struct sock *sk)
+{
+	xtcp_rtx_arm(sk, XTCP_RTX_RETRANS, xtcp_rto_with_backoff(xtcp_sk(sk)));
+}
+
+/**
+ * xtcp_arm_probe() - start the persist timer for a closed peer window
+ * @sk: the socket, locked, with data waiting and nothing in flight
+ */
+void xtcp_arm_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 max_us = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms) *
+		     USEC_PER_MSEC;
+
+	if (xs->rtx_mode == XTCP_RTX_PROBE)
+		return;
+	xtcp_rtx_arm(sk, XTCP_RTX_PROBE,
+		     xtcp_rto_backoff(xs->rtt.rto, xs->probes_out, max_us));
+}
+
+/**
+ * xtcp_arm_delack() - make sure an ACK goes out within delack_ms
+ * @sk: the socket, locked
+ */
+void xtcp_arm_delack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ms = READ_ONCE(xtcp_pernet(sock_net(sk))->delack_ms);
+
+	if (hrtimer_is_queued(&xs->delack_timer))
+		return;
+	xtcp_timer_start(sk, &xs->delack_timer,
+			 ktime_add_ms(ktime_get(), ms));
+}
+
+/**
+ * xtcp_keepalive_time() - idle seconds before the first keepalive probe
+ * @sk: the socket
+ *
+ * Return: XTCP_KEEPIDLE if set, else the namespace default.
+ */
+u32 xtcp_keepalive_time(const struct sock *sk)
+{
+	u32 t = xtcp_sk(sk)->keepidle;
+
+	return t ? t : READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_time);
+}
+
+static u32 xtcp_keepalive_intvl(const struct sock *sk)
+{
+	u32 t = xtcp_sk(sk)->keepintvl;
+
+	return t ? t : READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_intvl);
+}
+
+static u32 xtcp_keepalive_probes(const struct sock *sk)
+{
+	u32 n = xtcp_sk(sk)->keepcnt;
+
+	return n ? n : READ_ONCE(xtcp_pernet(sock_net(sk))->keepalive_probes);
+}
+
+/**
+ * xtcp_arm_keepalive() - schedule the next keepalive check
+ * @sk: the socket, locked
+ * @delay_ns: how long from now, 0 for the keepalive idle time
+ */
+void xtcp_arm_keepalive(struct sock *sk, u64 delay_ns)
+{
+	if (!delay_ns)
+		delay_ns = (u64)xtcp_keepalive_time(sk) * NSEC_PER_SEC;
+	xtcp_timer_start(sk, &xtcp_sk(sk)->keepalive_timer,
+			 ktime_add_ns(ktime_get(), delay_ns));
+}
+
+/**
+ * xtcp_stop_keepalive() - cancel keepalive
+ * @sk: the socket, locked
+ */
+void xtcp_stop_keepalive(struct sock *sk)
+{
+	xtcp_timer_stop(sk, &xtcp_sk(sk)->keepalive_timer);
+}
+
+/* RTO expired with data outstanding (RFC 6298 5.4-5.6, RFC 5681 3.1). */
+static void xtcp_retransmit_timer(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int limit;
+
+	if (xs->snd_una == xs->snd_max)
+		return;
+
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+		limit = READ_ONCE(xn->syn_retries);
+	else
+		limit = READ_ONCE(xn->retries2);
+	if (xs->backoff >= limit) {
+		xtcp_reset(sk, ETIMEDOUT);
+		return;
+	}
+
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
+	xtcp_cong_on_rto(sk);
+	/* Go back N: everything unacknowledged is sent again, in slow start. */
+	xs->snd_nxt = xs->snd_una;
+	xs->send_head = skb_peek(&sk->sk_write_queue);
+	xs->packets_out = 0;
+	if (xs->backoff < 31)
+		xs->backoff++;
+	xtcp_write_xmit(sk);
+	xtcp_rearm_rto(sk);
+}
+
+/* Persist timer: probe a closed window, backing off (RFC 9293 3.8.6.1). */
+static void xtcp_probe_timer(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->send_head || xs->packets_out)
+		return;
+	xtcp_send_probe(sk);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_WINPROBES);
+	if (xs->probes_out < 31)
+		xs->probes_out++;
+	xtcp_arm_probe(sk);
+}
+
+static void xtcp_rtx_timer_expired(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u8 mode = xs->rtx_mode;
+
+	if (mode == XTCP_RTX_NONE ||
+	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+		return;
+	if (ktime_before(ktime_get(), xs->rtx_deadline)) {
+		/* Lazily moved: wait until the real deadline. */
+		xtcp_timer_start(sk, &xs->rtx_timer, xs->rtx_deadline);
+		return;
+	}
+	xs->rtx_mode = XTCP_RTX_NONE;
+	if (mode == XTCP_RTX_PROBE)
+		xtcp_probe_timer(sk);
+	else
+		xtcp_retransmit_timer(sk);
+}
+
+static void xtcp_delack_expired(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ack_pending ||
+	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
+		return;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKS);
+	xtcp_send_ack(sk);
+}
+
+static void xtcp_keepalive_expired(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 idle_ns, keepidle_ns;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				     TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
+		return;
+
+	keepidle_ns = (u64)xtcp_keepalive_time(sk) * NSEC_PER_SEC;
+	idle_ns = ktime_get_ns() - xs->last_rcv_ns;
+	if (idle_ns < keepidle_ns) {
+		icsk->icsk_probes_out = 0;
+		xtcp_arm_keepalive(sk, keepidle_ns - idle_ns);
+		return;
+	}
+	if (xs->packets_out || xs->send_head) {
+		/* Data is outstanding: the retransmit timer watches the peer. */
+		xtcp_arm_keepalive(sk, keepidle_ns);
+		return;
+	}
+	if (icsk->icsk_probes_out >= xtcp_keepalive_probes(sk)) {
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_reset(sk, ETIMEDOUT);
+		return;
+	}
+	xtcp_send_probe(sk);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_KEEPALIVEPROBES);
+	icsk->icsk_probes_out++;
+	xtcp_arm_keepalive(sk, (u64)xtcp_keepalive_intvl(sk) * NSEC_PER_SEC);
+}
+
+/* Common body of the three hrtimer callbacks. */
+static enum hrtimer_restart xtcp_timer_run(struct xtcp_sock *xs, int bit,
+					   void (*fn)(struct sock *sk))
+{
+	struct sock *sk = xtcp_timer_sk(xs);
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		fn(sk);
+	else if (!test_and_set_bit(bit, &xs->deferred))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
+static enum hrtimer_restart xtcp_rtx_timer_fn(struct hrtimer *t)
+{
+	return xtcp_timer_run(container_of(t, struct xtcp_sock, rtx_timer),
+			      XTCP_RTX_DEFERRED, xtcp_rtx_timer_expired);
+}
+
+static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
+{
+	return xtcp_timer_run(container_of(t, struct xtcp_sock, delack_timer),
+			      XTCP_DELACK_DEFERRED, xtcp_delack_expired);
+}
+
+static enum hrtimer_restart xtcp_keepalive_timer_fn(struct hrtimer *t)
+{
+	return xtcp_timer_run(container_of(t, struct xtcp_sock, keepalive_timer),
+			      XTCP_KEEPALIVE_DEFERRED, xtcp_keepalive_expired);
+}
+
+/**
+ * xtcp_release_cb() - run timer work deferred while a process owned @sk
+ * @sk: the socket, being released by its owner
+ */
+void xtcp_release_cb(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!READ_ONCE(xs->deferred))
+		return;
+	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->deferred)) {
+		xtcp_rtx_timer_expired(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(XTCP_DELACK_DEFERRED, &xs->deferred)) {
+		xtcp_delack_expired(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(XTCP_KEEPALIVE_DEFERRED, &xs->deferred)) {
+		xtcp_keepalive_expired(sk);
+		__sock_put(sk);
+	}
+}
+
+/**
+ * xtcp_init_timers() - set up a socket's hrtimers (none armed)
+ * @sk: the socket
+ */
+void xtcp_init_timers(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	hrtimer_init(&xs->rtx_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	xs->rtx_timer.function = xtcp_rtx_timer_fn;
+	hrtimer_init(&xs->delack_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	xs->delack_timer.function = xtcp_delack_timer_fn;
+	hrtimer_init(&xs->keepalive_timer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_ABS_SOFT);
+	xs->keepalive_timer.function = xtcp_keepalive_timer_fn;
+	xs->rtx_mode = XTCP_RTX_NONE;
+	xs->deferred = 0;
+}
+
+/**
+ * xtcp_clear_timers() - cancel every timer of a socket
+ * @sk: the socket, locked
+ *
+ * A callback already running holds its own reference and, finding the
+ * socket closed, does nothing.
+ */
+void xtcp_clear_timers(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rtx_mode = XTCP_RTX_NONE;
+	xs->ack_pending = 0;
+	xtcp_timer_stop(sk, &xs->rtx_timer);
+	xtcp_timer_stop(sk, &xs->delack_timer);
+	xtcp_timer_stop(sk, &xs->keepalive_timer);
+}

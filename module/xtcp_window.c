@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP receive window: how much to offer the peer (flow control,
+ * RFC 9293 3.8.6.2), with receiver silly-window-syndrome avoidance, and
+ * the window updates sent as the reader drains the receive queue.
+ */
+#include "xtcp.h"
+
+/**
+ * xtcp_window_space() - payload bytes the receive buffer can still take
+ * @rcvbuf: SO_RCVBUF, bytes of skb memory
+ * @rmem_alloc: skb memory already queued
+ * @mss: segment size, for rounding
+ *
+ * Half of the free buffer memory is offered as payload: the other half
+ * covers skb overhead (truesize is about twice the payload of a full
+ * segment). Rounded down to whole segments, capped at 64 KiB - 1.
+ *
+ * Return: the window in bytes.
+ */
+u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss)
+{
+	u32 space;
+
+	if (rmem_alloc >= rcvbuf)
+		return 0;
+	space = (rcvbuf - rmem_alloc) / 2;
+	space = min(space, XTCP_MAX_WINDOW);
+	if (mss && space > mss)
+		space = rounddown(space, mss);
+	return space;
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_window_space);
+
+/**
+ * xtcp_choose_window() - the window to advertise now
+ * @cur_wnd: window still open from our last advertisement
+ * @space: what the buffer could take (xtcp_window_space())
+ * @mss: segment size
+ *
+ * Never shrinks a window already offered (RFC 9293 3.8.6.2.2: the right
+ * edge does not move left). Receiver SWS avoidance: the window opens only
+ * in steps of at least one MSS (or half the space, whichever is smaller),
+ * so the peer is never invited to send tiny segments.
+ *
+ * Return: the window in bytes.
+ */
+u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 mss)
+{
+	u32 step = min(mss, space / 2);
+
+	if (space <= cur_wnd)
+		return cur_wnd;
+	if (space - cur_wnd < step)
+		return cur_wnd;
+	if (space < mss && space < XTCP_MAX_WINDOW / 2 && !cur_wnd)
+		return 0;
+	return space;
+}
+XTCP_EXPORT_FOR_KUNIT(xtcp_choose_window);
+
+static u32 xtcp_cur_window(const struct xtcp_sock *xs)
+{
+	s32 win = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
+
+	return win < 0 ? 0 : win;
+}
+
+/**
+ * xtcp_select_window() - the window for a segment we are about to send
+ * @sk: the socket, locked
+ *
+ * Return: the window in bytes; the caller records it in rcv_wnd.
+ */
+u32 xtcp_select_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 space = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf),
+				      atomic_read(&sk->sk_rmem_alloc),
+				      xs->advmss);
+
+	return xtcp_choose_window(xtcp_cur_window(xs), space, xs->advmss);
+}
+
+/**
+ * xtcp_rcv_space_adjust() - send a window update after the reader drained
+ * @sk: the socket, locked
+ *
+ * An update goes out when the window we could offer grew by two segments
+ * or from (nearly) closed, so a sender stalled on our window resumes
+ * without waiting for its persist timer.
+ */
+void xtcp_rcv_space_adjust(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 cur, wnd;
+
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
+		return;
+	cur = xtcp_cur_window(xs);
+	wnd = xtcp_select_window(sk);
+	if (wnd > cur && (wnd - cur >= 2 * xs->advmss || cur < xs->advmss))
+		xtcp_send_ack(sk);
+}

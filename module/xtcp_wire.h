@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * XTCP wire format: RFC 9293's TCP header (struct tcphdr) and option
+ * encoding, carried in IPv4 under XTCP's own protocol number. Only the
+ * option layout lives here; struct tcphdr is the kernel's.
+ */
+#ifndef _XTCP_WIRE_H
+#define _XTCP_WIRE_H
+
+#include <linux/tcp.h>
+#include <linux/types.h>
+
+#define XTCP_HDR_LEN		20	/* header without options */
+#define XTCP_MAX_HDR_LEN	60	/* data offset 15 */
+#define XTCP_MAX_HEADER		(XTCP_MAX_HDR_LEN + MAX_HEADER)
+
+/* Option kinds (RFC 9293 3.2; IANA for the ones XTCP only skips). */
+#define XTCP_OPT_EOL		0
+#define XTCP_OPT_NOP		1
+#define XTCP_OPT_MSS		2
+#define XTCP_OPT_WSCALE		3
+#define XTCP_OPT_SACK_PERM	4
+#define XTCP_OPT_SACK		5
+#define XTCP_OPT_TIMESTAMP	8
+
+/* Flag bits of header byte 13 (CWR and ECE are never set by XTCP). */
+#define XTCP_FLAG_FIN		0x01
+#define XTCP_FLAG_SYN		0x02
+#define XTCP_FLAG_RST		0x04
+#define XTCP_FLAG_PSH		0x08
+#define XTCP_FLAG_ACK		0x10
+#define XTCP_FLAG_URG		0x20
+
+#define xtcp_flag_byte(th)	(((u8 *)(th))[13])
+
+#define XTCP_OLEN_MSS		4
+#define XTCP_OLEN_MSS_ALIGNED	4	/* kind, length, 16-bit value */
+
+/**
+ * struct xtcp_options - what XTCP takes from a segment's options
+ * @mss: MSS option value, 0 if absent
+ * @saw_wscale: a window-scale option was present (ignored: XTCP does not
+ *	echo it, so RFC 7323 says the peer must not scale)
+ * @saw_sack_perm: SACK-permitted was present (likewise not echoed)
+ * @saw_tstamp: a timestamp option was present (likewise not echoed)
+ */
+struct xtcp_options {
+	u16 mss;
+	u8 saw_wscale:1,
+	   saw_sack_perm:1,
+	   saw_tstamp:1;
+};
+
+int xtcp_parse_options(const u8 *ptr, unsigned int len, bool syn,
+		       struct xtcp_options *opts);
+unsigned int xtcp_write_syn_options(u8 *ptr, u16 mss);
+
+#endif /* _XTCP_WIRE_H */

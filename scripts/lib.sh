@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings for XTCP's scripts. Sourced, not run.
+# shellcheck shell=bash disable=SC2034
+
+XTCP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Everything expensive lives outside the repository so a fresh clone and
+# CI reuse it: the virtme-ng venv and the debug kernel build.
+XTCP_CACHE=${XTCP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xtcp}
+XTCP_VENV=$XTCP_CACHE/venv
+XTCP_OUT=${XTCP_OUT:-$XTCP_TOP/out}
+
+log() { printf '[xtcp %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# The newest Debian stock kernel installed (linux-image-amd64's dependency).
+stock_kver() {
+	local v d
+	v=$(for d in /lib/modules/6.1.0-*-amd64; do
+		if [[ ${d##*/} =~ ^6\.1\.0-[0-9]+-amd64$ ]]; then echo "${d##*/}"; fi
+	done | sort -t- -k2 -n | tail -1)
+	[ -n "$v" ] || return 1
+	echo "$v"
+}
+
+stock_kdir() { echo "/lib/modules/$(stock_kver)/build"; }
+
+# Kernel source tree the debug kernel is built from (unpacked by
+# build-debug-kernel.sh); also KSRC for the selftests (kselftest headers).
+debug_ksrc() {
+	echo "$XTCP_CACHE/src/linux-source-$(dpkg-query -W -f='${Version}' linux-source-6.1)"
+}
+
+# Path of checkpatch.pl: the unpacked debug kernel source if there, else
+# just scripts/ unpacked from linux-source-6.1 into the cache.
+checkpatch_pl() {
+	local src tarball=/usr/src/linux-source-6.1.tar.xz dir
+	src=$(debug_ksrc)
+	if [ -f "$src/.xtcp-unpacked" ]; then
+		echo "$src/scripts/checkpatch.pl"
+		return 0
+	fi
+	dir=$XTCP_CACHE/src/checkpatch-$(basename "$src")
+	if [ ! -f "$dir/.xtcp-unpacked" ]; then
+		[ -f "$tarball" ] || die "$tarball missing: run scripts/setup.sh"
+		rm -rf "$dir" && mkdir -p "$dir"
+		tar -xJf "$tarball" -C "$dir" --strip-components=1 --wildcards '*/scripts/*'
+		touch "$dir/.xtcp-unpacked"
+	fi
+	echo "$dir/scripts/checkpatch.pl"
+}
+
+# Shell-quote each argument for a POSIX sh (the guest runs commands with
+# /bin/sh, so bash's printf %q is not safe there).
+sh_quote() {
+	local a out=
+	for a in "$@"; do
+		out+="'${a//\'/\'\\\'\'}' "
+	done
+	printf '%s' "${out% }"
+}
