@@ -127,7 +127,7 @@ struct xtcp_cong_ops;
  *	moves snd_nxt back; ACKs are accepted up to snd_max)
  * @write_seq: sequence number after the last byte queued by the user
  * @snd_wl1: segment sequence number of the last window update
- * @snd_wl2: segment acknowledgement number of the last window update
+ * @snd_wl2: segment acknowledgment number of the last window update
  * @snd_wnd: send window the peer offered, bytes
  * @max_window: largest window the peer ever offered
  * @iss: initial send sequence number
@@ -403,6 +403,7 @@ struct sk_buff *xtcp_ofo_pop(struct rb_root *root, u32 rcv_nxt, u32 *bytes);
 void xtcp_ofo_purge(struct rb_root *root, u32 *bytes);
 
 /* xtcp_output.c */
+__sum16 xtcp_v4_csum(__be32 saddr, __be32 daddr, unsigned int len, __wsum base);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp);
 void xtcp_write_xmit(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
@@ -478,9 +479,9 @@ void xtcp_sysctl_exit_net(struct net *net);
 
 /* Helpers for KUnit: exported to xtcp_kunit.ko only when KUnit is built. */
 #if IS_ENABLED(CONFIG_KUNIT)
-#define XTCP_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, XTCP_KUNIT)
+#define EXPORT_SYMBOL_FOR_XTCP_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, XTCP_KUNIT)
 #else
-#define XTCP_EXPORT_FOR_KUNIT(sym)
+#define EXPORT_SYMBOL_FOR_XTCP_KUNIT(sym)
 #endif
 
 #endif /* _XTCP_H */

@@ -40,7 +40,7 @@ out:
 	*cwnd = min(*cwnd, XTCP_MAX_CWND);
 	return *cwnd;
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_reno_grow);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_reno_grow);
 
 /**
  * xtcp_reno_ssthresh_of() - ssthresh after a loss (RFC 5681 eq. 4)
@@ -52,7 +52,7 @@ u32 xtcp_reno_ssthresh_of(u32 flight)
 {
 	return max(flight / 2, 2U);
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_reno_ssthresh_of);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_reno_ssthresh_of);
 
 static void xtcp_reno_init(struct sock *sk)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP receive path: RFC 9293 3.10.7 "SEGMENT ARRIVES" for every state,
- * acknowledgement processing (RTT sampling, window updates, duplicate ACKs,
+ * acknowledgment processing (RTT sampling, window updates, duplicate ACKs,
  * NewReno fast retransmit and recovery), in-order and out-of-order data,
  * FIN handling, the handshake's last step for request sockets, and the
  * delayed-ACK policy.
@@ -652,6 +652,7 @@ struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_request_sock *xreq = xtcp_rsk(req);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
+	const struct inet_connection_sock_af_ops *af_ops;
 	struct sock *child;
 	bool own_req;
 
@@ -678,8 +679,8 @@ struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
 		return NULL;
 	}
 
-	child = inet_csk(sk)->icsk_af_ops->syn_recv_sock(sk, skb, req, NULL,
-							  req, &own_req, NULL);
+	af_ops = inet_csk(sk)->icsk_af_ops;
+	child = af_ops->syn_recv_sock(sk, skb, req, NULL, req, &own_req, NULL);
 	if (!child)
 		return NULL;	/* accept queue full: the peer will retry */
 	return inet_csk_complete_hashdance(sk, child, req, own_req);

@@ -71,9 +71,8 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	rth->doff = sizeof(*rth) / 4;
 	xtcp_flag_byte(rth) = flags;
 	rth->window = htons(min(win, XTCP_MAX_WINDOW));
-	rth->check = csum_tcpudp_magic(iph->daddr, iph->saddr, skb->len,
-				       xtcp_ipproto,
-				       csum_partial(rth, skb->len, 0));
+	rth->check = xtcp_v4_csum(iph->daddr, iph->saddr, skb->len,
+				  csum_partial(rth, skb->len, 0));
 
 	flowi4_init_output(&fl4, 0, in_skb->mark, RT_TOS(iph->tos),
 			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
@@ -129,7 +128,7 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
  * @net: the namespace
  * @skb: the segment being answered
  * @seq: our sequence number
- * @ack: our acknowledgement number
+ * @ack: our acknowledgment number
  * @win: the window to advertise
  */
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,

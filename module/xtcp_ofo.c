@@ -80,7 +80,7 @@ remove_covered:
 	}
 	return true;
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_ofo_insert);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_ofo_insert);
 
 /**
  * xtcp_ofo_pop() - take the next segment that is now in order
@@ -106,7 +106,7 @@ struct sk_buff *xtcp_ofo_pop(struct rb_root *root, u32 rcv_nxt, u32 *bytes)
 	}
 	return NULL;
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_ofo_pop);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_ofo_pop);
 
 /**
  * xtcp_ofo_purge() - free every queued segment
@@ -126,4 +126,4 @@ void xtcp_ofo_purge(struct rb_root *root, u32 *bytes)
 	}
 	*bytes = 0;
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_ofo_purge);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_ofo_purge);

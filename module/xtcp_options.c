@@ -76,7 +76,7 @@ int xtcp_parse_options(const u8 *ptr, unsigned int len, bool syn,
 	}
 	return 0;
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_parse_options);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_parse_options);
 
 /**
  * xtcp_write_syn_options() - write the options of a SYN or SYN-ACK
@@ -92,3 +92,4 @@ unsigned int xtcp_write_syn_options(u8 *ptr, u16 mss)
 	put_unaligned_be16(mss, ptr + 2);
 	return XTCP_OLEN_MSS_ALIGNED;
 }
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_write_syn_options);

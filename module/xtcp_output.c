@@ -17,6 +17,23 @@
 
 #include "xtcp.h"
 
+/**
+ * xtcp_v4_csum() - finish a segment checksum over the IPv4 pseudo-header
+ * @saddr: source address
+ * @daddr: destination address
+ * @len: segment length, header included
+ * @base: ones'-complement sum of the segment (header and payload)
+ *
+ * The pseudo-header carries XTCP's protocol number, not TCP's.
+ *
+ * Return: the value for the header's checksum field.
+ */
+__sum16 xtcp_v4_csum(__be32 saddr, __be32 daddr, unsigned int len, __wsum base)
+{
+	return csum_tcpudp_magic(saddr, daddr, len, xtcp_ipproto, base);
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_v4_csum);
+
 static u32 xtcp_now_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
@@ -52,9 +69,8 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 		xtcp_write_syn_options((u8 *)(th + 1), xs->advmss);
 
 	skb->ip_summed = CHECKSUM_NONE;
-	th->check = csum_tcpudp_magic(inet->inet_saddr, inet->inet_daddr,
-				      skb->len, xtcp_ipproto,
-				      csum_partial(th, hlen, payload_csum));
+	th->check = xtcp_v4_csum(inet->inet_saddr, inet->inet_daddr, skb->len,
+				 csum_partial(th, hlen, payload_csum));
 	if (flags & XTCP_FLAG_ACK)
 		xs->ack_pending = 0;
 }
@@ -315,9 +331,8 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	xtcp_flag_byte(th) = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
 	th->window = htons(min(win, XTCP_MAX_WINDOW));
 	xtcp_write_syn_options((u8 *)(th + 1), mss);
-	th->check = csum_tcpudp_magic(ireq->ir_loc_addr, ireq->ir_rmt_addr,
-				      skb->len, xtcp_ipproto,
-				      csum_partial(th, hlen, 0));
+	th->check = xtcp_v4_csum(ireq->ir_loc_addr, ireq->ir_rmt_addr, skb->len,
+				 csum_partial(th, hlen, 0));
 	return skb;
 }
 

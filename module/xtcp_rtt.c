@@ -16,7 +16,7 @@ void xtcp_rtt_init(struct xtcp_rtt *rtt)
 	rtt->rttvar = 0;
 	rtt->rto = XTCP_RTO_INIT_US;
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_rtt_init);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_rtt_init);
 
 /**
  * xtcp_rtt_sample() - fold one RTT measurement into the estimator
@@ -52,7 +52,7 @@ void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 sample_us, u32 rto_min_us,
 	rto = (u64)rtt->srtt + max_t(u64, USEC_PER_MSEC, 4ULL * rtt->rttvar);
 	rtt->rto = clamp_t(u64, rto, rto_min_us, rto_max_us);
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_rtt_sample);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_rtt_sample);
 
 /**
  * xtcp_rto_backoff() - the RTO after @backoff consecutive expirations
@@ -71,4 +71,4 @@ u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff, u32 rto_max_us)
 	rto <<= backoff;
 	return rto > rto_max_us ? rto_max_us : (u32)rto;
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_rto_backoff);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_rto_backoff);

@@ -30,7 +30,7 @@ u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss)
 		space = rounddown(space, mss);
 	return space;
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_window_space);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_window_space);
 
 /**
  * xtcp_choose_window() - the window to advertise now
@@ -57,7 +57,7 @@ u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 mss)
 		return 0;
 	return space;
 }
-XTCP_EXPORT_FOR_KUNIT(xtcp_choose_window);
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_choose_window);
 
 static u32 xtcp_cur_window(const struct xtcp_sock *xs)
 {

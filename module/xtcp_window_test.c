@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for XTCP's receive-window arithmetic (xtcp_window.c): the
+ * space the buffer can offer and the receiver SWS avoidance on top of it.
+ */
+#include <kunit/test.h>
+
+#include "xtcp.h"
+
+#define MSS	1460U
+
+static void xtcp_window_space__half_free(struct kunit *test)
+{
+	/* (100000 - 40000) / 2 = 30000 = 30 * 1000. */
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 40000, 1000), 30000U);
+	/* Odd free space, no rounding without an MSS. */
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(10001, 0, 0), 5000U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(20000, 1, 0), 9999U);
+}
+
+static void xtcp_window_space__mss_multiple(struct kunit *test)
+{
+	/* 50000 / 1460 = 34.2: 34 segments. */
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 0, MSS), 34U * MSS);
+	/* 10000 / 1460 = 6.8: rounded down, not to nearest. */
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(30000, 10000, MSS), 6U * MSS);
+	/* Already a multiple. */
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(4U * MSS, 0, MSS), 2U * MSS);
+}
+
+static void xtcp_window_space__full(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 100000, MSS), 0U);
+	/* Overcommitted (rmem_alloc may exceed rcvbuf). */
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 150000, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(0, 0, MSS), 0U);
+}
+
+static void xtcp_window_space__cap(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, 0), 65535U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(U32_MAX, 0, 0), 65535U);
+	/* Capped first, then rounded: 65535 / 1460 = 44.9 segments. */
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, MSS), 44U * MSS);
+	/* Just above the cap from half of the free memory. */
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(131074, 0, 1), 65535U);
+}
+
+static void xtcp_choose_window__never_shrinks(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 10000, MSS), 20000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 0, MSS), 20000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20000, MSS), 20000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(MSS / 2, 0, MSS), MSS / 2);
+}
+
+static void xtcp_choose_window__sws_small_increase(struct kunit *test)
+{
+	/* Less than one MSS more than the open window: keep it. */
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20500, MSS), 20000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20000 + MSS - 1, MSS),
+			20000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(MSS + 2, 2U * MSS + 1, MSS),
+			MSS + 2);
+}
+
+static void xtcp_choose_window__opens_by_mss(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20000 + MSS, MSS),
+			20000U + MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 40000, MSS), 40000U);
+	/* From a closed window, one MSS of space opens it. */
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, MSS, MSS), MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 10U * MSS, MSS), 10U * MSS);
+}
+
+static void xtcp_choose_window__small_buffer_step(struct kunit *test)
+{
+	/*
+	 * A buffer smaller than two MSS opens in steps of half the space
+	 * (RFC 9293 3.8.6.2.2: min(Fr * RCV.BUFF, Eff.snd.MSS)).
+	 */
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(100, 600, MSS), 600U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(400, 600, MSS), 400U);
+}
+
+static void xtcp_choose_window__tiny_space_closed(struct kunit *test)
+{
+	/* Less than one MSS of space behind a closed window: stay closed. */
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 500, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, MSS - 1, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 1, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 0, MSS), 0U);
+}
+
+static struct kunit_case xtcp_window_cases[] = {
+	KUNIT_CASE(xtcp_window_space__half_free),
+	KUNIT_CASE(xtcp_window_space__mss_multiple),
+	KUNIT_CASE(xtcp_window_space__full),
+	KUNIT_CASE(xtcp_window_space__cap),
+	KUNIT_CASE(xtcp_choose_window__never_shrinks),
+	KUNIT_CASE(xtcp_choose_window__sws_small_increase),
+	KUNIT_CASE(xtcp_choose_window__opens_by_mss),
+	KUNIT_CASE(xtcp_choose_window__small_buffer_step),
+	KUNIT_CASE(xtcp_choose_window__tiny_space_closed),
+	{}
+};
+
+static struct kunit_suite xtcp_window_suite = {
+	.name = "xtcp_window",
+	.test_cases = xtcp_window_cases,
+};
+
+kunit_test_suites(&xtcp_window_suite);

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp_rr: request/response latency benchmark for XTCP and, for
+ * comparison, the kernel's TCP. The client sends a small request, the
+ * server echoes it, ITER times; the client prints transactions per second.
+ *
+ *   xtcp_rr -l [-p xtcp|tcp] ADDR PORT          server (one connection)
+ *   xtcp_rr [-p xtcp|tcp] [-n ITER] [-z SIZE] ADDR PORT   client
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/xtcp.h>
+
+static int open_sock(const char *proto)
+{
+	int one = 1, fd;
+
+	if (!strcmp(proto, "tcp")) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd >= 0)
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	} else {
+		fd = socket(AF_XTCP, SOCK_STREAM, 0);
+		if (fd >= 0)
+			setsockopt(fd, SOL_XTCP, XTCP_NODELAY, &one, sizeof(one));
+	}
+	if (fd < 0) {
+		perror("socket");
+		exit(4);
+	}
+	return fd;
+}
+
+static int full_io(int fd, char *buf, size_t len, int rd)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = rd ? read(fd, buf + done, len - done) :
+				 write(fd, buf + done, len - done);
+		if (n <= 0)
+			return n == 0 ? 0 : -1;
+		done += n;
+	}
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *proto = "xtcp";
+	long iter = 10000, size = 1;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct timespec t0, t1;
+	int listen_mode = 0, fd, c, one = 1;
+	char buf[65536];
+	double secs;
+
+	while ((c = getopt(argc, argv, "lp:n:z:")) != -1) {
+		switch (c) {
+		case 'l': listen_mode = 1; break;
+		case 'p': proto = optarg; break;
+		case 'n': iter = atol(optarg); break;
+		case 'z': size = atol(optarg); break;
+		default: return 2;
+		}
+	}
+	if (optind + 2 != argc || size < 1 || size > (long)sizeof(buf)) {
+		fprintf(stderr, "usage: xtcp_rr [-l] [-p xtcp|tcp] [-n ITER] [-z SIZE] ADDR PORT\n");
+		return 2;
+	}
+	inet_pton(AF_INET, argv[optind], &sin.sin_addr);
+	sin.sin_port = htons(atoi(argv[optind + 1]));
+	memset(buf, 'x', sizeof(buf));
+
+	fd = open_sock(proto);
+	if (listen_mode) {
+		int cfd;
+
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 1)) {
+			perror("bind/listen");
+			return 1;
+		}
+		cfd = accept(fd, NULL, NULL);
+		if (cfd < 0) {
+			perror("accept");
+			return 1;
+		}
+		if (strcmp(proto, "tcp"))
+			setsockopt(cfd, SOL_XTCP, XTCP_NODELAY, &one, sizeof(one));
+		else
+			setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		while (full_io(cfd, buf, size, 1) > 0)
+			if (full_io(cfd, buf, size, 0) <= 0)
+				break;
+		close(cfd);
+		close(fd);
+		return 0;
+	}
+
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		perror("connect");
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long i = 0; i < iter; i++) {
+		if (full_io(fd, buf, size, 0) <= 0 || full_io(fd, buf, size, 1) <= 0) {
+			fprintf(stderr, "xtcp_rr: transaction %ld failed: %s\n", i,
+				strerror(errno));
+			return 1;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("%s rr size=%ld iter=%ld time=%.3fs rate=%.0f trans/s\n", proto,
+	       size, iter, secs, iter / secs);
+	close(fd);
+	return 0;
+}
