@@ -61,6 +61,7 @@ extern unsigned int xtcp_net_id;
 #define XTCP_RTO_INIT_US	(1 * USEC_PER_SEC)
 #define XTCP_DELACK_MAX_NS	(40 * NSEC_PER_MSEC)
 #define XTCP_INIT_CWND		10	/* RFC 6928 */
+#define XTCP_ORPHAN_RETRIES	8	/* RTO retries for closed sockets */
 #define XTCP_MIN_MSS		88
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1 */
 #define XTCP_MAX_WINDOW		65535U	/* no window scaling */
@@ -403,6 +404,7 @@ struct sk_buff *xtcp_ofo_pop(struct rb_root *root, u32 rcv_nxt, u32 *bytes);
 void xtcp_ofo_purge(struct rb_root *root, u32 *bytes);
 
 /* xtcp_output.c */
+bool xtcp_csum_offload(const struct sock *sk);
 __sum16 xtcp_v4_csum(__be32 saddr, __be32 daddr, unsigned int len, __wsum base);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp);
 void xtcp_write_xmit(struct sock *sk);

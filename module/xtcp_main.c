@@ -16,6 +16,16 @@
 
 #include "xtcp.h"
 
+/*
+ * In 6.1, inet_csk_get_port(), inet_hash(), inet_put_port() and friends find
+ * the hash tables through tcp_or_dccp_get_hashinfo(), which looks at
+ * sk->sk_prot->h.hashinfo only when DCCP is configured. Without it they would
+ * file XTCP sockets in TCP's tables.
+ */
+#if !IS_ENABLED(CONFIG_IP_DCCP)
+#error "XTCP needs a kernel configured with CONFIG_IP_DCCP (=m or =y)"
+#endif
+
 unsigned int xtcp_ipproto = IPPROTO_XTCP;
 module_param_named(ipproto, xtcp_ipproto, uint, 0444);
 MODULE_PARM_DESC(ipproto, "IP protocol number XTCP registers (default 253)");

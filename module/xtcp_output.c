@@ -5,9 +5,11 @@
  * silly-window avoidance), retransmissions, and the control segments a
  * connection sends (SYN, SYN-ACK, ACK, FIN, RST, window probes).
  *
- * Write-queue skbs are linear and at most one MSS long; skb->csum holds the
- * checksum of their payload, computed while copying from user space, so a
- * (re)transmission only sums the header.
+ * Write-queue skbs are linear and at most one MSS long. When the route's
+ * device checksums generically (NETIF_F_HW_CSUM) segments leave with
+ * CHECKSUM_PARTIAL and nobody on the host sums them; otherwise skb->csum
+ * holds the payload's checksum, computed while copying from user space, so
+ * a (re)transmission only sums the header.
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -39,6 +41,31 @@ static u32 xtcp_now_us(void)
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
+/**
+ * xtcp_csum_offload() - can segments of @sk leave with CHECKSUM_PARTIAL?
+ * @sk: the socket
+ *
+ * Only devices with protocol-agnostic checksumming (NETIF_F_HW_CSUM: veth,
+ * loopback, most virtual and many real NICs) can sum a protocol they do not
+ * know; for the others XTCP computes the checksum itself.
+ *
+ * Return: true if the route's device sums XTCP segments.
+ */
+bool xtcp_csum_offload(const struct sock *sk)
+{
+	return sk->sk_route_caps & NETIF_F_HW_CSUM;
+}
+
+/* The payload checksum of a write-queue skb, computed now if the copy did
+ * not compute it (the route offloaded checksums when it was filled).
+ */
+static __wsum xtcp_payload_csum(const struct sk_buff *skb)
+{
+	if (skb->ip_summed == CHECKSUM_NONE)
+		return skb->csum;
+	return skb_checksum(skb, 0, skb->len, 0);
+}
+
 /* Fill the header in front of @skb's payload and checksum the segment. */
 static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 			      u8 flags, unsigned int opt_len, __wsum payload_csum)
@@ -68,9 +95,19 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	if (opt_len)
 		xtcp_write_syn_options((u8 *)(th + 1), xs->advmss);
 
-	skb->ip_summed = CHECKSUM_NONE;
-	th->check = xtcp_v4_csum(inet->inet_saddr, inet->inet_daddr, skb->len,
-				 csum_partial(th, hlen, payload_csum));
+	if (xtcp_csum_offload(sk)) {
+		/* The device (or the stack, should it move) sums it all. */
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+		th->check = ~xtcp_v4_csum(inet->inet_saddr, inet->inet_daddr,
+					  skb->len, 0);
+	} else {
+		skb->ip_summed = CHECKSUM_NONE;
+		th->check = xtcp_v4_csum(inet->inet_saddr, inet->inet_daddr,
+					 skb->len,
+					 csum_partial(th, hlen, payload_csum));
+	}
 	if (flags & XTCP_FLAG_ACK)
 		xs->ack_pending = 0;
 }
@@ -114,7 +151,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 
 	if (cb->flags & XTCP_FLAG_SYN)
 		opt_len = XTCP_OLEN_MSS_ALIGNED;
-	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len, skb->csum);
+	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len,
+			  xtcp_csum_offload(sk) ? 0 : xtcp_payload_csum(skb));
 	cb->tx_us = xtcp_now_us();
 	return xtcp_queue_xmit(sk, nskb);
 }

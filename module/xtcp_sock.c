@@ -286,6 +286,17 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	return 0;
 }
 
+/* SO_KEEPALIVE toggled: start or stop the keepalive timer. */
+static void xtcp_keepalive(struct sock *sk, int on)
+{
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	if (on)
+		xtcp_arm_keepalive(sk, 0);
+	else
+		xtcp_stop_keepalive(sk);
+}
+
 static int xtcp_listen(struct socket *sock, int backlog)
 {
 	struct sock *sk = sock->sk;
@@ -362,6 +373,7 @@ struct proto xtcp_prot = {
 	.init			= xtcp_init_sock,
 	.destroy		= xtcp_destroy_sock,
 	.shutdown		= xtcp_shutdown,
+	.keepalive		= xtcp_keepalive,
 	.setsockopt		= xtcp_setsockopt,
 	.getsockopt		= xtcp_getsockopt,
 	.sendmsg		= xtcp_sendmsg,

@@ -37,7 +37,9 @@ static struct sk_buff *xtcp_new_data_skb(struct sock *sk)
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	skb->ip_summed = CHECKSUM_NONE;
+	/* CHECKSUM_NONE: sum the payload while copying it in. */
+	skb->ip_summed = xtcp_csum_offload(sk) ? CHECKSUM_PARTIAL :
+						 CHECKSUM_NONE;
 	skb->csum = 0;
 	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;

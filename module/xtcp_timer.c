@@ -168,6 +168,9 @@ static void xtcp_retransmit_timer(struct sock *sk)
 		limit = READ_ONCE(xn->syn_retries);
 	else
 		limit = READ_ONCE(xn->retries2);
+	/* Nobody waits for an orphan: give up sooner (tcp_orphan_retries). */
+	if (sock_flag(sk, SOCK_DEAD))
+		limit = min(limit, XTCP_ORPHAN_RETRIES);
 	if (xs->backoff >= limit) {
 		xtcp_reset(sk, ETIMEDOUT);
 		return;

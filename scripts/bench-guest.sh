@@ -35,7 +35,7 @@ bulk() { # proto -> Mbit/s
 	local srv=$!
 	sleep 0.5
 	local line
-	line=$(ip netns exec bc "$xfer" -p "$1" -s "$bytes" -t 300 10.0.9.2 $port | grep -o 'tx=[0-9.]*' )
+	line=$(ip netns exec bc "$xfer" -p "$1" -s "$bytes" -t 300 10.0.9.2 $port 2>&1 | grep -o 'tx=[0-9.]*' | tail -1)
 	wait $srv
 	echo "${line#tx=}"
 }

@@ -7,6 +7,8 @@ XTCP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # CI reuse it: the virtme-ng venv and the debug kernel build.
 XTCP_CACHE=${XTCP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xtcp}
 XTCP_VENV=$XTCP_CACHE/venv
+# vng runs virtme-run from its own venv.
+export PATH="$XTCP_VENV/bin:$PATH"
 XTCP_OUT=${XTCP_OUT:-$XTCP_TOP/out}
 
 log() { printf '[xtcp %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

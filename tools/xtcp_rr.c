@@ -107,9 +107,15 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
-		perror("connect");
-		return 1;
+	/* The server may still be starting: retry refusals for 10 s. */
+	for (int tries = 0; connect(fd, (struct sockaddr *)&sin, sizeof(sin)); tries++) {
+		if (errno != ECONNREFUSED || tries == 100) {
+			perror("connect");
+			return 1;
+		}
+		close(fd);
+		usleep(100000);
+		fd = open_sock(proto);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (long i = 0; i < iter; i++) {
