@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Teardown: TIME_WAIT entries hold the module (rmmod refused, EBUSY) until
+# their namespace is deleted, which frees them; deleting namespaces while
+# connections are moving data, with the programs killed, frees every socket
+# (the module's reference count returns to zero and rmmod succeeds).
+# Leaves the module loaded with default parameters. Needs XTCP_KO.
+
+. "$(dirname "$0")/lib.sh"
+
+xtcp_lib_init 6 "rmmod with TIME_WAIT pending, netns deletion with live connections"
+
+[ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "module lifetime is XTCP's own"
+if [ -z "${XTCP_KO:-}" ] || [ ! -r "$XTCP_KO" ]; then
+	tap_skip_rest "XTCP_KO not set"
+fi
+
+refcnt() { cat /sys/module/xtcp/refcnt 2>/dev/null || echo gone; }
+
+# wait_refcnt SECS: until only the module's own users are left.
+wait_refcnt() {
+	local i
+
+	for ((i = 0; i < $1 * 10; i++)); do
+		[ "$(refcnt)" = 0 ] && return 0
+		sleep 0.1
+	done
+	info "xtcp refcnt still $(refcnt)"
+	return 1
+}
+
+reload() {
+	[ -d /sys/module/xtcp ] || insmod "$XTCP_KO"
+}
+
+xfer "a connection that leaves the client in TIME_WAIT" "-s 64K" "-s 64K"
+if ip netns exec "$NS_C" grep -q TIME_WAIT /proc/net/xtcp &&
+   ! rmmod xtcp 2>"$TMPD/rmmod.err"; then
+	show_log "$TMPD/rmmod.err"
+	tap_ok "rmmod refused while a TIME_WAIT entry exists"
+else
+	tap_fail "rmmod refused while a TIME_WAIT entry exists"
+	reload
+fi
+
+# Deleting the namespace purges its TIME_WAIT entries.
+ip netns del "$NS_C"
+ip netns del "$NS_S"
+NS_C=
+NS_S=
+if wait_refcnt "$(tmo 20)" && rmmod xtcp; then
+	tap_ok "namespace deletion freed TIME_WAIT; rmmod succeeds"
+else
+	tap_fail "namespace deletion freed TIME_WAIT; rmmod succeeds"
+fi
+reload
+
+# Live connections: a slow reader keeps data queued everywhere.
+setup_ns || tap_skip_rest "cannot recreate the namespaces"
+# An orphan that still has data to send retries until it gives up; a
+# short rto_max keeps that within the test's patience.
+ip netns exec "$NS_C" sysctl -qw net.xtcp.rto_max_ms=1000
+ip netns exec "$NS_S" sysctl -qw net.xtcp.rto_max_ms=1000
+PORT=$((PORT + 1))
+start_server live -N 8 -b -r 20000 -s 64M -t "$(tmo 120)" ||
+	tap_fail "server for the live connections"
+start_client live -N 8 -b -r 20000 -s 64M -t "$(tmo 120)"
+sleep 2
+n=$(ip netns exec "$NS_C" grep -c ESTABLISHED /proc/net/xtcp)
+info "$n established client connections"
+if [ "$n" -ge 8 ]; then
+	tap_ok "8 connections established and moving data"
+else
+	tap_fail "8 connections established and moving data"
+fi
+
+kill -9 "$CLI_PID" "$SRV_PID" 2>/dev/null
+wait "$CLI_PID" "$SRV_PID" 2>/dev/null
+ip netns del "$NS_C"
+ip netns del "$NS_S"
+NS_C=
+NS_S=
+if wait_refcnt "$(tmo 60)"; then
+	tap_ok "every socket freed after the namespaces went (refcnt 0)"
+else
+	tap_fail "every socket freed after the namespaces went (refcnt 0)"
+fi
+if rmmod xtcp; then
+	tap_ok "rmmod succeeds afterwards"
+else
+	tap_fail "rmmod succeeds afterwards"
+fi
+reload
+tap_finish
