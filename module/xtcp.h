@@ -17,11 +17,11 @@
  *   context (HRTIMER_MODE_*_SOFT). Each queued timer holds a socket
  *   reference. A timer that finds the socket owned by a process sets a bit in
  *   xtcp_sock.deferred and leaves the work to xtcp_release_cb().
- * - Lock order: listener socket lock, then the child's (bh_lock_sock_nested
- *   on the child happens inside sk_clone_lock() while the listener is held);
- *   the inet hash bucket locks (ehash, bhash, bhash2) nest inside socket
- *   locks; the per-namespace control socket's spinlock is a leaf taken with
- *   BHs off to send resets and TIME_WAIT ACKs.
+ * - Lock order: listener socket lock, then the child's (sk_clone_lock()
+ *   bh-locks the child while the listener is held); the inet hash bucket
+ *   locks (ehash, bhash, bhash2) nest inside socket locks. The per-namespace
+ *   control socket that sends resets and TIME_WAIT ACKs is only read, never
+ *   locked.
  * - Request sockets and TIME_WAIT sockets are refcounted inet minisocks: they
  *   have no lock of their own; their fields are written once before they are
  *   hashed (inet_twsk_hashdance(), inet_csk_reqsk_queue_hash_add()).

@@ -85,15 +85,17 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	}
 	skb_dst_set(skb, &rt->dst);
 
+	/* ip_build_and_send_pkt() only reads the control socket (TTL, mark,
+	 * priority, protocol): it needs no lock, so this may run under the
+	 * lock of the socket whose segment is answered.
+	 */
 	local_bh_disable();
-	bh_lock_sock(ctl_sk);
 	if (!ip_build_and_send_pkt(skb, ctl_sk, iph->daddr, iph->saddr, NULL,
 				   iph->tos & ~INET_ECN_MASK)) {
 		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 		if (flags & XTCP_FLAG_RST)
 			XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
 	}
-	bh_unlock_sock(ctl_sk);
 	local_bh_enable();
 }
 
