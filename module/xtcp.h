@@ -428,7 +428,7 @@ void xtcp_write_space(struct sock *sk);
 
 /* xtcp_window.c */
 u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss);
-u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 mss);
+u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss);
 void xtcp_rcv_space_adjust(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);
 

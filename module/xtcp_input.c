@@ -291,14 +291,43 @@ static bool xtcp_prune_ofo(struct sock *sk)
 	return true;
 }
 
+/*
+ * A segment that holds far more memory than payload (a small write in a
+ * large buffer, as on loopback) is copied into a right-sized skb, so the
+ * receive buffer fills with data, not slack.
+ */
+static struct sk_buff *xtcp_shrink_skb(struct sk_buff *skb)
+{
+	struct sk_buff *nskb;
+
+	if (skb->len >= skb->truesize / 4)
+		return skb;
+	nskb = alloc_skb(skb->len, GFP_ATOMIC);
+	if (!nskb)
+		return skb;
+	if (skb_copy_bits(skb, 0, skb_put(nskb, skb->len), skb->len)) {
+		kfree_skb(nskb);
+		return skb;
+	}
+	memcpy(nskb->cb, skb->cb, sizeof(skb->cb));
+	consume_skb(skb);
+	return nskb;
+}
+
+/* Room for @skb in the receive buffer? In-window data for an empty queue
+ * is always taken, so a small buffer cannot stall the connection.
+ */
 static bool xtcp_rmem_ok(struct sock *sk, const struct sk_buff *skb)
 {
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
-	    (unsigned int)sk->sk_rcvbuf)
+	unsigned int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= rcvbuf)
+		return true;
+	if (skb_queue_empty(&sk->sk_receive_queue) &&
+	    RB_EMPTY_ROOT(&xtcp_sk(sk)->ooo_root))
 		return true;
 	return xtcp_prune_ofo(sk) &&
-	       atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
-	       (unsigned int)sk->sk_rcvbuf;
+	       atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= rcvbuf;
 }
 
 /*
@@ -335,6 +364,9 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		cb->flags &= ~XTCP_FLAG_FIN;
 	}
 
+	if (skb->len)
+		skb = xtcp_shrink_skb(skb);
+	cb = XTCP_SKB_CB(skb);
 	if (skb->len && !xtcp_rmem_ok(sk, skb)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVPRUNED);
 		xtcp_drop(skb);

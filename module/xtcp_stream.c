@@ -11,29 +11,50 @@
 
 #include "xtcp.h"
 
-/* Can more bytes go into the last write-queue skb? Only if it is unsent,
- * plain data, and shorter than a segment.
+/* Smallest data skb: small writes do not pin a whole (possibly 64 KiB
+ * loopback) segment of memory each.
  */
-static struct sk_buff *xtcp_tail_with_room(struct sock *sk)
+#define XTCP_MIN_DATA_SKB	1024
+
+/*
+ * Can @want more bytes go into the last write-queue skb? Only if it is
+ * unsent, plain data, and shorter than a segment; a full buffer grows
+ * (geometrically, up to one MSS) so that Nagle can still coalesce.
+ */
+static struct sk_buff *xtcp_tail_with_room(struct sock *sk, size_t want)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+	unsigned int size, before;
 
 	if (!skb || !xs->send_head)
 		return NULL;
 	if (XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN))
 		return NULL;
-	if (skb->len >= xs->mss_cache || !skb_tailroom(skb))
+	if (skb->len >= xs->mss_cache)
 		return NULL;
+	if (skb_tailroom(skb))
+		return skb;
+	if (skb_cloned(skb))
+		return NULL;
+
+	size = min_t(size_t, xs->mss_cache,
+		     max_t(size_t, 2 * skb->len, skb->len + want));
+	before = skb->truesize;
+	if (pskb_expand_head(skb, 0, size - skb->len, sk->sk_allocation))
+		return NULL;
+	sk_wmem_queued_add(sk, skb->truesize - before);
 	return skb;
 }
 
-static struct sk_buff *xtcp_new_data_skb(struct sock *sk)
+static struct sk_buff *xtcp_new_data_skb(struct sock *sk, size_t want)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
+	unsigned int size;
 
-	skb = alloc_skb(XTCP_MAX_HEADER + xs->mss_cache, sk->sk_allocation);
+	size = clamp_t(size_t, want, XTCP_MIN_DATA_SKB, xs->mss_cache);
+	skb = alloc_skb(XTCP_MAX_HEADER + size, sk->sk_allocation);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
@@ -101,11 +122,11 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	while (msg_data_left(msg)) {
 		int copy;
 
-		skb = xtcp_tail_with_room(sk);
+		skb = xtcp_tail_with_room(sk, msg_data_left(msg));
 		if (!skb) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = xtcp_new_data_skb(sk);
+			skb = xtcp_new_data_skb(sk, msg_data_left(msg));
 			if (!skb)
 				goto wait_for_space;
 		}

@@ -35,26 +35,23 @@ EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_window_space);
 /**
  * xtcp_choose_window() - the window to advertise now
  * @cur_wnd: window still open from our last advertisement
- * @space: what the buffer could take (xtcp_window_space())
+ * @space: what the buffer could take now (xtcp_window_space())
+ * @full: what the empty buffer could take (the window's ceiling)
  * @mss: segment size
  *
  * Never shrinks a window already offered (RFC 9293 3.8.6.2.2: the right
- * edge does not move left). Receiver SWS avoidance: the window opens only
- * in steps of at least one MSS (or half the space, whichever is smaller),
- * so the peer is never invited to send tiny segments.
+ * edge does not move left). Receiver SWS avoidance: the window opens only in
+ * steps of at least min(@full / 2, @mss), so the peer is never invited to
+ * send tiny segments, while a buffer smaller than a segment still opens.
  *
  * Return: the window in bytes.
  */
-u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 mss)
+u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss)
 {
-	u32 step = min(mss, space / 2);
+	u32 step = max(min(full / 2, mss), 1U);
 
-	if (space <= cur_wnd)
+	if (space <= cur_wnd || space - cur_wnd < step)
 		return cur_wnd;
-	if (space - cur_wnd < step)
-		return cur_wnd;
-	if (space < mss && space < XTCP_MAX_WINDOW / 2 && !cur_wnd)
-		return 0;
 	return space;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_choose_window);
@@ -75,11 +72,13 @@ static u32 xtcp_cur_window(const struct xtcp_sock *xs)
 u32 xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 space = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf),
-				      atomic_read(&sk->sk_rmem_alloc),
+	u32 rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	u32 space = xtcp_window_space(rcvbuf, atomic_read(&sk->sk_rmem_alloc),
 				      xs->advmss);
 
-	return xtcp_choose_window(xtcp_cur_window(xs), space, xs->advmss);
+	return xtcp_choose_window(xtcp_cur_window(xs), space,
+				  xtcp_window_space(rcvbuf, 0, xs->advmss),
+				  xs->advmss);
 }
 
 /**

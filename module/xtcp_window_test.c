@@ -8,6 +8,7 @@
 #include "xtcp.h"
 
 #define MSS	1460U
+#define FULL	65535U	/* window of an empty, large buffer */
 
 static void xtcp_window_space__half_free(struct kunit *test)
 {
@@ -48,49 +49,59 @@ static void xtcp_window_space__cap(struct kunit *test)
 
 static void xtcp_choose_window__never_shrinks(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 10000, MSS), 20000U);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 0, MSS), 20000U);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20000, MSS), 20000U);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(MSS / 2, 0, MSS), MSS / 2);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 10000, FULL, MSS), 20000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 0, FULL, MSS), 20000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20000, FULL, MSS), 20000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(MSS / 2, 0, FULL, MSS), MSS / 2);
 }
 
 static void xtcp_choose_window__sws_small_increase(struct kunit *test)
 {
 	/* Less than one MSS more than the open window: keep it. */
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20500, MSS), 20000U);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20000 + MSS - 1, MSS),
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20500, FULL, MSS), 20000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20000 + MSS - 1, FULL, MSS),
 			20000U);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(MSS + 2, 2U * MSS + 1, MSS),
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(MSS + 2, 2U * MSS + 1, FULL, MSS),
 			MSS + 2);
 }
 
 static void xtcp_choose_window__opens_by_mss(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20000 + MSS, MSS),
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 20000 + MSS, FULL, MSS),
 			20000U + MSS);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 40000, MSS), 40000U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(20000, 40000, FULL, MSS), 40000U);
 	/* From a closed window, one MSS of space opens it. */
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, MSS, MSS), MSS);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 10U * MSS, MSS), 10U * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, MSS, FULL, MSS), MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 10U * MSS, FULL, MSS), 10U * MSS);
 }
 
 static void xtcp_choose_window__small_buffer_step(struct kunit *test)
 {
 	/*
-	 * A buffer smaller than two MSS opens in steps of half the space
+	 * A buffer smaller than two MSS opens in steps of half the buffer
 	 * (RFC 9293 3.8.6.2.2: min(Fr * RCV.BUFF, Eff.snd.MSS)).
 	 */
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(100, 600, MSS), 600U);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(400, 600, MSS), 400U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(100, 600, 600, MSS), 600U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(400, 600, 600, MSS), 400U);
+}
+
+static void xtcp_choose_window__buffer_below_mss_opens(struct kunit *test)
+{
+	/*
+	 * A 4 KiB window behind a 64 KiB loopback MSS must still open, or
+	 * the window offered in the SYN-ACK would shrink to zero.
+	 */
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 4096, 4096, 65495), 4096U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 1000, 4096, 65495), 0U);
 }
 
 static void xtcp_choose_window__tiny_space_closed(struct kunit *test)
 {
 	/* Less than one MSS of space behind a closed window: stay closed. */
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 500, MSS), 0U);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, MSS - 1, MSS), 0U);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 1, MSS), 0U);
-	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 0, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 500, FULL, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, MSS - 1, FULL, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 1, FULL, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 0, FULL, MSS), 0U);
 }
 
 static struct kunit_case xtcp_window_cases[] = {
@@ -102,6 +113,7 @@ static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_choose_window__sws_small_increase),
 	KUNIT_CASE(xtcp_choose_window__opens_by_mss),
 	KUNIT_CASE(xtcp_choose_window__small_buffer_step),
+	KUNIT_CASE(xtcp_choose_window__buffer_below_mss_opens),
 	KUNIT_CASE(xtcp_choose_window__tiny_space_closed),
 	{}
 };
