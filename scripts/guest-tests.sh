@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-tests.sh KIND OUTDIR [KODIR]
+#
+# Owns what one test guest does; runs INSIDE a guest started by
+# scripts/vm-run.sh (it refuses to run on a machine that is not a virtme-ng
+# guest), from the repository root, which the guest sees read-only.
+#
+#   KIND    stock or debug
+#   OUTDIR  results directory, the guest's --rwdir (the only writable place)
+#   KODIR   where xtcp.ko (and, on debug, xtcp_kunit.ko) are; default
+#           out/KIND, as built by scripts/check.sh
+#
+# Steps: insmod xtcp.ko; on debug, insmod xtcp_kunit.ko, copy every
+# /sys/kernel/debug/kunit/*/results to OUTDIR/kunit/SUITE.results, rmmod it;
+# run selftests/run.sh (env XTCP_KO, XTCP_GUEST, XTCP_RESULTS=OUTDIR) into
+# OUTDIR/kselftest.tap (its stderr into OUTDIR/kselftest.stderr); on debug,
+# kmemleak scan into OUTDIR/kmemleak.txt; rmmod xtcp; dmesg into
+# OUTDIR/dmesg.txt. Harness-level problems (a module
+# that does not load or unload, a missing run.sh...) are written one per
+# line to OUTDIR/errors.txt; OUTDIR/done marks a complete run. Exits 0 when
+# errors.txt is empty: test failures are in the results, for check.sh.
+#
+# XTCP_TESTS_TIMEOUT (seconds, default 1200) bounds selftests/run.sh so a
+# hung test still leaves dmesg and kmemleak behind.
+
+set -euo pipefail
+
+say() { printf '[guest %s %s] %s\n' "$kind" "$(cut -d' ' -f1 /proc/uptime)" "$*"; }
+err() {
+	say "ERROR: $*"
+	echo "$*" >>"$outdir/errors.txt"
+}
+
+main() {
+	local top ko loaded kko n r suite runner tmp rc kml
+	kind=${1:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
+	outdir=${2:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	kodir=${3:-$top/out/$kind}
+
+	case "$kind" in stock | debug) ;; *) echo "bad KIND $kind" >&2; exit 2 ;; esac
+	# Never on the host: module loads belong in a throwaway guest.
+	if ! grep -q 'virtme_' /proc/cmdline; then
+		echo "guest-tests.sh: not in a virtme-ng guest, refusing to load modules" >&2
+		exit 2
+	fi
+
+	mkdir -p "$outdir"
+	rm -rf "${outdir:?}/kunit" "$outdir/errors.txt" "$outdir/done"
+	: >"$outdir/errors.txt"
+	cd "$top" || exit 2
+
+	if ! mountpoint -q /sys/kernel/debug; then
+		mount -t debugfs debugfs /sys/kernel/debug || err "cannot mount debugfs"
+	fi
+
+	ko=$kodir/xtcp.ko
+	loaded=0
+	say "insmod $ko"
+	if [ ! -f "$ko" ]; then
+		err "$kind: $ko not built"
+	elif insmod "$ko"; then
+		loaded=1
+	else
+		err "$kind: insmod xtcp.ko failed"
+	fi
+
+	# KUnit: the suites run while insmod loads the test module. The debug
+	# kernel must have it; another kernel runs it if it was built.
+	kko=$kodir/xtcp_kunit.ko
+	if [ $loaded -eq 1 ] && { [ "$kind" = debug ] || [ -f "$kko" ]; }; then
+		if [ ! -f "$kko" ]; then
+			err "$kind: $kko not built (does Kbuild build it when CONFIG_KUNIT is set?)"
+		elif ! insmod "$kko"; then
+			err "$kind: insmod xtcp_kunit.ko failed"
+		else
+			mkdir -p "$outdir/kunit"
+			shopt -s nullglob
+			n=0
+			for r in /sys/kernel/debug/kunit/*/results; do
+				suite=$(basename "$(dirname "$r")")
+				cp "$r" "$outdir/kunit/$suite.results"
+				n=$((n + 1))
+			done
+			say "KUnit: $n suite(s) saved"
+			[ $n -gt 0 ] || err "$kind: xtcp_kunit.ko left no KUnit results in debugfs"
+			rmmod xtcp_kunit || err "$kind: rmmod xtcp_kunit failed"
+		fi
+	fi
+
+	if [ $loaded -eq 1 ]; then
+		if [ ! -f selftests/run.sh ]; then
+			err "$kind: selftests/run.sh does not exist"
+		else
+			say "selftests/run.sh"
+			runner=(selftests/run.sh)
+			[ -x selftests/run.sh ] || runner=(bash selftests/run.sh)
+			# virtme points /dev/stdout and /dev/stderr at its virtio ports
+			# (which allow one opener); kselftest's runner.sh writes each
+			# program's output to /dev/stdout, so put back the usual links.
+			ln -sfn /proc/self/fd/1 /dev/stdout
+			ln -sfn /proc/self/fd/2 /dev/stderr
+			# TAP goes to tmpfs and, through tee, to this script's output,
+			# so the host log shows which test ran last if the guest dies.
+			tmp=$(mktemp -d)
+			rc=0
+			XTCP_KO=$ko XTCP_GUEST=$kind XTCP_RESULTS=$outdir \
+				timeout -k 10 "${XTCP_TESTS_TIMEOUT:-1200}" "${runner[@]}" \
+				</dev/null 2>"$tmp/stderr" | tee "$tmp/tap" || rc=$?
+			cp "$tmp/tap" "$outdir/kselftest.tap"
+			cp "$tmp/stderr" "$outdir/kselftest.stderr"
+			case $rc in
+			0) ;;
+			124 | 137) err "$kind: selftests/run.sh timed out after ${XTCP_TESTS_TIMEOUT:-1200}s" ;;
+			*) err "$kind: selftests/run.sh exited $rc (its stderr: $outdir/kselftest.stderr)" ;;
+			esac
+			say "selftests done: $(grep -cE '^(# )?(not )?ok [0-9]' "$outdir/kselftest.tap" || true) result lines"
+		fi
+	fi
+
+	if [ "$kind" = debug ]; then
+		kml=/sys/kernel/debug/kmemleak
+		if [ -w "$kml" ]; then
+			# Objects younger than 5 s are not reported, and the first scan
+			# only marks: scan, wait, scan again.
+			say "kmemleak scan"
+			sleep 6
+			echo scan >"$kml" || err "debug: kmemleak scan failed"
+			sleep 6
+			echo scan >"$kml" || err "debug: kmemleak scan failed"
+			cat "$kml" >"$outdir/kmemleak.txt" || err "debug: cannot read $kml"
+		else
+			err "debug: $kml missing (kmemleak disabled?)"
+		fi
+	fi
+
+	if [ $loaded -eq 1 ] && [ ! -d /sys/module/xtcp ]; then
+		say "xtcp is not loaded any more (a test unloaded it): no rmmod"
+	elif [ $loaded -eq 1 ]; then
+		say "rmmod xtcp"
+		rmmod xtcp || err "$kind: rmmod xtcp failed"
+	fi
+
+	dmesg >"$outdir/dmesg.txt" || err "$kind: dmesg failed"
+	touch "$outdir/done"
+	say "done"
+	[ ! -s "$outdir/errors.txt" ]
+}
+
+# All in functions, ended by exit on the same line: bash reads a script as
+# it runs, and editing this file during a run must not change the run.
+main "$@"; exit

@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-run.sh --kernel stock|debug [--rwdir DIR] [--timeout SEC] [--memory SIZE]
+#           [--console FILE] [--append KERNEL-ARGS] -- CMD...
+#
+# Owns booting a throwaway guest: runs CMD inside a virtme-ng guest (TCG,
+# 2 CPUs) whose root is this host's root filesystem, read-only, with the
+# current directory set to the repository. Writes from the guest survive
+# only in --rwdir DIR (mounted at the same path). Exits with CMD's status;
+# 124 when the guest exceeded --timeout, 255 when the guest kernel panicked.
+#
+#   stock  Debian's /boot/vmlinuz-$(stock_kver), modules from /lib/modules,
+#          1G of memory.
+#   debug  the KASAN/lockdep/kmemleak/KUnit kernel from
+#          scripts/build-debug-kernel.sh (built if not cached; override the
+#          tree with XTCP_DEBUG_TREE), 3G of memory; KASAN reports every
+#          error (kasan_multi_shot) and WARN does not panic, so one report
+#          does not end the run: scan the guest's dmesg afterwards.
+#
+# --console FILE captures the guest's kernel console (warnings and worse)
+# and CMD's stderr in FILE: that is where a panic's trace ends up.
+# Guests are serialised with a lock: two TCG guests on two cores starve.
+# This script never loads anything into the host's kernel.
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	echo "usage: vm-run.sh --kernel stock|debug [--rwdir DIR] [--timeout SEC] [--memory SIZE] [--console FILE] [--append KERNEL-ARGS] -- CMD..." >&2
+	exit 2
+}
+
+# Runs vng under timeout; its status goes to $rcfile (a pipeline eats it).
+run_vng() {
+	local r=0
+	timeout -k 10 "$tmo" "$vng" "${args[@]}" --exec "$guestcmd" </dev/null || r=$?
+	echo "$r" >"$rcfile"
+}
+
+main() {
+	local kver tree start rc
+	kind='' rwdir='' tmo=1800 mem='' console='' append=''
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--kernel) kind=${2:?}; shift 2 ;;
+		--rwdir) rwdir=${2:?}; shift 2 ;;
+		--timeout) tmo=${2:?}; shift 2 ;;
+		--memory) mem=${2:?}; shift 2 ;;
+		--console) console=${2:?}; shift 2 ;;
+		--append) append+=" ${2:?}"; shift 2 ;;
+		--) shift; break ;;
+		*) usage ;;
+		esac
+	done
+	[ $# -gt 0 ] || usage
+	[[ $tmo =~ ^[0-9]+$ ]] || usage
+
+	vng=$XTCP_VENV/bin/vng
+	[ -x "$vng" ] || die "virtme-ng missing: run scripts/setup.sh"
+	# vng runs virtme-run and friends from PATH.
+	export PATH=$XTCP_VENV/bin:$PATH
+
+	args=(--disable-kvm --force-9p --cpus 2)
+	case "$kind" in
+	stock)
+		kver=$(stock_kver) || die "no Debian 6.1 stock kernel in /lib/modules"
+		args+=(-r "/boot/vmlinuz-$kver" --memory "${mem:-1G}")
+		# Boot trimming: udev coldplug loads a driver for every emulated q35
+		# device (SATA, watchdogs, kvm, crypto accelerators...), about 10 s
+		# under TCG. None of them matters here; tests still load what they
+		# need (veth, netem, ...) because the kernel's own module requests
+		# do not apply this blacklist.
+		args+=(--append "modprobe.blacklist=kvm_amd,kvm_intel,kvm,irqbypass,ccp,crct10dif_pclmul,crc32_pclmul,crc32c_intel,ghash_clmulni_intel,sha512_ssse3,sha256_ssse3,sha1_ssse3,aesni_intel,sr_mod,cdrom,sg,ahci,libahci,libata,iTCO_wdt,iTCO_vendor_support,intel_pmc_bxt,i6300esb,lpc_ich,i2c_i801,i2c_smbus,pcspkr,evdev,psmouse,serio_raw,qemu_fw_cfg,button,joydev")
+		;;
+	debug)
+		tree=${XTCP_DEBUG_TREE:-$("$XTCP_TOP/scripts/build-debug-kernel.sh")}
+		[ -f "$tree/arch/x86/boot/bzImage" ] || die "no debug kernel in $tree"
+		args+=(-r "$tree" --memory "${mem:-3G}")
+		# Report every KASAN error, not just the first; keep running after a
+		# WARN (panic_on_warn would lose the rest of the run).
+		args+=(--append "kasan_multi_shot panic_on_warn=0")
+		;;
+	*) usage ;;
+	esac
+
+	if [ -n "$rwdir" ]; then
+		mkdir -p "$rwdir"
+		args+=(--rwdir "$(cd "$rwdir" && pwd)")
+	fi
+	if [ -n "$console" ]; then
+		mkdir -p "$(dirname "$console")"
+		# -v sends the console to stderr; loglevel=5 keeps only warnings and
+		# worse there (printing the whole boot on a TCG serial port is slow).
+		args+=(-v --append "loglevel=5")
+	fi
+
+	[ -z "$append" ] || args+=(--append "${append# }")
+
+	# The guest runs the command with /bin/sh: quote for POSIX sh.
+	guestcmd="echo \"vm-run: $kind guest command starts at \$(cut -d' ' -f1 /proc/uptime) s uptime\"; exec $(sh_quote "$@")"
+
+	mkdir -p "$XTCP_CACHE"
+	exec 8>"$XTCP_CACHE/guest.lock"
+	if ! flock -n 8; then
+		log "another guest is running; waiting for it"
+		flock 8
+	fi
+
+	cd "$XTCP_TOP"
+	log "booting $kind guest (timeout ${tmo}s)"
+	start=$(date +%s)
+	# stdin from /dev/null: nothing to type, and vng must not touch a terminal
+	# from timeout's background process group. stdout and stderr go through
+	# pipes: qemu reopens /proc/self/fd/1 and 2 several times with O_TRUNC,
+	# which would truncate a regular file and overwrite one writer's output
+	# with another's.
+	rcfile=$(mktemp)
+	trap 'rm -f "$rcfile"' EXIT
+	if [ -n "$console" ]; then
+		{ run_vng 2>&1 >&3 3>&- | cat >"$console"; } 3>&1 | cat
+	else
+		{ run_vng 2>&1 >&3 3>&- | cat >&2; } 3>&1 | cat
+	fi
+	rc=$(cat "$rcfile")
+	case $rc in
+	124 | 137) log "$kind guest timed out after ${tmo}s"; rc=124 ;;
+	255) log "$kind guest exited 255 (kernel panic or vng failure)" ;;
+	esac
+	log "$kind guest done in $(($(date +%s) - start)) s wall, status $rc"
+	return "$rc"
+}
+
+# All in functions, ended by exit on the same line: bash reads a script as
+# it runs, and editing this file during a run must not change the run.
+main "$@"; exit

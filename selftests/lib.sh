@@ -1,0 +1,550 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the XTCP scenario scripts. Sourced, not run.
+#
+# Topology: two fresh network namespaces joined by one veth pair,
+#
+#   $NS_C (client)  veth-c 10.0.1.1/24 <----> 10.0.1.2/24 veth-s  $NS_S (server)
+#
+# Environment:
+#   XTCP_TEST_PROTO  xtcp (default) or tcp: run the same scenario over the
+#                    kernel's TCP to validate the test itself
+#   XTCP_GUEST       stock (default) or debug: debug picks smaller transfers
+#                    and longer timeouts (KASAN guests are ~5x slower)
+#   XTCP_TEST_SEED   replay a run: seeds $RANDOM, hence every netem value and
+#                    the data generator's seed
+#   XTCP_TIME_SCALE  multiply every timeout (default 1, 5 in the debug guest)
+#   XTCP_KEEP_LOGS   keep the temp dir with the tools' logs
+#
+# Sizes each script reads are listed in its header (XTCP_*_BYTES etc.).
+
+readonly KSFT_PASS=0
+readonly KSFT_FAIL=1
+readonly KSFT_SKIP=4
+
+XTCP_SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+XFER=$XTCP_SELFTESTS/xtcp_xfer
+
+XTCP_TEST_PROTO=${XTCP_TEST_PROTO:-xtcp}
+XTCP_GUEST=${XTCP_GUEST:-stock}
+if [ "$XTCP_GUEST" = debug ]; then
+	XTCP_TIME_SCALE=${XTCP_TIME_SCALE:-5}
+else
+	XTCP_TIME_SCALE=${XTCP_TIME_SCALE:-1}
+fi
+XTCP_TEST_SEED=${XTCP_TEST_SEED:-$((SRANDOM % 32768))}
+RANDOM=$XTCP_TEST_SEED
+
+# Protocol each end uses: xtcp opens socket(AF_XTCP, SOCK_STREAM, 0).
+# A script may set XFER_PROTO_C=xtcp-inet to exercise the AF_INET form.
+XFER_PROTO_S=$XTCP_TEST_PROTO
+XFER_PROTO_C=$XTCP_TEST_PROTO
+
+CLIENT_IP=10.0.1.1
+SERVER_IP=10.0.1.2
+NS_C=
+NS_S=
+TMPD=
+SRV_PID=
+BG_PIDS=()
+TEST_NAME=$(basename "$0" .sh)
+
+TAP_NUM=0
+TAP_PLAN=0
+TAP_PASS=0
+TAP_FAIL=0
+TAP_SKIP=0
+
+# --- output ------------------------------------------------------------------
+
+info() { printf '# %s\n' "$*"; }
+
+# Prefix a file's lines as TAP comments.
+show_log() {
+	[ -s "$1" ] && sed -e 's/^/# /' "$1"
+	return 0
+}
+
+tap_plan() {
+	TAP_PLAN=$1
+	echo "TAP version 13"
+	echo "1..$TAP_PLAN"
+}
+
+tap_ok() {
+	TAP_NUM=$((TAP_NUM + 1))
+	TAP_PASS=$((TAP_PASS + 1))
+	echo "ok $TAP_NUM $*"
+}
+
+tap_fail() {
+	TAP_NUM=$((TAP_NUM + 1))
+	TAP_FAIL=$((TAP_FAIL + 1))
+	echo "not ok $TAP_NUM $*"
+}
+
+# tap_skip DESCRIPTION REASON
+tap_skip() {
+	TAP_NUM=$((TAP_NUM + 1))
+	TAP_SKIP=$((TAP_SKIP + 1))
+	echo "ok $TAP_NUM $1 # SKIP $2"
+}
+
+# tap_result RC DESCRIPTION: 0 ok, 4 skip, anything else not ok.
+tap_result() {
+	local rc=$1
+
+	shift
+	case $rc in
+	0) tap_ok "$*" ;;
+	"$KSFT_SKIP") tap_skip "$*" "protocol not available" ;;
+	*) tap_fail "$*" ;;
+	esac
+}
+
+# Skip every case not reported yet, then exit.
+tap_skip_rest() {
+	local reason=$1
+
+	while [ "$TAP_NUM" -lt "$TAP_PLAN" ]; do
+		tap_skip "$TEST_NAME" "$reason"
+	done
+	tap_finish
+}
+
+tap_finish() {
+	while [ "$TAP_NUM" -lt "$TAP_PLAN" ]; do
+		tap_fail "$TEST_NAME: case never ran (plan said $TAP_PLAN)"
+	done
+	info "$TEST_NAME: ${SECONDS} s"
+	echo "# Totals: pass:$TAP_PASS fail:$TAP_FAIL xfail:0 xpass:0 skip:$TAP_SKIP error:0"
+	if [ "$TAP_FAIL" -gt 0 ]; then
+		exit "$KSFT_FAIL"
+	elif [ "$TAP_PASS" -eq 0 ] && [ "$TAP_SKIP" -gt 0 ]; then
+		exit "$KSFT_SKIP"
+	fi
+	exit "$KSFT_PASS"
+}
+
+# --- random values and sizes ----------------------------------------------------
+
+# rand_range MIN MAX: RAND = uniform integer in [MIN, MAX]. Sets a global
+# rather than printing because $(...) would reseed $RANDOM in the subshell.
+RAND=0
+rand_range() {
+	# shellcheck disable=SC2034	# read by the scripts
+	RAND=$(($1 + RANDOM % ($2 - $1 + 1)))
+}
+
+# pick_size "$CURRENT" STOCK DEBUG: CURRENT when set (from the environment),
+# else STOCK or DEBUG depending on $XTCP_GUEST.
+pick_size() {
+	if [ -n "$1" ]; then
+		echo "$1"
+	elif [ "$XTCP_GUEST" = debug ]; then
+		echo "$3"
+	else
+		echo "$2"
+	fi
+}
+
+# Scale a timeout in seconds by $XTCP_TIME_SCALE.
+tmo() { echo $(($1 * XTCP_TIME_SCALE)); }
+
+now_ms() { date +%s%3N; }
+
+# secs_since START_MS
+secs_since() {
+	local d=$(($(now_ms) - $1))
+
+	printf '%d.%03d' $((d / 1000)) $((d % 1000))
+}
+
+# --- setup and cleanup ------------------------------------------------------------
+
+INTERRUPTED=
+cleanup() {
+	local pid f
+
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${BG_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	# Killed (by the runner's timeout, say): show what the tools said,
+	# including the progress they print when they get SIGTERM.
+	if [ -n "$INTERRUPTED" ] && [ -n "$TMPD" ]; then
+		for f in "$TMPD"/*.server "$TMPD"/*.client; do
+			[ -s "$f" ] || continue
+			info "--- ${f##*/}"
+			show_log "$f"
+		done
+	fi
+	[ -n "$NS_C" ] && ip netns del "$NS_C" 2>/dev/null
+	[ -n "$NS_S" ] && ip netns del "$NS_S" 2>/dev/null
+	if [ -n "$TMPD" ] && [ -d "$TMPD" ]; then
+		if [ -n "${XTCP_KEEP_LOGS:-}" ]; then
+			info "logs kept in $TMPD"
+		else
+			rm -rf "$TMPD"
+		fi
+	fi
+}
+
+on_signal() {
+	INTERRUPTED=1
+	info "interrupted"
+	exit "$KSFT_FAIL"	# runs the EXIT trap
+}
+
+# xtcp_lib_init PLAN DESCRIPTION: TAP header, prerequisites, namespaces.
+# Exits with KSFT_SKIP (all cases skipped) when something is missing.
+xtcp_lib_init() {
+	tap_plan "$1"
+	info "$TEST_NAME: $2"
+	info "proto=$XTCP_TEST_PROTO guest=$XTCP_GUEST time-scale=$XTCP_TIME_SCALE seed=$XTCP_TEST_SEED (replay: XTCP_TEST_SEED=$XTCP_TEST_SEED XTCP_TEST_PROTO=$XTCP_TEST_PROTO)"
+
+	trap cleanup EXIT
+	trap on_signal INT TERM
+
+	if [ "$(id -u)" -ne 0 ]; then
+		tap_skip_rest "needs root"
+	fi
+	local tool
+	for tool in ip tc; do
+		command -v "$tool" >/dev/null || tap_skip_rest "no $tool"
+	done
+	if [ ! -x "$XFER" ]; then
+		tap_skip_rest "no $XFER: build with make -C selftests"
+	fi
+	case $XTCP_TEST_PROTO in
+	xtcp)
+		[ -d /sys/module/xtcp ] || tap_skip_rest "xtcp module not loaded"
+		;;
+	tcp) ;;
+	*)
+		info "XTCP_TEST_PROTO must be xtcp or tcp"
+		tap_skip_rest "bad XTCP_TEST_PROTO"
+		;;
+	esac
+
+	TMPD=$(mktemp -d /tmp/xtcp-"$TEST_NAME".XXXXXX) ||
+		tap_skip_rest "mktemp failed"
+	setup_ns || tap_skip_rest "cannot create namespaces and veth"
+}
+
+setup_ns() {
+	local sfx
+
+	printf -v sfx '%08x' $((SRANDOM))
+	NS_C=xtcp-c-$sfx
+	NS_S=xtcp-s-$sfx
+	ip netns add "$NS_C" || return 1
+	ip netns add "$NS_S" || return 1
+	ip -n "$NS_C" link set lo up &&
+	ip -n "$NS_S" link set lo up &&
+	ip link add veth-c netns "$NS_C" type veth peer name veth-s netns "$NS_S" &&
+	ip -n "$NS_C" addr add "$CLIENT_IP/24" dev veth-c &&
+	ip -n "$NS_S" addr add "$SERVER_IP/24" dev veth-s &&
+	ip -n "$NS_C" link set veth-c up &&
+	ip -n "$NS_S" link set veth-s up || return 1
+	# Permanent neighbour entries: when netem blackholes the link, ARP
+	# must not fail first (connect() would get EHOSTUNREACH, not ETIMEDOUT).
+	local mac_c mac_s
+	mac_c=$(ip -n "$NS_C" -br link show veth-c | awk '{ print $3 }')
+	mac_s=$(ip -n "$NS_S" -br link show veth-s | awk '{ print $3 }')
+	ip -n "$NS_C" neigh replace "$SERVER_IP" lladdr "$mac_s" dev veth-c nud permanent &&
+	ip -n "$NS_S" neigh replace "$CLIENT_IP" lladdr "$mac_c" dev veth-s nud permanent ||
+		return 1
+	info "namespaces $NS_C ($CLIENT_IP veth-c) <-> $NS_S ($SERVER_IP veth-s)"
+}
+
+# side_ns c|s, side_dev c|s
+side_ns() { if [ "$1" = c ]; then echo "$NS_C"; else echo "$NS_S"; fi; }
+side_dev() { if [ "$1" = c ]; then echo veth-c; else echo veth-s; fi; }
+
+# --- netem ------------------------------------------------------------------------------
+
+# netem_set c|s|both NETEM-ARGS...: egress of that end's veth.
+netem_set() {
+	local side=$1 s
+
+	shift
+	[ "$side" = both ] && side="c s"
+	for s in $side; do
+		info "netem on $(side_dev "$s") egress: $*"
+		tc -n "$(side_ns "$s")" qdisc replace dev "$(side_dev "$s")" \
+			root netem limit 100000 "$@" || return 1
+	done
+}
+
+netem_clear() {
+	local side=$1 s
+
+	[ "$side" = both ] && side="c s"
+	for s in $side; do
+		tc -n "$(side_ns "$s")" qdisc del dev "$(side_dev "$s")" root \
+			2>/dev/null
+	done
+	return 0
+}
+
+# Is netem usable at all? (CONFIG_NET_SCH_NETEM)
+netem_available() {
+	tc -n "$NS_C" qdisc replace dev veth-c root netem delay 0ms 2>/dev/null ||
+		return 1
+	netem_clear c
+}
+
+# Make every checksum real on the veth pair: the sender computes it (no
+# CHECKSUM_PARTIAL offload) and the receiver verifies it (no RXCSUM, so veth
+# does not mark packets CHECKSUM_UNNECESSARY). Needed for netem corrupt.
+csum_offload_off() {
+	command -v ethtool >/dev/null || return 1
+	ip netns exec "$NS_C" ethtool -K veth-c rx off tx off >/dev/null 2>&1 &&
+	ip netns exec "$NS_S" ethtool -K veth-s rx off tx off >/dev/null 2>&1
+}
+
+# set_retries NS NAME N: shorten a retransmission limit in one namespace.
+# NAME is syn_retries or retries2: net.ipv4.tcp_NAME for TCP, net.xtcp.NAME
+# for XTCP. Fails when the knob does not exist.
+set_retries() {
+	local ns=$1 name=$2 n=$3 path
+
+	if [ "$XTCP_TEST_PROTO" = tcp ]; then
+		path=/proc/sys/net/ipv4/tcp_$name
+	else
+		path=/proc/sys/net/xtcp/$name
+	fi
+	ip netns exec "$ns" sh -c "test -w $path && echo $n > $path" ||
+		return 1
+	info "$path = $n in $ns"
+}
+
+# --- counters ---------------------------------------------------------------------------
+
+# Names of /proc/net/xtcp_stat and where the kernel's TCP keeps its twin.
+tcp_counter_source() {
+	case $1 in
+	ActiveOpens|PassiveOpens|AttemptFails|EstabResets|CurrEstab|InSegs|\
+	OutSegs|RetransSegs|InErrs|OutRsts|InCsumErrors)
+		echo "Tcp $1" ;;
+	OfoQueued) echo "TcpExt TCPOFOQueue" ;;
+	DupSegs) echo "TcpExt TCPDSACKOldSent" ;;
+	KeepAliveProbes) echo "TcpExt TCPKeepAlive" ;;
+	WinProbes) echo "TcpExt TCPWinProbe" ;;
+	Timeouts) echo "TcpExt TCPTimeouts" ;;
+	ListenOverflows|ListenDrops) echo "TcpExt $1" ;;
+	TimeWaits) echo "ss time-wait" ;;
+	*) echo "none" ;;
+	esac
+}
+
+# counter NS NAME: print the counter's value, nothing when not available.
+# proto xtcp: /proc/net/xtcp_stat ("Name value" lines) of that netns.
+# proto tcp: the equivalent in /proc/net/snmp or /proc/net/netstat;
+# TimeWaits is then the number of TIME-WAIT sockets now (a gauge).
+counter() {
+	local ns=$1 name=$2 where
+
+	# shellcheck disable=SC2016	# awk programs
+	if [ "$XTCP_TEST_PROTO" != tcp ]; then
+		ip netns exec "$ns" awk -v n="$name" \
+			'$1 == n { print $2; exit }' /proc/net/xtcp_stat 2>/dev/null
+		return 0
+	fi
+	read -r -a where <<<"$(tcp_counter_source "$name")"
+	# shellcheck disable=SC2016	# awk programs
+	case ${where[0]} in
+	Tcp)
+		ip netns exec "$ns" awk -v n="${where[1]}" '
+			$1 == "Tcp:" && !h { for (i = 2; i <= NF; i++) f[$i] = i; h = 1; next }
+			$1 == "Tcp:" && h { if (n in f) print $f[n]; exit }' /proc/net/snmp
+		;;
+	TcpExt)
+		ip netns exec "$ns" awk -v n="${where[1]}" '
+			$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) f[$i] = i; h = 1; next }
+			$1 == "TcpExt:" && h { if (n in f) print $f[n]; exit }' /proc/net/netstat
+		;;
+	ss)
+		ip netns exec "$ns" ss -Htan state time-wait | wc -l
+		;;
+	esac
+	return 0
+}
+
+# snapshot c|s NAME...: remember counters of the client's or the server's
+# namespace, for check_counter.
+declare -A BEFORE=()
+snapshot() {
+	local side=$1 name
+
+	shift
+	for name in "$@"; do
+		BEFORE[$side:$name]=$(counter "$(side_ns "$side")" "$name")
+	done
+}
+
+# before c|s NAME: the value snapshot saved.
+before() { echo "${BEFORE[$1:$2]:-}"; }
+
+# check_counter DESC c|s NAME OP VALUE: TAP case "NAME grew by OP VALUE
+# since the snapshot" (OP: -eq -ge -gt -le ...). Missing counter: skip
+# over tcp, fail over xtcp.
+check_counter() {
+	local desc=$1 ns before=${BEFORE[$2:$3]:-} name=$3 op=$4 want=$5 now delta
+
+	ns=$(side_ns "$2")
+
+	now=$(counter "$ns" "$name")
+	if [ -z "$now" ] || [ -z "$before" ]; then
+		if [ "$XTCP_TEST_PROTO" = tcp ]; then
+			tap_skip "$desc" "tcp has no counter for $name"
+		elif ! ip netns exec "$ns" test -r /proc/net/xtcp_stat; then
+			info "no /proc/net/xtcp_stat in $ns"
+			tap_fail "$desc"
+		else
+			info "no $name in /proc/net/xtcp_stat"
+			tap_fail "$desc"
+		fi
+		return
+	fi
+	delta=$((now - before))
+	info "$name in $ns: $before -> $now (delta $delta, want $op $want)"
+	if test "$delta" "$op" "$want"; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc"
+	fi
+}
+
+# --- running xtcp_xfer ------------------------------------------------------------------
+
+# start_server TAG ARGS...: xtcp_xfer -l in $NS_S on $SERVER_IP:$PORT, in the
+# background (SRV_PID), log in $TMPD/TAG.server. Waits until it listens.
+start_server() {
+	local tag=$1 ready i
+
+	shift
+	ready=$TMPD/$tag.ready
+	rm -f "$ready"
+	info "server: xtcp_xfer -l -p $XFER_PROTO_S $* $SERVER_IP $PORT"
+	ip netns exec "$NS_S" "$XFER" -l -p "$XFER_PROTO_S" -F "$ready" "$@" \
+		"$SERVER_IP" "$PORT" >"$TMPD/$tag.server" 2>&1 &
+	SRV_PID=$!
+	BG_PIDS+=("$SRV_PID")
+	for ((i = 0; i < 200 * XTCP_TIME_SCALE; i++)); do
+		[ -s "$ready" ] && return 0
+		kill -0 "$SRV_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	info "server did not start listening"
+	show_log "$TMPD/$tag.server"
+	return 1
+}
+
+# wait_server: its exit status.
+wait_server() {
+	local rc=0
+
+	wait "$SRV_PID" || rc=$?
+	return "$rc"
+}
+
+# run_client TAG ARGS...: xtcp_xfer in $NS_C towards $SERVER_IP:$PORT,
+# log in $TMPD/TAG.client; returns its exit status.
+run_client() {
+	local tag=$1 rc=0
+
+	shift
+	info "client: xtcp_xfer -p $XFER_PROTO_C $* $SERVER_IP $PORT"
+	ip netns exec "$NS_C" "$XFER" -p "$XFER_PROTO_C" "$@" \
+		"$SERVER_IP" "$PORT" >"$TMPD/$tag.client" 2>&1 || rc=$?
+	return "$rc"
+}
+
+# start_client TAG ARGS...: run_client in the background (CLI_PID).
+start_client() {
+	local tag=$1
+
+	shift
+	info "client (background): xtcp_xfer -p $XFER_PROTO_C $* $SERVER_IP $PORT"
+	ip netns exec "$NS_C" "$XFER" -p "$XFER_PROTO_C" "$@" \
+		"$SERVER_IP" "$PORT" >"$TMPD/$tag.client" 2>&1 &
+	CLI_PID=$!
+	BG_PIDS+=("$CLI_PID")
+}
+
+# wait_counter NS NAME MIN SECS: wait until counter NAME reaches MIN.
+# Fails after SECS, or at once when the counter does not exist.
+wait_counter() {
+	local ns=$1 name=$2 min=$3 secs=$4 v i
+
+	for ((i = 0; i < secs * 20; i++)); do
+		v=$(counter "$ns" "$name")
+		[ -n "$v" ] || return 1
+		[ "$v" -ge "$min" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# xfer DESC "SERVER ARGS" "CLIENT ARGS": one transfer, one TAP case; ok
+# when both ends exit 0. Uses and bumps $PORT. Sets XFER_RC (the worst).
+PORT=${XTCP_TEST_PORT:-10000}
+xfer() {
+	local desc=$1 sargs cargs tag start crc=0 src=0
+
+	read -r -a sargs <<<"$2"
+	read -r -a cargs <<<"$3"
+	PORT=$((PORT + 1))
+	tag=x$PORT
+	start=$(now_ms)
+	if ! start_server "$tag" "${sargs[@]}"; then
+		XFER_RC=$KSFT_FAIL
+		wait_server
+		[ $? -eq "$KSFT_SKIP" ] && XFER_RC=$KSFT_SKIP
+		tap_result "$XFER_RC" "$desc"
+		return
+	fi
+	run_client "$tag" "${cargs[@]}" || crc=$?
+	wait_server || src=$?
+	show_log "$TMPD/$tag.server"
+	show_log "$TMPD/$tag.client"
+	info "server exit $src, client exit $crc, $(secs_since "$start") s"
+	if [ "$crc" -eq 0 ] && [ "$src" -eq 0 ]; then
+		XFER_RC=0
+	elif [ "$crc" -eq "$KSFT_SKIP" ] || [ "$src" -eq "$KSFT_SKIP" ]; then
+		XFER_RC=$KSFT_SKIP
+	else
+		XFER_RC=$KSFT_FAIL
+	fi
+	tap_result "$XFER_RC" "$desc ($(secs_since "$start") s)"
+}
+
+# Human-readable byte count for descriptions.
+hsize() {
+	local b=$1
+
+	if [ $((b % 1048576)) -eq 0 ]; then
+		echo "$((b / 1048576)) MiB"
+	elif [ $((b % 1024)) -eq 0 ]; then
+		echo "$((b / 1024)) KiB"
+	else
+		echo "$b B"
+	fi
+}
+
+# to_bytes 64M -> 67108864 (K/M/G suffixes, as xtcp_xfer takes them)
+to_bytes() {
+	local v=$1
+
+	case $v in
+	*[kK]) echo $((${v%?} * 1024)) ;;
+	*[mM]) echo $((${v%?} * 1048576)) ;;
+	*[gG]) echo $((${v%?} * 1073741824)) ;;
+	*) echo "$v" ;;
+	esac
+}

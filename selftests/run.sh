@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# XTCP selftests: the in-guest entry point.
+#
+# Run from the repository root as selftests/run.sh inside a guest, with the
+# xtcp module already loaded and the helpers built on the host
+# (make -C selftests KSRC=...). Prints kselftest TAP on stdout (each test's
+# own TAP nested as "# " lines) and exits 0; the harness counts the cases.
+#
+# Environment:
+#   XTCP_KO             absolute path to xtcp.ko for the running kernel
+#                       (xtcp_module.sh unloads and reloads it)
+#   XTCP_GUEST          stock (default) or debug: smaller transfers, longer
+#                       timeouts in the KASAN guest
+#   XTCP_TESTS          run exactly this space-separated list instead
+#   XTCP_TEST_PROTO     xtcp (default) or tcp, for the protocol tests
+#   XTCP_TEST_TIMEOUT   seconds per test (default 900, 3600 in debug)
+#   KSRC                kernel source with tools/testing/selftests (default:
+#                       the newest /root/.cache/xtcp/src/linux-source-*)
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+export XTCP_GUEST=${XTCP_GUEST:-stock}
+export XTCP_KO=${XTCP_KO:-}
+export XTCP_TEST_PROTO=${XTCP_TEST_PROTO:-xtcp}
+
+# The socket API, then the protocol over namespaces and netem, then the
+# module's lifetime. xtcp_teardown.sh and xtcp_module.sh unload the module
+# (and load it again), so they come last: should they break it, the
+# protocol tests have already run.
+XTCP_API_TESTS="xtcp_socket_test xtcp_api_test"
+XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
+	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
+	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
+	xtcp_timewait.sh xtcp_timeout.sh xtcp_many_conns.sh xtcp_backlog.sh"
+XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
+
+if [ -n "${XTCP_TESTS:-}" ]; then
+	tests=$XTCP_TESTS
+else
+	tests="$XTCP_API_TESTS $XTCP_PROTOCOL_TESTS $XTCP_LIFETIME_TESTS"
+fi
+
+if [ "$XTCP_GUEST" = debug ]; then
+	kselftest_default_timeout=${XTCP_TEST_TIMEOUT:-3600}
+else
+	kselftest_default_timeout=${XTCP_TEST_TIMEOUT:-900}
+fi
+
+if [ -z "${KSRC:-}" ]; then
+	for d in /root/.cache/xtcp/src/linux-source-* \
+		 "${HOME:-/root}"/.cache/xtcp/src/linux-source-*; do
+		[ -f "$d/tools/testing/selftests/kselftest/runner.sh" ] && KSRC=$d
+	done
+fi
+BASE_DIR=${KSRC:+$KSRC/tools/testing/selftests}
+export BASE_DIR
+
+for t in $tests; do
+	[ -x "$HERE/$t" ] ||
+		echo "run.sh: $HERE/$t missing: build with make -C selftests" >&2
+done
+echo "run.sh: guest=$XTCP_GUEST kernel=$(uname -r) timeout=${kselftest_default_timeout}s tests: ${tests//[[:space:]]/ }" >&2
+
+cd "$HERE" || exit 0
+list=()
+for t in $tests; do
+	list+=("./$t")
+done
+
+if [ -n "$BASE_DIR" ]; then
+	# shellcheck source=/dev/null
+	. "$BASE_DIR/kselftest/runner.sh"
+	# runner.sh reset it to its default of 45 s.
+	if [ "$XTCP_GUEST" = debug ]; then
+		kselftest_default_timeout=${XTCP_TEST_TIMEOUT:-3600}
+	else
+		kselftest_default_timeout=${XTCP_TEST_TIMEOUT:-900}
+	fi
+	export kselftest_default_timeout
+	# runner.sh sends each test's output to $logfile, /dev/stdout. Under
+	# virtme-ng /dev/stdout is a symlink to a virtio port that goes straight
+	# to the host, past any redirection of ours, so use our own fd 1 and make
+	# it a pipe: reopening a pipe shares it, while reopening a regular file
+	# would write at a second file offset.
+	export logfile=/proc/self/fd/1
+	run_many "${list[@]}" | cat
+	exit 0
+fi
+
+# No kernel source in reach: the same output, without runner.sh.
+echo "run.sh: no KSRC with tools/testing/selftests/kselftest/runner.sh; using a minimal runner" >&2
+echo "TAP version 13"
+echo "1..${#list[@]}"
+n=0
+for t in "${list[@]}"; do
+	n=$((n + 1))
+	echo "# selftests: xtcp: ${t#./}"
+	rc=0
+	{ timeout "$kselftest_default_timeout" "$t" 2>&1 || rc=$?; echo "$rc" >"/tmp/xtcp-run.$$.rc"; } |
+		sed -u 's/^/# /'
+	rc=$(cat "/tmp/xtcp-run.$$.rc")
+	rm -f "/tmp/xtcp-run.$$.rc"
+	case $rc in
+	0) echo "ok $n selftests: xtcp: ${t#./}" ;;
+	4) echo "ok $n selftests: xtcp: ${t#./} # SKIP" ;;
+	124) echo "not ok $n selftests: xtcp: ${t#./} # TIMEOUT $kselftest_default_timeout seconds" ;;
+	*) echo "not ok $n selftests: xtcp: ${t#./} # exit=$rc" ;;
+	esac
+done
+exit 0

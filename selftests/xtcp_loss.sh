@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 2% random loss (plus a small random delay) on both ends: transfers in both
+# directions must arrive intact, and both ends must have retransmitted.
+# A second run adds correlated (bursty) loss.
+#
+# XTCP_LOSS_BYTES  bytes each way (default 16M, 2M in the debug guest)
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+XTCP_LOSS_BYTES=$(pick_size "${XTCP_LOSS_BYTES:-}" 16M 2M)
+xtcp_lib_init 4 "2% loss on both ends"
+
+bytes=$(to_bytes "$XTCP_LOSS_BYTES")
+rand_range 1 1000000
+dseed=$RAND
+rand_range 1 5
+delay=$RAND
+rand_range 10 50
+corr=$RAND
+info "data seed $dseed, delay ${delay}ms, burst correlation ${corr}%"
+t=$(tmo 300)
+
+netem_available || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
+
+snapshot c RetransSegs
+snapshot s RetransSegs
+
+netem_set both loss 2% delay "${delay}ms"
+xfer "loss: 2% loss, $(hsize "$bytes") both directions at once" \
+	"-b -s $bytes -S $dseed -t $t -I" "-b -s $bytes -S $dseed -t $t -I"
+
+check_counter "loss: the client retransmitted (RetransSegs)" c RetransSegs -gt 0
+check_counter "loss: the server retransmitted (RetransSegs)" s RetransSegs -gt 0
+
+netem_set both loss 2% "${corr}%" delay "${delay}ms"
+xfer "loss: 2% bursty loss (correlation ${corr}%), $(hsize "$bytes") upload" \
+	"-s $bytes -S $dseed -t $t" "-s $bytes -S $dseed -t $t"
+
+tap_finish

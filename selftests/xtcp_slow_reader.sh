@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Slow reader: the receiver reads at a fixed rate from a small receive
+# buffer, so its window closes; the sender must see the peer's window at
+# zero (XTCP_INFO/TCP_INFO snd_wnd, xtcp_xfer -Z), wait, and resume when it
+# reopens. Once towards the server, once towards the client.
+#
+# XTCP_SLOW_BYTES  bytes sent to the slow reader (default 4M, 1M debug)
+# XTCP_SLOW_RATE   reader's rate in bytes/s (default 1M, 256K debug)
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+XTCP_SLOW_BYTES=$(pick_size "${XTCP_SLOW_BYTES:-}" 4M 1M)
+XTCP_SLOW_RATE=$(pick_size "${XTCP_SLOW_RATE:-}" 1M 256K)
+xtcp_lib_init 2 "slow reader: zero window and back"
+
+bytes=$(to_bytes "$XTCP_SLOW_BYTES")
+rate=$(to_bytes "$XTCP_SLOW_RATE")
+rand_range 1 1000000
+dseed=$RAND
+rand_range 32 128
+rcvbuf_k=$RAND
+rcvbuf=$((rcvbuf_k * 1024))
+info "data seed $dseed, reader SO_RCVBUF ${rcvbuf_k}K, rate $rate B/s"
+t=$(tmo $((60 + 3 * bytes / rate)))
+
+xfer "slow reader: server reads $(hsize "$bytes") at $rate B/s, client sees zero window" \
+	"-r $rate -m $rcvbuf -s $bytes -S $dseed -t $t" \
+	"-Z -s $bytes -S $dseed -t $t -I"
+
+xfer "slow reader: client reads the $(hsize "$bytes") reply at $rate B/s, server sees zero window" \
+	"-H -Z -s $bytes -S $dseed -t $t -I" \
+	"-H -r $rate -m $rcvbuf -s $bytes -S $dseed -t $t"
+
+tap_finish
