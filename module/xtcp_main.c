@@ -345,6 +345,17 @@ static int __init xtcp_init(void)
 		return -EINVAL;
 	}
 
+	/*
+	 * A taken protocol number must fail before anything is registered:
+	 * inet_register_protosw() silently refuses to shadow a permanent
+	 * protocol (TCP's 6), and unregistering that unlinked protosw on the
+	 * error path would corrupt the list.
+	 */
+	if (rcu_access_pointer(inet_protos[xtcp_ipproto])) {
+		pr_err("IP protocol %u is already registered\n", xtcp_ipproto);
+		return -EEXIST;
+	}
+
 	err = xtcp_hashinfo_init(&xtcp_hashinfo);
 	if (err)
 		return err;
@@ -355,6 +366,12 @@ static int __init xtcp_init(void)
 
 	xtcp_protosw.protocol = xtcp_ipproto;
 	inet_register_protosw(&xtcp_protosw);
+	if (!xtcp_protosw.list.next) {
+		/* Refused (a permanent protosw has this number): not linked. */
+		pr_err("SOCK_STREAM protocol %u is taken\n", xtcp_ipproto);
+		err = -EEXIST;
+		goto err_proto;
+	}
 
 	err = register_pernet_subsys(&xtcp_net_ops);
 	if (err)
@@ -386,6 +403,7 @@ err_pernet:
 	unregister_pernet_subsys(&xtcp_net_ops);
 err_protosw:
 	inet_unregister_protosw(&xtcp_protosw);
+err_proto:
 	proto_unregister(&xtcp_prot);
 err_hash:
 	xtcp_hashinfo_destroy(&xtcp_hashinfo);
