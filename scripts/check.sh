@@ -30,8 +30,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-stock_tmo=${XTCP_STOCK_TIMEOUT:-900}
-debug_tmo=${XTCP_DEBUG_TIMEOUT:-2400}
+stock_tmo=${XTCP_STOCK_TIMEOUT:-1800}
+debug_tmo=${XTCP_DEBUG_TIMEOUT:-3300}
 guests=${XTCP_GUESTS:-stock debug}
 want() { [[ " $guests " == *" $1 "* ]]; }
 
