@@ -21,6 +21,7 @@ host_main() {
 	# shellcheck source=scripts/lib.sh
 	. "$(dirname "$0")/lib.sh"
 	"$XTCP_TOP/scripts/setup.sh"
+	lock_out
 	"$XTCP_TOP/scripts/build-module.sh" "$(stock_kdir)" "$XTCP_OUT/stock"
 	rm -rf "$XTCP_OUT/demo" && mkdir -p "$XTCP_OUT/demo"
 	rc=0
@@ -30,6 +31,21 @@ host_main() {
 	if [ $rc -ne 0 ]; then
 		log "demo failed (status $rc); guest console: $XTCP_OUT/demo/console.log"
 		tail -30 "$XTCP_OUT/demo/console.log" >&2 || true
+	fi
+	# tshark is slow under TCG: the guest captured, the host decodes.
+	if [ -s "$XTCP_OUT/demo/demo.pcap" ] && command -v tshark >/dev/null; then
+		# shellcheck disable=SC2054 # commas belong to tshark's -d syntax
+		local dec=(tshark -r "$XTCP_OUT/demo/demo.pcap" -d ip.proto==253,tcp
+			   -d tcp.port==5001,data)
+		printf '\n==> The capture, decoded on the host: %s\n' "${dec[*]}"
+		echo "    (tshark's TCP dissector sums the pseudo-header with protocol 6;"
+		echo "     XTCP's uses 253, so leave checksum validation off)"
+		echo "    handshake and first data:"
+		"${dec[@]}" -Y ip.proto==253 2>/dev/null | head -n 6 | sed 's/^/    /'
+		echo "    ..."
+		echo "    close (FIN, ACK):"
+		"${dec[@]}" -Y 'ip.proto==253 && tcp.flags.fin==1' 2>/dev/null | sed 's/^/    /'
+		echo "    $("${dec[@]}" -Y ip.proto==253 2>/dev/null | wc -l) segments in all; full capture: $XTCP_OUT/demo/demo.pcap"
 	fi
 	return $rc
 }

@@ -26,14 +26,17 @@ ip netns exec $c ethtool -K veth-c tx off rx off >/dev/null 2>&1
 ip netns exec $s ethtool -K veth-s tx off rx off >/dev/null 2>&1
 ip -n $c link set veth-c up
 ip -n $s link set veth-s up
-ip netns exec $c sysctl -qw net.xtcp.tw_timeout_ms=2000
+ip netns exec $c sysctl -qw net.xtcp.tw_timeout_ms=6000
+ip netns exec $s sysctl -qw net.xtcp.tw_timeout_ms=6000
 
-step "capture on the server's veth (dumpcap, protocol 253)"
+step "capture on the server's veth (dumpcap)"
+ip netns exec $s dumpcap -D 2>&1 | head -3
 rm -f "$out/demo.pcap"
-ip netns exec $s dumpcap -q -i veth-s -f "ip proto 253" -w "$out/demo.pcap" \
-	>/dev/null 2>&1 &
+# It stops by itself after 20 s, so a hung capture cannot hang the demo.
+ip netns exec $s dumpcap -q -P -i veth-s -a duration:20 \
+	-w "$out/demo.pcap" </dev/null >/dev/null 2>&1 &
 cap=$!
-sleep 2
+sleep 3
 
 step "server: xtcp_xfer -l 10.0.1.2 5001; client: xtcp_xfer -b -s 1M (both directions)"
 ip netns exec $s "$here/xtcp_xfer" -l -b -s 1M 10.0.1.2 5001 &
@@ -42,20 +45,25 @@ sleep 0.5
 ip netns exec $c "$here/xtcp_xfer" -b -s 1M -I 10.0.1.2 5001
 rc=$?
 wait $srv || rc=1
-sleep 1
 
-step "/proc/net/xtcp in the client namespace: the closed connection waits in TIME_WAIT"
+step "/proc/net/xtcp in both namespaces: the side that closed first waits in TIME_WAIT"
+echo "client:"
 ip netns exec $c cat /proc/net/xtcp
+echo "server:"
+ip netns exec $s cat /proc/net/xtcp
 
 step "/proc/net/xtcp_stat, client namespace (non-zero counters)"
 # shellcheck disable=SC2016
 ip netns exec $c awk '$2 != 0' /proc/net/xtcp_stat | column -c 100
 
-sleep 1
 kill -INT $cap 2>/dev/null
-wait $cap 2>/dev/null
+for _ in $(seq 50); do
+	kill -0 $cap 2>/dev/null || break
+	sleep 0.5
+done
 
-step "TIME_WAIT expires after net.xtcp.tw_timeout_ms (2 s here)"
-sleep 2
+step "TIME_WAIT expires after net.xtcp.tw_timeout_ms (6 s here)"
+sleep 6
 ip netns exec $c cat /proc/net/xtcp
+ip netns exec $s cat /proc/net/xtcp | tail -n +2
 exit $rc
