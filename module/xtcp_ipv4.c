@@ -312,15 +312,20 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	if (security_inet_conn_request(sk, skb, req))
 		goto drop_and_free;
 
+	/*
+	 * Hash the request before the SYN-ACK leaves: the peer's ACK may be
+	 * processed on another CPU at once, and must find it (else the
+	 * listener answers that ACK with a RST). A SYN-ACK that fails to go
+	 * out is retransmitted by the request timer.
+	 */
 	xreq->synack_ns = ktime_get_ns();
-	if (xtcp_v4_send_synack(sk, req))
-		goto drop_and_free;
-
 	if (unlikely(!inet_csk_reqsk_queue_hash_add(sk, req,
-						    usecs_to_jiffies(XTCP_RTO_INIT_US))))
+						    usecs_to_jiffies(XTCP_RTO_INIT_US)))) {
 		reqsk_free(req);
-	else
-		reqsk_put(req);
+		return 0;
+	}
+	xtcp_v4_send_synack(sk, req);
+	reqsk_put(req);
 	return 0;
 
 drop_and_free:
