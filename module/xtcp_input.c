@@ -180,13 +180,15 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	}
 
 	dupack = xtcp_is_dupack(xs, skb, ack, wnd);
+	/* The peer answers: persist and keepalive probes are not lost. */
+	xs->probes_out = 0;
 
 	/* Window update (RFC 9293 3.10.7.4: SND.WL1/SND.WL2 rule). */
 	if (!xtcp_seq_before(ack, xs->snd_una) &&
 	    (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
 	     (xs->snd_wl1 == cb->seq && !xtcp_seq_before(ack, xs->snd_wl2)))) {
-		if (wnd && !xs->snd_wnd)
-			xs->probes_out = 0;
+		if (wnd && !xs->snd_wnd && !xs->packets_out)
+			xs->backoff = 0;	/* the window reopened */
 		xs->snd_wnd = wnd;
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = ack;

@@ -87,7 +87,7 @@ void xtcp_arm_probe(struct sock *sk)
 	if (xs->rtx_mode == XTCP_RTX_PROBE)
 		return;
 	xtcp_rtx_arm(sk, XTCP_RTX_PROBE,
-		     xtcp_rto_backoff(xs->rtt.rto, xs->probes_out, max_us));
+		     xtcp_rto_backoff(xs->rtt.rto, xs->backoff, max_us));
 }
 
 /**
@@ -193,12 +193,25 @@ static void xtcp_probe_timer(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	int limit = READ_ONCE(xn->retries2);
+
 	if (!xs->send_head || xs->packets_out)
 		return;
+	/* A peer that answers may keep its window shut forever; one that
+	 * stopped answering is gone (probes_out counts unanswered probes).
+	 */
+	if (sock_flag(sk, SOCK_DEAD))
+		limit = min(limit, XTCP_ORPHAN_RETRIES);
+	if (xs->probes_out >= limit) {
+		xtcp_reset(sk, ETIMEDOUT);
+		return;
+	}
 	xtcp_send_probe(sk);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_WINPROBES);
-	if (xs->probes_out < 31)
-		xs->probes_out++;
+	xs->probes_out++;
+	if (xs->backoff < 31)
+		xs->backoff++;
 	xtcp_arm_probe(sk);
 }
 
