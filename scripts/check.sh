@@ -81,6 +81,8 @@ finish() {
 	exit 0
 }
 trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 print_listing() {
 	local l
@@ -237,7 +239,7 @@ scan_log() { # KIND FILE
 
 # collect KIND STATUS: turn one guest's results directory into results.
 collect() {
-	local kind=$1 rc=$2 dir=$XTCP_OUT/results/$1 f st name
+	local kind=$1 rc=$2 dir=$XTCP_OUT/results/$1 f st name tap
 	if [ ! -f "$dir/done" ]; then
 		if [ "$rc" = 124 ]; then
 			result FAIL "$kind guest: timed out"
@@ -262,11 +264,17 @@ collect() {
 		done < <(parse_ktap "$f")
 	done
 	kunit_failures "$kind" "$dir"
-	if [ -f "$dir/kselftest.tap" ]; then
+	# A guest that died leaves no kselftest.tap, but its TAP went through
+	# guest.out: count what ran, so the listing shows where it stopped.
+	tap=$dir/kselftest.tap
+	if [ ! -f "$tap" ] && grep -q '^TAP version' "$dir/guest.out" 2>/dev/null; then
+		tap=$dir/guest.out
+	fi
+	if [ -f "$tap" ]; then
 		while IFS=$'\t' read -r st name; do
 			result "$st" "$kind kselftest: $name"
-		done < <(parse_kselftest "$dir/kselftest.tap")
-		kselftest_failures "$kind" "$dir/kselftest.tap"
+		done < <(parse_kselftest "$tap")
+		kselftest_failures "$kind" "$tap"
 	fi
 	if [ -f "$dir/dmesg.txt" ]; then
 		scan_log "$kind" "$dir/dmesg.txt" || true
@@ -316,7 +324,7 @@ main() {
 	done < <(compgen -e)
 
 	cd "$XTCP_TOP"
-	mkdir -p "$XTCP_OUT"
+	lock_out
 	rm -rf "$XTCP_OUT/results"
 
 	t=$(date +%s)

@@ -30,7 +30,10 @@ host_main() {
 		scripts/demo.sh --guest "$XTCP_OUT/stock" "$XTCP_OUT/demo" || rc=$?
 	if [ $rc -ne 0 ]; then
 		log "demo failed (status $rc); guest console: $XTCP_OUT/demo/console.log"
-		tail -30 "$XTCP_OUT/demo/console.log" >&2 || true
+		# A guest that timed out or panicked: show how its console ended.
+		if [ $rc -ge 124 ]; then
+			tail -30 "$XTCP_OUT/demo/console.log" >&2 || true
+		fi
 	fi
 	# tshark is slow under TCG: the guest captured, the host decodes.
 	if [ -s "$XTCP_OUT/demo/demo.pcap" ] && command -v tshark >/dev/null; then

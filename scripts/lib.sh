@@ -60,3 +60,16 @@ sh_quote() {
 	done
 	printf '%s' "${out% }"
 }
+
+# Take the lock on $XTCP_OUT for the rest of the calling script (fd 7):
+# check.sh and demo.sh rebuild out/KIND/xtcp.ko and reuse out/results, so
+# two of them on one tree would pull modules and results from under each
+# other. A second one waits.
+lock_out() {
+	mkdir -p "$XTCP_OUT"
+	exec 7>"$XTCP_OUT/.lock"
+	if ! flock -n 7; then
+		log "another check or demo is using $XTCP_OUT; waiting for it"
+		flock 7
+	fi
+}

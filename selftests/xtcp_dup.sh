@@ -22,6 +22,7 @@ info "data seed $dseed, delay ${delay}ms"
 t=$(tmo 300)
 
 netem_available || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
+gso_off
 
 snapshot c DupSegs
 snapshot s DupSegs

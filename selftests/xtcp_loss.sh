@@ -24,6 +24,7 @@ info "data seed $dseed, delay ${delay}ms, burst correlation ${corr}%"
 t=$(tmo 300)
 
 netem_available || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
+gso_off
 
 snapshot c RetransSegs
 snapshot s RetransSegs

@@ -22,6 +22,7 @@ info "data seed $dseed, reorder correlation ${corr}%"
 t=$(tmo 300)
 
 netem_available || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
+gso_off
 
 snapshot c OfoQueued
 snapshot s OfoQueued
