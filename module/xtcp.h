@@ -418,6 +418,7 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 				 struct dst_entry *dst);
 void xtcp_sync_mss(struct sock *sk, u32 pmtu);
 void xtcp_write_queue_purge(struct sock *sk);
+void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
 
 /* xtcp_stream.c */
 int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);

@@ -216,7 +216,15 @@ static struct sk_buff *xtcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
 	return skb;
 }
 
-static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
+/**
+ * xtcp_queue_tail() - append a new, unsent skb to the write queue
+ * @sk: the socket, locked
+ * @skb: the skb, its control block filled
+ *
+ * Charges its memory to sk_wmem_queued and makes it the send head if
+ * everything before it was sent.
+ */
+void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 

@@ -66,10 +66,7 @@ static struct sk_buff *xtcp_new_data_skb(struct sock *sk, size_t want)
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 
-	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
-	if (!xs->send_head)
-		xs->send_head = skb;
+	xtcp_queue_tail(sk, skb);
 	return skb;
 }
 
