@@ -14,9 +14,12 @@
  *   owns the socket, queues the segment to the socket backlog, which
  *   release_sock() drains through xtcp_v4_do_rcv().
  * - The hrtimers (retransmit/persist, delayed ACK, keepalive) run in softirq
- *   context (HRTIMER_MODE_*_SOFT). Each queued timer holds a socket
- *   reference. A timer that finds the socket owned by a process sets a bit in
- *   xtcp_sock.deferred and leaves the work to xtcp_release_cb().
+ *   context (HRTIMER_MODE_*_SOFT). An armed timer holds one socket
+ *   reference, recorded by its bit in xtcp_sock.armed, however often it is
+ *   restarted; a successful cancel or the callback's last run returns it. A
+ *   timer that finds the socket owned by a process sets a bit in
+ *   xtcp_sock.deferred (with a reference of its own) and leaves the work to
+ *   xtcp_release_cb().
  * - Lock order: listener socket lock, then the child's (sk_clone_lock()
  *   bh-locks the child while the listener is held); the inet hash bucket
  *   locks (ehash, bhash, bhash2) nest inside socket locks. The per-namespace
@@ -110,11 +113,13 @@ enum xtcp_rtx_mode {
 	XTCP_RTX_PROBE,		/* zero-window persist probe */
 };
 
-/* Bits in xtcp_sock.deferred: timer work waiting for xtcp_release_cb(). */
-enum {
-	XTCP_RTX_DEFERRED,
-	XTCP_DELACK_DEFERRED,
-	XTCP_KEEPALIVE_DEFERRED,
+/* The three timers: bit numbers in xtcp_sock.deferred (work waiting for
+ * xtcp_release_cb()) and in xtcp_sock.armed (the timer holds a reference).
+ */
+enum xtcp_timer_id {
+	XTCP_TIMER_RTX,
+	XTCP_TIMER_DELACK,
+	XTCP_TIMER_KEEPALIVE,
 };
 
 struct xtcp_cong_ops;
@@ -157,7 +162,8 @@ struct xtcp_cong_ops;
  * @rtx_timer: retransmission and persist timer
  * @delack_timer: delayed-ACK timer
  * @keepalive_timer: keepalive, and FIN_WAIT2 timeout for orphans
- * @deferred: XTCP_*_DEFERRED bits
+ * @deferred: timers (enum xtcp_timer_id bits) whose work waits for the owner
+ * @armed: timers (enum xtcp_timer_id bits) holding a socket reference
  * @ack_pending: data received and not yet acknowledged
  * @nodelay: XTCP_NODELAY set (Nagle off)
  * @fin_rcvd: the peer's FIN has been received in order
@@ -217,6 +223,7 @@ struct xtcp_sock {
 	struct hrtimer delack_timer;
 	struct hrtimer keepalive_timer;
 	unsigned long deferred;
+	unsigned long armed;
 
 	u8 ack_pending:1,
 	   nodelay:1;

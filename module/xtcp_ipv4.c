@@ -371,7 +371,6 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	nxs = xtcp_sk(newsk);
 	xtcp_init_timers(newsk);
 	xtcp_init_xmit_state(newsk);
-	nxs->deferred = 0;
 	/* The handshake's final ACK, processed next, acknowledges our SYN. */
 	nxs->iss = xreq->iss;
 	nxs->snd_una = xreq->iss;

@@ -3,8 +3,18 @@
  * XTCP timers: one hrtimer for retransmission (RFC 6298) and zero-window
  * persist probes, one for delayed ACKs, one for keepalive. They run in
  * softirq context (HRTIMER_MODE_ABS_SOFT); work that finds the socket owned
- * by a process is deferred to xtcp_release_cb(). A queued timer holds a
- * socket reference.
+ * by a process is deferred to xtcp_release_cb().
+ *
+ * References: an armed timer holds exactly one socket reference, recorded
+ * by its bit in xtcp_sock.armed, no matter how often it is restarted. All
+ * starts and stops happen under the socket lock; the callback takes the
+ * same lock. The reference is returned by a cancel that dequeued the timer,
+ * or by the callback when it finishes and the timer was not started again
+ * meanwhile. A timer cannot be cancelled while its callback runs
+ * (hrtimer_try_to_cancel() returns -1): that callback then returns the
+ * reference. Inferring ownership from hrtimer_try_to_cancel() alone is not
+ * enough: a timer restarted twice while its callback runs on another CPU
+ * would take two references for one queued timer.
  *
  * The retransmit timer is re-armed lazily: an ACK only moves rtx_deadline;
  * when the hrtimer fires before the deadline it re-queues itself for the
@@ -19,18 +29,38 @@ static struct sock *xtcp_timer_sk(struct xtcp_sock *xs)
 	return &xs->icsk.icsk_inet.sk;
 }
 
-static void xtcp_timer_start(struct sock *sk, struct hrtimer *timer,
-			     ktime_t expires)
+static struct hrtimer *xtcp_timer(struct xtcp_sock *xs, int id)
 {
-	/* 1: it was queued and its reference is ours to reuse. */
-	if (hrtimer_try_to_cancel(timer) != 1)
-		sock_hold(sk);
-	hrtimer_start(timer, expires, HRTIMER_MODE_ABS_SOFT);
+	switch (id) {
+	case XTCP_TIMER_RTX:
+		return &xs->rtx_timer;
+	case XTCP_TIMER_DELACK:
+		return &xs->delack_timer;
+	default:
+		return &xs->keepalive_timer;
+	}
 }
 
-static void xtcp_timer_stop(struct sock *sk, struct hrtimer *timer)
+/* (Re)start timer @id; the socket is locked. */
+static void xtcp_timer_start(struct sock *sk, int id, ktime_t expires)
 {
-	if (hrtimer_try_to_cancel(timer) == 1)
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!test_and_set_bit(id, &xs->armed))
+		sock_hold(sk);
+	hrtimer_start(xtcp_timer(xs, id), expires, HRTIMER_MODE_ABS_SOFT);
+}
+
+/* Stop timer @id; the socket is locked, and the caller holds a reference. */
+static void xtcp_timer_stop(struct sock *sk, int id)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	/* 0: idle, its callback already returned the reference;
+	 * -1: its callback is running and will return it.
+	 */
+	if (hrtimer_try_to_cancel(xtcp_timer(xs, id)) == 1 &&
+	    test_and_clear_bit(id, &xs->armed))
 		__sock_put(sk);
 }
 
@@ -59,7 +89,7 @@ static void xtcp_rtx_arm(struct sock *sk, u8 mode, u32 delay_us)
 	xs->rtx_deadline = deadline;
 	if (!hrtimer_is_queued(&xs->rtx_timer) ||
 	    ktime_before(deadline, hrtimer_get_expires(&xs->rtx_timer)))
-		xtcp_timer_start(sk, &xs->rtx_timer, deadline);
+		xtcp_timer_start(sk, XTCP_TIMER_RTX, deadline);
 }
 
 /**
@@ -101,8 +131,7 @@ void xtcp_arm_delack(struct sock *sk)
 
 	if (hrtimer_is_queued(&xs->delack_timer))
 		return;
-	xtcp_timer_start(sk, &xs->delack_timer,
-			 ktime_add_ms(ktime_get(), ms));
+	xtcp_timer_start(sk, XTCP_TIMER_DELACK, ktime_add_ms(ktime_get(), ms));
 }
 
 /**
@@ -141,7 +170,7 @@ void xtcp_arm_keepalive(struct sock *sk, u64 delay_ns)
 {
 	if (!delay_ns)
 		delay_ns = (u64)xtcp_keepalive_time(sk) * NSEC_PER_SEC;
-	xtcp_timer_start(sk, &xtcp_sk(sk)->keepalive_timer,
+	xtcp_timer_start(sk, XTCP_TIMER_KEEPALIVE,
 			 ktime_add_ns(ktime_get(), delay_ns));
 }
 
@@ -151,7 +180,7 @@ void xtcp_arm_keepalive(struct sock *sk, u64 delay_ns)
  */
 void xtcp_stop_keepalive(struct sock *sk)
 {
-	xtcp_timer_stop(sk, &xtcp_sk(sk)->keepalive_timer);
+	xtcp_timer_stop(sk, XTCP_TIMER_KEEPALIVE);
 }
 
 /* RTO expired with data outstanding (RFC 6298 5.4-5.6, RFC 5681 3.1). */
@@ -225,7 +254,7 @@ static void xtcp_rtx_timer_expired(struct sock *sk)
 		return;
 	if (ktime_before(ktime_get(), xs->rtx_deadline)) {
 		/* Lazily moved: wait until the real deadline. */
-		xtcp_timer_start(sk, &xs->rtx_timer, xs->rtx_deadline);
+		xtcp_timer_start(sk, XTCP_TIMER_RTX, xs->rtx_deadline);
 		return;
 	}
 	xs->rtx_mode = XTCP_RTX_NONE;
@@ -281,37 +310,45 @@ static void xtcp_keepalive_expired(struct sock *sk)
 }
 
 /* Common body of the three hrtimer callbacks. */
-static enum hrtimer_restart xtcp_timer_run(struct xtcp_sock *xs, int bit,
+static enum hrtimer_restart xtcp_timer_run(struct xtcp_sock *xs, int id,
 					   void (*fn)(struct sock *sk))
 {
 	struct sock *sk = xtcp_timer_sk(xs);
+	bool put = false;
 
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
 		fn(sk);
-	else if (!test_and_set_bit(bit, &xs->deferred))
+	else if (!test_and_set_bit(id, &xs->deferred))
 		sock_hold(sk);
+	/* Started again (by fn(), or while this waited for the lock)? Then
+	 * the queued timer keeps the reference: it cannot fire before this
+	 * callback returns.
+	 */
+	if (!hrtimer_is_queued(xtcp_timer(xs, id)))
+		put = test_and_clear_bit(id, &xs->armed);
 	bh_unlock_sock(sk);
-	sock_put(sk);
+	if (put)
+		sock_put(sk);
 	return HRTIMER_NORESTART;
 }
 
 static enum hrtimer_restart xtcp_rtx_timer_fn(struct hrtimer *t)
 {
 	return xtcp_timer_run(container_of(t, struct xtcp_sock, rtx_timer),
-			      XTCP_RTX_DEFERRED, xtcp_rtx_timer_expired);
+			      XTCP_TIMER_RTX, xtcp_rtx_timer_expired);
 }
 
 static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
 {
 	return xtcp_timer_run(container_of(t, struct xtcp_sock, delack_timer),
-			      XTCP_DELACK_DEFERRED, xtcp_delack_expired);
+			      XTCP_TIMER_DELACK, xtcp_delack_expired);
 }
 
 static enum hrtimer_restart xtcp_keepalive_timer_fn(struct hrtimer *t)
 {
 	return xtcp_timer_run(container_of(t, struct xtcp_sock, keepalive_timer),
-			      XTCP_KEEPALIVE_DEFERRED, xtcp_keepalive_expired);
+			      XTCP_TIMER_KEEPALIVE, xtcp_keepalive_expired);
 }
 
 /**
@@ -324,15 +361,15 @@ void xtcp_release_cb(struct sock *sk)
 
 	if (!READ_ONCE(xs->deferred))
 		return;
-	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->deferred)) {
+	if (test_and_clear_bit(XTCP_TIMER_RTX, &xs->deferred)) {
 		xtcp_rtx_timer_expired(sk);
 		__sock_put(sk);
 	}
-	if (test_and_clear_bit(XTCP_DELACK_DEFERRED, &xs->deferred)) {
+	if (test_and_clear_bit(XTCP_TIMER_DELACK, &xs->deferred)) {
 		xtcp_delack_expired(sk);
 		__sock_put(sk);
 	}
-	if (test_and_clear_bit(XTCP_KEEPALIVE_DEFERRED, &xs->deferred)) {
+	if (test_and_clear_bit(XTCP_TIMER_KEEPALIVE, &xs->deferred)) {
 		xtcp_keepalive_expired(sk);
 		__sock_put(sk);
 	}
@@ -355,6 +392,7 @@ void xtcp_init_timers(struct sock *sk)
 	xs->keepalive_timer.function = xtcp_keepalive_timer_fn;
 	xs->rtx_mode = XTCP_RTX_NONE;
 	xs->deferred = 0;
+	xs->armed = 0;
 }
 
 /**
@@ -370,7 +408,7 @@ void xtcp_clear_timers(struct sock *sk)
 
 	xs->rtx_mode = XTCP_RTX_NONE;
 	xs->ack_pending = 0;
-	xtcp_timer_stop(sk, &xs->rtx_timer);
-	xtcp_timer_stop(sk, &xs->delack_timer);
-	xtcp_timer_stop(sk, &xs->keepalive_timer);
+	xtcp_timer_stop(sk, XTCP_TIMER_RTX);
+	xtcp_timer_stop(sk, XTCP_TIMER_DELACK);
+	xtcp_timer_stop(sk, XTCP_TIMER_KEEPALIVE);
 }
