@@ -25,11 +25,11 @@ export XTCP_GUEST=${XTCP_GUEST:-stock}
 export XTCP_KO=${XTCP_KO:-}
 export XTCP_TEST_PROTO=${XTCP_TEST_PROTO:-xtcp}
 
-# The socket API, the module's lifetime, then the protocol over namespaces
-# and netem. xtcp_teardown.sh and xtcp_module.sh unload and reload the
-# module and need its reference count to reach zero: they run before the
-# scenarios, whose orphaned sockets can hold the module for minutes (and,
-# a known open bug, some references are never released).
+# The socket API, the protocol over namespaces and netem, then the module's
+# lifetime: xtcp_teardown.sh first checks that every socket of the earlier
+# tests was freed (the module's reference count returns to zero once their
+# orphans are done), then unloads and reloads the module, as does
+# xtcp_module.sh.
 XTCP_API_TESTS="xtcp_socket_test xtcp_api_test"
 XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
@@ -47,7 +47,7 @@ XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS
 else
-	tests="$XTCP_API_TESTS $XTCP_LIFETIME_TESTS $XTCP_PROTOCOL_TESTS"
+	tests="$XTCP_API_TESTS $XTCP_PROTOCOL_TESTS $XTCP_LIFETIME_TESTS"
 	if [ "$XTCP_GUEST" = debug ]; then
 		for t in $XTCP_STOCK_ONLY; do
 			tests=$(echo " $tests " | tr -s ' \t\n' ' ' | sed "s/ $t / /")
