@@ -176,12 +176,17 @@ static void xtcp_send_control(struct sock *sk, u32 seq, u8 flags, gfp_t gfp)
 /**
  * xtcp_send_ack() - send a pure ACK with the current window
  * @sk: the socket, locked, synchronized
+ *
+ * Its sequence number is snd_max, not snd_nxt: after an RTO snd_nxt goes
+ * back to snd_una, below what the peer may already have received, and the
+ * peer would drop the ACK as an old segment (RFC 9293 3.10.7.4, first
+ * check). Two ends in that state at once would never hear each other.
  */
 void xtcp_send_ack(struct sock *sk)
 {
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT)
 		return;
-	xtcp_send_control(sk, xtcp_sk(sk)->snd_nxt, 0, GFP_ATOMIC);
+	xtcp_send_control(sk, xtcp_sk(sk)->snd_max, 0, GFP_ATOMIC);
 }
 
 /**
@@ -200,10 +205,13 @@ void xtcp_send_probe(struct sock *sk)
  * xtcp_send_active_reset() - abort: send <SEQ=SND.NXT><CTL=RST,ACK>
  * @sk: the socket, locked
  * @gfp: allocation mode
+ *
+ * SND.NXT here is the highest sequence number sent (snd_max), as for
+ * xtcp_send_ack().
  */
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 {
-	xtcp_send_control(sk, xtcp_sk(sk)->snd_nxt, XTCP_FLAG_RST, gfp);
+	xtcp_send_control(sk, xtcp_sk(sk)->snd_max, XTCP_FLAG_RST, gfp);
 }
 
 /* A new write-queue skb for control flags (SYN, FIN) without data. */

@@ -32,7 +32,7 @@ void xtcp_time_wait(struct sock *sk, int state, int timeo_ms)
 		struct xtcp_timewait_sock *xtw = xtcp_twsk((struct sock *)tw);
 
 		xtw->rcv_nxt = xs->rcv_nxt;
-		xtw->snd_nxt = xs->snd_nxt;
+		xtw->snd_nxt = xs->snd_max;
 		xtw->rcv_wnd = xs->rcv_wnd;
 		tw->tw_mark = sk->sk_mark;
 		tw->tw_priority = sk->sk_priority;
