@@ -484,7 +484,20 @@ static void conn_shutdown(struct conn *c)
 	if (opt_close_at >= 0 && realtime_ms() < opt_close_at)
 		return;	/* the main loop calls us again at the deadline */
 	if (shutdown(c->fd, SHUT_WR)) {
-		conn_fail(c, errno, "shutdown");
+		int err = errno, soerr = 0;
+		socklen_t len = sizeof(soerr);
+
+		/* A reset that arrived first leaves the socket closed:
+		 * shutdown() says ENOTCONN (as for TCP) and the reason
+		 * waits in SO_ERROR.
+		 */
+		if (err == ENOTCONN &&
+		    !getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) &&
+		    soerr) {
+			conn_fail(c, soerr, "socket error");
+			return;
+		}
+		conn_fail(c, err, "shutdown");
 		return;
 	}
 	c->tx_shut = true;
