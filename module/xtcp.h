@@ -122,6 +122,11 @@ enum xtcp_timer_id {
 	XTCP_TIMER_KEEPALIVE,
 };
 
+/* xtcp_sock.deferred also holds: a path MTU decrease (ICMP) waiting for
+ * xtcp_release_cb(), with a socket reference.
+ */
+#define XTCP_MTU_DEFERRED	3
+
 struct xtcp_cong_ops;
 
 /**
@@ -164,6 +169,7 @@ struct xtcp_cong_ops;
  * @keepalive_timer: keepalive, and FIN_WAIT2 timeout for orphans
  * @deferred: timers (enum xtcp_timer_id bits) whose work waits for the owner
  * @armed: timers (enum xtcp_timer_id bits) holding a socket reference
+ * @mtu_info: next-hop MTU from the last ICMP fragmentation needed
  * @ack_pending: data received and not yet acknowledged
  * @nodelay: XTCP_NODELAY set (Nagle off)
  * @fin_rcvd: the peer's FIN has been received in order
@@ -224,6 +230,7 @@ struct xtcp_sock {
 	struct hrtimer keepalive_timer;
 	unsigned long deferred;
 	unsigned long armed;
+	u32 mtu_info;
 
 	u8 ack_pending:1,
 	   nodelay:1;
@@ -320,6 +327,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_TWREACKS,
 	XTCP_MIB_LISTENDROPS,
 	XTCP_MIB_RCVPRUNED,
+	XTCP_MIB_PMTUREDUCED,
+	XTCP_MIB_OUTOFWINDOWICMPS,
 	XTCP_MIB_MAX
 };
 
@@ -390,6 +399,8 @@ int xtcp_disconnect(struct sock *sk, int flags);
 
 /* xtcp_ipv4.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
+int xtcp_v4_err(struct sk_buff *skb, u32 info);
+void xtcp_v4_mtu_reduced(struct sock *sk);
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
@@ -424,6 +435,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req,
 				 struct dst_entry *dst);
 void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+void xtcp_go_back_n(struct sock *sk);
 void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
 

@@ -99,6 +99,7 @@ static struct inet_protosw xtcp_protosw = {
 
 static struct net_protocol xtcp_protocol = {
 	.handler	= xtcp_v4_rcv,
+	.err_handler	= xtcp_v4_err,
 	.no_policy	= 1,
 	.icmp_strict_tag_validation = 1,
 };

@@ -394,9 +394,9 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 }
 
 /*
- * Split @skb so that its first @len bytes of payload fit the peer's window;
- * the rest becomes a new unsent skb right after it. Rare: only when a peer
- * offers a window smaller than the segment and nothing is in flight.
+ * Split @skb after its first @len bytes of payload; the rest becomes a new
+ * skb right after it. Rare: when a peer offers a window smaller than the
+ * segment and nothing is in flight, or the path MTU went down.
  */
 static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len,
 			  gfp_t gfp)
@@ -433,6 +433,19 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int err;
+
+	/* Queued, or sent, before the path MTU went down: cut it to size.
+	 * A piece split off a segment in flight is in flight too.
+	 */
+	if (skb->len > xs->mss_cache && !(cb->flags & XTCP_FLAG_SYN)) {
+		bool in_flight = xtcp_seq_before(cb->seq, xs->snd_nxt);
+
+		err = xtcp_split_skb(sk, skb, xs->mss_cache, GFP_ATOMIC);
+		if (err)
+			return err;
+		if (in_flight && xtcp_seq_before(cb->end_seq, xs->snd_nxt))
+			xs->packets_out++;
+	}
 
 	if (xtcp_seq_before(cb->seq, xs->snd_max)) {
 		cb->sacked |= XTCP_SKB_RETRANS;
@@ -524,6 +537,23 @@ void xtcp_write_xmit(struct sock *sk)
 	/* RFC 6298 5.1: start the timer if it is not running. */
 	if (sent && xs->rtx_mode != XTCP_RTX_RETRANS)
 		xtcp_rearm_rto(sk);
+}
+
+/**
+ * xtcp_go_back_n() - send everything unacknowledged again, from snd_una
+ * @sk: the socket, locked
+ *
+ * After an RTO (the caller has already reduced the congestion window) or a
+ * path MTU decrease, the segments in flight are taken as lost.
+ */
+void xtcp_go_back_n(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->snd_nxt = xs->snd_una;
+	xs->send_head = skb_peek(&sk->sk_write_queue);
+	xs->packets_out = 0;
+	xtcp_write_xmit(sk);
 }
 
 /**

@@ -38,6 +38,8 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TWREACKS]		= "TimeWaitReAcks",
 	[XTCP_MIB_LISTENDROPS]		= "ListenDrops",
 	[XTCP_MIB_RCVPRUNED]		= "RcvPruned",
+	[XTCP_MIB_PMTUREDUCED]		= "PmtuReduced",
+	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -201,19 +201,17 @@ static void xtcp_retransmit_timer(struct sock *sk)
 	if (sock_flag(sk, SOCK_DEAD))
 		limit = min(limit, XTCP_ORPHAN_RETRIES);
 	if (xs->backoff >= limit) {
-		xtcp_reset(sk, ETIMEDOUT);
+		/* An ICMP error met on the way says more than "timed out". */
+		xtcp_reset(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		return;
 	}
 
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
 	xtcp_cong_on_rto(sk);
-	/* Go back N: everything unacknowledged is sent again, in slow start. */
-	xs->snd_nxt = xs->snd_una;
-	xs->send_head = skb_peek(&sk->sk_write_queue);
-	xs->packets_out = 0;
 	if (xs->backoff < 31)
 		xs->backoff++;
-	xtcp_write_xmit(sk);
+	/* Go back N: everything unacknowledged is sent again, in slow start. */
+	xtcp_go_back_n(sk);
 	xtcp_rearm_rto(sk);
 }
 
@@ -233,7 +231,7 @@ static void xtcp_probe_timer(struct sock *sk)
 	if (sock_flag(sk, SOCK_DEAD))
 		limit = min(limit, XTCP_ORPHAN_RETRIES);
 	if (xs->probes_out >= limit) {
-		xtcp_reset(sk, ETIMEDOUT);
+		xtcp_reset(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		return;
 	}
 	xtcp_send_probe(sk);
@@ -371,6 +369,10 @@ void xtcp_release_cb(struct sock *sk)
 	}
 	if (test_and_clear_bit(XTCP_TIMER_KEEPALIVE, &xs->deferred)) {
 		xtcp_keepalive_expired(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(XTCP_MTU_DEFERRED, &xs->deferred)) {
+		xtcp_v4_mtu_reduced(sk);
 		__sock_put(sk);
 	}
 }

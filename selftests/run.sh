@@ -34,7 +34,8 @@ XTCP_API_TESTS="xtcp_socket_test xtcp_api_test"
 XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
-	xtcp_timewait.sh xtcp_timeout.sh xtcp_many_conns.sh xtcp_backlog.sh"
+	xtcp_timewait.sh xtcp_timeout.sh xtcp_many_conns.sh xtcp_backlog.sh
+	xtcp_icmp.sh"
 XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 
 # The debug guest (KASAN, lockdep, kmemleak; about five times slower) runs

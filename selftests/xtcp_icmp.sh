@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ICMP errors, through a router namespace between client and server:
+#
+#   client 10.0.1.1 -- 10.0.1.254 router 10.0.2.254 -- 10.0.2.2 server
+#
+# - Path MTU discovery (RFC 1191): the router's route to the server has
+#   MTU 1280 (locked) while both ends have 1500-byte links; the client's
+#   full-sized segments carry DF, the router drops them with "fragmentation
+#   needed", and an upload only completes if XTCP lowers its MSS and resends
+#   (PmtuReduced counts it). Without it every retransmission is dropped too.
+# - connect() to a destination the router reports unreachable fails at once
+#   with EHOSTUNREACH, not with ETIMEDOUT after every SYN retry.
+# - The same error in an established connection is soft (RFC 1122
+#   4.2.3.9): a transfer survives two seconds of "host unreachable".
+# - A connection that then times out reports the soft error (EHOSTUNREACH)
+#   rather than ETIMEDOUT.
+#
+# XTCP_ICMP_BYTES  upload size for the PMTU case (default 2M, 512K debug)
+# XTCP_ICMP_LONG   upload still running when the route goes (64M, 16M debug)
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+XTCP_ICMP_BYTES=$(pick_size "${XTCP_ICMP_BYTES:-}" 2M 512K)
+XTCP_ICMP_LONG=$(pick_size "${XTCP_ICMP_LONG:-}" 64M 16M)
+xtcp_lib_init 5 "ICMP errors: PMTU discovery, unreachable while connecting and connected"
+
+NS_R=
+ERROR_COST=
+# shellcheck disable=SC2317 # run by the EXIT trap
+icmp_cleanup() {
+	[ -n "$NS_R" ] && ip netns del "$NS_R" 2>/dev/null
+	[ -n "$ERROR_COST" ] && sysctl -qw net.ipv4.route.error_cost="$ERROR_COST"
+	cleanup
+}
+trap icmp_cleanup EXIT
+
+# Rebuild the link as client -- router -- server.
+setup_router() {
+	NS_R=xtcp-r-${NS_C#xtcp-c-}
+	ip netns add "$NS_R" &&
+	ip -n "$NS_R" link set lo up &&
+	ip -n "$NS_C" link del veth-c &&
+	ip link add veth-c netns "$NS_C" type veth peer name veth-rc netns "$NS_R" &&
+	ip link add veth-s netns "$NS_S" type veth peer name veth-rs netns "$NS_R" &&
+	ip -n "$NS_C" addr add 10.0.1.1/24 dev veth-c &&
+	ip -n "$NS_R" addr add 10.0.1.254/24 dev veth-rc &&
+	ip -n "$NS_R" addr add 10.0.2.254/24 dev veth-rs &&
+	ip -n "$NS_S" addr add 10.0.2.2/24 dev veth-s &&
+	ip -n "$NS_C" link set veth-c up &&
+	ip -n "$NS_R" link set veth-rc up &&
+	ip -n "$NS_R" link set veth-rs up &&
+	ip -n "$NS_S" link set veth-s up &&
+	ip -n "$NS_C" route add default via 10.0.1.254 &&
+	ip -n "$NS_S" route add default via 10.0.2.254 &&
+	ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	# The router answers every dropped segment: no ICMP rate limits (the
+	# per-namespace one, and the global one for unreachable routes,
+	# restored on exit), or whether an error arrives in time is luck.
+	ip netns exec "$NS_R" sysctl -qw net.ipv4.icmp_ratelimit=0
+	ERROR_COST=$(sysctl -n net.ipv4.route.error_cost 2>/dev/null)
+	sysctl -qw net.ipv4.route.error_cost=0 2>/dev/null
+	# Offloads would let segments leave unsummed across the router.
+	ip netns exec "$NS_C" ethtool -K veth-c tx off >/dev/null 2>&1
+	ip netns exec "$NS_S" ethtool -K veth-s tx off >/dev/null 2>&1
+	info "router $NS_R between $NS_C (10.0.1.1) and $NS_S (10.0.2.2)"
+}
+setup_router || tap_skip_rest "cannot build the router topology"
+SERVER_IP=10.0.2.2
+rand_range 20000 30000
+PORT=$RAND
+t=$(tmo 60)
+
+# 1. Path MTU discovery.
+ip -n "$NS_R" route add 10.0.2.2/32 dev veth-rs mtu lock 1280 ||
+	tap_skip_rest "cannot set a route MTU"
+snapshot c PmtuReduced
+big=$(to_bytes "$XTCP_ICMP_BYTES")
+xfer "icmp: $(hsize "$big") upload across a 1280-byte MTU hop" \
+	"-s $big -t $t" "-s $big -t $t"
+if [ "$XTCP_TEST_PROTO" = xtcp ]; then
+	check_counter "icmp: the client lowered its path MTU (PmtuReduced)" \
+		c PmtuReduced -ge 1
+else
+	tap_skip "icmp: the client lowered its path MTU (PmtuReduced)" \
+		"XTCP counter"
+fi
+
+# 2. Unreachable while connecting.
+ip -n "$NS_R" route add unreachable 10.0.9.0/24
+set_retries "$NS_C" syn_retries 3
+saved=$SERVER_IP
+SERVER_IP=10.0.9.1
+start=$(now_ms)
+rc=0
+run_client unreach -e EHOSTUNREACH -t "$t" || rc=$?
+show_log "$TMPD/unreach.client"
+s=$(secs_since "$start")
+SERVER_IP=$saved
+info "connect() returned after $s s"
+if [ "$rc" -eq 0 ] && [ "$(($(now_ms) - start))" -lt $((2000 * XTCP_TIME_SCALE)) ]; then
+	tap_ok "icmp: connect() to an unreachable host fails at once with EHOSTUNREACH"
+else
+	tap_fail "icmp: connect() to an unreachable host fails at once with EHOSTUNREACH"
+fi
+
+# 3. Soft error: two seconds of "host unreachable" in mid-transfer.
+PORT=$((PORT + 1))
+start_server soft -s 1M -r 256K -t "$t" || tap_fail "icmp: server for the soft error case"
+start_client soft -s 1M -t "$t"
+sleep 1
+ip -n "$NS_R" route replace unreachable 10.0.2.2/32
+sleep 2
+ip -n "$NS_R" route replace 10.0.2.2/32 dev veth-rs mtu lock 1280
+crc=0
+src=0
+wait "$CLI_PID" || crc=$?
+wait_server || src=$?
+show_log "$TMPD/soft.client"
+show_log "$TMPD/soft.server"
+if [ "$crc" -eq 0 ] && [ "$src" -eq 0 ]; then
+	tap_ok "icmp: a transfer survives 2 s of host unreachable (soft error)"
+else
+	tap_fail "icmp: a transfer survives 2 s of host unreachable (soft error)"
+fi
+
+# 4. ... but once the connection times out, that error is the one reported.
+set_retries "$NS_C" retries2 3
+PORT=$((PORT + 1))
+start_server gone -s "$XTCP_ICMP_LONG" -t "$t" ||
+	tap_fail "icmp: server for the timeout case"
+start_client gone -s "$XTCP_ICMP_LONG" -e EHOSTUNREACH -t "$t"
+sleep 1
+ip -n "$NS_R" route replace unreachable 10.0.2.2/32
+crc=0
+wait "$CLI_PID" || crc=$?
+kill "$SRV_PID" 2>/dev/null
+wait "$SRV_PID" 2>/dev/null
+show_log "$TMPD/gone.client"
+ip netns exec "$NS_C" grep -iE 'icmp|timeouts' /proc/net/xtcp_stat 2>/dev/null |
+	show_log /dev/stdin
+ip netns exec "$NS_C" grep '^Icmp:' /proc/net/snmp | show_log /dev/stdin
+tap_result "$crc" "icmp: a connection timing out behind an unreachable route reports EHOSTUNREACH"
+
+tap_finish
