@@ -510,8 +510,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	if (!pskb_may_pull(skb, th->doff * 4))
 		goto bad_packet;
 
-	/* TCP's pseudo-header (see xtcp_v4_csum()). */
-	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
+	if (skb_checksum_init(skb, xtcp_ipproto, inet_compute_pseudo))
 		goto csum_error;
 	if (skb_checksum_complete(skb))
 		goto csum_error;

@@ -26,16 +26,13 @@
  * @len: segment length, header included
  * @base: ones'-complement sum of the segment (header and payload)
  *
- * The segment is a TCP segment byte for byte, checksum included: the
- * pseudo-header carries TCP's protocol number (6) whatever IP protocol
- * number carries XTCP, so TCP decoders (tshark) verify it and a translator
- * to and from TCP only rewrites the IP header.
+ * The pseudo-header carries XTCP's protocol number, not TCP's.
  *
  * Return: the value for the header's checksum field.
  */
 __sum16 xtcp_v4_csum(__be32 saddr, __be32 daddr, unsigned int len, __wsum base)
 {
-	return csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP, base);
+	return csum_tcpudp_magic(saddr, daddr, len, xtcp_ipproto, base);
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_v4_csum);
 

@@ -38,17 +38,17 @@ host_main() {
 	# tshark is slow under TCG: the guest captured, the host decodes.
 	if [ -s "$XTCP_OUT/demo/demo.pcap" ] && command -v tshark >/dev/null; then
 		# shellcheck disable=SC2054 # commas belong to tshark's -d syntax
-		local dec=(tshark -r "$XTCP_OUT/demo/demo.pcap" -o tcp.check_checksum:TRUE
-			   -d ip.proto==253,tcp -d tcp.port==5001,data)
+		local dec=(tshark -r "$XTCP_OUT/demo/demo.pcap" -d ip.proto==253,tcp
+			   -d tcp.port==5001,data)
 		printf '\n==> The capture, decoded on the host: %s\n' "${dec[*]}"
+		echo "    (tshark's TCP dissector sums the pseudo-header with protocol 6;"
+		echo "     XTCP's uses 253, so leave checksum validation off)"
 		echo "    handshake and first data:"
 		"${dec[@]}" -Y ip.proto==253 2>/dev/null | head -n 6 | sed 's/^/    /'
 		echo "    ..."
 		echo "    close (FIN, ACK):"
 		"${dec[@]}" -Y 'ip.proto==253 && tcp.flags.fin==1' 2>/dev/null | sed 's/^/    /'
-		echo "    $("${dec[@]}" -Y ip.proto==253 2>/dev/null | wc -l) segments in all," \
-			"$("${dec[@]}" -Y 'ip.proto==253 && (tcp.checksum.status==0 || _ws.malformed)' 2>/dev/null | wc -l)" \
-			"with a bad checksum or malformed; full capture: $XTCP_OUT/demo/demo.pcap"
+		echo "    $("${dec[@]}" -Y ip.proto==253 2>/dev/null | wc -l) segments in all; full capture: $XTCP_OUT/demo/demo.pcap"
 	fi
 	return $rc
 }
