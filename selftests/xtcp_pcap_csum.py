@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Verify the XTCP checksums in a capture, independently of XTCP's code.
+
+    xtcp_pcap_csum.py PCAP [PROTO]
+
+Every IPv4 packet of IP protocol PROTO (default 253) in PCAP (pcap or
+pcapng, Ethernet frames) must carry a valid checksum: TCP's algorithm
+(RFC 1071 sum) over the whole segment and a pseudo-header with PROTO in its
+protocol field (RFC 9293 3.1 with XTCP's number). tshark cannot check these
+(its TCP dissector always sums protocol 6), so they are summed here.
+Truncated packets (snaplen shorter than the packet) are counted, not
+judged.
+
+Prints one line, "N segments, G good, B bad, T truncated", and exits 0 if
+N > 0 and B == 0, 1 otherwise, 2 on usage errors.
+"""
+import struct
+import sys
+from array import array
+
+from scapy.utils import RawPcapReader
+
+
+def ones_sum(data):
+    """RFC 1071: the 16-bit ones' complement sum of data, folded."""
+    if len(data) & 1:
+        data += b"\0"
+    words = array("H", data)
+    if sys.byteorder == "little":
+        words.byteswap()
+    total = sum(words)
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return total
+
+
+def check(frame, proto):
+    """None if not ours, else 'good', 'bad' or 'truncated'."""
+    if len(frame) < 34 or frame[12:14] != b"\x08\x00":
+        return None
+    ip = frame[14:]
+    ihl = (ip[0] & 0x0f) * 4
+    if ip[0] >> 4 != 4 or ip[9] != proto or ihl < 20:
+        return None
+    if struct.unpack("!H", ip[6:8])[0] & 0x3fff:
+        return None			# a fragment
+    tot = struct.unpack("!H", ip[2:4])[0]
+    seg = ip[ihl:tot]
+    if len(ip) < tot or len(seg) < 20:
+        return "truncated"
+    pseudo = ip[12:20] + struct.pack("!BBH", 0, proto, len(seg))
+    return "good" if ones_sum(pseudo + seg) == 0xffff else "bad"
+
+
+def main():
+    if len(sys.argv) not in (2, 3):
+        print("usage: xtcp_pcap_csum.py PCAP [PROTO]", file=sys.stderr)
+        return 2
+    proto = int(sys.argv[2]) if len(sys.argv) == 3 else 253
+    counts = {"good": 0, "bad": 0, "truncated": 0}
+    for frame, _ in RawPcapReader(sys.argv[1]):
+        verdict = check(bytes(frame), proto)
+        if verdict:
+            counts[verdict] += 1
+    n = sum(counts.values())
+    print(f"{n} segments, {counts['good']} good, {counts['bad']} bad, "
+          f"{counts['truncated']} truncated")
+    return 0 if n and not counts["bad"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
