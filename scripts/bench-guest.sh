@@ -50,12 +50,21 @@ rrate() { # proto -> transactions/s
 	echo "${line#rate=}"
 }
 
+# offloads on|off: TSO, GSO and GRO on both veth ends. XTCP uses none of
+# them; "tcp-nogso" rows show TCP doing the same per-packet work.
+offloads() {
+	ip netns exec bc ethtool -K vbc tso "$1" gso "$1" gro "$1" >/dev/null 2>&1
+	ip netns exec bs ethtool -K vbs tso "$1" gso "$1" gro "$1" >/dev/null 2>&1
+}
+
 {
 	echo "kernel $(uname -r), veth between namespaces, $bytes bulk, $iters x 1-byte request/response, $rounds rounds"
-	printf '%-6s %-5s %14s %14s\n' round proto "bulk Mbit/s" "rr trans/s"
+	printf '%-6s %-9s %14s %14s\n' round proto "bulk Mbit/s" "rr trans/s"
 	for r in $(seq 1 "$rounds"); do
-		for p in xtcp tcp; do
-			printf '%-6s %-5s %14s %14s\n' "$r" "$p" "$(bulk $p)" "$(rrate $p)"
+		for p in xtcp tcp tcp-nogso; do
+			[ "$p" = tcp-nogso ] && offloads off
+			printf '%-6s %-9s %14s %14s\n' "$r" "$p" "$(bulk "${p%-nogso}")" "$(rrate "${p%-nogso}")"
+			[ "$p" = tcp-nogso ] && offloads on
 		done
 	done
 } | tee "$out/bench.txt"

@@ -17,17 +17,19 @@ mkdir -p "$out"
 make -s -C "$XTCP_TOP/selftests" KSRC="$(ls -d "$XTCP_CACHE"/src/linux-source-* 2>/dev/null | head -1)" >/dev/null
 make -s -C "$XTCP_TOP/tools" >/dev/null
 
-log "booting the stock guest for the benchmark"
-timeout -k 10 1800 "$XTCP_VENV/bin/vng" -r "/boot/vmlinuz-$(stock_kver)" \
-	--disable-kvm --force-9p --cpus 2 --memory 1G --rwdir "$out" -- \
+# One stock guest, serialised with the other guests (vm-run.sh's lock).
+"$XTCP_TOP/scripts/vm-run.sh" --kernel stock --rwdir "$out" --timeout 2400 -- \
 	"$XTCP_TOP/scripts/bench-guest.sh" "$XTCP_OUT/stock/xtcp.ko" "$out" \
 	>"$out/console.log" 2>&1 || die "benchmark guest failed, see $out/console.log"
 
 awk 'NR <= 2 { print; next }
      { bulk[$2] += $3; rr[$2] += $4; n[$2]++; print }
      END {
-	printf "mean   xtcp  %14.1f %14.0f\n", bulk["xtcp"] / n["xtcp"], rr["xtcp"] / n["xtcp"]
-	printf "mean   tcp   %14.1f %14.0f\n", bulk["tcp"] / n["tcp"], rr["tcp"] / n["tcp"]
+	printf "mean   %-9s %14.1f %14.0f\n", "xtcp", bulk["xtcp"] / n["xtcp"], rr["xtcp"] / n["xtcp"]
+	printf "mean   %-9s %14.1f %14.0f\n", "tcp", bulk["tcp"] / n["tcp"], rr["tcp"] / n["tcp"]
+	printf "mean   %-9s %14.1f %14.0f\n", "tcp-nogso", bulk["tcp-nogso"] / n["tcp-nogso"], rr["tcp-nogso"] / n["tcp-nogso"]
 	printf "ratio xtcp/tcp: bulk %.2f, request/response %.2f\n",
 		bulk["xtcp"] / bulk["tcp"], rr["xtcp"] / rr["tcp"]
+	printf "ratio xtcp/tcp-nogso (TSO, GSO, GRO off): bulk %.2f, request/response %.2f\n",
+		bulk["xtcp"] / bulk["tcp-nogso"], rr["xtcp"] / rr["tcp-nogso"]
      }' "$out/bench.txt" | tee "$out/summary.txt"
