@@ -389,7 +389,24 @@ static void print_info(struct conn *c)
 	socklen_t len = sizeof(xi);
 
 	if (opt_proto == P_TCP) {
-		msg("conn %d: xtcp_info skipped (proto tcp)", c->idx);
+		struct tcp_info ti;
+
+		/* The options the handshake agreed, for the interop test. */
+		len = sizeof(ti);
+		memset(&ti, 0, sizeof(ti));
+		if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len)) {
+			msg("conn %d: getsockopt(TCP_INFO): %s", c->idx,
+			    strerror(errno));
+			return;
+		}
+		msg("conn %d: tcp_info state=%u options=0x%x%s%s%s%s snd_wscale=%u rcv_wscale=%u snd_mss=%u rcv_mss=%u snd_cwnd=%u total_retrans=%u",
+		    c->idx, ti.tcpi_state, ti.tcpi_options,
+		    ti.tcpi_options & TCPI_OPT_TIMESTAMPS ? " ts" : "",
+		    ti.tcpi_options & TCPI_OPT_SACK ? " sack" : "",
+		    ti.tcpi_options & TCPI_OPT_WSCALE ? " wscale" : "",
+		    ti.tcpi_options & TCPI_OPT_ECN ? " ecn" : "",
+		    ti.tcpi_snd_wscale, ti.tcpi_rcv_wscale, ti.tcpi_snd_mss,
+		    ti.tcpi_rcv_mss, ti.tcpi_snd_cwnd, ti.tcpi_total_retrans);
 		return;
 	}
 	memset(&xi, 0, sizeof(xi));
@@ -1127,7 +1144,8 @@ static void __attribute__((noreturn)) usage(void)
 "  -e ERRNO    expect every connection to end with this error\n"
 "              (ECONNREFUSED, ETIMEDOUT, ECONNRESET, EPIPE, or a number)\n"
 "  -t SEC      overall timeout [60]\n"
-"  -I          print getsockopt(SOL_XTCP, XTCP_INFO) before each close\n"
+"  -I          print getsockopt(SOL_XTCP, XTCP_INFO) (TCP_INFO for tcp)\n"
+"              before each close\n"
 "  -A BYTES    server: abort (SO_LINGER 0 + close) after receiving BYTES\n"
 "  -B N        listen backlog [1024]\n"
 "  -w SEC      server: wait SEC seconds before accepting\n"
