@@ -1,0 +1,571 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Interoperation with the kernel's own TCP: XTCP's segments are TCP segments
+# under another IP protocol number, so a router that swaps the protocol
+# number lets each speak to the other, and the kernel's TCP becomes a peer
+# no XTCP code is part of.
+#
+#   $NS_C client  veth-c 10.0.1.1 -- veth-mc  $NS_M  veth-ms -- 10.0.2.1 veth-s  $NS_S server
+#
+# $NS_M forwards between the two links. On ingress of both its ends tc
+# filters (clsact, u32, act_pedit, act_csum) swap IP protocol XTCP
+# (/sys/module/xtcp/parameters/ipproto, 253) and 6, so whichever end speaks
+# XTCP sees XTCP and the other end sees TCP. XTCP's checksum is TCP's
+# algorithm over a pseudo-header carrying XTCP's protocol number: swapping
+# the number changes the pseudo-header's sum by D = XTCP - 6, and the
+# translator compensates in the urgent pointer, which means nothing while
+# URG is clear (neither stack sets URG or a pointer without MSG_OOB; only
+# such segments are translated): XTCP to TCP it becomes D, TCP to XTCP
+# 0xffff - D (ones' complement -D). The sum is unchanged, so no TCP or
+# XTCP checksum is ever recomputed: each receiver verifies its sender's
+# checksum end to end, and a corrupt segment stays corrupt. act_csum fixes
+# the IP header checksum. Checksum offload, TSO, GSO and GRO are off on all
+# four veth ends: every checksum is computed in software by its sender and
+# verified by its receiver (and by tshark, or xtcp_pcap_csum.py for XTCP's).
+#
+# For an XTCP client against a TCP server, then a TCP client against an
+# XTCP server, the test proves:
+#  - a file of XTCP_INTEROP_BYTES moves both ways at once on a clean path
+#    and arrives identical (cmp);
+#  - with 2% loss and 10% reordering (netem, with delay) on both directions
+#    of the path, XTCP_INTEROP_BYTES of xtcp_xfer's seeded stream move both
+#    ways at once and every byte is checked by the receiver;
+#  - the TCP socket of that transfer enabled neither SACK, nor timestamps,
+#    nor window scaling (TCP_INFO's tcpi_options, printed by xtcp_xfer -I):
+#    XTCP's SYN or SYN-ACK did not agree to them;
+#  - a capture on both of $NS_M's links (dumpcap, the first
+#    XTCP_INTEROP_CAPTURE_PKTS packets of the lossy transfer), decoded by
+#    tshark with protocol XTCP dissected as TCP (both captures in one run,
+#    started early: tshark is slow to start in a TCG guest), shows: XTCP's SYN or
+#    SYN-ACK carries the MSS option only; the TCP server answered XTCP's
+#    SYN with MSS only, or the TCP client's SYN offered SACK-permitted,
+#    timestamps and window scale; the TCP end then sent no SACK block and no
+#    timestamp; on the XTCP side of the translator every packet is protocol
+#    XTCP and on the TCP side protocol 6, none is malformed, and every IP
+#    and TCP (tshark) or XTCP (xtcp_pcap_csum.py) checksum is good.
+# Then: neither XTCP nor TCP counted a checksum error (InCsumErrors) in
+# either namespace, and XTCP retransmitted on the lossy path (RetransSegs).
+#
+# XTCP_INTEROP_BYTES         bytes each way per transfer (default 64M, 4M in
+#                            the debug guest)
+# XTCP_INTEROP_CAPTURE_PKTS  packets captured per lossy transfer (default
+#                            10000, 4000 in the debug guest)
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+XTCP_INTEROP_BYTES=$(pick_size "${XTCP_INTEROP_BYTES:-}" 64M 4M)
+XTCP_INTEROP_CAPTURE_PKTS=$(pick_size "${XTCP_INTEROP_CAPTURE_PKTS:-}" 10000 4000)
+
+CLIENT_IP=10.0.1.1
+SERVER_IP=10.0.2.1
+GW_C=10.0.1.254
+GW_S=10.0.2.254
+NS_M=
+IPPROTO=253
+DUMPCAP_PID=
+LOSSY_NETEM=()
+# CLIENT-SERVER protocols of each pairing, and its lossy transfer's port.
+PAIRINGS=(xtcp-tcp tcp-xtcp)
+declare -A LOSSY_PORT=()
+DECODE_PID=
+CSUM_PIDS=()
+
+# --- topology ---------------------------------------------------------------
+
+# shellcheck disable=SC2317	# run by the EXIT trap
+interop_cleanup() {
+	cleanup
+	[ -n "$NS_M" ] && ip netns del "$NS_M" 2>/dev/null
+	return 0
+}
+
+# mac NS DEV
+mac() { ip -n "$1" -br link show "$2" | awk '{ print $3 }'; }
+
+# Replaces lib.sh's setup_ns (xtcp_lib_init calls it): three namespaces,
+# the middle one routing, permanent neighbour entries everywhere so that
+# netem never drops an ARP exchange.
+setup_ns() {
+	local sfx
+
+	printf -v sfx '%08x' $((SRANDOM))
+	NS_C=xtcp-c-$sfx
+	NS_M=xtcp-m-$sfx
+	NS_S=xtcp-s-$sfx
+	trap interop_cleanup EXIT
+	ip netns add "$NS_C" && ip netns add "$NS_M" && ip netns add "$NS_S" ||
+		return 1
+	ip -n "$NS_C" link set lo up &&
+	ip -n "$NS_M" link set lo up &&
+	ip -n "$NS_S" link set lo up &&
+	ip link add veth-c netns "$NS_C" type veth peer name veth-mc netns "$NS_M" &&
+	ip link add veth-s netns "$NS_S" type veth peer name veth-ms netns "$NS_M" &&
+	ip -n "$NS_C" addr add "$CLIENT_IP/24" dev veth-c &&
+	ip -n "$NS_M" addr add "$GW_C/24" dev veth-mc &&
+	ip -n "$NS_M" addr add "$GW_S/24" dev veth-ms &&
+	ip -n "$NS_S" addr add "$SERVER_IP/24" dev veth-s &&
+	ip -n "$NS_C" link set veth-c up &&
+	ip -n "$NS_M" link set veth-mc up &&
+	ip -n "$NS_M" link set veth-ms up &&
+	ip -n "$NS_S" link set veth-s up &&
+	ip -n "$NS_C" route add default via "$GW_C" &&
+	ip -n "$NS_S" route add default via "$GW_S" &&
+	ip netns exec "$NS_M" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	ip -n "$NS_C" neigh replace "$GW_C" lladdr "$(mac "$NS_M" veth-mc)" \
+		dev veth-c nud permanent &&
+	ip -n "$NS_M" neigh replace "$CLIENT_IP" lladdr "$(mac "$NS_C" veth-c)" \
+		dev veth-mc nud permanent &&
+	ip -n "$NS_M" neigh replace "$SERVER_IP" lladdr "$(mac "$NS_S" veth-s)" \
+		dev veth-ms nud permanent &&
+	ip -n "$NS_S" neigh replace "$GW_S" lladdr "$(mac "$NS_M" veth-ms)" \
+		dev veth-s nud permanent || return 1
+	info "namespaces $NS_C ($CLIENT_IP veth-c) <-> $NS_M (veth-mc $GW_C, veth-ms $GW_S) <-> $NS_S ($SERVER_IP veth-s)"
+}
+
+# Software checksums, no segmentation offloads and no GRO on every veth end.
+offloads_off() {
+	local nd
+
+	for nd in "$NS_C veth-c" "$NS_M veth-mc" "$NS_M veth-ms" "$NS_S veth-s"; do
+		# shellcheck disable=SC2086	# "NS DEV"
+		set -- $nd
+		ip netns exec "$1" ethtool -K "$2" rx off tx off tso off gso off \
+			gro off >/dev/null 2>&1 || return 1
+	done
+	info "checksum offload, TSO, GSO and GRO off on all four veth ends"
+}
+
+# The translator: on ingress of both of $NS_M's ends, IP protocol XTCP
+# becomes 6 and 6 becomes XTCP, the urgent pointer compensating for the
+# pseudo-header (see the top of the file); "pass" ends the classification,
+# so a packet is swapped once. Matched: a 20-byte IP header (byte 0 0x45),
+# URG clear (TCP flags at 33) and a zero urgent pointer (at 38). Anything
+# else crosses untranslated, and the capture checks would see it arrive
+# with the wrong protocol.
+translator_on() {
+	local dev d=$((IPPROTO - 6)) to_tcp to_xtcp
+
+	to_tcp=$(printf '0x%04x' "$d")
+	to_xtcp=$(printf '0x%04x' $((0xffff - d)))
+	for dev in veth-mc veth-ms; do
+		tc -n "$NS_M" qdisc add dev "$dev" clsact &&
+		tc -n "$NS_M" filter add dev "$dev" ingress protocol ip pref 1 \
+			u32 match u8 0x45 0xff at 0 \
+			match ip protocol "$IPPROTO" 0xff \
+			match u8 0 0x20 at 33 match u16 0 0xffff at 38 \
+			action pedit munge offset 9 u8 set 6 \
+			munge offset 38 u16 set "$to_tcp" pipe \
+			action csum iph pass &&
+		tc -n "$NS_M" filter add dev "$dev" ingress protocol ip pref 2 \
+			u32 match u8 0x45 0xff at 0 \
+			match ip protocol 6 0xff \
+			match u8 0 0x20 at 33 match u16 0 0xffff at 38 \
+			action pedit munge offset 9 u8 set "$IPPROTO" \
+			munge offset 38 u16 set "$to_xtcp" pipe \
+			action csum iph pass || return 1
+	done
+	info "translator in $NS_M: IP protocol $IPPROTO <-> 6 on ingress of veth-mc and veth-ms, urgent pointer 0 <-> $to_tcp (to TCP) / $to_xtcp (to XTCP)"
+}
+
+# path_netem ARGS...: netem on both of $NS_M's egresses (both directions).
+path_netem() {
+	local dev
+
+	for dev in veth-mc veth-ms; do
+		tc -n "$NS_M" qdisc replace dev "$dev" root netem limit 100000 \
+			"$@" || return 1
+	done
+	info "netem on $NS_M's veth-mc and veth-ms egress: $*"
+}
+
+path_netem_clear() {
+	local dev
+
+	for dev in veth-mc veth-ms; do
+		tc -n "$NS_M" qdisc del dev "$dev" root 2>/dev/null
+	done
+	return 0
+}
+
+# --- capture and decode -----------------------------------------------------
+
+# capture_start FILE: dumpcap on both of $NS_M's links until
+# XTCP_INTEROP_CAPTURE_PKTS packets (or capture_stop).
+capture_start() {
+	local i start
+
+	start=$(now_ms)
+	ip netns exec "$NS_M" dumpcap -i veth-mc -i veth-ms \
+		-c "$XTCP_INTEROP_CAPTURE_PKTS" -w "$1" >"$1.log" 2>&1 &
+	DUMPCAP_PID=$!
+	BG_PIDS+=("$DUMPCAP_PID")
+	for ((i = 0; i < 600; i++)); do
+		if grep -q '^Capturing on' "$1.log" 2>/dev/null; then
+			info "dumpcap capturing after $(secs_since "$start") s"
+			return 0
+		fi
+		kill -0 "$DUMPCAP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	info "dumpcap did not start"
+	show_log "$1.log"
+	return 1
+}
+
+capture_stop() {
+	kill -INT "$DUMPCAP_PID" 2>/dev/null
+	wait "$DUMPCAP_PID" 2>/dev/null
+	DUMPCAP_PID=
+}
+
+# decode PCAP OUT: one line per packet, tab-separated: interface, IP
+# source, IP protocol, SYN and ACK flags (1 or 0), TCP option kinds
+# (comma-separated), IP and TCP checksum status (1 good, 0 bad, 2 not
+# verified), non-empty when tshark found the packet malformed
+# (_ws.malformed), the groups of its expert items (0x07000000, 117440512,
+# is "Malformed"), TCP source and destination port. Protocol XTCP is
+# dissected as TCP; tshark's TCP checksum uses pseudo-header protocol 6, so
+# it cannot judge XTCP's: xtcp_pcap_csum.py checks those (check_side).
+decode() {
+	tshark -n -r "$1" -d "ip.proto==$IPPROTO,tcp" \
+		-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+		-o tcp.analyze_sequence_numbers:FALSE \
+		-T fields -E separator=/t -e frame.interface_name -e ip.src \
+		-e ip.proto -e tcp.flags.syn -e tcp.flags.ack -e tcp.option_kind \
+		-e ip.checksum.status -e tcp.checksum.status -e _ws.malformed \
+		-e _ws.expert.group -e tcp.srcport -e tcp.dstport \
+		>"$2" 2>"$2.err"
+}
+
+# decode_start: tshark, started early (it takes ~25 s to start in the
+# stock TCG guest, ~2 min in the debug guest, mostly loading
+# libwireshark), decodes what decode_all later writes into a FIFO.
+decode_start() {
+	mkfifo "$TMPD/decode.fifo" || return 1
+	decode "$TMPD/decode.fifo" "$TMPD/all.txt" &
+	DECODE_PID=$!
+	BG_PIDS+=("$DECODE_PID")
+}
+
+# pcap_csum PAIRING: xtcp_pcap_csum.py on its capture (in the background
+# once the capture is done); verdict in $TMPD/PAIRING.csum, exit status in
+# $TMPD/PAIRING.csum.rc.
+pcap_csum() {
+	local rc=0
+
+	"$XTCP_SELFTESTS/xtcp_pcap_csum.py" "$TMPD/$1.pcapng" "$IPPROTO" \
+		>"$TMPD/$1.csum" 2>&1 || rc=$?
+	echo "$rc" >"$TMPD/$1.csum.rc"
+}
+
+# decode_all: both lossy transfers' captures, merged into the FIFO of the
+# waiting tshark, then split by server port into $TMPD/CLIENT-SERVER.txt for
+# the checks; and the xtcp_pcap_csum.py verdicts.
+decode_all() {
+	local caps=() p start
+
+	start=$(now_ms)
+	for p in "${PAIRINGS[@]}"; do
+		[ -s "$TMPD/$p.pcapng" ] && caps+=("$TMPD/$p.pcapng")
+	done
+	if [ -z "$DECODE_PID" ] || [ ${#caps[@]} -eq 0 ] ||
+	   ! kill -0 "$DECODE_PID" 2>/dev/null ||
+	   ! timeout "$(tmo 60)" mergecap -a -w "$TMPD/decode.fifo" "${caps[@]}" ||
+	   ! wait "$DECODE_PID"; then
+		show_log "$TMPD/all.txt.err"
+		info "no capture or decoding failed: the capture cases fail"
+		: >"$TMPD/all.txt"
+	fi
+	rm -f "$TMPD/decode.fifo"
+	info "tshark decoded $(wc -l <"$TMPD/all.txt") packets in $(secs_since "$start") s after the captures"
+	[ ${#CSUM_PIDS[@]} -eq 0 ] || wait "${CSUM_PIDS[@]}"
+	info "xtcp_pcap_csum.py done $(secs_since "$start") s after the captures"
+	for p in "${PAIRINGS[@]}"; do
+		awk -F '\t' -v port="${LOSSY_PORT[$p]}" \
+			'$11 == port || $12 == port' "$TMPD/all.txt" >"$TMPD/$p.txt"
+	done
+}
+
+# check_side DESC DECODED DEV PROTO [PAIRING]: every packet of the
+# connection on DEV has IP protocol PROTO, good IP and TCP checksums, and is
+# not malformed. With PAIRING (the XTCP side), the segment checksums are
+# those xtcp_pcap_csum.py verified in its capture instead of tshark's.
+check_side() {
+	local desc=$1 out rc xcs=0
+
+	[ -n "${5:-}" ] && xcs=1
+	# shellcheck disable=SC2016	# awk program
+	out=$(awk -F '\t' -v dev="$3" -v proto="$4" -v xcs="$xcs" '
+		$1 != dev { next }
+		{ n++ }
+		$3 != proto { badproto++ }
+		$7 != 1 { badip++ }
+		$8 != 1 && !xcs { badtcp++ }
+		$9 != "" || $10 ~ /117440512/ { malformed++ }
+		END {
+			printf "%d packets, %d not protocol %s, %d IP checksums not good, %d TCP checksums not good%s, %d malformed\n",
+				n, badproto, proto, badip, badtcp,
+				xcs ? " (not judged by tshark)" : "", malformed
+			exit !(n > 0 && !badproto && !badip && !badtcp && !malformed)
+		}' "$2")
+	rc=$?
+	info "$3: $out"
+	if [ "$xcs" = 1 ]; then
+		info "$3: XTCP checksums (xtcp_pcap_csum.py): $(cat "$TMPD/$5.csum")"
+		[ "$(cat "$TMPD/$5.csum.rc")" = 0 ] || rc=1
+	fi
+	tap_result "$rc" "$desc"
+}
+
+# syn_kinds DECODED SRC SYNACK: the option kinds of every SYN (SYNACK=0)
+# or SYN-ACK (SYNACK=1) from SRC, one line each, sorted and unique.
+syn_kinds() {
+	# shellcheck disable=SC2016	# awk program
+	awk -F '\t' -v src="$2" -v sa="$3" '
+		$2 == src && $4 == 1 && $5 == sa { print ($6 == "" ? "none" : $6) }
+	' "$1" | sort -u
+}
+
+# check_syn_options DESC DECODED SRC SYNACK RULE: the option kinds of every
+# SYN (SYNACK=0) or SYN-ACK (SYNACK=1) from SRC. RULE mss-only: MSS (2) and
+# nothing else but padding (1, 0); RULE offers: SACK-permitted (4),
+# timestamps (8) and window scale (3) among them.
+check_syn_options() {
+	local kinds bad
+
+	kinds=$(syn_kinds "$2" "$3" "$4")
+	info "option kinds of the $([ "$4" = 1 ] && echo SYN-ACK || echo SYN)s from $3: $(echo "$kinds" | tr '\n' ' ')"
+	# shellcheck disable=SC2016	# awk program
+	bad=$(echo "$kinds" | awk -F, -v rule="$5" '{
+		delete k
+		for (i = 1; i <= NF; i++) k[$i] = 1
+		if (rule == "offers") {
+			if (!("4" in k) || !("8" in k) || !("3" in k)) b = 1
+		} else {
+			if (!("2" in k)) b = 1
+			for (o in k) if (o != "2" && o != "1" && o != "0") b = 1
+		} } END { print b + 0 }')
+	if [ -n "$kinds" ] && [ "$bad" = 0 ]; then
+		tap_ok "$1"
+	else
+		tap_fail "$1"
+	fi
+}
+
+# check_no_sack_ts DESC DECODED SRC: no segment but a SYN from SRC carries
+# a SACK block (kind 5) or a timestamp (kind 8).
+check_no_sack_ts() {
+	local out rc
+
+	# shellcheck disable=SC2016	# awk program
+	out=$(awk -F '\t' -v src="$3" '
+		$2 != src || $4 != 0 { next }
+		{ n++; split($6, k, ",")
+		  for (i in k) { if (k[i] == 5) sack++; if (k[i] == 8) ts++
+				 if (k[i] != "") kinds[k[i]]++ } }
+		END {
+			printf "%d segments after the handshake, %d with SACK blocks, %d with timestamps; option kinds seen:", n, sack, ts
+			for (o in kinds) printf " %s (%d)", o, kinds[o]
+			printf "\n"
+			exit !(n > 0 && !sack && !ts)
+		}' "$2")
+	rc=$?
+	info "from $3: $out"
+	tap_result "$rc" "$1"
+}
+
+# --- the TCP end's view ---------------------------------------------------------
+
+# check_tcp_info DESC LOG: the TCP end's xtcp_xfer -I line (TCP_INFO before
+# close) shows no timestamps, SACK or window scaling (tcpi_options bits
+# 1, 2 and 4) and both window scales zero.
+check_tcp_info() {
+	local line opts
+
+	line=$(grep -m1 'tcp_info state=' "$2")
+	info "TCP end: ${line:-no tcp_info line in ${2##*/}}"
+	opts=$(echo "$line" | sed -n 's/.* options=\(0x[0-9a-f]*\).*/\1/p')
+	if [ -n "$opts" ] && [ $((opts & 7)) -eq 0 ] &&
+	   [[ $line == *" snd_wscale=0 rcv_wscale=0 "* ]]; then
+		tap_ok "$1"
+	else
+		tap_fail "$1"
+	fi
+}
+
+# --- checksum counters of both protocols ------------------------------------------
+
+# csum_errors NS xtcp|tcp: InCsumErrors of that protocol in NS.
+csum_errors() { XTCP_TEST_PROTO=$2 counter "$1" InCsumErrors; }
+
+declare -A CSUM0=()
+csum_snapshot() {
+	local ns p
+
+	for ns in "$NS_C" "$NS_S"; do
+		for p in xtcp tcp; do
+			CSUM0[$ns:$p]=$(csum_errors "$ns" "$p")
+		done
+	done
+}
+
+# check_csum DESC xtcp|tcp: no InCsumErrors of that protocol in either end.
+check_csum() {
+	local desc=$1 p=$2 ns now bad=0
+
+	for ns in "$NS_C" "$NS_S"; do
+		now=$(csum_errors "$ns" "$p")
+		info "$p InCsumErrors in $ns: ${CSUM0[$ns:$p]:-?} -> ${now:-?}"
+		if [ -z "$now" ] || [ -z "${CSUM0[$ns:$p]}" ] ||
+		   [ "$now" -ne "${CSUM0[$ns:$p]}" ]; then
+			bad=1
+		fi
+	done
+	if [ "$bad" = 0 ]; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc"
+	fi
+}
+
+# --- one pairing ----------------------------------------------------------------
+
+# pairing_vars CLIENT-PROTO: the names of one pairing's ends.
+pairing_vars() {
+	if [ "$1" = tcp ]; then
+		name="TCP client, XTCP server"
+		tcp_ip=$CLIENT_IP xtcp_ip=$SERVER_IP
+		xdev=veth-ms tdev=veth-mc
+	else
+		name="XTCP client, TCP server"
+		tcp_ip=$SERVER_IP xtcp_ip=$CLIENT_IP
+		xdev=veth-mc tdev=veth-ms
+	fi
+}
+
+# pairing_run CLIENT-PROTO SERVER-PROTO: the clean file transfer, then the
+# lossy checked transfer with its capture and the TCP end's TCP_INFO.
+pairing_run() {
+	local cp=$1 sp=$2 name tcp_ip xtcp_ip xdev tdev tcp_log
+
+	pairing_vars "$cp"
+	XFER_PROTO_C=$cp
+	XFER_PROTO_S=$sp
+	info "=== $name"
+
+	path_netem_clear
+	rm -f "$TMPD/out.c" "$TMPD/out.s"
+	xfer "$name: clean path, $(hsize "$bytes") file both directions at once" \
+		"-b -i $TMPD/in -o $TMPD/out.s -t $t" \
+		"-b -i $TMPD/in -o $TMPD/out.c -t $t"
+	if cmp "$TMPD/in" "$TMPD/out.s" && cmp "$TMPD/in" "$TMPD/out.c"; then
+		tap_ok "$name: both received files are identical (cmp)"
+	else
+		tap_fail "$name: both received files are identical (cmp)"
+	fi
+	rm -f "$TMPD/out.c" "$TMPD/out.s"
+
+	path_netem "${LOSSY_NETEM[@]}"
+	capture_start "$TMPD/$cp-$sp.pcapng" || rm -f "$TMPD/$cp-$sp.pcapng"
+	LOSSY_PORT[$cp-$sp]=$((PORT + 1))
+	xfer "$name: 2% loss, 10% reordering, $(hsize "$bytes") both directions at once" \
+		"-b -s $bytes -S $dseed -t $t -I" "-b -s $bytes -S $dseed -t $t -I"
+	capture_stop
+	path_netem_clear
+	echo "no capture" >"$TMPD/$cp-$sp.csum"
+	echo 1 >"$TMPD/$cp-$sp.csum.rc"
+	if [ -s "$TMPD/$cp-$sp.pcapng" ]; then
+		pcap_csum "$cp-$sp" &
+		CSUM_PIDS+=("$!")
+		BG_PIDS+=("$!")
+	fi
+	if [ "$cp" = tcp ]; then
+		tcp_log=$TMPD/x$PORT.client
+	else
+		tcp_log=$TMPD/x$PORT.server
+	fi
+	check_tcp_info "$name: the TCP socket enabled no SACK, timestamps or window scaling (TCP_INFO)" \
+		"$tcp_log"
+}
+
+# pairing_checks CLIENT-PROTO SERVER-PROTO: the capture cases (decode_all
+# ran).
+pairing_checks() {
+	local cp=$1 sp=$2 name tcp_ip xtcp_ip xdev tdev dec
+
+	pairing_vars "$cp"
+	dec=$TMPD/$cp-$sp.txt
+	info "=== $name: capture of the lossy transfer, $(wc -l <"$dec") packets"
+	if [ "$cp" = tcp ]; then
+		check_syn_options "$name: TCP's SYN offers SACK-permitted, timestamps and window scale" \
+			"$dec" "$tcp_ip" 0 offers
+		check_syn_options "$name: XTCP's SYN-ACK carries the MSS option only" \
+			"$dec" "$xtcp_ip" 1 mss-only
+	else
+		check_syn_options "$name: XTCP's SYN carries the MSS option only" \
+			"$dec" "$xtcp_ip" 0 mss-only
+		check_syn_options "$name: TCP's SYN-ACK carries the MSS option only" \
+			"$dec" "$tcp_ip" 1 mss-only
+	fi
+	check_no_sack_ts "$name: the TCP end sent no SACK block and no timestamp" \
+		"$dec" "$tcp_ip"
+	check_side "$name: XTCP side ($xdev): protocol $IPPROTO, no malformed packet, every checksum good" \
+		"$dec" "$xdev" "$IPPROTO" "$cp-$sp"
+	check_side "$name: TCP side ($tdev): protocol 6, no malformed packet, every checksum good" \
+		"$dec" "$tdev" 6
+}
+
+# --- main -------------------------------------------------------------------------
+
+xtcp_lib_init 22 "XTCP and the kernel's TCP across a protocol-swapping router"
+
+[ "$XTCP_TEST_PROTO" = xtcp ] ||
+	tap_skip_rest "interop needs both protocols (XTCP_TEST_PROTO=xtcp)"
+for tool in ethtool dumpcap tshark mergecap cmp; do
+	command -v "$tool" >/dev/null || tap_skip_rest "no $tool"
+done
+[ -r /sys/module/xtcp/parameters/ipproto ] &&
+	IPPROTO=$(cat /sys/module/xtcp/parameters/ipproto)
+offloads_off || tap_skip_rest "cannot turn veth offloads off (ethtool)"
+translator_on ||
+	tap_skip_rest "no tc translator (clsact, cls_u32, act_pedit, act_csum)"
+path_netem delay 0ms || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
+path_netem_clear
+
+bytes=$(to_bytes "$XTCP_INTEROP_BYTES")
+rand_range 1 1000000
+dseed=$RAND
+rand_range 0 25
+corr=$RAND
+LOSSY_NETEM=(loss 2% delay 1ms reorder 10% "${corr}%")
+t=$(tmo 240)
+info "data seed $dseed, $(hsize "$bytes") each way, lossy path: ${LOSSY_NETEM[*]}, capture of $XTCP_INTEROP_CAPTURE_PKTS packets"
+
+start=$(now_ms)
+head -c "$bytes" /dev/urandom >"$TMPD/in" ||
+	tap_skip_rest "cannot write $(hsize "$bytes") to $TMPD"
+info "wrote $(hsize "$bytes") of random data in $(secs_since "$start") s"
+
+decode_start || info "cannot start tshark: the capture cases fail"
+csum_snapshot
+snapshot c RetransSegs
+snapshot s RetransSegs
+
+for p in "${PAIRINGS[@]}"; do
+	pairing_run "${p%-*}" "${p#*-}"
+done
+decode_all
+for p in "${PAIRINGS[@]}"; do
+	pairing_checks "${p%-*}" "${p#*-}"
+done
+
+check_csum "XTCP counted no checksum error (InCsumErrors, both ends)" xtcp
+check_csum "TCP counted no checksum error (InCsumErrors, both ends)" tcp
+check_counter "XTCP retransmitted on the lossy path as a client (RetransSegs)" \
+	c RetransSegs -gt 0
+check_counter "XTCP retransmitted on the lossy path as a server (RetransSegs)" \
+	s RetransSegs -gt 0
+
+tap_finish
