@@ -93,6 +93,7 @@ struct xtcp_skb_cb {
 		u32 tx_us;	/* output: when last transmitted */
 	};
 	u16 window;		/* input only: the raw window field */
+	u16 rx_mss;		/* input only: MSS option of a SYN, 0 if none */
 	u8 flags;		/* TCPHDR_* flags */
 	u8 sacked;		/* XTCP_SKB_* state bits */
 };

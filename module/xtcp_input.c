@@ -421,7 +421,6 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_options opts;
 	s64 rtt_us;
 
 	if (th->ack && (!xtcp_seq_after(cb->ack_seq, xs->iss) ||
@@ -439,17 +438,12 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!th->syn)
 		goto drop;
-	if (xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
-			       true, &opts)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_INBADOPTS);
-		goto drop;
-	}
 
 	xs->irs = cb->seq;
 	xs->rcv_nxt = cb->seq + 1;
 	xs->copied_seq = xs->rcv_nxt;
 	xs->rcv_wup = xs->rcv_nxt;
-	xs->rx_mss = opts.mss ? opts.mss : XTCP_DEFAULT_MSS;
+	xs->rx_mss = cb->rx_mss ? : XTCP_DEFAULT_MSS;
 	xs->snd_wnd = cb->window;
 	xs->max_window = cb->window;
 	xs->snd_wl1 = cb->seq;

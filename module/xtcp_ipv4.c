@@ -272,7 +272,6 @@ struct request_sock_ops xtcp_request_sock_ops __read_mostly = {
 static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
-	struct xtcp_options opts;
 	struct inet_request_sock *ireq;
 	struct xtcp_request_sock *xreq;
 	struct request_sock *req;
@@ -285,10 +284,6 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 		goto drop;
 	}
-
-	if (xtcp_parse_options((const u8 *)(th + 1),
-			       th->doff * 4 - sizeof(*th), true, &opts))
-		goto drop;
 
 	req = inet_reqsk_alloc(&xtcp_request_sock_ops, sk, true);
 	if (!req)
@@ -307,7 +302,7 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	xreq->irs = XTCP_SKB_CB(skb)->seq;
 	xreq->iss = xtcp_isn(ip_hdr(skb)->daddr, ip_hdr(skb)->saddr,
 			     th->dest, th->source);
-	xreq->mss = opts.mss ? opts.mss : XTCP_DEFAULT_MSS;
+	xreq->mss = XTCP_SKB_CB(skb)->rx_mss ? : XTCP_DEFAULT_MSS;
 
 	if (security_inet_conn_request(sk, skb, req))
 		goto drop_and_free;
@@ -464,19 +459,36 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-/* Fill the control block from the header; checks done by the caller. */
-static void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
+/*
+ * Fill the control block from the header; length and checksum were checked
+ * by the caller. The option list is checked here, for every segment in
+ * every state (RFC 9293 3.1: unknown kinds are skipped by their length).
+ *
+ * Return: 0, or -EINVAL for a malformed option list.
+ */
+static int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_options opts = {};
+
+	/* Only SYNs carry options XTCP uses, but a malformed list is
+	 * malformed whatever the flags: parse whatever is there.
+	 */
+	if (th->doff > XTCP_HDR_LEN / 4 &&
+	    xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - XTCP_HDR_LEN,
+			       th->syn, &opts))
+		return -EINVAL;
 
 	memmove(&cb->header.h4, IPCB(skb), sizeof(struct inet_skb_parm));
 	barrier();
+	cb->rx_mss = opts.mss;
 	cb->seq = ntohl(th->seq);
 	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
 	cb->ack_seq = ntohl(th->ack_seq);
 	cb->flags = xtcp_flag_byte(th);
 	cb->window = ntohs(th->window);
 	cb->sacked = 0;
+	return 0;
 }
 
 /**
@@ -516,7 +528,10 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		goto csum_error;
 
 	th = (const struct tcphdr *)skb->data;
-	xtcp_fill_cb(skb, th);
+	if (xtcp_fill_cb(skb, th)) {
+		XTCP_INC_STATS(net, XTCP_MIB_INBADOPTS);
+		goto bad_packet;
+	}
 
 lookup:
 	sk = __inet_lookup_skb(&xtcp_hashinfo, skb, th->doff * 4, th->source,

@@ -9,7 +9,6 @@ import errno
 from xtcp_peer import check_eq, pattern
 
 TITLE = "malformed options in ESTABLISHED: dropped, counted"
-XFAIL = "XTCP parses options only on SYN segments; later segments are accepted"
 
 
 def run(t):

@@ -4,7 +4,6 @@ SYN-ACK. Per XTCP's README such drops are counted in InBadOpts."""
 from xtcp_peer import check_eq
 
 TITLE = "malformed options on a SYN to a listener: dropped, counted"
-XFAIL = "XTCP counts AttemptFails, not InBadOpts, for a SYN to a listener"
 
 
 def run(t):
