@@ -457,6 +457,7 @@ u32 xtcp_select_window(struct sock *sk);
 void xtcp_init_timers(struct sock *sk);
 void xtcp_clear_timers(struct sock *sk);
 void xtcp_rearm_rto(struct sock *sk);
+void xtcp_stop_rto(struct sock *sk);
 void xtcp_arm_probe(struct sock *sk);
 void xtcp_arm_delack(struct sock *sk);
 void xtcp_arm_keepalive(struct sock *sk, u64 delay_ns);

@@ -212,10 +212,12 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		}
 		xs->probes_out = 0;
 		xtcp_on_new_ack(sk, acked);
-		if (xs->snd_una != xs->snd_max)
+		if (xs->snd_una != xs->snd_max) {
 			xtcp_rearm_rto(sk);
-		else
+		} else {
 			xs->backoff = 0;
+			xtcp_stop_rto(sk);
+		}
 		if (sk->sk_socket &&
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 			sk->sk_write_space(sk);
@@ -462,6 +464,7 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 
 	xs->snd_una = cb->ack_seq;
 	xtcp_clean_rtx_queue(sk, &rtt_us);
+	xtcp_stop_rto(sk);	/* the SYN is acknowledged, nothing else sent */
 	if (rtt_us >= 0) {
 		struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 

@@ -105,6 +105,23 @@ void xtcp_rearm_rto(struct sock *sk)
 }
 
 /**
+ * xtcp_stop_rto() - everything sent is acknowledged (RFC 6298 5.2)
+ * @sk: the socket, locked
+ *
+ * Turns the retransmission timeout off, so that data sent later starts it
+ * afresh (5.1) instead of inheriting the deadline of acknowledged data. A
+ * persist timer is left alone. The hrtimer itself is not cancelled: when it
+ * fires it finds nothing to do, which costs less than a cancel per ACK.
+ */
+void xtcp_stop_rto(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->rtx_mode == XTCP_RTX_RETRANS)
+		xs->rtx_mode = XTCP_RTX_NONE;
+}
+
+/**
  * xtcp_arm_probe() - start the persist timer for a closed peer window
  * @sk: the socket, locked, with data waiting and nothing in flight
  */

@@ -7,8 +7,6 @@ out."""
 from xtcp_peer import check_between, check_interval, pattern, sleep_until
 
 TITLE = "retransmission timer restarts for data sent after a full ACK"
-XFAIL = ("XTCP keeps the timer of acknowledged data (rtx_mode stays "
-         "RETRANS): new data is retransmitted at the old deadline")
 SYSCTLS = {"rto_min_ms": 1000}
 
 
