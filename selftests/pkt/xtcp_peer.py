@@ -391,6 +391,7 @@ class Conn:
         self.win = 65535            # window the peer advertises
         self.sut_win = None         # window XTCP advertised last
         self.sid = None             # the driver's socket id
+        self.ignore = None          # f(seg) -> True: a segment recv() skips
 
     @property
     def rcv_nxt(self):
@@ -419,8 +420,16 @@ class Conn:
         return t
 
     def recv(self, timeout):
-        """The next segment of this connection, or None."""
-        seg = self.tb.recv_seg(timeout, (self.dport, self.sport))
+        """The next segment of this connection, or None. Segments for which
+        self.ignore(seg) is true (a retransmission the scenario does not
+        care about, say) are logged and skipped."""
+        end = time.time() + timeout
+        while True:
+            seg = self.tb.recv_seg(max(0.0, end - time.time()),
+                                   (self.dport, self.sport))
+            if not seg or not self.ignore or not self.ignore(seg):
+                break
+            self.tb.log(f"(ignored: {seg})")
         if seg:
             if "S" in seg.flags and self.sut_iss is None:
                 self.sut_iss = seg.seq
