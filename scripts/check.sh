@@ -20,7 +20,7 @@
 #       guest.out (guest-tests.sh progress)
 #
 # Knobs: XTCP_STOCK_TIMEOUT / XTCP_DEBUG_TIMEOUT (seconds per guest, boot
-# included; default 900 / 2400); XTCP_GUESTS="stock debug" (the default)
+# included; default 2400 / 3300); XTCP_GUESTS="stock debug" (the default)
 # picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
 # skips the debug kernel, its module and its guest: not a full check).
 # Other exported XTCP_* variables (XTCP_TESTS...) are
@@ -30,7 +30,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-stock_tmo=${XTCP_STOCK_TIMEOUT:-1800}
+stock_tmo=${XTCP_STOCK_TIMEOUT:-2400}
 debug_tmo=${XTCP_DEBUG_TIMEOUT:-3300}
 guests=${XTCP_GUESTS:-stock debug}
 want() { [[ " $guests " == *" $1 "* ]]; }
