@@ -225,7 +225,9 @@ capture_stop() {
 # (comma-separated), IP and TCP checksum status (1 good, 0 bad, 2 not
 # verified), non-empty when tshark found the packet malformed
 # (_ws.malformed), the groups of its expert items (0x07000000, 117440512,
-# is "Malformed"), TCP source and destination port. Protocol XTCP is
+# is "Malformed"), TCP source and destination port; then, for the report
+# of a bad packet: frame number, TCP checksum, payload length, sequence
+# number, frame length and captured length. Protocol XTCP is
 # dissected as TCP; tshark's TCP checksum uses pseudo-header protocol 6, so
 # it cannot judge XTCP's: xtcp_pcap_csum.py checks those (check_side).
 decode() {
@@ -236,6 +238,8 @@ decode() {
 		-e ip.proto -e tcp.flags.syn -e tcp.flags.ack -e tcp.option_kind \
 		-e ip.checksum.status -e tcp.checksum.status -e _ws.malformed \
 		-e _ws.expert.group -e tcp.srcport -e tcp.dstport \
+		-e frame.number -e tcp.checksum -e tcp.len -e tcp.seq \
+		-e frame.len -e frame.cap_len \
 		>"$2" 2>"$2.err"
 }
 
@@ -296,14 +300,20 @@ check_side() {
 	local desc=$1 out rc xcs=0
 
 	[ -n "${5:-}" ] && xcs=1
+	: >"$TMPD/bad.$3"
 	# shellcheck disable=SC2016	# awk program
-	out=$(awk -F '\t' -v dev="$3" -v proto="$4" -v xcs="$xcs" '
+	out=$(awk -F '\t' -v dev="$3" -v proto="$4" -v xcs="$xcs" -v badf="$TMPD/bad.$3" '
 		$1 != dev { next }
 		{ n++ }
 		$3 != proto { badproto++ }
 		$7 != 1 { badip++ }
 		$8 != 1 && !xcs { badtcp++ }
 		$9 != "" || $10 ~ /117440512/ { malformed++ }
+		$3 != proto || $7 != 1 || ($8 != 1 && !xcs) || $9 != "" || $10 ~ /117440512/ {
+			if (nbad++ < 5)
+				printf "  frame %s: %s proto %s ip-csum-status %s tcp-csum-status %s csum %s seq %s len %s frame %s/%s captured, malformed \"%s\", expert %s\n",
+					$13, $2, $3, $7, $8, $14, $16, $15, $17, $18, $9, $10 > badf
+		}
 		END {
 			printf "%d packets, %d not protocol %s, %d IP checksums not good, %d TCP checksums not good%s, %d malformed\n",
 				n, badproto, proto, badip, badtcp,
@@ -312,6 +322,7 @@ check_side() {
 		}' "$2")
 	rc=$?
 	info "$3: $out"
+	while IFS= read -r l; do info "$3: $l"; done <"$TMPD/bad.$3"
 	if [ "$xcs" = 1 ]; then
 		info "$3: XTCP checksums (xtcp_pcap_csum.py): $(cat "$TMPD/$5.csum")"
 		[ "$(cat "$TMPD/$5.csum.rc")" = 0 ] || rc=1
