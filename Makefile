@@ -7,6 +7,7 @@
 #   make clean                       remove build products and out/
 #   make check                       full test run in stock + debug guests
 #   make demo                        show XTCP in a stock guest
+#   make mutants                     broken XTCPs the packet scenarios must catch
 #   make checkpatch                  checkpatch.pl --strict on module/ uapi/
 #   make sparse                      C=2 sparse build against stock headers
 #
@@ -35,6 +36,9 @@ check:
 demo:
 	@scripts/demo.sh
 
+mutants:
+	@scripts/mutants.sh
+
 CHECKPATCH_FILES = $(wildcard module/*.[ch] uapi/linux/*.h)
 
 checkpatch:
@@ -50,4 +54,4 @@ sparse:
 		echo "sparse: warnings above (out/sparse.log)"; exit 1; \
 	fi; exit $$rc
 
-.PHONY: all modules clean check demo checkpatch sparse
+.PHONY: all modules clean check demo mutants checkpatch sparse
