@@ -630,7 +630,19 @@ static int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	if (th->ack)
 		return 1;
 	if (th->syn) {
-		if (inet_csk(sk)->icsk_af_ops->conn_request(sk, skb) < 0)
+		int err;
+
+		/*
+		 * A SYN that found the listener owned by a process waited in
+		 * its backlog and comes here from release_sock(), in process
+		 * context with BHs on. The request's hash insertion takes the
+		 * ehash bucket lock with a plain spin_lock(), as softirq input
+		 * does, and arms a CPU-pinned request timer: keep BHs off.
+		 */
+		local_bh_disable();
+		err = inet_csk(sk)->icsk_af_ops->conn_request(sk, skb);
+		local_bh_enable();
+		if (err < 0)
 			goto drop;
 		consume_skb(skb);
 		return 0;

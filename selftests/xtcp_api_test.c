@@ -964,6 +964,78 @@ TEST(poll_and_accept4)
 	close(lfd);
 }
 
+#define BUSY_CONNS	128
+
+struct busy_listener {
+	int fd;
+	volatile bool stop;
+	long calls;
+};
+
+/* Keep taking and releasing the listener's socket lock (setsockopt). */
+static void *busy_listener_thread(void *arg)
+{
+	struct busy_listener *b = arg;
+
+	while (!b->stop) {
+		set_int(b->fd, SOL_SOCKET, SO_RCVBUF, 65536);
+		b->calls++;
+	}
+	return NULL;
+}
+
+/*
+ * SYNs that find the listener owned by a process (here: busy in
+ * setsockopt() on another thread) wait in its backlog and are handled by
+ * release_sock() in process context. Every connection must be accepted;
+ * on the debug kernel lockdep also checks that path (a request hashed with
+ * BHs on was once reported there as an inconsistent lock state).
+ */
+TEST(syn_to_busy_listener_accepted)
+{
+	struct busy_listener b = { .stop = false };
+	struct sockaddr_in sin = loopback(0);
+	int cli[BUSY_CONNS], i, n = 0;
+	pthread_t th;
+
+	netns_setup(_metadata);
+	b.fd = xsocket();
+	ASSERT_LE(0, b.fd);
+	ASSERT_EQ(0, bind(b.fd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, listen(b.fd, BUSY_CONNS));
+	sin = loopback(sock_port(b.fd));
+	ASSERT_EQ(0, pthread_create(&th, NULL, busy_listener_thread, &b));
+
+	for (i = 0; i < BUSY_CONNS; i++) {
+		cli[i] = xsocket();
+		ASSERT_LE(0, cli[i]);
+		guard(cli[i]);
+		ASSERT_EQ(0, connect(cli[i], (struct sockaddr *)&sin,
+				     sizeof(sin)))
+			TH_LOG("connect %d: %s", i, strerror(errno));
+	}
+	guard(b.fd);
+	for (i = 0; i < BUSY_CONNS; i++) {
+		int fd = accept(b.fd, NULL, NULL);
+
+		if (fd < 0) {
+			TH_LOG("accept %d: %s", i, strerror(errno));
+			break;
+		}
+		close(fd);
+		n++;
+	}
+	b.stop = true;
+	pthread_join(th, NULL);
+	EXPECT_EQ(BUSY_CONNS, n);
+	EXPECT_LT(0, b.calls);
+	TH_LOG("%d connections accepted while the listener took its lock %ld times",
+	       n, b.calls);
+	for (i = 0; i < BUSY_CONNS; i++)
+		close(cli[i]);
+	close(b.fd);
+}
+
 /* ---- options ------------------------------------------------------ */
 
 TEST(sockopt_nodelay_maxseg)
