@@ -28,7 +28,7 @@ MUTANTS=(
 	"no_csum_check|xtcp_ipv4.c|bad_csum|segments with a bad checksum are accepted"
 	"no_persist|xtcp_timer.c|persist|a zero window is never probed"
 	"delack_never|xtcp_input.c|delack|every data segment is acknowledged at once"
-	"syn_no_mss|xtcp_options.c|syn_fields passive_open|SYN and SYN-ACK carry no MSS option"
+	"syn_no_mss|xtcp_options.c|syn_fields passive_open|SYN and SYN-ACK carry NOPs where the MSS option belongs"
 	"tw_no_reack|xtcp_timewait.c|timewait_reack|TIME_WAIT does not re-ACK a retransmitted FIN"
 	"window_unchecked|xtcp_seq.h|beyond_window|data beyond the receive window is accepted"
 	"opts_unchecked|xtcp_ipv4.c|opts_established opts_listen|malformed option lists are accepted"
@@ -63,8 +63,8 @@ mutate() {
 		old='if (now || xs->rcv_nxt - xs->rcv_wup >= 2 * full) {'
 		new='if (true) {' ;;
 	syn_no_mss)
-		old='return XTCP_OLEN_MSS_ALIGNED;'
-		new='return 0;' ;;
+		old=$'\tptr[0] = XTCP_OPT_MSS;\n\tptr[1] = XTCP_OLEN_MSS;\n\tput_unaligned_be16(mss, ptr + 2);'
+		new=$'\tmemset(ptr, XTCP_OPT_NOP, XTCP_OLEN_MSS);' ;;
 	tw_no_reack)
 		old=$'\tif (th->fin) {\n\t\t/* Our ACK of the FIN was lost'
 		new=$'\tif (false) {\n\t\t/* Our ACK of the FIN was lost' ;;
@@ -181,8 +181,8 @@ host_main() {
 			*) v=killed ;;
 			esac
 			printf '%-18s %-8s %-34s %s\n' "$name" "$v" "$(field "$e" 2)" "$(field "$e" 3)"
-			grep -h '^# # FAIL' "$out/$name.tap" 2>/dev/null | head -2 | cut -c1-160 |
-				sed 's/^# # /    /'
+			{ grep -h '^# FAIL' "$out/$name.tap" 2>/dev/null || true; } |
+				awk 'NR <= 2 { print "    " substr($0, 3, 156) }'
 		done
 	} >"$out/results.txt"
 	cat "$out/results.txt"
