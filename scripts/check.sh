@@ -230,8 +230,10 @@ scan_log() { # KIND FILE
 	echo
 	echo "=== $kind kernel log problems ($f):"
 	local first
-	first=$(echo "$hits" | head -1 | cut -d: -f1)
-	echo "$hits" | head -20 | sed 's/^/  /'
+	first=${hits%%:*}
+	# sed reads to the end: head could make echo die of SIGPIPE, which
+	# pipefail and set -e would turn into a stopped check.
+	echo "$hits" | sed -n '1,20s/^/  /p'
 	echo "--- context from line $first:"
 	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$f" | sed 's/^/  /'
 	return 1

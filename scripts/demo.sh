@@ -44,7 +44,9 @@ host_main() {
 		echo "    (tshark's TCP dissector sums the pseudo-header with protocol 6;"
 		echo "     XTCP's uses 253, so leave checksum validation off)"
 		echo "    handshake and first data:"
-		"${dec[@]}" -Y ip.proto==253 2>/dev/null | head -n 6 | sed 's/^/    /'
+		# awk reads to the end: head would close the pipe on tshark,
+		# whose SIGPIPE pipefail turns into the demo's failure.
+		"${dec[@]}" -Y ip.proto==253 2>/dev/null | awk 'NR <= 6 { print "    " $0 }'
 		echo "    ..."
 		echo "    close (FIN, ACK):"
 		"${dec[@]}" -Y 'ip.proto==253 && tcp.flags.fin==1' 2>/dev/null | sed 's/^/    /'

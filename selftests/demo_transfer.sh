@@ -30,7 +30,7 @@ ip netns exec $c sysctl -qw net.xtcp.tw_timeout_ms=6000
 ip netns exec $s sysctl -qw net.xtcp.tw_timeout_ms=6000
 
 step "capture on the server's veth (dumpcap)"
-ip netns exec $s dumpcap -D 2>&1 | head -3
+ip netns exec $s dumpcap -D 2>&1 | sed -n 1,3p
 rm -f "$out/demo.pcap"
 # It stops by itself after 20 s, so a hung capture cannot hang the demo.
 ip netns exec $s dumpcap -q -P -i veth-s -a duration:20 \

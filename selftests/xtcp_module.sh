@@ -75,7 +75,7 @@ rmmod_retry() {
 	info "refcnt $(cat /sys/module/xtcp/refcnt 2>/dev/null) after $1 s"
 	if [ -r /proc/net/xtcp ]; then
 		info "/proc/net/xtcp of the initial namespace:"
-		sed 's/^/#   /' /proc/net/xtcp | head -20
+		sed -n '1,20s/^/#   /p' /proc/net/xtcp
 	fi
 	return 1
 }
