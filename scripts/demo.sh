@@ -6,9 +6,15 @@
 # (never this host's kernel) and there loads the module, shows how it
 # registers (kernel log, /proc/net/protocols, module parameters), opens an
 # AF_XTCP socket from Python, and unloads it again.
-# Hook: when selftests/demo_transfer.sh exists it runs in the guest after
-# the socket demo (env XTCP_KO, XTCP_GUEST=stock, XTCP_RESULTS=out/demo,
-# module loaded), e.g. a live transfer between two network namespaces.
+# Then selftests/demo_transfer.sh runs in the guest (env XTCP_KO,
+# XTCP_GUEST=stock, XTCP_RESULTS=out/demo, module loaded): a live transfer
+# between two network namespaces, captured, and a small lossy connection the
+# host draws as a ladder diagram with scripts/ladder.py.
+#
+# The demo builds everything it runs (xtcp.ko, selftests/xtcp_xfer), so it
+# works as the first command on a fresh clone, and exits 0 only when the
+# transfer, the capture, the TIME_WAIT listing and the ladder all happened
+# (out/demo/status.txt, written by the guest, names each).
 #
 #   demo.sh                        host side (make demo)
 #   demo.sh --guest KODIR OUTDIR   guest side, started by the host side
@@ -24,6 +30,11 @@ host_main() {
 	lock_out
 	"$XTCP_TOP/scripts/build-module.sh" "$(stock_kdir)" "$XTCP_OUT/stock"
 	rm -rf "$XTCP_OUT/demo" && mkdir -p "$XTCP_OUT/demo"
+	# The guest runs the transfer tool from the tree: build it (it needs
+	# no kernel source, unlike the kselftest_harness programs).
+	log "building selftests/xtcp_xfer"
+	make -C "$XTCP_TOP/selftests" xtcp_xfer >"$XTCP_OUT/demo/build.log" 2>&1 ||
+		{ cat "$XTCP_OUT/demo/build.log" >&2; die "building selftests/xtcp_xfer failed"; }
 	rc=0
 	"$XTCP_TOP/scripts/vm-run.sh" --kernel stock --rwdir "$XTCP_OUT/demo" \
 		--timeout "${XTCP_DEMO_TIMEOUT:-900}" --console "$XTCP_OUT/demo/console.log" -- \
@@ -52,7 +63,31 @@ host_main() {
 		"${dec[@]}" -Y 'ip.proto==253 && tcp.flags.fin==1' 2>/dev/null | sed 's/^/    /'
 		echo "    $("${dec[@]}" -Y ip.proto==253 2>/dev/null | wc -l) segments in all; full capture: $XTCP_OUT/demo/demo.pcap"
 	fi
+	if [ -s "$XTCP_OUT/demo/ladder.pcap" ]; then
+		printf '\n==> The lossy connection as a ladder diagram: scripts/ladder.py %s\n' \
+			"$XTCP_OUT/demo/ladder.pcap"
+		echo "    (the capture is taken at the server, after the client's netem:"
+		echo "     a dropped segment shows as a gap, then as a retransmission)"
+		echo
+		"$XTCP_TOP/scripts/ladder.py" --max 46 "$XTCP_OUT/demo/ladder.pcap" || rc=1
+	fi
+	demo_verdict || rc=1
 	return $rc
+}
+
+# Exit status of the demo: every step the guest reported in status.txt.
+demo_verdict() {
+	local step missing=()
+	for step in transfer capture timewait ladder; do
+		grep -qx "$step" "$XTCP_OUT/demo/status.txt" 2>/dev/null || missing+=("$step")
+	done
+	echo
+	if [ ${#missing[@]} -eq 0 ]; then
+		echo "make demo: transfer, capture, TIME_WAIT listing and ladder all shown."
+		return 0
+	fi
+	echo "make demo: missing: ${missing[*]} (see $XTCP_OUT/demo/)"
+	return 1
 }
 
 # ---- Guest side ---------------------------------------------------------
