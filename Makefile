@@ -7,6 +7,7 @@
 #   make clean                       remove build products and out/
 #   make check                       full test run in stock + debug guests
 #   make demo                        show XTCP in a stock guest
+#   make newcomer                    make demo on a fresh clone with an empty cache
 #   make mutants                     broken XTCPs the packet scenarios must catch
 #   make checkpatch                  checkpatch.pl --strict on module/ uapi/
 #   make sparse                      C=2 sparse build against stock headers
@@ -39,6 +40,9 @@ demo:
 mutants:
 	@scripts/mutants.sh
 
+newcomer:
+	@scripts/newcomer.sh
+
 CHECKPATCH_FILES = $(wildcard module/*.[ch] uapi/linux/*.h)
 
 checkpatch:
@@ -54,4 +58,4 @@ sparse:
 		echo "sparse: warnings above (out/sparse.log)"; exit 1; \
 	fi; exit $$rc
 
-.PHONY: all modules clean check demo mutants checkpatch sparse
+.PHONY: all modules clean check demo mutants newcomer checkpatch sparse

@@ -23,8 +23,9 @@
 # included; default 2400 / 3300); XTCP_GUESTS="stock debug" (the default)
 # picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
 # skips the debug kernel, its module and its guest: not a full check).
-# Other exported XTCP_* variables (XTCP_TESTS...) are
-# passed on to selftests/run.sh in the guests.
+# XTCP_DEMO_STATUS=N (set by .ci/run, which runs `make demo` first) counts
+# the demo as one more result: PASS when N is 0. Other exported XTCP_*
+# variables (XTCP_TESTS...) are passed on to selftests/run.sh in the guests.
 
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -320,7 +321,7 @@ main() {
 		case "$v" in
 		XTCP_CACHE | XTCP_VENV | XTCP_OUT | XTCP_TOP | XTCP_DEBUG_TREE | XTCP_GUESTS | \
 			XTCP_STOCK_TIMEOUT | XTCP_DEBUG_TIMEOUT | XTCP_DEMO_TIMEOUT | XTCP_TESTS_TIMEOUT | \
-			XTCP_KO | XTCP_GUEST | XTCP_RESULTS) ;;
+			XTCP_KO | XTCP_GUEST | XTCP_RESULTS | XTCP_DEMO_STATUS) ;;
 		XTCP_*) guest_env+=("$v=${!v}") ;;
 		esac
 	done < <(compgen -e)
@@ -328,6 +329,20 @@ main() {
 	cd "$XTCP_TOP"
 	lock_out
 	rm -rf "$XTCP_OUT/results"
+
+	if [ -n "${XTCP_DEMO_STATUS:-}" ]; then
+		if [ "$XTCP_DEMO_STATUS" = 0 ]; then
+			result PASS "demo: make demo"
+		else
+			result FAIL "demo: make demo exited $XTCP_DEMO_STATUS"
+		fi
+	fi
+	# Host-side tools that need no guest.
+	if python3 scripts/ladder.py --selftest >"$XTCP_OUT/ladder-selftest.log" 2>&1; then
+		result PASS "host: scripts/ladder.py --selftest"
+	else
+		result FAIL "host: scripts/ladder.py --selftest (log: $XTCP_OUT/ladder-selftest.log)"
+	fi
 
 	t=$(date +%s)
 	if ! "$XTCP_TOP/scripts/setup.sh"; then
