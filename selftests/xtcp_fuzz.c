@@ -285,18 +285,31 @@ static int do_op(uint64_t *s, enum op op, char *buf)
 					      41, 0x7fffffff, -1, 255 };
 		static const int lens[] = { 0, 1, 2, 3, 4, 8, 12, 16, 40, 64,
 					    104, 128, 256, 4096 };
-		int level = levels[pick(s, sizeof(levels) / sizeof(levels[0]))];
-		int name = pick(s, 8) ? (int)pick(s, 101) : (int)rnd(s);
+		/* Names each level really has, so most calls get past the
+		 * switch: SO_* up to SO_RCVMARK, IP_* up to IP_LOCAL_PORT_RANGE
+		 * and the multicast ones, TCP_* up to TCP_TX_DELAY.
+		 */
+		static const int maxname[] = { 75, 52, 37, 12, 80, 0, 0, 0 };
+		unsigned int l = pick(s, sizeof(levels) / sizeof(levels[0]));
+		int level = levels[l];
+		int name = pick(s, 8) ? (int)pick(s, (maxname[l] ? maxname[l] : 100) + 1) :
+					(int)rnd(s);
 
 		len = lens[pick(s, sizeof(lens) / sizeof(lens[0]))];
 		if (op == OP_GETSOCKOPT) {
-			socklen_t l = pick(s, 20) ? len : (socklen_t)hostile_int(s);
+			socklen_t glen = pick(s, 20) ? len :
+					 (socklen_t)hostile_int(s);
 
-			return getsockopt(fd, level, name, buf, &l);
+			return getsockopt(fd, level, name, buf, &glen);
 		}
-		for (i = 0; i + 4 <= (int)len; i += 4) {
-			v = hostile_int(s);
-			memcpy(buf + i, &v, 4);
+		if (pick(s, 4) == 0) {
+			/* All zero: a valid (empty) value for many options. */
+			memset(buf, 0, len);
+		} else {
+			for (i = 0; i + 4 <= (int)len; i += 4) {
+				v = hostile_int(s);
+				memcpy(buf + i, &v, 4);
+			}
 		}
 		/* SO_RCVTIMEO/SNDTIMEO at 0 would block for ever: not those. */
 		if (level == SOL_SOCKET && (name == SO_RCVTIMEO_OLD ||
