@@ -430,6 +430,11 @@ int main(int argc, char **argv)
 	}
 	if (nthreads < 1 || nthreads > MAX_THREADS)
 		nthreads = 4;
+	/* Hold nothing of our parent's but stdio: a thread stuck in the
+	 * kernel keeps its process, and that must not keep a pipe of the test
+	 * runner's open (the runner would wait for its end for ever).
+	 */
+	close_range(3, ~0U, 0);
 	ipproto_xtcp = read_param("ipproto", IPPROTO_XTCP);
 	af_xtcp = read_param("family", AF_XTCP);
 	signal(SIGPIPE, SIG_IGN);
