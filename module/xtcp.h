@@ -58,6 +58,11 @@ extern struct inet_hashinfo xtcp_hashinfo;
 extern struct proto xtcp_prot;
 extern unsigned int xtcp_net_id;
 
+/* Protocol-wide memory accounting (xtcp_sock.c), like tcp_mem. */
+extern long xtcp_sysctl_mem[3];
+extern int xtcp_sysctl_rmem[3];
+extern int xtcp_sysctl_wmem[3];
+
 /* Retransmission timeout bounds (RFC 6298 2.4, 2.5) and initial value. */
 #define XTCP_RTO_MIN_US		(200 * USEC_PER_MSEC)
 #define XTCP_RTO_MAX_US		(120 * USEC_PER_SEC)
@@ -330,6 +335,10 @@ enum xtcp_mib_field {
 	XTCP_MIB_RCVPRUNED,
 	XTCP_MIB_PMTUREDUCED,
 	XTCP_MIB_OUTOFWINDOWICMPS,
+	XTCP_MIB_PRUNECALLED,
+	XTCP_MIB_RCVMEMDROPS,
+	XTCP_MIB_MEMORYPRESSURES,
+	XTCP_MIB_MEMORYPRESSURESCHRONO,
 	XTCP_MIB_MAX
 };
 
@@ -385,6 +394,14 @@ static inline struct xtcp_net *xtcp_pernet(const struct net *net)
 #define XTCP_DEC_STATS(net, field) \
 	this_cpu_dec(xtcp_pernet(net)->mib->mibs[field])
 
+/* Free a write-queue skb, unlinked, and uncharge its memory. */
+static inline void xtcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+	__kfree_skb(skb);
+}
+
 /* xtcp_main.c */
 const char *xtcp_state_name(int state);
 int xtcp_family_number(void);
@@ -397,6 +414,11 @@ void xtcp_done(struct sock *sk);
 void xtcp_reset(struct sock *sk, int err);
 void xtcp_init_xmit_state(struct sock *sk);
 int xtcp_disconnect(struct sock *sk, int flags);
+int xtcp_mem_init(void);
+void xtcp_mem_exit(void);
+long xtcp_memory_allocated_sum(void);
+bool xtcp_memory_pressure_now(void);
+void xtcp_forced_mem_schedule(struct sock *sk, int size, int kind);
 
 /* xtcp_ipv4.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
@@ -421,6 +443,7 @@ int xtcp_child_process(struct sock *parent, struct sock *child,
 bool xtcp_ofo_insert(struct rb_root *root, struct sk_buff *skb, u32 *bytes);
 struct sk_buff *xtcp_ofo_pop(struct rb_root *root, u32 rcv_nxt, u32 *bytes);
 void xtcp_ofo_purge(struct rb_root *root, u32 *bytes);
+bool xtcp_ofo_prune_tail(struct rb_root *root, u32 after, u32 *bytes);
 
 /* xtcp_output.c */
 bool xtcp_csum_offload(const struct sock *sk);
@@ -500,6 +523,8 @@ void xtcp_proc_exit_net(struct net *net);
 /* xtcp_sysctl.c */
 int xtcp_sysctl_init_net(struct net *net);
 void xtcp_sysctl_exit_net(struct net *net);
+int xtcp_sysctl_init(void);
+void xtcp_sysctl_exit(void);
 
 /* Helpers for KUnit: exported to xtcp_kunit.ko only when KUnit is built. */
 #if IS_ENABLED(CONFIG_KUNIT)

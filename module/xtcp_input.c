@@ -79,8 +79,7 @@ static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 			xs->packets_out--;
 		}
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
-		__kfree_skb(skb);
+		xtcp_wmem_free_skb(sk, skb);
 	}
 }
 
@@ -283,18 +282,6 @@ static bool xtcp_ofo_drain(struct sock *sk)
 	return fin;
 }
 
-/* Make room by dropping out-of-order data: it can be sent again. */
-static bool xtcp_prune_ofo(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (RB_EMPTY_ROOT(&xs->ooo_root))
-		return false;
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROPS);
-	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
-	return true;
-}
-
 /*
  * A segment that holds far more memory than payload (a small write in a
  * large buffer, as on loopback) is copied into a right-sized skb, so the
@@ -321,17 +308,61 @@ static struct sk_buff *xtcp_shrink_skb(struct sk_buff *skb)
 /* Room for @skb in the receive buffer? In-window data for an empty queue
  * is always taken, so a small buffer cannot stall the connection.
  */
-static bool xtcp_rmem_ok(struct sock *sk, const struct sk_buff *skb)
+static bool xtcp_rcvbuf_room(struct sock *sk, const struct sk_buff *skb)
 {
-	unsigned int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
+	    READ_ONCE(sk->sk_rcvbuf))
+		return true;
+	return skb_queue_empty(&sk->sk_receive_queue) &&
+	       RB_EMPTY_ROOT(&xtcp_sk(sk)->ooo_root);
+}
 
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= rcvbuf)
+static bool xtcp_rmem_fits(struct sock *sk, struct sk_buff *skb)
+{
+	return xtcp_rcvbuf_room(sk, skb) &&
+	       sk_rmem_schedule(sk, skb, skb->truesize);
+}
+
+/*
+ * Find memory for @skb: room in the socket's receive buffer, and pages of
+ * XTCP's memory (net.xtcp.mem) and of the socket's memory cgroup, as
+ * tcp_try_rmem_schedule() does. Out-of-order data beyond @skb is pruned,
+ * last first, until it fits: the sender still has it. In-order data for
+ * an empty receive queue is always taken, as TCP does, so that a reader is
+ * never starved by other sockets' memory. Counts what is dropped.
+ * Return: true if @skb may be charged with skb_set_owner_r().
+ */
+static bool xtcp_try_rmem_schedule(struct sock *sk, struct sk_buff *skb,
+				   bool in_order)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	bool pruned = false, fits = false;
+
+	if (xtcp_rmem_fits(sk, skb))
 		return true;
-	if (skb_queue_empty(&sk->sk_receive_queue) &&
-	    RB_EMPTY_ROOT(&xtcp_sk(sk)->ooo_root))
+
+	XTCP_INC_STATS(net, XTCP_MIB_PRUNECALLED);
+	while (xtcp_ofo_prune_tail(&xs->ooo_root, XTCP_SKB_CB(skb)->seq,
+				   &xs->ooo_bytes)) {
+		pruned = true;
+		fits = xtcp_rmem_fits(sk, skb);
+		if (fits)
+			break;
+	}
+	if (pruned)
+		XTCP_INC_STATS(net, XTCP_MIB_OFODROPS);
+	if (fits)
 		return true;
-	return xtcp_prune_ofo(sk) &&
-	       atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= rcvbuf;
+	if (in_order && skb_queue_empty(&sk->sk_receive_queue)) {
+		xtcp_forced_mem_schedule(sk, skb->truesize, SK_MEM_RECV);
+		return true;
+	}
+	if (xtcp_rcvbuf_room(sk, skb))
+		XTCP_INC_STATS(net, XTCP_MIB_RCVMEMDROPS);
+	else
+		XTCP_INC_STATS(net, XTCP_MIB_RCVPRUNED);
+	return false;
 }
 
 /*
@@ -371,8 +402,9 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (skb->len)
 		skb = xtcp_shrink_skb(skb);
 	cb = XTCP_SKB_CB(skb);
-	if (skb->len && !xtcp_rmem_ok(sk, skb)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVPRUNED);
+	if (skb->len &&
+	    !xtcp_try_rmem_schedule(sk, skb,
+				    !xtcp_seq_after(cb->seq, xs->rcv_nxt))) {
 		xtcp_drop(skb);
 		xtcp_send_ack(sk);
 		return false;

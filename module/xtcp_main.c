@@ -361,9 +361,13 @@ static int __init xtcp_init(void)
 	if (err)
 		return err;
 
-	err = proto_register(&xtcp_prot, 1);
+	err = xtcp_mem_init();
 	if (err)
 		goto err_hash;
+
+	err = proto_register(&xtcp_prot, 1);
+	if (err)
+		goto err_mem;
 
 	xtcp_protosw.protocol = xtcp_ipproto;
 	inet_register_protosw(&xtcp_protosw);
@@ -378,11 +382,15 @@ static int __init xtcp_init(void)
 	if (err)
 		goto err_protosw;
 
+	err = xtcp_sysctl_init();
+	if (err)
+		goto err_pernet;
+
 	err = inet_add_protocol(&xtcp_protocol, xtcp_ipproto);
 	if (err) {
 		pr_err("IP protocol %u is already registered\n", xtcp_ipproto);
 		err = -EEXIST;
-		goto err_pernet;
+		goto err_sysctl;
 	}
 
 	xtcp_family_ops.family = xtcp_family;
@@ -400,12 +408,16 @@ static int __init xtcp_init(void)
 err_protocol:
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	synchronize_net();
+err_sysctl:
+	xtcp_sysctl_exit();
 err_pernet:
 	unregister_pernet_subsys(&xtcp_net_ops);
 err_protosw:
 	inet_unregister_protosw(&xtcp_protosw);
 err_proto:
 	proto_unregister(&xtcp_prot);
+err_mem:
+	xtcp_mem_exit();
 err_hash:
 	xtcp_hashinfo_destroy(&xtcp_hashinfo);
 	return err;
@@ -416,9 +428,11 @@ static void __exit xtcp_exit(void)
 	sock_unregister(xtcp_family);
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	synchronize_net();
+	xtcp_sysctl_exit();
 	unregister_pernet_subsys(&xtcp_net_ops);
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
+	xtcp_mem_exit();
 	xtcp_hashinfo_destroy(&xtcp_hashinfo);
 	pr_info("unregistered\n");
 }

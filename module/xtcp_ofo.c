@@ -127,3 +127,27 @@ void xtcp_ofo_purge(struct rb_root *root, u32 *bytes)
 	*bytes = 0;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_ofo_purge);
+
+/**
+ * xtcp_ofo_prune_tail() - free the last segment to make memory available
+ * @root: the queue
+ * @after: only a segment starting after this sequence number is freed,
+ *	so that room is never made for a segment by dropping data nearer to
+ *	rcv_nxt than its own
+ * @bytes: running total, updated
+ *
+ * The data is not lost for good: the sender still holds it.
+ *
+ * Return: true if a segment was freed.
+ */
+bool xtcp_ofo_prune_tail(struct rb_root *root, u32 after, u32 *bytes)
+{
+	struct sk_buff *skb = xtcp_rb_skb(rb_last(root));
+
+	if (!skb || !xtcp_seq_after(XTCP_SKB_CB(skb)->seq, after))
+		return false;
+	xtcp_ofo_erase(root, skb, bytes);
+	kfree_skb(skb);
+	return true;
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_ofo_prune_tail);

@@ -330,6 +330,37 @@ static void xtcp_ofo_purge__frees_all(struct kunit *test)
 	finish(test);
 }
 
+/* Pruning frees the last segment, and only one that starts after @after. */
+static void xtcp_ofo_prune_tail__last_after_only(struct kunit *test)
+{
+	struct xtcp_ofo_ctx *ctx = test->priv;
+
+	insert(test, seg(test, 100, 200));				/* 0 */
+	insert(test, seg(test, 300, 400));				/* 1 */
+	insert(test, seg(test, 500, 600));				/* 2 */
+
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_prune_tail(&ctx->root, 250,
+						    &ctx->bytes));
+	KUNIT_EXPECT_EQ(test, ctx->freed_mask, BIT(2));
+	EXPECT_QUEUE(test, 100U, 200U, 300U, 400U);
+
+	/* The last segment starts at @after: it is kept. */
+	KUNIT_EXPECT_FALSE(test, xtcp_ofo_prune_tail(&ctx->root, 300,
+						     &ctx->bytes));
+	EXPECT_QUEUE(test, 100U, 200U, 300U, 400U);
+
+	/* Across the wrap: 0xfffffff0 is before 300. */
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_prune_tail(&ctx->root, 0xfffffff0U,
+						    &ctx->bytes));
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_prune_tail(&ctx->root, 0xfffffff0U,
+						    &ctx->bytes));
+	KUNIT_EXPECT_EQ(test, ctx->freed_mask, BIT(0) | BIT(1) | BIT(2));
+	expect_empty(test);
+	KUNIT_EXPECT_FALSE(test, xtcp_ofo_prune_tail(&ctx->root, 0,
+						     &ctx->bytes));
+	finish(test);
+}
+
 static int xtcp_ofo_test_init(struct kunit *test)
 {
 	struct xtcp_ofo_ctx *ctx;
@@ -363,6 +394,7 @@ static struct kunit_case xtcp_ofo_cases[] = {
 	KUNIT_CASE(xtcp_ofo_pop__frees_old),
 	KUNIT_CASE(xtcp_ofo_queue__wraparound),
 	KUNIT_CASE(xtcp_ofo_purge__frees_all),
+	KUNIT_CASE(xtcp_ofo_prune_tail__last_after_only),
 	{}
 };
 

@@ -229,8 +229,9 @@ static struct sk_buff *xtcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
  * @sk: the socket, locked
  * @skb: the skb, its control block filled
  *
- * Charges its memory to sk_wmem_queued and makes it the send head if
- * everything before it was sent.
+ * Charges its memory to sk_wmem_queued and to sk_forward_alloc, which the
+ * caller provided (sk_wmem_schedule() or xtcp_forced_mem_schedule()), and
+ * makes it the send head if everything before it was sent.
  */
 void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 {
@@ -238,6 +239,7 @@ void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
 	if (!xs->send_head)
 		xs->send_head = skb;
 }
@@ -263,6 +265,8 @@ void xtcp_send_fin(struct sock *sk)
 		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
 		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
 		XTCP_SKB_CB(skb)->sacked = 0;
+		/* The FIN goes out whatever the memory limits say. */
+		xtcp_forced_mem_schedule(sk, skb->truesize, SK_MEM_SEND);
 		xtcp_queue_tail(sk, skb);
 	}
 	xs->write_seq++;
@@ -332,6 +336,7 @@ int xtcp_connect(struct sock *sk)
 	XTCP_SKB_CB(skb)->end_seq = xs->iss + 1;
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_SYN;
 	XTCP_SKB_CB(skb)->sacked = 0;
+	xtcp_forced_mem_schedule(sk, skb->truesize, SK_MEM_SEND);
 	xtcp_queue_tail(sk, skb);
 	xtcp_write_xmit(sk);
 	return 0;
@@ -420,7 +425,12 @@ static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len,
 	skb_trim(skb, len);
 	skb->csum = csum_partial(skb->data, len, 0);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	/* As tcp_fragment(): the queue holds the same data, so the split
+	 * must not fail for want of memory.
+	 */
+	xtcp_forced_mem_schedule(sk, nskb->truesize, SK_MEM_SEND);
 	sk_wmem_queued_add(sk, nskb->truesize);
+	sk_mem_charge(sk, nskb->truesize);
 	return 0;
 }
 
@@ -562,10 +572,9 @@ void xtcp_write_queue_purge(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
-		__kfree_skb(skb);
-	}
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		xtcp_wmem_free_skb(sk, skb);
+	sk_mem_reclaim(sk);
 	xs->send_head = NULL;
 	xs->packets_out = 0;
 }

@@ -40,6 +40,10 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_RCVPRUNED]		= "RcvPruned",
 	[XTCP_MIB_PMTUREDUCED]		= "PmtuReduced",
 	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
+	[XTCP_MIB_PRUNECALLED]		= "PruneCalled",
+	[XTCP_MIB_RCVMEMDROPS]		= "RcvMemDrops",
+	[XTCP_MIB_MEMORYPRESSURES]	= "MemoryPressures",
+	[XTCP_MIB_MEMORYPRESSURESCHRONO]	= "MemoryPressuresChrono",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)
@@ -55,6 +59,12 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 			sum += per_cpu_ptr(xn->mib, cpu)->mibs[i];
 		seq_printf(seq, "%s %ld\n", xtcp_mib_names[i], sum);
 	}
+	/* Protocol-wide gauges, not counters: pages held by every XTCP
+	 * socket queue of every namespace, and whether that is above the
+	 * pressure level of net.xtcp.mem.
+	 */
+	seq_printf(seq, "MemoryAllocated %ld\n", xtcp_memory_allocated_sum());
+	seq_printf(seq, "MemoryPressure %d\n", xtcp_memory_pressure_now());
 	return 0;
 }
 

@@ -6,7 +6,10 @@
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
+#include <linux/memcontrol.h>
 #include <linux/module.h>
+#include <linux/percpu_counter.h>
+#include <linux/swap.h>
 #include <net/inet_common.h>
 #include <net/inet_hashtables.h>
 #include <net/tcp_states.h>
@@ -14,6 +17,148 @@
 #include "xtcp.h"
 
 static DEFINE_PER_CPU(unsigned int, xtcp_orphan_count);
+
+/*
+ * Memory accounting, as TCP's tcp_mem: every skb on a receive, out-of-order
+ * or write queue is charged through the sk_mem_* API to sk_forward_alloc,
+ * which takes whole pages from xtcp_memory_allocated (and from the socket's
+ * memory cgroup) and gives them back when the queues drain. The limits are
+ * protocol-wide, in pages: below xtcp_sysctl_mem[0] no pressure, above [1]
+ * pressure (windows clamp, see xtcp_select_window()), above [2] no more
+ * memory is scheduled. rmem/wmem[0] are what a socket keeps under pressure,
+ * [1] its initial receive and send buffer sizes.
+ */
+static atomic_long_t xtcp_memory_allocated ____cacheline_aligned_in_smp;
+static DEFINE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
+static struct percpu_counter xtcp_sockets_allocated;
+static unsigned long xtcp_memory_pressure;
+long xtcp_sysctl_mem[3] __read_mostly;
+int xtcp_sysctl_rmem[3] __read_mostly;
+int xtcp_sysctl_wmem[3] __read_mostly;
+
+/* Pressure starts: remember when (jiffies, never 0), count it. */
+static void xtcp_enter_memory_pressure(struct sock *sk)
+{
+	unsigned long val;
+
+	if (READ_ONCE(xtcp_memory_pressure))
+		return;
+	val = jiffies;
+	if (!val)
+		val--;
+	if (!cmpxchg(&xtcp_memory_pressure, 0, val))
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_MEMORYPRESSURES);
+}
+
+/* Pressure ends: add its duration, in ms, to MemoryPressuresChrono. */
+static void xtcp_leave_memory_pressure(struct sock *sk)
+{
+	unsigned long val;
+
+	if (!READ_ONCE(xtcp_memory_pressure))
+		return;
+	val = xchg(&xtcp_memory_pressure, 0);
+	if (val)
+		XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_MEMORYPRESSURESCHRONO,
+			       jiffies_to_msecs(jiffies - val));
+}
+
+/**
+ * xtcp_memory_allocated_sum() - pages XTCP's socket queues hold now
+ *
+ * The shared counter plus what each CPU has not folded into it yet
+ * (proto_memory_allocated() reads only the shared counter).
+ *
+ * Return: pages.
+ */
+long xtcp_memory_allocated_sum(void)
+{
+	long sum = atomic_long_read(&xtcp_memory_allocated);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(&xtcp_memory_per_cpu_fw_alloc, cpu);
+	return sum;
+}
+
+/**
+ * xtcp_memory_pressure_now() - is XTCP under global memory pressure?
+ *
+ * Return: true between entering and leaving pressure.
+ */
+bool xtcp_memory_pressure_now(void)
+{
+	return READ_ONCE(xtcp_memory_pressure);
+}
+
+/**
+ * xtcp_forced_mem_schedule() - provide @size bytes whatever the limits
+ * @sk: the socket, locked
+ * @size: bytes about to be charged with sk_mem_charge()
+ * @kind: SK_MEM_RECV or SK_MEM_SEND
+ *
+ * For what must be queued to make progress, as sk_forced_mem_schedule()
+ * does for TCP: a FIN, a split segment, the first skb of an empty write
+ * queue, in-order data for an empty receive queue. Without a memory cgroup
+ * the pages are taken from xtcp_memory_allocated past its limit. A cgroup
+ * cannot be charged past its limit from a module (mem_cgroup_charge_skmem()
+ * is not exported): the socket then schedules what the limits allow and
+ * overdraws sk_forward_alloc by the rest, which its next successful
+ * schedule pays back; the overdraft is at most one skb.
+ */
+void xtcp_forced_mem_schedule(struct sock *sk, int size, int kind)
+{
+	int delta = size - sk->sk_forward_alloc;
+	int amt;
+
+	if (delta <= 0)
+		return;
+	if (mem_cgroup_sockets_enabled && sk->sk_memcg) {
+		__sk_mem_schedule(sk, delta, kind);
+		return;
+	}
+	amt = sk_mem_pages(delta);
+	sk_forward_alloc_add(sk, amt << PAGE_SHIFT);
+	atomic_long_add(amt, &xtcp_memory_allocated);
+}
+
+/**
+ * xtcp_mem_init() - memory limits from the machine's size, socket counter
+ *
+ * As tcp_init(): pressure at 1/16 of the free buffer pages, the hard limit
+ * at 3/32; one socket's buffers are capped at 1/128 of the pressure level.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_mem_init(void)
+{
+	unsigned long limit = max(nr_free_buffer_pages() / 16, 128UL);
+	unsigned long share = nr_free_buffer_pages() << (PAGE_SHIFT - 7);
+
+	xtcp_sysctl_mem[0] = limit / 4 * 3;
+	xtcp_sysctl_mem[1] = limit;
+	xtcp_sysctl_mem[2] = xtcp_sysctl_mem[0] * 2;
+
+	/* Default buffers as before this accounting (net.core.*mem_default):
+	 * XTCP has no buffer autotuning, and its window is at most 64 KiB.
+	 */
+	xtcp_sysctl_rmem[0] = PAGE_SIZE;
+	xtcp_sysctl_rmem[1] = 212992;
+	xtcp_sysctl_rmem[2] = max(212992UL, min(6UL << 20, share));
+	xtcp_sysctl_wmem[0] = PAGE_SIZE;
+	xtcp_sysctl_wmem[1] = 212992;
+	xtcp_sysctl_wmem[2] = max(212992UL, min(4UL << 20, share));
+
+	return percpu_counter_init(&xtcp_sockets_allocated, 0, GFP_KERNEL);
+}
+
+/**
+ * xtcp_mem_exit() - free the socket counter (after proto_unregister())
+ */
+void xtcp_mem_exit(void)
+{
+	percpu_counter_destroy(&xtcp_sockets_allocated);
+}
 
 /**
  * xtcp_set_state() - move a socket to a new state
@@ -114,21 +259,34 @@ static int xtcp_init_sock(struct sock *sk)
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_write_space = xtcp_write_space;
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(xtcp_sysctl_wmem[1]));
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(xtcp_sysctl_rmem[1]));
 	xs->nodelay = 0;
 	xs->user_mss = 0;
+	sk_sockets_allocated_inc(sk);
 	return 0;
+}
+
+/* Free every receive-side skb (their destructor uncharges them) and give
+ * the socket's spare pages back.
+ */
+static void xtcp_rcv_queues_purge(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
+	sk_mem_reclaim(sk);
 }
 
 static void xtcp_destroy_sock(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
 	xtcp_clear_timers(sk);
 	xtcp_write_queue_purge(sk);
-	__skb_queue_purge(&sk->sk_receive_queue);
-	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
+	xtcp_rcv_queues_purge(sk);
 	if (inet_csk(sk)->icsk_bind_hash)
 		inet_put_port(sk);
+	sk_sockets_allocated_dec(sk);
 }
 
 /* Which state a close or shutdown(SHUT_WR) moves to, and whether it sends
@@ -173,7 +331,6 @@ static u32 xtcp_unread_bytes(struct sock *sk)
 
 static void xtcp_close(struct sock *sk, long timeout)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	int state;
 
 	lock_sock(sk);
@@ -198,8 +355,7 @@ static void xtcp_close(struct sock *sk, long timeout)
 	} else if (xtcp_close_state(sk)) {
 		xtcp_send_fin(sk);
 	}
-	__skb_queue_purge(&sk->sk_receive_queue);
-	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
+	xtcp_rcv_queues_purge(sk);
 
 	sk_stream_wait_close(sk, timeout);
 
@@ -269,9 +425,8 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	}
 
 	xtcp_clear_timers(sk);
-	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_rcv_queues_purge(sk);
 	xtcp_write_queue_purge(sk);
-	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
 
 	inet->inet_dport = 0;
 	inet_bhash2_reset_saddr(sk);
@@ -384,6 +539,15 @@ struct proto xtcp_prot = {
 	.unhash			= inet_unhash,
 	.get_port		= inet_csk_get_port,
 	.orphan_count		= &xtcp_orphan_count,
+	.enter_memory_pressure	= xtcp_enter_memory_pressure,
+	.leave_memory_pressure	= xtcp_leave_memory_pressure,
+	.sockets_allocated	= &xtcp_sockets_allocated,
+	.memory_allocated	= &xtcp_memory_allocated,
+	.per_cpu_fw_alloc	= &xtcp_memory_per_cpu_fw_alloc,
+	.memory_pressure	= &xtcp_memory_pressure,
+	.sysctl_mem		= xtcp_sysctl_mem,
+	.sysctl_wmem		= xtcp_sysctl_wmem,
+	.sysctl_rmem		= xtcp_sysctl_rmem,
 	.max_header		= XTCP_MAX_HEADER,
 	.obj_size		= sizeof(struct xtcp_sock),
 	.slab_flags		= SLAB_TYPESAFE_BY_RCU,

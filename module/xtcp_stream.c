@@ -25,7 +25,7 @@ static struct sk_buff *xtcp_tail_with_room(struct sock *sk, size_t want)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
-	unsigned int size, before;
+	unsigned int size, before, bound;
 
 	if (!skb || !xs->send_head)
 		return NULL;
@@ -40,13 +40,26 @@ static struct sk_buff *xtcp_tail_with_room(struct sock *sk, size_t want)
 
 	size = min_t(size_t, xs->mss_cache,
 		     max_t(size_t, 2 * skb->len, skb->len + want));
+	/* Schedule what the bigger buffer can cost at most (kmalloc rounds
+	 * up to a power of two), then charge what it did cost.
+	 */
+	bound = roundup_pow_of_two(skb_end_offset(skb) + size - skb->len +
+				   SKB_DATA_ALIGN(sizeof(struct skb_shared_info)));
+	if (!sk_wmem_schedule(sk, bound))
+		return NULL;
 	before = skb->truesize;
 	if (pskb_expand_head(skb, 0, size - skb->len, sk->sk_allocation))
 		return NULL;
 	sk_wmem_queued_add(sk, skb->truesize - before);
+	sk_mem_charge(sk, skb->truesize - before);
 	return skb;
 }
 
+/*
+ * A new data skb at the tail of the write queue, its memory scheduled:
+ * within the limits, except for the first skb of an empty queue, which is
+ * always taken so that a writer can make progress (as TCP does).
+ */
 static struct sk_buff *xtcp_new_data_skb(struct sock *sk, size_t want)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -55,8 +68,17 @@ static struct sk_buff *xtcp_new_data_skb(struct sock *sk, size_t want)
 
 	size = clamp_t(size_t, want, XTCP_MIN_DATA_SKB, xs->mss_cache);
 	skb = alloc_skb(XTCP_MAX_HEADER + size, sk->sk_allocation);
-	if (!skb)
+	if (!skb) {
+		sk->sk_prot->enter_memory_pressure(sk);
+		sk_stream_moderate_sndbuf(sk);
 		return NULL;
+	}
+	if (skb_queue_empty(&sk->sk_write_queue)) {
+		xtcp_forced_mem_schedule(sk, skb->truesize, SK_MEM_SEND);
+	} else if (!sk_wmem_schedule(sk, skb->truesize)) {
+		__kfree_skb(skb);
+		return NULL;
+	}
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	/* CHECKSUM_NONE: sum the payload while copying it in. */
 	skb->ip_summed = xtcp_csum_offload(sk) ? CHECKSUM_PARTIAL :
@@ -80,8 +102,7 @@ static void xtcp_unqueue_empty(struct sock *sk, struct sk_buff *skb)
 	if (xs->send_head == skb)
 		xs->send_head = NULL;
 	__skb_unlink(skb, &sk->sk_write_queue);
-	sk_wmem_queued_add(sk, -skb->truesize);
-	__kfree_skb(skb);
+	xtcp_wmem_free_skb(sk, skb);
 }
 
 /**

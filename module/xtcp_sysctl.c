@@ -47,6 +47,61 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	{ }
 };
 
+/*
+ * Protocol-wide limits, shown in the initial namespace only, as tcp_mem,
+ * tcp_rmem and tcp_wmem were before they became per namespace: the memory
+ * they bound is shared by every namespace.
+ */
+static struct ctl_table_header *xtcp_sysctl_global_hdr;
+
+static struct ctl_table xtcp_sysctl_global_table[] = {
+	{
+		.procname	= "mem",
+		.data		= xtcp_sysctl_mem,
+		.maxlen		= sizeof(xtcp_sysctl_mem),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+	},
+	{
+		.procname	= "rmem",
+		.data		= xtcp_sysctl_rmem,
+		.maxlen		= sizeof(xtcp_sysctl_rmem),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_one,
+	},
+	{
+		.procname	= "wmem",
+		.data		= xtcp_sysctl_wmem,
+		.maxlen		= sizeof(xtcp_sysctl_wmem),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_one,
+	},
+	{ }
+};
+
+/**
+ * xtcp_sysctl_init() - register net.xtcp.mem, rmem and wmem
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_sysctl_init(void)
+{
+	xtcp_sysctl_global_hdr = register_net_sysctl(&init_net, "net/xtcp",
+						     xtcp_sysctl_global_table);
+	return xtcp_sysctl_global_hdr ? 0 : -ENOMEM;
+}
+
+/**
+ * xtcp_sysctl_exit() - unregister net.xtcp.mem, rmem and wmem
+ */
+void xtcp_sysctl_exit(void)
+{
+	unregister_net_sysctl_table(xtcp_sysctl_global_hdr);
+	xtcp_sysctl_global_hdr = NULL;
+}
+
 /**
  * xtcp_sysctl_init_net() - register net.xtcp for a namespace
  * @net: the namespace

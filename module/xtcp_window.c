@@ -76,6 +76,13 @@ u32 xtcp_select_window(struct sock *sk)
 	u32 space = xtcp_window_space(rcvbuf, atomic_read(&sk->sk_rmem_alloc),
 				      xs->advmss);
 
+	/* Under XTCP's or the memory cgroup's pressure, offer at most four
+	 * segments more, as TCP clamps rcv_ssthresh (tcp_adjust_rcv_ssthresh()).
+	 * What was offered already stays offered.
+	 */
+	if (sk_under_memory_pressure(sk))
+		space = min(space, 4U * xs->advmss);
+
 	return xtcp_choose_window(xtcp_cur_window(xs), space,
 				  xtcp_window_space(rcvbuf, 0, xs->advmss),
 				  xs->advmss);

@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Global memory limit (net.xtcp.mem, like tcp_mem): many connections whose
+# server does not accept, hence never reads, while their clients send with
+# netem reordering and loss on the way (out-of-order data), under a low
+# net.xtcp.mem. What every XTCP socket queue holds must stay within the
+# hard limit (with one forced skb per socket, as TCP allows), pressure must
+# be entered, then left once the server accepts and reads everything, and
+# every byte must arrive intact.
+#
+# Two measures of "what the queues hold", sampled while nobody reads:
+#  - MemoryAllocated in /proc/net/xtcp_stat (pages, XTCP's own accounting);
+#  - the payload bytes queued, summed over /proc/net/xtcp's tx_queue and
+#    rx_queue in both namespaces: independent of that accounting, and a
+#    lower bound of the memory used (an skb's truesize exceeds its payload).
+#
+# net.xtcp.mem is protocol-wide (initial namespace): set for the test,
+# restored after. The limits are checked against the shared counter, which
+# each CPU's share (up to net.core.mem_pcpu_rsv pages) joins in batches:
+# that is allowed for too. MemoryAllocated counts the CPUs' shares.
+#
+# XTCP_MEM_CONNS  connections (default 1000, 200 in the debug guest)
+# XTCP_MEM_BYTES  bytes each client sends (default 96K)
+# XTCP_MEM_LIMIT  hard limit in pages (default 4096, 1024 debug); the
+#                 pressure and low levels are 1/2 and 1/4 of it
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+XTCP_MEM_CONNS=$(pick_size "${XTCP_MEM_CONNS:-}" 1000 200)
+XTCP_MEM_BYTES=$(pick_size "${XTCP_MEM_BYTES:-}" 96K 96K)
+XTCP_MEM_LIMIT=$(pick_size "${XTCP_MEM_LIMIT:-}" 4096 1024)
+xtcp_lib_init 7 "memory limit: $XTCP_MEM_CONNS unread connections under net.xtcp.mem"
+
+if [ "$XTCP_TEST_PROTO" != xtcp ]; then
+	tap_skip_rest "net.xtcp.mem is XTCP's"
+fi
+# Without net.xtcp.mem (an XTCP without memory accounting) the scenario
+# still runs, to show how much the queues then hold.
+[ -w /proc/sys/net/xtcp/mem ] || info "no /proc/sys/net/xtcp/mem: no limit to set"
+
+n=$XTCP_MEM_CONNS
+bytes=$(to_bytes "$XTCP_MEM_BYTES")
+hard=$XTCP_MEM_LIMIT
+# One forced skb (at most a page) per socket on each side may pass the
+# limit: the first skb of an empty write queue, in-order data for an empty
+# receive queue, and a FIN; and each CPU's unbatched share.
+rsv=$(cat /proc/sys/net/core/mem_pcpu_rsv 2>/dev/null || echo 256)
+bound=$((hard + 2 * n + rsv * $(nproc) + 64))
+rand_range 1 1000000
+dseed=$RAND
+t=$(tmo 600)
+
+old_mem=$(cat /proc/sys/net/xtcp/mem 2>/dev/null || true)
+mem_restore() {
+	[ -n "$old_mem" ] && echo "$old_mem" >/proc/sys/net/xtcp/mem
+	return 0
+}
+trap 'mem_restore; cleanup' EXIT
+
+ulimit -n $((2 * n + 256)) || tap_skip_rest "cannot raise RLIMIT_NOFILE"
+
+# gauge NAME: protocol-wide line of /proc/net/xtcp_stat (any namespace).
+gauge() { awk -v n="$1" '$1 == n { print $2; exit }' /proc/net/xtcp_stat; }
+# queued: payload bytes on every XTCP socket of both namespaces.
+queued() {
+	local ns sum=0 v
+
+	for ns in "$NS_C" "$NS_S"; do
+		# shellcheck disable=SC2016	# awk program
+		v=$(ip netns exec "$ns" awk 'NR > 1 && $3 != "LISTEN" { s += $4 + $5 }
+			END { print s + 0 }' /proc/net/xtcp)
+		sum=$((sum + v))
+	done
+	echo "$sum"
+}
+
+base=$(gauge MemoryAllocated)
+base=${base:-0}
+[ -n "$old_mem" ] && echo "$((hard / 4)) $((hard / 2)) $hard" >/proc/sys/net/xtcp/mem
+info "net.xtcp.mem = $(cat /proc/sys/net/xtcp/mem 2>/dev/null) (was $old_mem), net.core.mem_pcpu_rsv $rsv"
+info "$n connections x $(hsize "$bytes"), data seed $dseed, MemoryAllocated at start $base pages, bound $bound pages"
+
+gso_off
+if netem_available; then
+	rand_range 10 25
+	netem_set c delay 2ms reorder "$RAND%" 50% loss 1% ||
+		info "netem refused: no reordering"
+else
+	info "no netem: no out-of-order data"
+fi
+
+snapshot c MemoryPressures MemoryPressuresChrono
+snapshot s MemoryPressures MemoryPressuresChrono RcvMemDrops PruneCalled \
+	OfoQueued
+
+PORT=$((PORT + 1))
+start=$(now_ms)
+if ! start_server mem -U -B $((n + 64)) -N "$n" -s "$bytes" -S "$dseed" -t "$t" -q; then
+	tap_skip_rest "server did not start"
+fi
+start_client mem -n -N "$n" -M 32K -s "$bytes" -S "$dseed" -t "$t" -q
+
+# Nobody reads: sample until what is queued has stopped growing for a while.
+max_mem=0
+max_q=0
+press=0
+stable=0
+last=-1
+for ((i = 0; i < 150 * XTCP_TIME_SCALE; i++)); do
+	m=$(gauge MemoryAllocated)
+	q=$(queued)
+	p=$(gauge MemoryPressure)
+	[ "${m:-0}" -gt "$max_mem" ] && max_mem=${m:-0}
+	[ "$q" -gt "$max_q" ] && max_q=$q
+	[ "${p:-0}" = 1 ] && press=1
+	info "$(secs_since "$start") s: MemoryAllocated ${m:-none} pages, pressure ${p:-none}, $q bytes queued, $(ip netns exec "$NS_S" grep -c ESTABLISHED /proc/net/xtcp) established at the server"
+	if [ "$q" -le "$last" ]; then
+		stable=$((stable + 1))
+	else
+		stable=0
+	fi
+	[ "$q" -gt "$last" ] && last=$q
+	# 5 samples (about 5 s) without growth: the queues are as full as
+	# they get.
+	[ "$stable" -ge 5 ] && [ "$i" -ge 10 ] && break
+	sleep 1
+done
+info "before accept(): at most $max_mem pages allocated, $max_q payload bytes queued"
+
+if [ -n "$(gauge MemoryAllocated)" ] && [ "$max_mem" -le "$bound" ]; then
+	tap_ok "memory limit: MemoryAllocated stayed within net.xtcp.mem[2] + a page per socket ($max_mem <= $bound pages)"
+else
+	tap_fail "memory limit: MemoryAllocated stayed within net.xtcp.mem[2] + a page per socket ($max_mem > $bound pages)"
+fi
+if [ "$max_q" -le $((bound * 4096)) ]; then
+	tap_ok "memory limit: payload queued stayed within the limit ($max_q <= $((bound * 4096)) bytes)"
+else
+	tap_fail "memory limit: payload queued stayed within the limit ($max_q > $((bound * 4096)) bytes)"
+fi
+
+pc=$(counter "$NS_C" MemoryPressures)
+ps=$(counter "$NS_S" MemoryPressures)
+info "MemoryPressures: client $(before c MemoryPressures) -> $pc, server $(before s MemoryPressures) -> $ps; MemoryPressure seen: $press"
+if [ -n "$pc" ] && [ -n "$ps" ] &&
+   [ $((pc - $(before c MemoryPressures) + ps - $(before s MemoryPressures))) -ge 1 ]; then
+	tap_ok "memory limit: pressure entered (MemoryPressures)"
+else
+	tap_fail "memory limit: pressure entered (MemoryPressures)"
+fi
+check_counter "memory limit: the receivers found memory short (PruneCalled)" \
+	s PruneCalled -gt 0
+
+info "server accepts and reads at $(secs_since "$start") s"
+kill -USR1 "$SRV_PID"
+crc=0
+src=0
+wait "$CLI_PID" || crc=$?
+wait_server || src=$?
+show_log "$TMPD/mem.server"
+show_log "$TMPD/mem.client"
+info "server exit $src, client exit $crc"
+desc="memory limit: all $n x $(hsize "$bytes") arrive intact once read ($(secs_since "$start") s)"
+if [ "$crc" -eq 0 ] && [ "$src" -eq 0 ]; then
+	tap_ok "$desc"
+else
+	tap_fail "$desc"
+fi
+netem_clear c
+for ctr in RcvMemDrops OfoQueued OfoDrops PruneCalled RcvPruned; do
+	info "$ctr in the server namespace: $(before s "$ctr") -> $(counter "$NS_S" "$ctr")"
+done
+
+# The queues drain as the last orphans finish: pressure is left.
+for ((i = 0; i < 300 * XTCP_TIME_SCALE; i++)); do
+	[ "$(gauge MemoryPressure)" = 0 ] &&
+		[ "$(gauge MemoryAllocated)" -le $((base + 16)) ] && break
+	sleep 0.1
+done
+m=$(gauge MemoryAllocated)
+m=${m:-0}
+p=$(gauge MemoryPressure)
+cc=$(counter "$NS_C" MemoryPressuresChrono)
+cs=$(counter "$NS_S" MemoryPressuresChrono)
+bc=$(before c MemoryPressuresChrono)
+bs=$(before s MemoryPressuresChrono)
+chrono=$((${cc:-0} - ${bc:-0} + ${cs:-0} - ${bs:-0}))
+info "after: MemoryAllocated $m pages (start $base), MemoryPressure $p, MemoryPressuresChrono +$chrono ms"
+if [ "$p" = 0 ] && [ "$chrono" -gt 0 ]; then
+	tap_ok "memory limit: pressure left after the reads (MemoryPressuresChrono +$chrono ms)"
+else
+	tap_fail "memory limit: pressure left after the reads"
+fi
+if [ "$m" -le $((base + 16)) ]; then
+	tap_ok "memory limit: the memory came back ($m pages, $base at start)"
+else
+	tap_fail "memory limit: the memory came back ($m pages, $base at start)"
+fi
+
+tap_finish
