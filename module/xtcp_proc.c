@@ -40,6 +40,10 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_RCVPRUNED]		= "RcvPruned",
 	[XTCP_MIB_PMTUREDUCED]		= "PmtuReduced",
 	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
+	[XTCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
+	[XTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
+	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
+	[XTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)
