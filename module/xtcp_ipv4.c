@@ -287,11 +287,11 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	    inet_csk_reqsk_queue_is_full(sk)) {
 		want_cookie = xtcp_syn_flood_action(sk);
 		if (!want_cookie)
-			goto listen_drop;
+			goto drop;
 	}
 	if (sk_acceptq_is_full(sk)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
-		goto listen_drop;
+		goto drop;
 	}
 
 	req = inet_reqsk_alloc(&xtcp_request_sock_ops, sk, !want_cookie);
@@ -344,10 +344,9 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 
 drop_and_free:
 	reqsk_free(req);
-	goto drop;
-listen_drop:
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 drop:
+	/* As TCP counts them: every SYN the listener did not answer. */
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
 	return -1;
 }
@@ -441,15 +440,17 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 
 overflow:
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 exit:
 	dst_release(dst);
+drop:
+	/* As TCP counts them: every handshake the listener did not finish. */
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 	return NULL;
 put_and_exit:
 	newinet->inet_opt = NULL;
 	inet_csk_prepare_forced_close(newsk);
 	xtcp_done(newsk);
-	return NULL;
+	goto drop;
 }
 
 const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops = {

@@ -229,6 +229,14 @@ u32 xtcp_cookie_v4_init_sequence(struct sock *sk, const struct sk_buff *skb,
 				  idx);
 }
 
+/* The listener closed before the child reached its accept queue. */
+static void xtcp_cookie_child_forgotten(struct sock *child)
+	__releases(&child->sk_lock.slock)
+{
+	bh_unlock_sock(child);
+	sock_put(child);
+}
+
 /* A valid cookie ACK: the connection, as syn_recv_sock makes it from a
  * request socket; the request (never hashed) goes to the accept queue.
  */
@@ -247,13 +255,17 @@ static struct sock *xtcp_get_cookie_sock(struct sock *sk, struct sk_buff *skb,
 		reqsk_free(req);
 		return NULL;
 	}
+	/* For sparse: the child comes bh-locked; on success the caller
+	 * unlocks it (xtcp_child_process()).
+	 */
+	__acquire(&child->sk_lock.slock);
 	refcount_set(&req->rsk_refcnt, 1);
 	sock_rps_save_rxhash(child, skb);
-	if (inet_csk_reqsk_queue_add(sk, req, child))
+	if (inet_csk_reqsk_queue_add(sk, req, child)) {
+		__release(&child->sk_lock.slock);
 		return child;
-	/* The listener closed meanwhile: the child was forgotten. */
-	bh_unlock_sock(child);
-	sock_put(child);
+	}
+	xtcp_cookie_child_forgotten(child);
 	reqsk_put(req);
 	return NULL;
 }
