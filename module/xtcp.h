@@ -41,6 +41,7 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/rbtree.h>
+#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <net/inet_connection_sock.h>
@@ -192,6 +193,8 @@ struct xtcp_cong_ops;
  * @segs_in: segments received
  * @segs_out: segments sent
  * @last_rcv_ns: when the last segment arrived (keepalive idle time)
+ * @synq_overflow: listener: jiffies when it last answered a SYN with a
+ *	cookie; cookie ACKs are only checked for a while after that
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -257,6 +260,7 @@ struct xtcp_sock {
 	u64 segs_in;
 	u64 segs_out;
 	u64 last_rcv_ns;
+	unsigned long synq_overflow;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -339,6 +343,10 @@ enum xtcp_mib_field {
 	XTCP_MIB_RCVMEMDROPS,
 	XTCP_MIB_MEMORYPRESSURES,
 	XTCP_MIB_MEMORYPRESSURESCHRONO,
+	XTCP_MIB_SYNCOOKIESSENT,
+	XTCP_MIB_SYNCOOKIESRECV,
+	XTCP_MIB_SYNCOOKIESFAILED,
+	XTCP_MIB_LISTENOVERFLOWS,
 	XTCP_MIB_MAX
 };
 
@@ -363,6 +371,8 @@ struct xtcp_mib {
  * @keepalive_intvl: default keepalive probe interval, seconds
  * @keepalive_probes: default keepalive probe count
  * @delack_ms: delayed-ACK timeout
+ * @syncookies: SYN cookies: 0 never, 1 when a listener's request queue
+ *	overflows, 2 always (as net.ipv4.tcp_syncookies)
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -380,6 +390,7 @@ struct xtcp_net {
 	int keepalive_intvl;
 	int keepalive_probes;
 	int delack_ms;
+	int syncookies;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -515,6 +526,25 @@ int xtcp_setsockopt(struct sock *sk, int level, int optname, sockptr_t optval,
 int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen);
 void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
+
+/* xtcp_syncookies.c */
+#define XTCP_COOKIE_MSS_BITS	3
+#define XTCP_COOKIE_MSS_NUM	BIT(XTCP_COOKIE_MSS_BITS)
+#define XTCP_COOKIE_TICK_BITS	5
+#define XTCP_COOKIE_TICK_SHIFT	6	/* a tick is 64 seconds */
+#define XTCP_COOKIE_MAX_AGE	2	/* ticks: this one and two before */
+unsigned int xtcp_cookie_mss_index(u32 mss);
+u16 xtcp_cookie_mss(unsigned int idx);
+u32 xtcp_cookie_encode(const siphash_key_t *key, __be32 saddr, __be32 daddr,
+		       __be16 sport, __be16 dport, u32 irs, u32 tick,
+		       unsigned int mss_idx);
+int xtcp_cookie_decode(const siphash_key_t *key, __be32 saddr, __be32 daddr,
+		       __be16 sport, __be16 dport, u32 irs, u32 cookie,
+		       u32 now_tick);
+bool xtcp_syn_flood_action(struct sock *sk);
+u32 xtcp_cookie_v4_init_sequence(struct sock *sk, const struct sk_buff *skb,
+				 u16 *mssp);
+struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb);
 
 /* xtcp_proc.c */
 int xtcp_proc_init_net(struct net *net);

@@ -652,6 +652,33 @@ drop:
 	return 0;
 }
 
+/*
+ * An ACK without SYN found the listener (no request socket): the last step
+ * of a handshake answered with a SYN cookie, or a RST. Return non-zero to
+ * answer with a RST.
+ */
+static int xtcp_listen_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct sock *nsk;
+	int ret;
+
+	/* Backlogged segments come here in process context: the child's
+	 * hashing and its spinlock want BHs off, as in softirq input.
+	 */
+	local_bh_disable();
+	nsk = xtcp_cookie_v4_check(sk, skb);
+	if (nsk == sk) {
+		ret = 1;
+	} else if (!nsk) {
+		xtcp_drop(skb);
+		ret = 0;
+	} else {
+		ret = xtcp_child_process(sk, nsk, skb);
+	}
+	local_bh_enable();
+	return ret;
+}
+
 /* LISTEN (RFC 9293 3.10.7.2). Return non-zero to answer with a RST. */
 static int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -660,7 +687,7 @@ static int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	if (th->rst)
 		goto drop;
 	if (th->ack)
-		return 1;
+		return th->syn ? 1 : xtcp_listen_ack(sk, skb);
 	if (th->syn) {
 		int err;
 

@@ -275,17 +275,26 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	struct inet_request_sock *ireq;
 	struct xtcp_request_sock *xreq;
 	struct request_sock *req;
+	bool want_cookie = false;
 
 	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
 		goto drop;
 
-	/* Bounded half-open and accept queues: drop, the peer retries. */
-	if (inet_csk_reqsk_queue_is_full(sk) || sk_acceptq_is_full(sk)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+	/* A full request queue: answer with a SYN cookie, or drop (the peer
+	 * retries). A full accept queue: drop, cookie or not.
+	 */
+	if (READ_ONCE(xtcp_pernet(sock_net(sk))->syncookies) == 2 ||
+	    inet_csk_reqsk_queue_is_full(sk)) {
+		want_cookie = xtcp_syn_flood_action(sk);
+		if (!want_cookie)
+			goto drop;
+	}
+	if (sk_acceptq_is_full(sk)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
 		goto drop;
 	}
 
-	req = inet_reqsk_alloc(&xtcp_request_sock_ops, sk, true);
+	req = inet_reqsk_alloc(&xtcp_request_sock_ops, sk, !want_cookie);
 	if (!req)
 		goto drop;
 
@@ -307,6 +316,16 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	if (security_inet_conn_request(sk, skb, req))
 		goto drop_and_free;
 
+	if (want_cookie) {
+		/* No state: the SYN-ACK carries it, the request goes. */
+		xreq->iss = xtcp_cookie_v4_init_sequence(sk, skb, &xreq->mss);
+		rcu_read_lock();
+		xtcp_v4_send_synack(sk, req);
+		rcu_read_unlock();
+		reqsk_free(req);
+		return 0;
+	}
+
 	/*
 	 * Hash the request before the SYN-ACK leaves: the peer's ACK may be
 	 * processed on another CPU at once, and must find it (else the
@@ -326,6 +345,8 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 drop_and_free:
 	reqsk_free(req);
 drop:
+	/* As TCP counts them: every SYN the listener did not answer. */
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
 	return -1;
 }
@@ -389,7 +410,7 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	nxs->segs_in = 0;
 	nxs->segs_out = 0;
 	nxs->last_rcv_ns = ktime_get_ns();
-	if (!req->num_retrans) {
+	if (!req->num_retrans && xreq->synack_ns) {
 		struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 		u64 rtt_ns = ktime_get_ns() - xreq->synack_ns;
 
@@ -418,15 +439,18 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	return newsk;
 
 overflow:
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENOVERFLOWS);
 exit:
 	dst_release(dst);
+drop:
+	/* As TCP counts them: every handshake the listener did not finish. */
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
 	return NULL;
 put_and_exit:
 	newinet->inet_opt = NULL;
 	inet_csk_prepare_forced_close(newsk);
 	xtcp_done(newsk);
-	return NULL;
+	goto drop;
 }
 
 const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops = {

@@ -174,6 +174,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->keepalive_intvl = 75;
 	xn->keepalive_probes = 9;
 	xn->delack_ms = XTCP_DELACK_MAX_NS / NSEC_PER_MSEC;
+	xn->syncookies = 1;
 
 	refcount_set(&xn->death_row.tw_refcount, 1);
 	xn->death_row.hashinfo = &xtcp_hashinfo;

@@ -44,6 +44,10 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_RCVMEMDROPS]		= "RcvMemDrops",
 	[XTCP_MIB_MEMORYPRESSURES]	= "MemoryPressures",
 	[XTCP_MIB_MEMORYPRESSURESCHRONO]	= "MemoryPressuresChrono",
+	[XTCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
+	[XTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
+	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
+	[XTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -7,6 +7,7 @@
 #include "xtcp.h"
 
 static int xtcp_one = 1;
+static int xtcp_two = 2;
 static int xtcp_max_retries = 255;
 static int xtcp_rto_max_limit = XTCP_RTO_MAX_US / USEC_PER_MSEC;
 static int xtcp_hour_ms = 3600 * MSEC_PER_SEC;
@@ -44,6 +45,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("keepalive_probes", keepalive_probes, &xtcp_one,
 		    &xtcp_max_retries),
 	XTCP_SYSCTL("delack_ms", delack_ms, &xtcp_one, &xtcp_max_delack),
+	XTCP_SYSCTL("syncookies", syncookies, SYSCTL_ZERO, &xtcp_two),
 	{ }
 };
 

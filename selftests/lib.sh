@@ -354,7 +354,8 @@ tcp_counter_source() {
 	KeepAliveProbes) echo "TcpExt TCPKeepAlive" ;;
 	WinProbes) echo "TcpExt TCPWinProbe" ;;
 	Timeouts) echo "TcpExt TCPTimeouts" ;;
-	ListenOverflows|ListenDrops) echo "TcpExt $1" ;;
+	ListenOverflows|ListenDrops|SyncookiesSent|SyncookiesRecv|\
+	SyncookiesFailed) echo "TcpExt $1" ;;
 	TimeWaits) echo "ss time-wait" ;;
 	*) echo "none" ;;
 	esac

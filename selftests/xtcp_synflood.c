@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp_synflood - send SYNs with spoofed source addresses as fast as the
+ * machine can, through a raw IPv4 socket (IP_HDRINCL), for a given time.
+ *
+ *   xtcp_synflood [-P PROTO] [-t SEC] [-m MSS] SRCNET/LEN DADDR DPORT
+ *
+ * Each SYN comes from a random address in SRCNET/LEN (network and
+ * broadcast addresses excluded) and a random port, with a random ISN and
+ * an MSS option, and a correct checksum over the pseudo-header with
+ * protocol PROTO (253, XTCP, by default; 6 to flood the kernel's TCP).
+ * The test routes SRCNET back into a dummy device so the SYN-ACKs go
+ * nowhere. Prints how many SYNs went out. SIGTERM/SIGINT end it early.
+ *
+ * Exit status: 0 ok, 1 error, 2 usage.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define XTCP_PROTO	253
+
+struct synhdr {
+	uint16_t source;
+	uint16_t dest;
+	uint32_t seq;
+	uint32_t ack_seq;
+	uint8_t doff;		/* data offset << 4 */
+	uint8_t flags;
+	uint16_t window;
+	uint16_t check;
+	uint16_t urg_ptr;
+	uint8_t opt[4];		/* MSS option */
+};
+
+struct packet {
+	struct iphdr ip;
+	struct synhdr th;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)	/* splitmix64 */
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint32_t sum16(const void *p, size_t len, uint32_t sum)
+{
+	const uint8_t *b = p;
+
+	for (; len > 1; len -= 2, b += 2)
+		sum += (uint32_t)b[0] << 8 | b[1];
+	if (len)
+		sum += (uint32_t)b[0] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* RFC 9293 3.1: the sum over the pseudo-header and the segment. */
+static uint16_t seg_csum(uint32_t saddr, uint32_t daddr, uint8_t proto,
+			 const void *seg, size_t len)
+{
+	uint8_t ph[12];
+
+	memcpy(ph, &saddr, 4);
+	memcpy(ph + 4, &daddr, 4);
+	ph[8] = 0;
+	ph[9] = proto;
+	ph[10] = len >> 8;
+	ph[11] = len & 0xff;
+	return fold(sum16(seg, len, sum16(ph, sizeof(ph), 0)));
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: xtcp_synflood [-P PROTO] [-t SEC] [-m MSS] SRCNET/LEN DADDR DPORT\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long sent = 0, nobufs = 0, n = 0;
+	int proto = XTCP_PROTO, secs = 10, mss = 1460, o, fd, len;
+	uint32_t net, host_mask, daddr;
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct packet pkt;
+	char *slash;
+	double end;
+
+	while ((o = getopt(argc, argv, "P:t:m:")) != -1) {
+		switch (o) {
+		case 'P': proto = atoi(optarg); break;
+		case 't': secs = atoi(optarg); break;
+		case 'm': mss = atoi(optarg); break;
+		default: usage();
+		}
+	}
+	if (argc - optind != 3 || secs < 1 || proto < 1 || proto > 255)
+		usage();
+	slash = strchr(argv[optind], '/');
+	if (!slash)
+		usage();
+	*slash = '\0';
+	len = atoi(slash + 1);
+	if (len < 8 || len > 30 || inet_pton(AF_INET, argv[optind], &net) != 1 ||
+	    inet_pton(AF_INET, argv[optind + 1], &daddr) != 1)
+		usage();
+	host_mask = (1u << (32 - len)) - 1;
+	net = ntohl(net) & ~host_mask;
+	dst.sin_addr.s_addr = daddr;
+
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);	/* implies IP_HDRINCL */
+	if (fd < 0) {
+		fprintf(stderr, "socket(SOCK_RAW): %s\n", strerror(errno));
+		return 1;
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	rng_state = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.ip.version = 4;
+	pkt.ip.ihl = 5;
+	pkt.ip.tot_len = htons(sizeof(pkt));
+	pkt.ip.ttl = 64;
+	pkt.ip.protocol = proto;
+	pkt.ip.daddr = daddr;
+	pkt.th.dest = htons(atoi(argv[optind + 2]));
+	pkt.th.doff = (sizeof(pkt.th) / 4) << 4;
+	pkt.th.flags = 0x02;	/* SYN */
+	pkt.th.window = htons(65535);
+	pkt.th.opt[0] = 2;
+	pkt.th.opt[1] = 4;
+	pkt.th.opt[2] = mss >> 8;
+	pkt.th.opt[3] = mss & 0xff;
+
+	end = now_s() + secs;
+	while (!stop) {
+		uint64_t r = rng();
+		uint32_t host = (uint32_t)r & host_mask;
+
+		if (host == 0 || host == host_mask)
+			host = 1;
+		pkt.ip.saddr = htonl(net | host);
+		pkt.ip.id = htons((uint16_t)(r >> 32));
+		pkt.ip.check = 0;	/* the kernel fills it in */
+		pkt.th.source = htons(1024 + (uint16_t)(r >> 48) % 64000);
+		pkt.th.seq = (uint32_t)rng();
+		pkt.th.check = 0;
+		pkt.th.check = seg_csum(pkt.ip.saddr, daddr, proto, &pkt.th,
+					sizeof(pkt.th));
+		if (sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&dst,
+			   sizeof(dst)) < 0) {
+			if (errno != ENOBUFS && errno != EAGAIN &&
+			    errno != EINTR) {
+				fprintf(stderr, "sendto: %s\n", strerror(errno));
+				return 1;
+			}
+			nobufs++;
+		} else {
+			sent++;
+		}
+		if (!(++n & 255) && now_s() >= end)
+			break;
+	}
+	printf("xtcp_synflood: %llu SYNs sent in %d s max (%llu ENOBUFS)\n",
+	       sent, secs, nobufs);
+	return 0;
+}
