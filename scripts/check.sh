@@ -296,12 +296,16 @@ collect() {
 
 # run_guest KIND TIMEOUT TESTS_TIMEOUT: one boot running guest-tests.sh.
 run_guest() {
-	local kind=$1 tmo=$2 ttmo=$3 dir=$XTCP_OUT/results/$1 rc=0 t
+	local kind=$1 tmo=$2 ttmo=$3 dir=$XTCP_OUT/results/$1 rc=0 t nics=()
 	[ "$ttmo" -ge $((tmo / 2)) ] || ttmo=$((tmo / 2))
 	t=$(date +%s)
 	rm -rf "$dir" && mkdir -p "$dir"
+	# Emulated NIC pairs for selftests/xtcp_nic.sh: a driver that sums only
+	# TCP/UDP, one that sums anything, and virtio without offloads. The
+	# debug kernel has no Ethernet drivers.
+	[ "$kind" != stock ] || nics=(--nic rtl8139 --nic e1000 --nic virtio-net-pci)
 	"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kind" --rwdir "$dir" \
-		--timeout "$tmo" --console "$dir/console.log" -- \
+		--timeout "$tmo" --console "$dir/console.log" "${nics[@]}" -- \
 		env "${guest_env[@]}" XTCP_TESTS_TIMEOUT="$ttmo" \
 		scripts/guest-tests.sh "$kind" "$dir" "$XTCP_OUT/$kind" \
 		>"$dir/guest.out" || rc=$?

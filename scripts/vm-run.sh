@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vm-run.sh --kernel stock|debug [--rwdir DIR] [--timeout SEC] [--memory SIZE]
-#           [--console FILE] [--append KERNEL-ARGS] -- CMD...
+#           [--console FILE] [--append KERNEL-ARGS] [--nic MODEL]... -- CMD...
 #
 # Owns booting a throwaway guest: runs CMD inside a virtme-ng guest (TCG,
 # 2 CPUs) whose root is this host's root filesystem, read-only, with the
@@ -18,6 +18,11 @@
 #          error (kasan_multi_shot) and WARN does not panic, so one report
 #          does not end the run: scan the guest's dmesg afterwards.
 #
+# --nic MODEL (repeatable) adds two emulated NICs of qemu's device MODEL
+# (rtl8139, e1000, virtio-net-pci...) joined by their own qemu hub, so a
+# test can put one in each of two namespaces and talk through a real driver
+# (selftests/xtcp_nic.sh). They come up in the guest's first namespace, down.
+#
 # --console FILE captures the guest's kernel console (warnings and worse)
 # and CMD's stderr in FILE: that is where a panic's trace ends up.
 # Guests are serialised with a lock: two TCG guests on two cores starve.
@@ -28,7 +33,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: vm-run.sh --kernel stock|debug [--rwdir DIR] [--timeout SEC] [--memory SIZE] [--console FILE] [--append KERNEL-ARGS] -- CMD..." >&2
+	echo "usage: vm-run.sh --kernel stock|debug [--rwdir DIR] [--timeout SEC] [--memory SIZE] [--console FILE] [--append KERNEL-ARGS] [--nic MODEL]... -- CMD..." >&2
 	exit 2
 }
 
@@ -41,7 +46,7 @@ run_vng() {
 
 main() {
 	local kver tree start rc
-	kind='' rwdir='' tmo=1800 mem='' console='' append=''
+	kind='' rwdir='' tmo=1800 mem='' console='' append='' nics=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--kernel) kind=${2:?}; shift 2 ;;
@@ -50,6 +55,9 @@ main() {
 		--memory) mem=${2:?}; shift 2 ;;
 		--console) console=${2:?}; shift 2 ;;
 		--append) append+=" ${2:?}"; shift 2 ;;
+		--nic)
+			[[ ${2:?} =~ ^[a-z0-9-]+$ ]] || usage
+			nics+=("$2"); shift 2 ;;
 		--) shift; break ;;
 		*) usage ;;
 		esac
@@ -97,6 +105,18 @@ main() {
 	fi
 
 	[ -z "$append" ] || args+=(--append "${append# }")
+
+	# Two NICs per model, on a hub of their own (hub 0 is not vng's).
+	local i=0 m qopts=''
+	for m in "${nics[@]}"; do
+		i=$((i + 1))
+		qopts+=" -netdev hubport,id=xn${i}a,hubid=$((100 + i))"
+		qopts+=" -device $m,netdev=xn${i}a"
+		qopts+=" -netdev hubport,id=xn${i}b,hubid=$((100 + i))"
+		qopts+=" -device $m,netdev=xn${i}b"
+	done
+	# "=": the value starts with a dash.
+	[ -z "$qopts" ] || args+=("--qemu-opts=${qopts# }")
 
 	# The guest runs the command with /bin/sh: quote for POSIX sh.
 	guestcmd="echo \"vm-run: $kind guest command starts at \$(cut -d' ' -f1 /proc/uptime) s uptime\"; exec $(sh_quote "$@")"
