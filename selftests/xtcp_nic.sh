@@ -10,7 +10,10 @@
 #   rtl8139 (driver 8139cp)   sums only TCP and UDP (NETIF_F_IP_CSUM):
 #                             XTCP must sum its own segments. Handed a
 #                             CHECKSUM_PARTIAL segment of protocol 253 the
-#                             driver warns ("Net bug") and drops it.
+#                             driver warns ("Net bug") and drops it. Its
+#                             receive side checks only TCP and UDP: with
+#                             netem corruption, XTCP's own check must
+#                             catch the bad segments (InCsumErrors grows).
 #   rtl8139 under a bridge    the bridge claims NETIF_F_HW_CSUM over its
 #                             IP_CSUM-only port: the stack must sum
 #                             XTCP's partial checksum, not the driver.
@@ -29,15 +32,17 @@
 . "$(dirname "$0")/lib.sh"
 
 XTCP_NIC_BYTES=$(pick_size "${XTCP_NIC_BYTES:-}" 4M 1M)
-xtcp_lib_init 12 "emulated NICs: rtl8139 (IP_CSUM only), e1000 (HW_CSUM), virtio-net"
+xtcp_lib_init 14 "emulated NICs: rtl8139 (IP_CSUM only), e1000 (HW_CSUM), virtio-net"
 
 bytes=$(to_bytes "$XTCP_NIC_BYTES")
+cbytes=$((bytes / 2))
 rand_range 1 1000000
 dseed=$RAND
 rand_range 1 3
 delay=$RAND
 info "data seed $dseed, netem: 1% loss, ${delay}ms delay on both ends"
-t=$(tmo 300)
+# A few seconds each when it works; a broken driver path stalls instead.
+t=$(tmo 120)
 
 netem_available || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
 
@@ -197,6 +202,34 @@ modprobe -q virtio_net 2>/dev/null
 modprobe -q bridge 2>/dev/null
 
 if nic_model 8139cp "rtl8139 (8139cp, IP_CSUM only)" 10.0.21; then
+	# The receive side: 8139cp vouches for TCP and UDP checksums only, so
+	# corrupted XTCP segments reach XTCP's own check.
+	snapshot c InCsumErrors
+	snapshot s InCsumErrors
+	netem_set both limit 1000 corrupt 1% delay "${delay}ms"
+	xfer "nic: rtl8139, 1% corrupted: $(hsize "$cbytes") both directions" \
+		"-b -s $cbytes -S $dseed -t $t -I" "-b -s $cbytes -S $dseed -t $t -I"
+	if [ "$XTCP_TEST_PROTO" = tcp ]; then
+		tap_skip "nic: rtl8139, 1% corrupted: both ends counted bad checksums" \
+			"tcp: the NIC checks TCP checksums itself"
+	else
+		grew=1
+		for side in c s; do
+			was=$(before "$side" InCsumErrors)
+			now=$(counter "$(side_ns "$side")" InCsumErrors)
+			info "InCsumErrors on $side: ${was:-?} -> ${now:-?}"
+			[ -n "$now" ] && [ -n "$was" ] && [ "$now" -gt "$was" ] || grew=0
+		done
+		if [ $grew -eq 1 ]; then
+			tap_ok "nic: rtl8139, 1% corrupted: both ends counted bad checksums"
+		else
+			tap_fail "nic: rtl8139, 1% corrupted: both ends counted bad checksums"
+		fi
+	fi
+	# A replaced netem keeps a corrupt rate it is not told: start afresh.
+	netem_clear both
+	netem_set both limit 1000 loss 1% delay "${delay}ms"
+
 	# The same pair, the client's NIC now a bridge port: routes go through
 	# br-c, which claims NETIF_F_HW_CSUM.
 	ip -n "$NS_C" addr flush dev nic-c
@@ -220,8 +253,8 @@ if nic_model 8139cp "rtl8139 (8139cp, IP_CSUM only)" 10.0.21; then
 	fi
 	nic_teardown
 else
-	for i in 1 2 3; do
-		tap_skip "nic: rtl8139 behind a bridge" "no pair of 8139cp NICs in this guest"
+	for i in 1 2 3 4 5; do
+		tap_skip "nic: rtl8139 corrupted, behind a bridge" "no pair of 8139cp NICs in this guest"
 	done
 fi
 nic_model e1000 "e1000 (HW_CSUM)" 10.0.22 && nic_teardown
