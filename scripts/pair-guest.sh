@@ -28,6 +28,16 @@ err() {
 	echo "$*" >>"$out/$role.errors"
 }
 
+# any_alive PID...: is one of them still running?
+any_alive() {
+	local p
+
+	for p in "$@"; do
+		kill -0 "$p" 2>/dev/null && return 0
+	done
+	return 1
+}
+
 # link_setup LL: configure the NIC of link LL; prints its name.
 link_setup() {
 	local ll=$1 me peer mac pmac dev i
@@ -65,7 +75,7 @@ main() {
 	cd "$(dirname "$0")/.." || exit 2
 	xfer=$PWD/selftests/xtcp_xfer
 	: >"$out/$role.errors"
-	rm -f "$out/$role.done"
+	rm -f "$out/$role.done" "$out/$role.finished"
 
 	insmod "$ko" || err "insmod $ko failed"
 	modprobe -q 8139cp
@@ -101,6 +111,16 @@ main() {
 		done
 		touch "$out/server.ready"
 		say "listening on ${#links[@]} link(s)"
+		# A link that never carries the connection would keep its
+		# listener until -t: stop waiting 15 s after the client is done.
+		while any_alive "${pids[@]}"; do
+			if [ -f "$out/client.finished" ]; then
+				sleep 15
+				kill "${pids[@]}" 2>/dev/null
+				break
+			fi
+			sleep 0.5
+		done
 	else
 		for ((i = 0; i < 3000; i++)); do
 			[ -f "$out/server.ready" ] && break
@@ -121,6 +141,7 @@ main() {
 		echo "$rc" >"$out/$role.$ll.rc"
 		say "link $ll: exit $rc: $(tail -1 "$out/$role.$ll.log")"
 	done
+	[ "$role" = server ] || touch "$out/client.finished"
 	awk '$1 == "InCsumErrors" { print $2 }' /proc/net/xtcp_stat >"$out/$role.InCsumErrors"
 	for ll in "${links[@]}"; do
 		ip -s link show "$(ip -br link | awk -v m="$(printf '52:54:00:5a:%02x' "$ll")" \
