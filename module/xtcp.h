@@ -457,7 +457,8 @@ void xtcp_ofo_purge(struct rb_root *root, u32 *bytes);
 bool xtcp_ofo_prune_tail(struct rb_root *root, u32 after, u32 *bytes);
 
 /* xtcp_output.c */
-bool xtcp_csum_offload(const struct sock *sk);
+bool xtcp_csum_offload(struct sock *sk);
+void xtcp_csum_set_partial(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 __sum16 xtcp_v4_csum(__be32 saddr, __be32 daddr, unsigned int len, __wsum base);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp);
 void xtcp_write_xmit(struct sock *sk);

@@ -3,9 +3,12 @@
  * KUnit tests for XTCP's segment checksum (xtcp_v4_csum() in
  * xtcp_output.c): RFC 9293 3.1's checksum over the IPv4 pseudo-header,
  * with XTCP's protocol number 253 in place of TCP's 6. The expected values
- * come from a plain RFC 1071 sum computed here, byte by byte.
+ * come from a plain RFC 1071 sum computed here, byte by byte. Also the
+ * CHECKSUM_PARTIAL form of it (xtcp_csum_set_partial()).
  */
 #include <kunit/test.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
 #include <net/checksum.h>
 
 #include "xtcp.h"
@@ -171,11 +174,49 @@ static void xtcp_v4_csum__not_tcp(struct kunit *test)
 	}
 }
 
+/*
+ * xtcp_csum_set_partial() leaves the sum to a device or to
+ * skb_checksum_help(): finished that way, the field must hold the same
+ * checksum as a software sum, and csum_offset must not be TCP's or UDP's
+ * (a NETIF_F_IP_CSUM device would be handed the segment).
+ */
+static void xtcp_csum_set_partial__help_finishes_it(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		const struct csum_vector *v = &vectors[i];
+		struct sk_buff *skb;
+		u8 *data;
+
+		skb = alloc_skb(64 + v->len, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		skb_reserve(skb, 64);
+		data = skb_put_data(skb, v->bytes, v->len);
+		skb_reset_transport_header(skb);
+
+		xtcp_csum_set_partial(skb, v->saddr, v->daddr);
+		KUNIT_EXPECT_TRUE_MSG(test, skb->ip_summed == CHECKSUM_PARTIAL,
+				      "vector %u", i);
+		KUNIT_EXPECT_NE_MSG(test, skb->csum_offset, 16, "vector %u", i);
+		KUNIT_EXPECT_NE_MSG(test, skb->csum_offset, 6, "vector %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, skb->csum_start + skb->csum_offset,
+				    skb_transport_header(skb) - skb->head + CSUM_OFF,
+				    "vector %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, skb_checksum_help(skb), 0,
+				    "vector %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, csum_field(data), v->want,
+				    "vector %u", i);
+		kfree_skb(skb);
+	}
+}
+
 static struct kunit_case xtcp_csum_cases[] = {
 	KUNIT_CASE(xtcp_v4_csum__matches_rfc1071),
 	KUNIT_CASE(xtcp_v4_csum__known_answer),
 	KUNIT_CASE(xtcp_v4_csum__verifies_to_zero),
 	KUNIT_CASE(xtcp_v4_csum__not_tcp),
+	KUNIT_CASE(xtcp_csum_set_partial__help_finishes_it),
 	{}
 };
 

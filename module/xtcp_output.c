@@ -5,11 +5,14 @@
  * silly-window avoidance), retransmissions, and the control segments a
  * connection sends (SYN, SYN-ACK, ACK, FIN, RST, window probes).
  *
- * Write-queue skbs are linear and at most one MSS long. When the route's
- * device checksums generically (NETIF_F_HW_CSUM) segments leave with
- * CHECKSUM_PARTIAL and nobody on the host sums them; otherwise skb->csum
+ * Write-queue skbs are linear and at most one MSS long. When the device of
+ * the route a segment takes checksums generically (NETIF_F_HW_CSUM: veth,
+ * loopback, e1000, virtio with the host's help) the segment leaves with
+ * CHECKSUM_PARTIAL and nobody on the host sums it; otherwise skb->csum
  * holds the payload's checksum, computed while copying from user space, so
- * a (re)transmission only sums the header.
+ * a (re)transmission only sums the header. See xtcp_csum_offload() for why
+ * sk_route_caps cannot tell, and xtcp_csum_set_partial() for why XTCP's
+ * partial checksums start after the ports.
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -42,19 +45,66 @@ static u32 xtcp_now_us(void)
 }
 
 /**
- * xtcp_csum_offload() - can segments of @sk leave with CHECKSUM_PARTIAL?
- * @sk: the socket
+ * xtcp_csum_offload() - can the next segment of @sk leave CHECKSUM_PARTIAL?
+ * @sk: the socket, locked (or bh-locked)
  *
- * Only devices with protocol-agnostic checksumming (NETIF_F_HW_CSUM: veth,
- * loopback, most virtual and many real NICs) can sum a protocol they do not
- * know; for the others XTCP computes the checksum itself.
+ * Only a device that sums any protocol (NETIF_F_HW_CSUM) can finish
+ * XTCP's checksum. A device with NETIF_F_IP_CSUM (8139cp, r8169 and many
+ * other real NICs) sums TCP and UDP only: handed protocol 253 it warns and
+ * drops the frame, or sends it with a wrong checksum.
  *
- * Return: true if the route's device sums XTCP segments.
+ * sk_route_caps does not tell them apart: sk_setup_caps() adds HW_CSUM
+ * (with SG and GSO) for every socket that "can GSO", and a socket with no
+ * sk_gso_type always can. So look at the device of the route itself,
+ * validated now: ip_queue_xmit() uses the same route unless it goes stale
+ * in between, and if it does the new route's device still gets a correct
+ * segment (see xtcp_csum_set_partial()).
+ *
+ * Return: true if the segment should leave with CHECKSUM_PARTIAL.
  */
-bool xtcp_csum_offload(const struct sock *sk)
+bool xtcp_csum_offload(struct sock *sk)
 {
-	return sk->sk_route_caps & NETIF_F_HW_CSUM;
+	struct dst_entry *dst = __sk_dst_check(sk, 0);
+	netdev_features_t features;
+
+	if (!dst)
+		return false;
+	rcu_read_lock();
+	features = READ_ONCE(dst->dev)->features;
+	rcu_read_unlock();
+	return features & NETIF_F_HW_CSUM;
 }
+
+/**
+ * xtcp_csum_set_partial() - leave a segment's checksum to the device
+ * @skb: the segment, transport header set, checksum field zero
+ * @saddr: source address
+ * @daddr: destination address
+ *
+ * A device (or skb_checksum_help()) sums from csum_start to the end and
+ * stores the result csum_offset bytes after csum_start. TCP starts at its
+ * header with the field 16 bytes in; XTCP starts 4 bytes later, after the
+ * ports, and folds the ports into the pseudo-header seed instead. The
+ * result is the same checksum, but csum_offset is 12, not 16: the stack
+ * hands a CHECKSUM_PARTIAL segment to a NETIF_F_IP_CSUM device only when
+ * csum_offset is TCP's or UDP's (skb_csum_hwoffload_help()), so a segment
+ * that reaches such a device after all (a route that changed under
+ * ip_queue_xmit(), a bridge or bond that claims HW_CSUM over an IP_CSUM
+ * port, a veth into another namespace that forwards) is summed in software
+ * by the stack, once, instead of being sent wrong.
+ */
+void xtcp_csum_set_partial(struct sk_buff *skb, __be32 saddr, __be32 daddr)
+{
+	struct tcphdr *th = tcp_hdr(skb);
+	unsigned int skip = offsetof(struct tcphdr, seq);
+
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head + skip;
+	skb->csum_offset = offsetof(struct tcphdr, check) - skip;
+	th->check = ~xtcp_v4_csum(saddr, daddr, skb->len - skb_transport_offset(skb),
+				  csum_partial(th, skip, 0));
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_csum_set_partial);
 
 /* The payload checksum of a write-queue skb, computed now if the copy did
  * not compute it (the route offloaded checksums when it was filled).
@@ -68,7 +118,8 @@ static __wsum xtcp_payload_csum(const struct sk_buff *skb)
 
 /* Fill the header in front of @skb's payload and checksum the segment. */
 static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
-			      u8 flags, unsigned int opt_len, __wsum payload_csum)
+			      u8 flags, unsigned int opt_len, bool offload,
+			      __wsum payload_csum)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -95,13 +146,9 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	if (opt_len)
 		xtcp_write_syn_options((u8 *)(th + 1), xs->advmss);
 
-	if (xtcp_csum_offload(sk)) {
-		/* The device (or the stack, should it move) sums it all. */
-		skb->ip_summed = CHECKSUM_PARTIAL;
-		skb->csum_start = skb_transport_header(skb) - skb->head;
-		skb->csum_offset = offsetof(struct tcphdr, check);
-		th->check = ~xtcp_v4_csum(inet->inet_saddr, inet->inet_daddr,
-					  skb->len, 0);
+	if (offload) {
+		/* The device (or the stack, should the route move) sums it. */
+		xtcp_csum_set_partial(skb, inet->inet_saddr, inet->inet_daddr);
 	} else {
 		skb->ip_summed = CHECKSUM_NONE;
 		th->check = xtcp_v4_csum(inet->inet_saddr, inet->inet_daddr,
@@ -140,6 +187,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	unsigned int opt_len = 0;
 	struct sk_buff *nskb;
+	bool offload;
 
 	/* A clone still in a queue below us shares the header room. */
 	if (skb_cloned(skb))
@@ -151,8 +199,9 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 
 	if (cb->flags & XTCP_FLAG_SYN)
 		opt_len = XTCP_OLEN_MSS_ALIGNED;
-	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len,
-			  xtcp_csum_offload(sk) ? 0 : xtcp_payload_csum(skb));
+	offload = xtcp_csum_offload(sk);
+	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len, offload,
+			  offload ? 0 : xtcp_payload_csum(skb));
 	cb->tx_us = xtcp_now_us();
 	return xtcp_queue_xmit(sk, nskb);
 }
@@ -166,7 +215,7 @@ static void xtcp_send_control(struct sock *sk, u32 seq, u8 flags, gfp_t gfp)
 	if (!skb)
 		return;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	xtcp_build_header(sk, skb, seq, flags, 0, 0);
+	xtcp_build_header(sk, skb, seq, flags, 0, xtcp_csum_offload(sk), 0);
 	xtcp_queue_xmit(sk, skb);
 }
 

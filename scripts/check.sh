@@ -19,6 +19,11 @@
 #       errors.txt (harness problems)  done  console.log (kernel console)
 #       guest.out (guest-tests.sh progress)
 #
+# With the stock guest, scripts/nic-pair.sh then boots two stock guests at
+# once joined by emulated NICs (two kernels, one link per NIC model);
+# XTCP_NIC_PAIR=1 or 0 forces it on or off (default: on unless XTCP_TESTS
+# picks tests).
+#
 # Knobs: XTCP_STOCK_TIMEOUT / XTCP_DEBUG_TIMEOUT (seconds per guest, boot
 # included; default 2400 / 3300); XTCP_GUESTS="stock debug" (the default)
 # picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
@@ -295,14 +300,33 @@ collect() {
 	fi
 }
 
+# run_pair: two stock guests joined by emulated NICs (scripts/nic-pair.sh).
+run_pair() {
+	local t st name n=0 dir=$XTCP_OUT/results/pair
+	t=$(date +%s)
+	mkdir -p "$XTCP_OUT/results"
+	while IFS=$'\t' read -r st name; do
+		[ -n "$name" ] || continue
+		result "$st" "$name"
+		n=$((n + 1))
+	done < <("$XTCP_TOP/scripts/nic-pair.sh" "$dir" 2>"$XTCP_OUT/results/pair.log" || true)
+	grep -E '\[xtcp|FAIL|---|^  ' "$XTCP_OUT/results/pair.log" >&2 || true
+	((n > 0)) || result FAIL "nic-pair: no result (log: $XTCP_OUT/results/pair.log)"
+	phase "nic pair guests" "$t"
+}
+
 # run_guest KIND TIMEOUT TESTS_TIMEOUT: one boot running guest-tests.sh.
 run_guest() {
-	local kind=$1 tmo=$2 ttmo=$3 dir=$XTCP_OUT/results/$1 rc=0 t
+	local kind=$1 tmo=$2 ttmo=$3 dir=$XTCP_OUT/results/$1 rc=0 t nics=()
 	[ "$ttmo" -ge $((tmo / 2)) ] || ttmo=$((tmo / 2))
 	t=$(date +%s)
 	rm -rf "$dir" && mkdir -p "$dir"
+	# Emulated NIC pairs for selftests/xtcp_nic.sh: a driver that sums only
+	# TCP/UDP, one that sums anything, and virtio without offloads. The
+	# debug kernel has no Ethernet drivers.
+	[ "$kind" != stock ] || nics=(--nic rtl8139 --nic e1000 --nic virtio-net-pci)
 	"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kind" --rwdir "$dir" \
-		--timeout "$tmo" --console "$dir/console.log" -- \
+		--timeout "$tmo" --console "$dir/console.log" "${nics[@]}" -- \
 		env "${guest_env[@]}" XTCP_TESTS_TIMEOUT="$ttmo" \
 		scripts/guest-tests.sh "$kind" "$dir" "$XTCP_OUT/$kind" \
 		>"$dir/guest.out" || rc=$?
@@ -321,7 +345,7 @@ main() {
 		case "$v" in
 		XTCP_CACHE | XTCP_VENV | XTCP_OUT | XTCP_TOP | XTCP_DEBUG_TREE | XTCP_GUESTS | \
 			XTCP_STOCK_TIMEOUT | XTCP_DEBUG_TIMEOUT | XTCP_DEMO_TIMEOUT | XTCP_TESTS_TIMEOUT | \
-			XTCP_KO | XTCP_GUEST | XTCP_RESULTS | XTCP_DEMO_STATUS) ;;
+			XTCP_KO | XTCP_GUEST | XTCP_RESULTS | XTCP_DEMO_STATUS | XTCP_NIC_PAIR | XTCP_PAIR_*) ;;
 		XTCP_*) guest_env+=("$v=${!v}") ;;
 		esac
 	done < <(compgen -e)
@@ -402,6 +426,11 @@ main() {
 			;;
 		esac
 	done
+
+	if [[ " ${built[*]} " == *" stock "* ]] &&
+	   [ "${XTCP_NIC_PAIR:-$([ -z "${XTCP_TESTS:-}" ] && echo 1 || echo 0)}" = 1 ]; then
+		run_pair
+	fi
 
 	print_listing
 	finished=1

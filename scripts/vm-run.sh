@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vm-run.sh --kernel stock|debug [--rwdir DIR] [--timeout SEC] [--memory SIZE]
-#           [--console FILE] [--append KERNEL-ARGS] -- CMD...
+#           [--console FILE] [--append KERNEL-ARGS] [--nic MODEL]...
+#           [--qemu-opts QEMU-ARGS] -- CMD...
 #
 # Owns booting a throwaway guest: runs CMD inside a virtme-ng guest (TCG,
 # 2 CPUs) whose root is this host's root filesystem, read-only, with the
@@ -18,9 +19,18 @@
 #          error (kasan_multi_shot) and WARN does not panic, so one report
 #          does not end the run: scan the guest's dmesg afterwards.
 #
+# --nic MODEL (repeatable) adds two emulated NICs of qemu's device MODEL
+# (rtl8139, e1000, virtio-net-pci...) joined by their own qemu hub, so a
+# test can put one in each of two namespaces and talk through a real driver
+# (selftests/xtcp_nic.sh). They come up in the guest's first namespace, down.
+# --qemu-opts passes more arguments to qemu (scripts/nic-pair.sh links two
+# guests with it).
+#
 # --console FILE captures the guest's kernel console (warnings and worse)
 # and CMD's stderr in FILE: that is where a panic's trace ends up.
 # Guests are serialised with a lock: two TCG guests on two cores starve.
+# A caller that runs guests together on purpose (scripts/nic-pair.sh) takes
+# the lock itself and sets XTCP_GUEST_LOCK_HELD=1.
 # This script never loads anything into the host's kernel.
 
 set -euo pipefail
@@ -28,7 +38,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: vm-run.sh --kernel stock|debug [--rwdir DIR] [--timeout SEC] [--memory SIZE] [--console FILE] [--append KERNEL-ARGS] -- CMD..." >&2
+	echo "usage: vm-run.sh --kernel stock|debug [--rwdir DIR] [--timeout SEC] [--memory SIZE] [--console FILE] [--append KERNEL-ARGS] [--nic MODEL]... [--qemu-opts QEMU-ARGS] -- CMD..." >&2
 	exit 2
 }
 
@@ -41,7 +51,7 @@ run_vng() {
 
 main() {
 	local kver tree start rc
-	kind='' rwdir='' tmo=1800 mem='' console='' append=''
+	kind='' rwdir='' tmo=1800 mem='' console='' append='' nics=() qopts=''
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--kernel) kind=${2:?}; shift 2 ;;
@@ -50,6 +60,10 @@ main() {
 		--memory) mem=${2:?}; shift 2 ;;
 		--console) console=${2:?}; shift 2 ;;
 		--append) append+=" ${2:?}"; shift 2 ;;
+		--qemu-opts) qopts+=" ${2:?}"; shift 2 ;;
+		--nic)
+			[[ ${2:?} =~ ^[a-z0-9-]+$ ]] || usage
+			nics+=("$2"); shift 2 ;;
 		--) shift; break ;;
 		*) usage ;;
 		esac
@@ -103,14 +117,28 @@ main() {
 
 	[ -z "$append" ] || args+=(--append "${append# }")
 
+	# Two NICs per model, on a hub of their own (hub 0 is not vng's).
+	local i=0 m
+	for m in "${nics[@]}"; do
+		i=$((i + 1))
+		qopts+=" -netdev hubport,id=xn${i}a,hubid=$((100 + i))"
+		qopts+=" -device $m,netdev=xn${i}a"
+		qopts+=" -netdev hubport,id=xn${i}b,hubid=$((100 + i))"
+		qopts+=" -device $m,netdev=xn${i}b"
+	done
+	# "=": the value starts with a dash.
+	[ -z "$qopts" ] || args+=("--qemu-opts=${qopts# }")
+
 	# The guest runs the command with /bin/sh: quote for POSIX sh.
 	guestcmd="echo \"vm-run: $kind guest command starts at \$(cut -d' ' -f1 /proc/uptime) s uptime\"; exec $(sh_quote "$@")"
 
 	mkdir -p "$XTCP_CACHE"
-	exec 8>"$XTCP_CACHE/guest.lock"
-	if ! flock -n 8; then
-		log "another guest is running; waiting for it"
-		flock 8
+	if [ "${XTCP_GUEST_LOCK_HELD:-}" != 1 ]; then
+		exec 8>"$XTCP_CACHE/guest.lock"
+		if ! flock -n 8; then
+			log "another guest is running; waiting for it"
+			flock 8
+		fi
 	fi
 
 	cd "$XTCP_TOP"
