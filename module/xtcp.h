@@ -92,6 +92,9 @@ struct xtcp_skb_cb {
 		u32 ack_seq;	/* input: the segment's ACK field */
 		u32 tx_us;	/* output: when last transmitted */
 	};
+	u32 tw_isn;		/* input only: ISN for a SYN that ended a
+				 * TIME_WAIT entry, 0 to choose afresh
+				 */
 	u16 window;		/* input only: the raw window field */
 	u16 rx_mss;		/* input only: MSS option of a SYN, 0 if none */
 	u8 flags;		/* TCPHDR_* flags */
@@ -187,6 +190,8 @@ struct xtcp_cong_ops;
  * @segs_in: segments received
  * @segs_out: segments sent
  * @last_rcv_ns: when the last segment arrived (keepalive idle time)
+ * @last_oow_ack: jiffies of the last ACK sent in reply to an out-of-window
+ *	or otherwise invalid segment (xtcp_ratelimit.c), 0 if none
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -252,6 +257,7 @@ struct xtcp_sock {
 	u64 segs_in;
 	u64 segs_out;
 	u64 last_rcv_ns;
+	u32 last_oow_ack;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -266,6 +272,8 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
  * @irs: the peer's initial sequence number
  * @mss: MSS the peer offered
  * @synack_ns: when the first SYN-ACK was sent (RTT sample)
+ * @last_oow_ack: jiffies of the last SYN-ACK or ACK sent in reply to a
+ *	duplicate SYN or an out-of-window segment, 0 if none
  */
 struct xtcp_request_sock {
 	struct inet_request_sock req;
@@ -273,6 +281,7 @@ struct xtcp_request_sock {
 	u32 irs;
 	u16 mss;
 	u64 synack_ns;
+	u32 last_oow_ack;
 };
 
 static inline struct xtcp_request_sock *xtcp_rsk(const struct request_sock *req)
@@ -286,12 +295,14 @@ static inline struct xtcp_request_sock *xtcp_rsk(const struct request_sock *req)
  * @rcv_nxt: next sequence number expected from the peer
  * @snd_nxt: our next sequence number (after our FIN)
  * @rcv_wnd: window to advertise in re-ACKs
+ * @last_oow_ack: jiffies of the last ACK sent from this minisock, 0 if none
  */
 struct xtcp_timewait_sock {
 	struct inet_timewait_sock tw;
 	u32 rcv_nxt;
 	u32 snd_nxt;
 	u32 rcv_wnd;
+	u32 last_oow_ack;
 };
 
 static inline struct xtcp_timewait_sock *xtcp_twsk(const struct sock *sk)
@@ -330,6 +341,12 @@ enum xtcp_mib_field {
 	XTCP_MIB_RCVPRUNED,
 	XTCP_MIB_PMTUREDUCED,
 	XTCP_MIB_OUTOFWINDOWICMPS,
+	XTCP_MIB_ACKSKIPPEDSEQ,
+	XTCP_MIB_ACKSKIPPEDCHALLENGE,
+	XTCP_MIB_ACKSKIPPEDSYNRECV,
+	XTCP_MIB_ACKSKIPPEDTIMEWAIT,
+	XTCP_MIB_ACKSKIPPEDFINWAIT2,
+	XTCP_MIB_CHALLENGEACKLIMITED,
 	XTCP_MIB_MAX
 };
 
@@ -354,6 +371,12 @@ struct xtcp_mib {
  * @keepalive_intvl: default keepalive probe interval, seconds
  * @keepalive_probes: default keepalive probe count
  * @delack_ms: delayed-ACK timeout
+ * @challenge_ack_limit: challenge ACKs per second for the namespace
+ *	(RFC 5961 7); INT_MAX for no namespace-wide limit
+ * @invalid_ratelimit_ms: least interval between two ACKs one socket sends
+ *	in reply to out-of-window or invalid segments; 0 for no limit
+ * @challenge_stamp: second (jiffies / HZ) of the challenge ACK budget
+ * @challenge_count: challenge ACKs left in that second
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -371,6 +394,10 @@ struct xtcp_net {
 	int keepalive_intvl;
 	int keepalive_probes;
 	int delack_ms;
+	int challenge_ack_limit;
+	int invalid_ratelimit_ms;
+	u32 challenge_stamp;
+	u32 challenge_count;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -481,9 +508,16 @@ void xtcp_cong_enter_recovery(struct sock *sk);
 void xtcp_cong_exit_recovery(struct sock *sk);
 void xtcp_cong_on_rto(struct sock *sk);
 
+/* xtcp_ratelimit.c */
+bool xtcp_rate_limited(struct net *net, int mib, u32 *last);
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   int mib, u32 *last);
+bool xtcp_challenge_ack_allowed(struct sock *sk);
+
 /* xtcp_timewait.c */
 void xtcp_time_wait(struct sock *sk, int state, int timeo_ms);
-void xtcp_timewait_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb);
+struct sock *xtcp_timewait_rcv(struct inet_timewait_sock *tw,
+			       struct sk_buff *skb);
 extern struct timewait_sock_ops xtcp_timewait_sock_ops;
 
 /* xtcp_sockopt.c */

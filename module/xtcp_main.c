@@ -174,6 +174,8 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->keepalive_intvl = 75;
 	xn->keepalive_probes = 9;
 	xn->delack_ms = XTCP_DELACK_MAX_NS / NSEC_PER_MSEC;
+	xn->challenge_ack_limit = 1000;
+	xn->invalid_ratelimit_ms = 500;
 
 	refcount_set(&xn->death_row.tw_refcount, 1);
 	xn->death_row.hashinfo = &xtcp_hashinfo;

@@ -40,6 +40,12 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_RCVPRUNED]		= "RcvPruned",
 	[XTCP_MIB_PMTUREDUCED]		= "PmtuReduced",
 	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
+	[XTCP_MIB_ACKSKIPPEDSEQ]	= "AckSkippedSeq",
+	[XTCP_MIB_ACKSKIPPEDCHALLENGE]	= "AckSkippedChallenge",
+	[XTCP_MIB_ACKSKIPPEDSYNRECV]	= "AckSkippedSynRecv",
+	[XTCP_MIB_ACKSKIPPEDTIMEWAIT]	= "AckSkippedTimeWait",
+	[XTCP_MIB_ACKSKIPPEDFINWAIT2]	= "AckSkippedFinWait2",
+	[XTCP_MIB_CHALLENGEACKLIMITED]	= "ChallengeAckLimited",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -116,6 +116,7 @@ static int xtcp_init_sock(struct sock *sk)
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 	xs->nodelay = 0;
 	xs->user_mss = 0;
+	xs->last_oow_ack = 0;
 	return 0;
 }
 
