@@ -192,6 +192,7 @@ struct xtcp_cong_ops;
  * @last_rcv_ns: when the last segment arrived (keepalive idle time)
  * @last_oow_ack: jiffies of the last ACK sent in reply to an out-of-window
  *	or otherwise invalid segment (xtcp_ratelimit.c), 0 if none
+ * @orphan_counted: counted in xtcp_net.orphans until destroyed
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -258,6 +259,7 @@ struct xtcp_sock {
 	u64 segs_out;
 	u64 last_rcv_ns;
 	u32 last_oow_ack;
+	u8 orphan_counted:1;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -347,6 +349,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_ACKSKIPPEDTIMEWAIT,
 	XTCP_MIB_ACKSKIPPEDFINWAIT2,
 	XTCP_MIB_CHALLENGEACKLIMITED,
+	XTCP_MIB_TOOMANYORPHANS,
+	XTCP_MIB_ORPHANTIMEOUTS,
 	XTCP_MIB_MAX
 };
 
@@ -375,8 +379,13 @@ struct xtcp_mib {
  *	(RFC 5961 7); INT_MAX for no namespace-wide limit
  * @invalid_ratelimit_ms: least interval between two ACKs one socket sends
  *	in reply to out-of-window or invalid segments; 0 for no limit
+ * @orphan_retries: backoff (RTO doublings) after which an orphan whose RTO
+ *	reached rto_max gives up, answered probes or not (tcp_orphan_retries)
+ * @max_orphans: orphans (closed sockets still sending) the namespace keeps;
+ *	more are reset
  * @challenge_stamp: second (jiffies / HZ) of the challenge ACK budget
  * @challenge_count: challenge ACKs left in that second
+ * @orphans: orphans of the namespace
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -396,8 +405,11 @@ struct xtcp_net {
 	int delack_ms;
 	int challenge_ack_limit;
 	int invalid_ratelimit_ms;
+	int orphan_retries;
+	int max_orphans;
 	u32 challenge_stamp;
 	u32 challenge_count;
+	atomic_t orphans;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -513,6 +525,10 @@ bool xtcp_rate_limited(struct net *net, int mib, u32 *last);
 bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 			   int mib, u32 *last);
 bool xtcp_challenge_ack_allowed(struct sock *sk);
+
+/* xtcp_sock.c: orphans */
+bool xtcp_too_many_orphans(struct net *net, int shift);
+bool xtcp_orphan_out_of_resources(struct sock *sk, bool do_reset);
 
 /* xtcp_timewait.c */
 void xtcp_time_wait(struct sock *sk, int state, int timeo_ms);

@@ -395,6 +395,7 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	nxs->segs_out = 0;
 	nxs->last_rcv_ns = ktime_get_ns();
 	nxs->last_oow_ack = 0;
+	nxs->orphan_counted = 0;
 	if (!req->num_retrans) {
 		struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 		u64 rtt_ns = ktime_get_ns() - xreq->synack_ns;

@@ -46,6 +46,8 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ACKSKIPPEDTIMEWAIT]	= "AckSkippedTimeWait",
 	[XTCP_MIB_ACKSKIPPEDFINWAIT2]	= "AckSkippedFinWait2",
 	[XTCP_MIB_CHALLENGEACKLIMITED]	= "ChallengeAckLimited",
+	[XTCP_MIB_TOOMANYORPHANS]	= "TooManyOrphans",
+	[XTCP_MIB_ORPHANTIMEOUTS]	= "OrphanTimeouts",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -117,12 +117,60 @@ static int xtcp_init_sock(struct sock *sk)
 	xs->nodelay = 0;
 	xs->user_mss = 0;
 	xs->last_oow_ack = 0;
+	xs->orphan_counted = 0;
 	return 0;
+}
+
+/**
+ * xtcp_too_many_orphans() - are there more orphans than max_orphans allows?
+ * @net: the namespace
+ * @shift: weight of the asking orphan: its backoff, so that one that has
+ *	waited long goes first (tcp_too_many_orphans())
+ *
+ * Return: true if the namespace's orphans, shifted left by @shift, exceed
+ * net.xtcp.max_orphans.
+ */
+bool xtcp_too_many_orphans(struct net *net, int shift)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	return (u64)atomic_read(&xn->orphans) << min(shift, 32) >
+	       (u64)READ_ONCE(xn->max_orphans);
+}
+
+/**
+ * xtcp_orphan_out_of_resources() - reset an orphan if orphans are too many
+ * @sk: an orphan, locked, from its retransmit or persist timer
+ * @do_reset: tell the peer with a RST
+ *
+ * As tcp_out_of_resources(): the orphan's backoff (one more after an ICMP
+ * error) weighs its count against max_orphans. Counted in TooManyOrphans.
+ *
+ * Return: true if @sk was closed (and destroyed).
+ */
+bool xtcp_orphan_out_of_resources(struct sock *sk, bool do_reset)
+{
+	int shift = xtcp_sk(sk)->backoff;
+
+	if (READ_ONCE(sk->sk_err_soft))
+		shift++;
+	if (!xtcp_too_many_orphans(sock_net(sk), shift))
+		return false;
+	if (do_reset)
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TOOMANYORPHANS);
+	xtcp_done(sk);
+	return true;
 }
 
 static void xtcp_destroy_sock(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->orphan_counted) {
+		xs->orphan_counted = 0;
+		atomic_dec(&xtcp_pernet(sock_net(sk))->orphans);
+	}
 
 	xtcp_clear_timers(sk);
 	xtcp_write_queue_purge(sk);
@@ -215,6 +263,8 @@ adjudge_to_death:
 	bh_lock_sock(sk);
 	WARN_ON(sock_owned_by_user(sk));
 	this_cpu_inc(*sk->sk_prot->orphan_count);
+	xs->orphan_counted = 1;
+	atomic_inc(&xtcp_pernet(sock_net(sk))->orphans);
 
 	/* Did the backlog or a timer already close it? */
 	if (state != TCP_CLOSE && sk->sk_state == TCP_CLOSE)
@@ -225,6 +275,14 @@ adjudge_to_death:
 		xtcp_time_wait(sk, TCP_FIN_WAIT2,
 			       READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms));
 		goto out;
+	}
+
+	if (sk->sk_state != TCP_CLOSE &&
+	    xtcp_too_many_orphans(sock_net(sk), 0)) {
+		/* No room for one more orphan: abort (tcp_close()). */
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_set_state(sk, TCP_CLOSE);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TOOMANYORPHANS);
 	}
 
 	if (sk->sk_state == TCP_CLOSE) {

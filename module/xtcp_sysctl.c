@@ -50,6 +50,9 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		    &xtcp_int_max),
 	XTCP_SYSCTL("invalid_ratelimit_ms", invalid_ratelimit_ms, &xtcp_zero,
 		    &xtcp_hour_ms),
+	XTCP_SYSCTL("orphan_retries", orphan_retries, &xtcp_zero,
+		    &xtcp_max_retries),
+	XTCP_SYSCTL("max_orphans", max_orphans, &xtcp_zero, &xtcp_int_max),
 	{ }
 };
 
