@@ -263,12 +263,14 @@ adjudge_to_death:
 	bh_lock_sock(sk);
 	WARN_ON(sock_owned_by_user(sk));
 	this_cpu_inc(*sk->sk_prot->orphan_count);
-	xs->orphan_counted = 1;
-	atomic_inc(&xtcp_pernet(sock_net(sk))->orphans);
 
 	/* Did the backlog or a timer already close it? */
 	if (state != TCP_CLOSE && sk->sk_state == TCP_CLOSE)
 		goto out;
+
+	/* An orphan of the namespace until xtcp_destroy_sock(). */
+	xs->orphan_counted = 1;
+	atomic_inc(&xtcp_pernet(sock_net(sk))->orphans);
 
 	if (sk->sk_state == TCP_FIN_WAIT2) {
 		/* Wait for the peer's FIN in a TIME_WAIT-like minisock. */
