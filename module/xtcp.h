@@ -98,6 +98,9 @@ struct xtcp_skb_cb {
 		u32 ack_seq;	/* input: the segment's ACK field */
 		u32 tx_us;	/* output: when last transmitted */
 	};
+	u32 tw_isn;		/* input only: ISN for a SYN that ended a
+				 * TIME_WAIT entry, 0 to choose afresh
+				 */
 	u16 window;		/* input only: the raw window field */
 	u16 rx_mss;		/* input only: MSS option of a SYN, 0 if none */
 	u8 flags;		/* TCPHDR_* flags */
@@ -195,6 +198,9 @@ struct xtcp_cong_ops;
  * @last_rcv_ns: when the last segment arrived (keepalive idle time)
  * @synq_overflow: listener: jiffies when it last answered a SYN with a
  *	cookie; cookie ACKs are only checked for a while after that
+ * @last_oow_ack: jiffies of the last ACK sent in reply to an out-of-window
+ *	or otherwise invalid segment (xtcp_ratelimit.c), 0 if none
+ * @orphan_counted: counted in xtcp_net.orphans until destroyed
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -261,6 +267,8 @@ struct xtcp_sock {
 	u64 segs_out;
 	u64 last_rcv_ns;
 	unsigned long synq_overflow;
+	u32 last_oow_ack;
+	u8 orphan_counted:1;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -275,6 +283,8 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
  * @irs: the peer's initial sequence number
  * @mss: MSS the peer offered
  * @synack_ns: when the first SYN-ACK was sent (RTT sample)
+ * @last_oow_ack: jiffies of the last SYN-ACK or ACK sent in reply to a
+ *	duplicate SYN or an out-of-window segment, 0 if none
  */
 struct xtcp_request_sock {
 	struct inet_request_sock req;
@@ -282,6 +292,7 @@ struct xtcp_request_sock {
 	u32 irs;
 	u16 mss;
 	u64 synack_ns;
+	u32 last_oow_ack;
 };
 
 static inline struct xtcp_request_sock *xtcp_rsk(const struct request_sock *req)
@@ -295,12 +306,14 @@ static inline struct xtcp_request_sock *xtcp_rsk(const struct request_sock *req)
  * @rcv_nxt: next sequence number expected from the peer
  * @snd_nxt: our next sequence number (after our FIN)
  * @rcv_wnd: window to advertise in re-ACKs
+ * @last_oow_ack: jiffies of the last ACK sent from this minisock, 0 if none
  */
 struct xtcp_timewait_sock {
 	struct inet_timewait_sock tw;
 	u32 rcv_nxt;
 	u32 snd_nxt;
 	u32 rcv_wnd;
+	u32 last_oow_ack;
 };
 
 static inline struct xtcp_timewait_sock *xtcp_twsk(const struct sock *sk)
@@ -347,6 +360,14 @@ enum xtcp_mib_field {
 	XTCP_MIB_SYNCOOKIESRECV,
 	XTCP_MIB_SYNCOOKIESFAILED,
 	XTCP_MIB_LISTENOVERFLOWS,
+	XTCP_MIB_ACKSKIPPEDSEQ,
+	XTCP_MIB_ACKSKIPPEDCHALLENGE,
+	XTCP_MIB_ACKSKIPPEDSYNRECV,
+	XTCP_MIB_ACKSKIPPEDTIMEWAIT,
+	XTCP_MIB_ACKSKIPPEDFINWAIT2,
+	XTCP_MIB_CHALLENGEACKLIMITED,
+	XTCP_MIB_TOOMANYORPHANS,
+	XTCP_MIB_ORPHANTIMEOUTS,
 	XTCP_MIB_MAX
 };
 
@@ -373,6 +394,17 @@ struct xtcp_mib {
  * @delack_ms: delayed-ACK timeout
  * @syncookies: SYN cookies: 0 never, 1 when a listener's request queue
  *	overflows, 2 always (as net.ipv4.tcp_syncookies)
+ * @challenge_ack_limit: challenge ACKs per second for the namespace
+ *	(RFC 5961 7); INT_MAX for no namespace-wide limit
+ * @invalid_ratelimit_ms: least interval between two ACKs one socket sends
+ *	in reply to out-of-window or invalid segments; 0 for no limit
+ * @orphan_retries: backoff (RTO doublings) after which an orphan whose RTO
+ *	reached rto_max gives up, answered probes or not (tcp_orphan_retries)
+ * @max_orphans: orphans (closed sockets still sending) the namespace keeps;
+ *	more are reset
+ * @challenge_stamp: second (jiffies / HZ) of the challenge ACK budget
+ * @challenge_count: challenge ACKs left in that second
+ * @orphans: orphans of the namespace
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -391,6 +423,13 @@ struct xtcp_net {
 	int keepalive_probes;
 	int delack_ms;
 	int syncookies;
+	int challenge_ack_limit;
+	int invalid_ratelimit_ms;
+	int orphan_retries;
+	int max_orphans;
+	u32 challenge_stamp;
+	u32 challenge_count;
+	atomic_t orphans;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -516,9 +555,20 @@ void xtcp_cong_enter_recovery(struct sock *sk);
 void xtcp_cong_exit_recovery(struct sock *sk);
 void xtcp_cong_on_rto(struct sock *sk);
 
+/* xtcp_ratelimit.c */
+bool xtcp_rate_limited(struct net *net, int mib, u32 *last);
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   int mib, u32 *last);
+bool xtcp_challenge_ack_allowed(struct sock *sk);
+
+/* xtcp_sock.c: orphans */
+bool xtcp_too_many_orphans(struct net *net, int shift);
+bool xtcp_orphan_out_of_resources(struct sock *sk, bool do_reset);
+
 /* xtcp_timewait.c */
 void xtcp_time_wait(struct sock *sk, int state, int timeo_ms);
-void xtcp_timewait_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb);
+struct sock *xtcp_timewait_rcv(struct inet_timewait_sock *tw,
+			       struct sk_buff *skb);
 extern struct timewait_sock_ops xtcp_timewait_sock_ops;
 
 /* xtcp_sockopt.c */

@@ -28,11 +28,24 @@ static void xtcp_drop(struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
-/* RFC 5961 challenge ACK: answer a suspicious RST or SYN with our state. */
+/* RFC 5961 challenge ACK: answer a suspicious RST or SYN with our state,
+ * within the per-socket and per-namespace limits (section 7).
+ */
 static void xtcp_send_challenge_ack(struct sock *sk)
 {
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_CHALLENGEACKS);
-	xtcp_send_ack(sk);
+	if (xtcp_challenge_ack_allowed(sk))
+		xtcp_send_ack(sk);
+}
+
+/* ACK an out-of-window or invalid segment, at most once per
+ * invalid_ratelimit_ms for a bare ACK (tcp_send_dupack() after
+ * tcp_oow_rate_limited()).
+ */
+static void xtcp_send_oow_ack(struct sock *sk, const struct sk_buff *skb)
+{
+	if (!xtcp_oow_rate_limited(sock_net(sk), skb, XTCP_MIB_ACKSKIPPEDSEQ,
+				   &xtcp_sk(sk)->last_oow_ack))
+		xtcp_send_ack(sk);
 }
 
 /* ACK now, or within the delayed-ACK timer (RFC 5681 4.2, RFC 9293 3.8.6.3):
@@ -169,7 +182,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 
 	if (xtcp_seq_after(ack, xs->snd_max)) {
 		/* Acknowledges something never sent. */
-		xtcp_send_ack(sk);
+		xtcp_send_oow_ack(sk, skb);
 		return -1;
 	}
 	if (xtcp_seq_before(ack, xs->snd_una - xs->max_window)) {
@@ -543,7 +556,7 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (!th->rst) {
 			if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt))
 				XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPSEGS);
-			xtcp_send_ack(sk);
+			xtcp_send_oow_ack(sk, skb);
 		}
 		goto drop;
 	}
@@ -758,9 +771,14 @@ struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
 	struct sock *child;
 	bool own_req;
 
-	/* A retransmitted SYN: our SYN-ACK was lost, send it again. */
+	/* A retransmitted SYN: our SYN-ACK was lost, send it again, at most
+	 * once per invalid_ratelimit_ms (tcp_check_req()).
+	 */
 	if (th->syn && !th->ack && !th->rst && cb->seq == xreq->irs) {
-		inet_rtx_syn_ack(sk, req);
+		if (!xtcp_oow_rate_limited(sock_net(sk), skb,
+					   XTCP_MIB_ACKSKIPPEDSYNRECV,
+					   &xreq->last_oow_ack))
+			inet_rtx_syn_ack(sk, req);
 		return NULL;
 	}
 	if (th->rst) {
@@ -776,8 +794,11 @@ struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
 		return sk;	/* bad ACK in SYN_RECV: the listener resets */
 	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq, xreq->irs + 1,
 				 XTCP_MAX_WINDOW)) {
-		xtcp_v4_send_ack(sock_net(sk), skb, xreq->iss + 1,
-				 xreq->irs + 1, XTCP_MAX_WINDOW);
+		if (!xtcp_oow_rate_limited(sock_net(sk), skb,
+					   XTCP_MIB_ACKSKIPPEDSYNRECV,
+					   &xreq->last_oow_ack))
+			xtcp_v4_send_ack(sock_net(sk), skb, xreq->iss + 1,
+					 xreq->irs + 1, XTCP_MAX_WINDOW);
 		return NULL;
 	}
 

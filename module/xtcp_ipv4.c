@@ -309,8 +309,13 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	ireq->ir_iif = READ_ONCE(sk->sk_bound_dev_if);
 
 	xreq->irs = XTCP_SKB_CB(skb)->seq;
-	xreq->iss = xtcp_isn(ip_hdr(skb)->daddr, ip_hdr(skb)->saddr,
+	/* A SYN that ended a TIME_WAIT entry comes with an ISN above the old
+	 * connection's sequence space (tcp_tw_isn).
+	 */
+	xreq->iss = XTCP_SKB_CB(skb)->tw_isn ? :
+		    xtcp_isn(ip_hdr(skb)->daddr, ip_hdr(skb)->saddr,
 			     th->dest, th->source);
+	xreq->last_oow_ack = 0;
 	xreq->mss = XTCP_SKB_CB(skb)->rx_mss ? : XTCP_DEFAULT_MSS;
 
 	if (security_inet_conn_request(sk, skb, req))
@@ -410,6 +415,8 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	nxs->segs_in = 0;
 	nxs->segs_out = 0;
 	nxs->last_rcv_ns = ktime_get_ns();
+	nxs->last_oow_ack = 0;
+	nxs->orphan_counted = 0;
 	if (!req->num_retrans && xreq->synack_ns) {
 		struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 		u64 rtt_ns = ktime_get_ns() - xreq->synack_ns;
@@ -512,6 +519,7 @@ static int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 	cb->flags = xtcp_flag_byte(th);
 	cb->window = ntohs(th->window);
 	cb->sacked = 0;
+	cb->tw_isn = 0;
 	return 0;
 }
 
@@ -564,8 +572,13 @@ lookup:
 		goto no_socket;
 
 	if (sk->sk_state == TCP_TIME_WAIT) {
-		xtcp_timewait_rcv(inet_twsk(sk), skb);
-		return 0;
+		/* A new SYN for a TIME_WAIT entry comes back with the
+		 * listener that takes it (tcp_v4_rcv()'s TCP_TW_SYN).
+		 */
+		sk = xtcp_timewait_rcv(inet_twsk(sk), skb);
+		if (!sk)
+			return 0;
+		refcounted = false;
 	}
 
 	if (sk->sk_state == TCP_NEW_SYN_RECV) {

@@ -175,6 +175,11 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->keepalive_probes = 9;
 	xn->delack_ms = XTCP_DELACK_MAX_NS / NSEC_PER_MSEC;
 	xn->syncookies = 1;
+	xn->challenge_ack_limit = 1000;
+	xn->invalid_ratelimit_ms = 500;
+	xn->orphan_retries = XTCP_ORPHAN_RETRIES;
+	xn->max_orphans = 16384;
+	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);
 	xn->death_row.hashinfo = &xtcp_hashinfo;

@@ -48,6 +48,14 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
 	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
 	[XTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
+	[XTCP_MIB_ACKSKIPPEDSEQ]	= "AckSkippedSeq",
+	[XTCP_MIB_ACKSKIPPEDCHALLENGE]	= "AckSkippedChallenge",
+	[XTCP_MIB_ACKSKIPPEDSYNRECV]	= "AckSkippedSynRecv",
+	[XTCP_MIB_ACKSKIPPEDTIMEWAIT]	= "AckSkippedTimeWait",
+	[XTCP_MIB_ACKSKIPPEDFINWAIT2]	= "AckSkippedFinWait2",
+	[XTCP_MIB_CHALLENGEACKLIMITED]	= "ChallengeAckLimited",
+	[XTCP_MIB_TOOMANYORPHANS]	= "TooManyOrphans",
+	[XTCP_MIB_ORPHANTIMEOUTS]	= "OrphanTimeouts",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -263,8 +263,52 @@ static int xtcp_init_sock(struct sock *sk)
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(xtcp_sysctl_rmem[1]));
 	xs->nodelay = 0;
 	xs->user_mss = 0;
+	xs->last_oow_ack = 0;
+	xs->orphan_counted = 0;
 	sk_sockets_allocated_inc(sk);
 	return 0;
+}
+
+/**
+ * xtcp_too_many_orphans() - are there more orphans than max_orphans allows?
+ * @net: the namespace
+ * @shift: weight of the asking orphan: its backoff, so that one that has
+ *	waited long goes first (tcp_too_many_orphans())
+ *
+ * Return: true if the namespace's orphans, shifted left by @shift, exceed
+ * net.xtcp.max_orphans.
+ */
+bool xtcp_too_many_orphans(struct net *net, int shift)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	return (u64)atomic_read(&xn->orphans) << min(shift, 32) >
+	       (u64)READ_ONCE(xn->max_orphans);
+}
+
+/**
+ * xtcp_orphan_out_of_resources() - reset an orphan if orphans are too many
+ * @sk: an orphan, locked, from its retransmit or persist timer
+ * @do_reset: tell the peer with a RST
+ *
+ * As tcp_out_of_resources(): the orphan's backoff (one more after an ICMP
+ * error) weighs its count against max_orphans. Counted in TooManyOrphans.
+ *
+ * Return: true if @sk was closed (and destroyed).
+ */
+bool xtcp_orphan_out_of_resources(struct sock *sk, bool do_reset)
+{
+	int shift = xtcp_sk(sk)->backoff;
+
+	if (READ_ONCE(sk->sk_err_soft))
+		shift++;
+	if (!xtcp_too_many_orphans(sock_net(sk), shift))
+		return false;
+	if (do_reset)
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TOOMANYORPHANS);
+	xtcp_done(sk);
+	return true;
 }
 
 /* Free every receive-side skb (their destructor uncharges them) and give
@@ -281,6 +325,13 @@ static void xtcp_rcv_queues_purge(struct sock *sk)
 
 static void xtcp_destroy_sock(struct sock *sk)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->orphan_counted) {
+		xs->orphan_counted = 0;
+		atomic_dec(&xtcp_pernet(sock_net(sk))->orphans);
+	}
+
 	xtcp_clear_timers(sk);
 	xtcp_write_queue_purge(sk);
 	xtcp_rcv_queues_purge(sk);
@@ -375,11 +426,23 @@ adjudge_to_death:
 	if (state != TCP_CLOSE && sk->sk_state == TCP_CLOSE)
 		goto out;
 
+	/* An orphan of the namespace until xtcp_destroy_sock(). */
+	xs->orphan_counted = 1;
+	atomic_inc(&xtcp_pernet(sock_net(sk))->orphans);
+
 	if (sk->sk_state == TCP_FIN_WAIT2) {
 		/* Wait for the peer's FIN in a TIME_WAIT-like minisock. */
 		xtcp_time_wait(sk, TCP_FIN_WAIT2,
 			       READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms));
 		goto out;
+	}
+
+	if (sk->sk_state != TCP_CLOSE &&
+	    xtcp_too_many_orphans(sock_net(sk), 0)) {
+		/* No room for one more orphan: abort (tcp_close()). */
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_set_state(sk, TCP_CLOSE);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TOOMANYORPHANS);
 	}
 
 	if (sk->sk_state == TCP_CLOSE) {

@@ -13,6 +13,8 @@ static int xtcp_rto_max_limit = XTCP_RTO_MAX_US / USEC_PER_MSEC;
 static int xtcp_hour_ms = 3600 * MSEC_PER_SEC;
 static int xtcp_max_keep = 32767;
 static int xtcp_max_delack = 500;
+static int xtcp_zero;
+static int xtcp_int_max = INT_MAX;
 
 #define XTCP_SYSCTL(_name, _field, _min, _max)			\
 	{							\
@@ -46,6 +48,13 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		    &xtcp_max_retries),
 	XTCP_SYSCTL("delack_ms", delack_ms, &xtcp_one, &xtcp_max_delack),
 	XTCP_SYSCTL("syncookies", syncookies, SYSCTL_ZERO, &xtcp_two),
+	XTCP_SYSCTL("challenge_ack_limit", challenge_ack_limit, &xtcp_zero,
+		    &xtcp_int_max),
+	XTCP_SYSCTL("invalid_ratelimit_ms", invalid_ratelimit_ms, &xtcp_zero,
+		    &xtcp_hour_ms),
+	XTCP_SYSCTL("orphan_retries", orphan_retries, &xtcp_zero,
+		    &xtcp_max_retries),
+	XTCP_SYSCTL("max_orphans", max_orphans, &xtcp_zero, &xtcp_int_max),
 	{ }
 };
 

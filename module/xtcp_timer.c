@@ -214,10 +214,17 @@ static void xtcp_retransmit_timer(struct sock *sk)
 		limit = READ_ONCE(xn->syn_retries);
 	else
 		limit = READ_ONCE(xn->retries2);
-	/* Nobody waits for an orphan: give up sooner (tcp_orphan_retries). */
-	if (sock_flag(sk, SOCK_DEAD))
-		limit = min(limit, XTCP_ORPHAN_RETRIES);
+	/* Nobody waits for an orphan: give up sooner (tcp_orphan_retries),
+	 * and at once when orphans are too many (tcp_out_of_resources()).
+	 */
+	if (sock_flag(sk, SOCK_DEAD)) {
+		limit = min(limit, READ_ONCE(xn->orphan_retries));
+		if (xtcp_orphan_out_of_resources(sk, xs->backoff < limit))
+			return;
+	}
 	if (xs->backoff >= limit) {
+		if (sock_flag(sk, SOCK_DEAD))
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ORPHANTIMEOUTS);
 		/* An ICMP error met on the way says more than "timed out". */
 		xtcp_reset(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		return;
@@ -244,9 +251,23 @@ static void xtcp_probe_timer(struct sock *sk)
 		return;
 	/* A peer that answers may keep its window shut forever; one that
 	 * stopped answering is gone (probes_out counts unanswered probes).
+	 * Nobody waits for an orphan, though: once its backoff reached
+	 * rto_max it has orphan_retries doublings left, answered or not, and
+	 * it goes at once when orphans are too many (tcp_probe_timer()).
 	 */
-	if (sock_flag(sk, SOCK_DEAD))
-		limit = min(limit, XTCP_ORPHAN_RETRIES);
+	if (sock_flag(sk, SOCK_DEAD)) {
+		u32 max_us = READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC;
+		int retries = READ_ONCE(xn->orphan_retries);
+
+		if (xtcp_rto_with_backoff(xs) >= max_us && xs->backoff >= retries) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ORPHANTIMEOUTS);
+			xtcp_reset(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
+			return;
+		}
+		if (xtcp_orphan_out_of_resources(sk, true))
+			return;
+		limit = min(limit, retries);
+	}
 	if (xs->probes_out >= limit) {
 		xtcp_reset(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		return;

@@ -5,6 +5,9 @@ and the connection stays up."""
 from xtcp_peer import check_eq, check_immediate, pattern, seq_add
 
 TITLE = "RFC 5961 SYN in ESTABLISHED: challenge ACK, connection unharmed"
+# Four challenge ACKs back to back: the per-socket rate limit (its own
+# scenario, scn_ratelimit_established) is off here.
+SYSCTLS = {"invalid_ratelimit_ms": 0}
 
 
 def run(t):

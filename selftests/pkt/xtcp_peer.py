@@ -419,6 +419,25 @@ class Conn:
                 self.nxt = end
         return t
 
+    def flood(self, flags, count, data=b"", seq=None, ack=None, win=None):
+        """`count` copies of one segment (Testbed.flood), with the same
+        defaults as send() but never advancing; return (first, last) times."""
+        if seq is None:
+            seq = self.nxt
+        if ack is None:
+            ack = self.sut_nxt if "A" in flags and self.sut_nxt is not None else 0
+        return self.tb.flood(self.sport, self.dport, seq, ack, flags,
+                             self.win if win is None else win, count, data)
+
+    def collect(self, until):
+        """Every segment of this connection until time `until`."""
+        segs = []
+        while True:
+            seg = self.recv(max(0.0, until - time.time()))
+            if seg is None:
+                return segs
+            segs.append(seg)
+
     def recv(self, timeout):
         """The next segment of this connection, or None. Segments for which
         self.ignore(seg) is true (a retransmission the scenario does not
@@ -547,6 +566,17 @@ class Testbed:
         self.sock = sock
 
     def sysctl(self, name, value):
+        """Set net.xtcp.NAME in the SUT namespace. With
+        XTCP_PKT_MISSING_SYSCTL_OK=1 a sysctl the module lacks is skipped,
+        so that new scenarios can be run against an older module (to show
+        them fail on the behaviour, not on the missing knob)."""
+        if os.environ.get("XTCP_PKT_MISSING_SYSCTL_OK") == "1":
+            r = self.drv.start("sysctl", name, value).result()
+            if r.errname == "ENOENT":
+                self.log(f"no net.xtcp.{name}: skipped")
+                return
+            check(r.ok, f"sysctl {name} {value}: {r}")
+            return
         self.drv.call("sysctl", name, value)
 
     def close(self):
@@ -612,6 +642,27 @@ class Testbed:
             desc += " BAD-CSUM"
         self.log(desc, t)
         return t
+
+    def flood(self, sport, dport, seq, ack, flags, win, count, data=b""):
+        """Put `count` copies of one segment on the wire back to back (the
+        frame is built once); return the times before the first and after
+        the last."""
+        ip = IP(src=PEER_IP, dst=SUT_IP, proto=XTCP_PROTO, ttl=64)
+        seg = bytes(TCP(sport=sport, dport=dport, seq=seq, ack=ack,
+                        flags=flags, window=win, chksum=0)) + data
+        ip.len = 20 + len(seg)
+        ck = in4_chksum(XTCP_PROTO, ip, seg)
+        seg = seg[:16] + struct.pack("!H", ck) + seg[18:]
+        frame = bytes(Ether(src=self.peer_mac, dst=self.sut_mac) / ip /
+                      Raw(seg))
+        t0 = time.time()
+        for _ in range(count):
+            self.sock.send(frame)
+        t1 = time.time()
+        self.log(f"peer > {sport}>{dport} [{flags or '.'}] seq {seq} ack "
+                 f"{ack} win {win} len {len(data)} x {count} in "
+                 f"{t1 - t0:.3f} s", t0)
+        return t0, t1
 
     def _read_frame(self, timeout):
         """One XTCP segment from the SUT off the wire, or None."""
