@@ -427,7 +427,7 @@ adjudge_to_death:
 		goto out;
 
 	/* An orphan of the namespace until xtcp_destroy_sock(). */
-	xs->orphan_counted = 1;
+	xtcp_sk(sk)->orphan_counted = 1;
 	atomic_inc(&xtcp_pernet(sock_net(sk))->orphans);
 
 	if (sk->sk_state == TCP_FIN_WAIT2) {
