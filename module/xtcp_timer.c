@@ -285,7 +285,19 @@ static void xtcp_retransmit_timer(struct sock *sk)
 	xtcp_rearm_rto(sk);
 }
 
-/* Persist timer: probe a closed window, backing off (RFC 9293 3.8.6.1). */
+/* Does the peer's window have room for the start of the send head? */
+static bool xtcp_head_fits_window(const struct xtcp_sock *xs)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(xs->send_head);
+
+	return (cb->flags & XTCP_FLAG_SYN) ||
+	       xtcp_seq_before(cb->seq, xs->snd_una + xs->snd_wnd);
+}
+
+/* Persist timer: probe a closed window, backing off (RFC 9293 3.8.6.1).
+ * Also armed when a transmission failed locally with nothing in flight:
+ * when the window has room, send the data itself (tcp_write_wakeup()).
+ */
 static void xtcp_probe_timer(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -304,11 +316,26 @@ static void xtcp_probe_timer(struct sock *sk)
 		xtcp_reset(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		return;
 	}
+	if (xtcp_head_fits_window(xs)) {
+		xtcp_write_xmit(sk);
+		if (xs->packets_out) {
+			/* Out at last: the retransmission timer watches it. */
+			xs->probes_out = 0;
+			xs->backoff = 0;
+			xtcp_rearm_rto(sk);
+			return;
+		}
+	}
+	/* An ACK to this carries the window, should its last update have
+	 * been lost.
+	 */
 	xtcp_send_probe(sk);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_WINPROBES);
 	xs->probes_out++;
 	if (xs->backoff < 31)
 		xs->backoff++;
+	/* A failed xtcp_write_xmit() armed it with the old backoff. */
+	xs->rtx_mode = XTCP_RTX_NONE;
 	xtcp_arm_probe(sk);
 }
 
