@@ -180,8 +180,13 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	}
 
 	dupack = xtcp_is_dupack(xs, skb, ack, wnd);
-	/* The peer answers: persist and keepalive probes are not lost. */
+	/* The peer answers: persist and keepalive probes are not lost
+	 * (tcp_ack() clears icsk_probes_out too). Without this a keepalive
+	 * interval longer than the idle time would count answered probes
+	 * until KEEPCNT and kill a healthy connection.
+	 */
 	xs->probes_out = 0;
+	inet_csk(sk)->icsk_probes_out = 0;
 
 	/* Window update (RFC 9293 3.10.7.4: SND.WL1/SND.WL2 rule). */
 	if (!xtcp_seq_before(ack, xs->snd_una) &&
