@@ -175,6 +175,10 @@ struct xtcp_cong_ops;
  * @rtx_mode: what rtx_timer is armed for
  * @rtx_deadline: when the retransmit timer work is really due; the hrtimer
  *	may fire earlier and then re-arms itself (lazy re-arming)
+ * @rtx_stamp_ns: when the data that is being retransmitted was first sent
+ *	(ktime_get_ns(), 0: no retransmission timeout since the last
+ *	progress), for giving up by elapsed time
+ * @rtx_base_us: the RTO, before backoff, of that first transmission
  * @rtx_timer: retransmission and persist timer
  * @delack_timer: delayed-ACK timer
  * @keepalive_timer: keepalive, and FIN_WAIT2 timeout for orphans
@@ -239,6 +243,8 @@ struct xtcp_sock {
 
 	u8 rtx_mode;
 	ktime_t rtx_deadline;
+	u64 rtx_stamp_ns;
+	u32 rtx_base_us;
 	struct hrtimer rtx_timer;
 	struct hrtimer delack_timer;
 	struct hrtimer keepalive_timer;
@@ -485,6 +491,7 @@ void xtcp_rtt_init(struct xtcp_rtt *rtt);
 void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 sample_us, u32 rto_min_us,
 		     u32 rto_max_us);
 u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff, u32 rto_max_us);
+u64 xtcp_retrans_timeout(unsigned int boundary, u32 rto_us, u32 rto_max_us);
 
 /* xtcp_cong.c */
 void xtcp_cong_init(struct sock *sk);

@@ -205,6 +205,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		u32 acked = ack - xs->snd_una;
 
 		xs->snd_una = ack;
+		xs->rtx_stamp_ns = 0;	/* progress: a new episode if any */
 		if (xtcp_seq_before(xs->snd_nxt, ack))
 			xs->snd_nxt = ack;
 		xs->bytes_acked += acked;

@@ -253,6 +253,21 @@ void xtcp_stop_keepalive(struct sock *sk)
 	xtcp_timer_stop(sk, XTCP_TIMER_KEEPALIVE);
 }
 
+/* Has the retransmission episode lasted as long as @limit retransmissions
+ * take with exponential backoff?
+ */
+static bool xtcp_rtx_timed_out(struct sock *sk, int limit)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 max_us = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms) *
+		     USEC_PER_MSEC;
+	u64 elapsed_us = div_u64(ktime_get_ns() - xs->rtx_stamp_ns,
+				 NSEC_PER_USEC);
+
+	return elapsed_us >= xtcp_retrans_timeout(limit, xs->rtx_base_us,
+						  max_us);
+}
+
 /* RTO expired with data outstanding (RFC 6298 5.4-5.6, RFC 5681 3.1). */
 static void xtcp_retransmit_timer(struct sock *sk)
 {
@@ -270,7 +285,18 @@ static void xtcp_retransmit_timer(struct sock *sk)
 	/* Nobody waits for an orphan: give up sooner (tcp_orphan_retries). */
 	if (sock_flag(sk, SOCK_DEAD))
 		limit = min(limit, XTCP_ORPHAN_RETRIES);
-	if (xs->backoff >= limit) {
+	if (!xs->backoff || !xs->rtx_stamp_ns) {
+		/* The first timeout since the last progress: the data went
+		 * out one (unbacked-off) RTO ago.
+		 */
+		xs->rtx_base_us = xtcp_rto_with_backoff(xs);
+		xs->rtx_stamp_ns = ktime_get_ns() -
+				   (u64)xs->rtx_base_us * NSEC_PER_USEC;
+	}
+	/* backoff stops counting at 31: beyond, the elapsed time decides
+	 * (retransmits_timed_out()), so that any limit ends in bounded time.
+	 */
+	if (xs->backoff >= limit || xtcp_rtx_timed_out(sk, limit)) {
 		/* An ICMP error met on the way says more than "timed out". */
 		xtcp_reset(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		return;
@@ -334,6 +360,7 @@ static void xtcp_probe_timer(struct sock *sk)
 	xs->probes_out++;
 	if (xs->backoff < 31)
 		xs->backoff++;
+	xs->rtx_stamp_ns = 0;	/* persist backoff is no RTO episode */
 	/* A failed xtcp_write_xmit() armed it with the old backoff. */
 	xs->rtx_mode = XTCP_RTX_NONE;
 	xtcp_arm_probe(sk);
