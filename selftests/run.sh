@@ -35,7 +35,7 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
 	xtcp_timewait.sh xtcp_timeout.sh xtcp_many_conns.sh xtcp_backlog.sh
-	xtcp_icmp.sh"
+	xtcp_icmp.sh xtcp_timers.sh"
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one
 # by one, and the kernel's TCP through a protocol-swapping router.
 XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"
@@ -47,7 +47,7 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 # conformance referees, which check what goes on the wire, not memory, run
 # in the stock guest only.
 XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
-	xtcp_backlog.sh $XTCP_CONFORMANCE_TESTS"
+	xtcp_backlog.sh xtcp_timers.sh $XTCP_CONFORMANCE_TESTS"
 
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS
