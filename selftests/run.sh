@@ -39,6 +39,9 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one
 # by one, and the kernel's TCP through a protocol-swapping router.
 XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"
+# Timer and lifetime races (rmmod attempts, namespaces deleted under load)
+# just before the lifetime tests, which then find every socket freed.
+XTCP_RACE_TESTS="xtcp_races.sh"
 XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 
 # The debug guest (KASAN, lockdep, kmemleak; about five times slower) runs
@@ -52,7 +55,7 @@ XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS
 else
-	tests="$XTCP_API_TESTS $XTCP_PROTOCOL_TESTS $XTCP_CONFORMANCE_TESTS $XTCP_LIFETIME_TESTS"
+	tests="$XTCP_API_TESTS $XTCP_PROTOCOL_TESTS $XTCP_CONFORMANCE_TESTS $XTCP_RACE_TESTS $XTCP_LIFETIME_TESTS"
 	if [ "$XTCP_GUEST" = debug ]; then
 		for t in $XTCP_STOCK_ONLY; do
 			tests=$(echo " $tests " | tr -s ' \t\n' ' ' | sed "s/ $t / /")
