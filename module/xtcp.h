@@ -14,15 +14,25 @@
  *   owns the socket, queues the segment to the socket backlog, which
  *   release_sock() drains through xtcp_v4_do_rcv().
  * - The hrtimers (retransmit/persist, delayed ACK, keepalive) run in softirq
- *   context (HRTIMER_MODE_*_SOFT). An armed timer holds one socket
- *   reference, recorded by its bit in xtcp_sock.armed, however often it is
- *   restarted; a successful cancel or the callback's last run returns it. A
- *   timer that finds the socket owned by a process sets a bit in
+ *   context (HRTIMER_MODE_*_SOFT) and take the socket spinlock
+ *   (bh_lock_sock()). "The socket lock" is therefore not one lock for them:
+ *   a callback that finds the socket owned by a process runs at the same
+ *   time as the owner, who holds lock_sock() with the spinlock released.
+ *   A timer that is queued or whose callback runs holds exactly one socket
+ *   reference, recorded by its bit in xtcp_sock.armed. Taking or returning
+ *   that reference and queueing the timer are one decision under
+ *   xtcp_sock.timer_lock, a leaf spinlock taken by xtcp_timer_start(),
+ *   xtcp_timer_stop() and the end of each callback (see xtcp_timer.c): the
+ *   owner restarting a timer whose callback is finishing on another CPU (or
+ *   interrupting the owner on this one) cannot leave it queued without a
+ *   reference. A callback that finds the socket owned sets a bit in
  *   xtcp_sock.deferred (with a reference of its own) and leaves the work to
- *   xtcp_release_cb().
+ *   xtcp_release_cb(), which runs under the spinlock with ownership still
+ *   held.
  * - Lock order: listener socket lock, then the child's (sk_clone_lock()
  *   bh-locks the child while the listener is held); the inet hash bucket
- *   locks (ehash, bhash, bhash2) nest inside socket locks. The per-namespace
+ *   locks (ehash, bhash, bhash2) nest inside socket locks; timer_lock nests
+ *   inside the socket spinlock and outside the hrtimer base lock. The per-namespace
  *   control socket that sends resets and TIME_WAIT ACKs is only read, never
  *   locked.
  * - Request sockets and TIME_WAIT sockets are refcounted inet minisocks: they
@@ -174,11 +184,18 @@ struct xtcp_cong_ops;
  * @rtx_mode: what rtx_timer is armed for
  * @rtx_deadline: when the retransmit timer work is really due; the hrtimer
  *	may fire earlier and then re-arms itself (lazy re-arming)
+ * @rtx_stamp_ns: when the data that is being retransmitted was first sent
+ *	(ktime_get_ns(), 0: no retransmission timeout since the last
+ *	progress), for giving up by elapsed time
+ * @rtx_base_us: the RTO, before backoff, of that first transmission
  * @rtx_timer: retransmission and persist timer
  * @delack_timer: delayed-ACK timer
  * @keepalive_timer: keepalive, and FIN_WAIT2 timeout for orphans
  * @deferred: timers (enum xtcp_timer_id bits) whose work waits for the owner
- * @armed: timers (enum xtcp_timer_id bits) holding a socket reference
+ * @armed: timers (enum xtcp_timer_id bits) holding a socket reference:
+ *	set while the timer is queued or its callback runs
+ * @timer_lock: makes "queue the timer" and "take or return its reference"
+ *	one decision (xtcp_timer.c)
  * @mtu_info: next-hop MTU from the last ICMP fragmentation needed
  * @ack_pending: data received and not yet acknowledged
  * @nodelay: XTCP_NODELAY set (Nagle off)
@@ -240,11 +257,14 @@ struct xtcp_sock {
 
 	u8 rtx_mode;
 	ktime_t rtx_deadline;
+	u64 rtx_stamp_ns;
+	u32 rtx_base_us;
 	struct hrtimer rtx_timer;
 	struct hrtimer delack_timer;
 	struct hrtimer keepalive_timer;
 	unsigned long deferred;
 	unsigned long armed;
+	spinlock_t timer_lock;	/* armed bits + hrtimer state, see xtcp_timer.c */
 	u32 mtu_info;
 
 	u8 ack_pending:1,
@@ -545,6 +565,7 @@ void xtcp_rtt_init(struct xtcp_rtt *rtt);
 void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 sample_us, u32 rto_min_us,
 		     u32 rto_max_us);
 u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff, u32 rto_max_us);
+u64 xtcp_retrans_timeout(unsigned int boundary, u32 rto_us, u32 rto_max_us);
 
 /* xtcp_cong.c */
 void xtcp_cong_init(struct sock *sk);

@@ -192,8 +192,13 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	}
 
 	dupack = xtcp_is_dupack(xs, skb, ack, wnd);
-	/* The peer answers: persist and keepalive probes are not lost. */
+	/* The peer answers: persist and keepalive probes are not lost
+	 * (tcp_ack() clears icsk_probes_out too). Without this a keepalive
+	 * interval longer than the idle time would count answered probes
+	 * until KEEPCNT and kill a healthy connection.
+	 */
 	xs->probes_out = 0;
+	inet_csk(sk)->icsk_probes_out = 0;
 
 	/* Window update (RFC 9293 3.10.7.4: SND.WL1/SND.WL2 rule). */
 	if (!xtcp_seq_before(ack, xs->snd_una) &&
@@ -212,6 +217,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		u32 acked = ack - xs->snd_una;
 
 		xs->snd_una = ack;
+		xs->rtx_stamp_ns = 0;	/* progress: a new episode if any */
 		if (xtcp_seq_before(xs->snd_nxt, ack))
 			xs->snd_nxt = ack;
 		xs->bytes_acked += acked;

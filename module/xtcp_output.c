@@ -345,6 +345,20 @@ void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 	xs->mss_cache = max_t(u32, mss, XTCP_MIN_MSS);
 }
 
+/* The send head @skb went out (or counts as sent): advance past it. */
+static void xtcp_skb_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->snd_nxt = cb->end_seq;
+	if (xtcp_seq_after(cb->end_seq, xs->snd_max))
+		xs->snd_max = cb->end_seq;
+	xs->packets_out++;
+	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+			skb_queue_next(&sk->sk_write_queue, skb);
+}
+
 /**
  * xtcp_connect() - queue and send the SYN of an active open
  * @sk: the socket, locked, hashed in SYN_SENT with its route set
@@ -388,6 +402,15 @@ int xtcp_connect(struct sock *sk)
 	xtcp_forced_mem_schedule(sk, skb->truesize, SK_MEM_SEND);
 	xtcp_queue_tail(sk, skb);
 	xtcp_write_xmit(sk);
+	if (xs->send_head == skb) {
+		/* The SYN did not leave: a drop below us (qdisc, netfilter),
+		 * no route, no memory. Count it as sent and lost so that the
+		 * retransmission timer sends it again and, after syn_retries,
+		 * gives up, as tcp_connect() does.
+		 */
+		xtcp_skb_sent(sk, skb);
+		xtcp_rearm_rto(sk);
+	}
 	return 0;
 }
 
@@ -511,14 +534,8 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 	err = xtcp_transmit_skb(sk, skb, GFP_ATOMIC);
 	if (err)
 		return err;
-	if (!advance)
-		return 0;
-	xs->snd_nxt = cb->end_seq;
-	if (xtcp_seq_after(cb->end_seq, xs->snd_max))
-		xs->snd_max = cb->end_seq;
-	xs->packets_out++;
-	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
-			skb_queue_next(&sk->sk_write_queue, skb);
+	if (advance)
+		xtcp_skb_sent(sk, skb);
 	return 0;
 }
 
@@ -554,7 +571,9 @@ static bool xtcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb)
  *
  * Sends unsent write-queue segments while the congestion window has room
  * and the segment fits the peer's window. With nothing in flight and a
- * window too small, arms the persist timer instead.
+ * window too small, or a transmission that failed locally, arms the
+ * persist timer instead: something queued and unacknowledged always has a
+ * timer.
  */
 void xtcp_write_xmit(struct sock *sk)
 {
@@ -593,6 +612,14 @@ void xtcp_write_xmit(struct sock *sk)
 	/* RFC 6298 5.1: start the timer if it is not running. */
 	if (sent && xs->rtx_mode != XTCP_RTX_RETRANS)
 		xtcp_rearm_rto(sk);
+	/* Data (or a FIN) waits with nothing in flight and no timer: the
+	 * transmission failed below us (a qdisc or netfilter drop, no
+	 * route, no memory). No ACK will come to clock it out: the persist
+	 * timer tries again (tcp_check_probe_timer()).
+	 */
+	else if (xs->send_head && !xs->packets_out &&
+		 xs->rtx_mode == XTCP_RTX_NONE)
+		xtcp_arm_probe(sk);
 }
 
 /**

@@ -72,3 +72,35 @@ u32 xtcp_rto_backoff(u32 rto_us, unsigned int backoff, u32 rto_max_us)
 	return rto > rto_max_us ? rto_max_us : (u32)rto;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_rto_backoff);
+
+/**
+ * xtcp_retrans_timeout() - how long @boundary retransmissions take
+ * @boundary: retransmissions allowed (syn_retries, retries2)
+ * @rto_us: the RTO of the first transmission, before any backoff
+ * @rto_max_us: the ceiling of the backed-off RTO
+ *
+ * The time from the first transmission to the timeout that follows the
+ * @boundary-th retransmission, when each timeout doubles the RTO up to
+ * @rto_max_us: the sum of min(@rto_us << i, @rto_max_us) for i = 0 ..
+ * @boundary, as tcp_model_timeout() computes it. A connection gives up once
+ * that much time has passed, whatever the backoff counter, which stops
+ * doubling at 31.
+ *
+ * Return: microseconds; at most 256 * @rto_max_us for the largest sysctl.
+ */
+u64 xtcp_retrans_timeout(unsigned int boundary, u32 rto_us, u32 rto_max_us)
+{
+	unsigned int thresh;
+
+	if (!rto_us)
+		rto_us = 1;
+	if (rto_us >= rto_max_us)
+		return ((u64)boundary + 1) * rto_max_us;
+	/* The last doubling that stays within the ceiling: rto << thresh. */
+	thresh = ilog2(rto_max_us / rto_us);
+	if (boundary <= thresh)
+		return ((2ULL << boundary) - 1) * rto_us;
+	return ((2ULL << thresh) - 1) * rto_us +
+	       (u64)(boundary - thresh) * rto_max_us;
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_retrans_timeout);

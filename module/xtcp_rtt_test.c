@@ -176,6 +176,66 @@ static void xtcp_rto_backoff__no_overflow(struct kunit *test)
 			120000000U);
 }
 
+static void xtcp_retrans_timeout__tcp_figures(struct kunit *test)
+{
+	/* tcp_retries2 = 15 with TCP_RTO_MIN 200 ms: the documented 924.6 s
+	 * (1023 * 200 ms while doubling, then 6 * 120 s at the ceiling).
+	 */
+	KUNIT_EXPECT_EQ(test, xtcp_retrans_timeout(15, MIN_US, MAX_US),
+			924600000ULL);
+	/* tcp_syn_retries = 6 with a 1 s initial RTO: 127 s. */
+	KUNIT_EXPECT_EQ(test, xtcp_retrans_timeout(6, 1000000, MAX_US),
+			127000000ULL);
+	/* No retransmission: one RTO. */
+	KUNIT_EXPECT_EQ(test, xtcp_retrans_timeout(0, MIN_US, MAX_US),
+			(u64)MIN_US);
+	/* The ceiling reached exactly (200 ms << 9 = 102.4 s < 120 s). */
+	KUNIT_EXPECT_EQ(test, xtcp_retrans_timeout(9, MIN_US, MAX_US),
+			204600000ULL);
+	KUNIT_EXPECT_EQ(test, xtcp_retrans_timeout(10, MIN_US, MAX_US),
+			324600000ULL);
+}
+
+static void xtcp_retrans_timeout__is_the_sum_of_backoffs(struct kunit *test)
+{
+	static const u32 rtos[] = { 0, 1, 3, 1000, 200000, 1000000, 119999999,
+				    120000000, 200000000, U32_MAX };
+	static const u32 maxes[] = { 1, 1000, 50000, MAX_US, U32_MAX };
+	unsigned int r, m, b;
+
+	/* Independent reference: add up the RTOs one timeout at a time. */
+	for (r = 0; r < ARRAY_SIZE(rtos); r++) {
+		for (m = 0; m < ARRAY_SIZE(maxes); m++) {
+			u32 rto = rtos[r] ? rtos[r] : 1;
+			u64 sum = 0, t;
+
+			for (b = 0; b <= 255; b++) {
+				sum += xtcp_rto_backoff(rto, b, maxes[m]);
+				t = xtcp_retrans_timeout(b, rtos[r], maxes[m]);
+				KUNIT_ASSERT_EQ_MSG(test, t, sum,
+						    "rto %u max %u boundary %u",
+						    rtos[r], maxes[m], b);
+			}
+		}
+	}
+}
+
+static void xtcp_retrans_timeout__bounded(struct kunit *test)
+{
+	/* retries2 = 255, the largest the sysctl takes, with the default
+	 * bounds: about 8.3 hours, not forever.
+	 */
+	u64 t = xtcp_retrans_timeout(255, MIN_US, MAX_US);
+
+	KUNIT_EXPECT_EQ(test, t, 204600000ULL + 246ULL * MAX_US);
+	KUNIT_EXPECT_LE(test, t, 256ULL * MAX_US);
+	/* With rto_max 50 ms, as the kselftest sets it: 12.8 s at most. */
+	KUNIT_EXPECT_LE(test, xtcp_retrans_timeout(255, 10000, 50000),
+			256ULL * 50000);
+	KUNIT_EXPECT_GE(test, xtcp_retrans_timeout(255, 10000, 50000),
+			250ULL * 50000);
+}
+
 static struct kunit_case xtcp_rtt_cases[] = {
 	KUNIT_CASE(xtcp_rtt_init__one_second),
 	KUNIT_CASE(xtcp_rtt_sample__first),
@@ -188,6 +248,9 @@ static struct kunit_case xtcp_rtt_cases[] = {
 	KUNIT_CASE(xtcp_rto_backoff__doubling),
 	KUNIT_CASE(xtcp_rto_backoff__cap),
 	KUNIT_CASE(xtcp_rto_backoff__no_overflow),
+	KUNIT_CASE(xtcp_retrans_timeout__tcp_figures),
+	KUNIT_CASE(xtcp_retrans_timeout__is_the_sum_of_backoffs),
+	KUNIT_CASE(xtcp_retrans_timeout__bounded),
 	{}
 };
 

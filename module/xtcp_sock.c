@@ -238,6 +238,7 @@ void xtcp_init_xmit_state(struct sock *sk)
 
 	xtcp_rtt_init(&xs->rtt);
 	xs->backoff = 0;
+	xs->rtx_stamp_ns = 0;
 	xs->mss_cache = XTCP_DEFAULT_MSS;
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->dupacks = 0;

@@ -9,6 +9,13 @@
 static int xtcp_one = 1;
 static int xtcp_two = 2;
 static int xtcp_max_retries = 255;
+/*
+ * SYN-ACKs are retransmitted by the kernel's request-socket timer
+ * (reqsk_timer_handler()): it counts timeouts in a 7-bit field, so a limit
+ * of 128 or more is never reached, and shifts a u64 by that count: keep the
+ * shift defined and the limit reachable.
+ */
+static int xtcp_max_synack_retries = 63;
 static int xtcp_rto_max_limit = XTCP_RTO_MAX_US / USEC_PER_MSEC;
 static int xtcp_hour_ms = 3600 * MSEC_PER_SEC;
 static int xtcp_max_keep = 32767;
@@ -35,7 +42,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("rto_max_ms", rto_max_ms, &xtcp_one, &xtcp_rto_max_limit),
 	XTCP_SYSCTL("syn_retries", syn_retries, &xtcp_one, &xtcp_max_retries),
 	XTCP_SYSCTL("synack_retries", synack_retries, &xtcp_one,
-		    &xtcp_max_retries),
+		    &xtcp_max_synack_retries),
 	XTCP_SYSCTL("retries2", retries2, &xtcp_one, &xtcp_max_retries),
 	XTCP_SYSCTL("tw_timeout_ms", tw_timeout_ms, &xtcp_one, &xtcp_hour_ms),
 	XTCP_SYSCTL("fin_timeout_ms", fin_timeout_ms, &xtcp_one,

@@ -5,16 +5,50 @@
  * softirq context (HRTIMER_MODE_ABS_SOFT); work that finds the socket owned
  * by a process is deferred to xtcp_release_cb().
  *
- * References: an armed timer holds exactly one socket reference, recorded
- * by its bit in xtcp_sock.armed, no matter how often it is restarted. All
- * starts and stops happen under the socket lock; the callback takes the
- * same lock. The reference is returned by a cancel that dequeued the timer,
- * or by the callback when it finishes and the timer was not started again
- * meanwhile. A timer cannot be cancelled while its callback runs
- * (hrtimer_try_to_cancel() returns -1): that callback then returns the
- * reference. Inferring ownership from hrtimer_try_to_cancel() alone is not
- * enough: a timer restarted twice while its callback runs on another CPU
- * would take two references for one queued timer.
+ * References: a timer that is queued, or whose callback is running, holds
+ * exactly one socket reference, recorded by its bit in xtcp_sock.armed,
+ * however often it is restarted. The bit and the hrtimer's queued state
+ * change together under xtcp_sock.timer_lock, a leaf spinlock:
+ *
+ * - xtcp_timer_start() takes a reference if the bit was clear and queues
+ *   the timer, in one critical section;
+ * - a callback, at its end and in the same lock, clears the bit and returns
+ *   the reference unless the timer is queued again (restarted by its own
+ *   work or, meanwhile, by the owner): the queued timer keeps it;
+ * - xtcp_timer_stop() returns it when hrtimer_try_to_cancel() dequeued the
+ *   timer (1: its callback is not running); when the callback runs (-1),
+ *   the callback's end decides, as above.
+ *
+ * The expiry itself (queued to running) takes no lock of ours, but the
+ * reference travels with the timer from queued to running, so it changes
+ * nothing the others decide on; the callback cannot run again before it
+ * returns (hrtimers do not migrate while running).
+ *
+ * Why a lock of its own, not the socket lock: starts and stops happen "under
+ * the socket lock", which is either its spinlock (softirq input, the
+ * callbacks, xtcp_release_cb()) or ownership by a process that released the
+ * spinlock (lock_sock()). A callback that finds the socket owned runs beside
+ * the owner. Without timer_lock it could see the timer idle, clear the bit
+ * and drop the reference just after the owner saw the bit set and just
+ * before it queued the timer again: a queued timer without a reference,
+ * whose next firing may touch a freed (SLAB_TYPESAFE_BY_RCU, perhaps
+ * reused) socket. sk_reset_timer() avoids that with mod_timer()'s return
+ * value; hrtimer_start() returns nothing, and hrtimer_try_to_cancel()
+ * cannot dequeue a timer whose callback runs (a timer can be queued and
+ * running at once), so no answer of the hrtimer core makes the decision
+ * atomic: the lock does. Lock order: socket spinlock, timer_lock, hrtimer
+ * base lock.
+ *
+ * A callback that finds the socket owned sets its bit in xtcp_sock.deferred
+ * and takes a reference of its own for it when the bit was clear;
+ * xtcp_release_cb() does the work and returns that reference. The timer's
+ * own reference is settled by the callback as usual.
+ *
+ * A socket is freed only when its last reference goes, so none of its
+ * timers is queued or running then. xtcp_clear_timers() at close and
+ * destroy time is therefore about work, not memory: it cancels what it can,
+ * and every callback and deferred work item finds a closed socket (or
+ * rtx_mode and ack_pending cleared) and does nothing.
  *
  * The retransmit timer is re-armed lazily: an ACK only moves rtx_deadline;
  * when the hrtimer fires before the deadline it re-queues itself for the
@@ -41,14 +75,16 @@ static struct hrtimer *xtcp_timer(struct xtcp_sock *xs, int id)
 	}
 }
 
-/* (Re)start timer @id; the socket is locked. */
+/* (Re)start timer @id; the socket is locked (spinlock or owner). */
 static void xtcp_timer_start(struct sock *sk, int id, ktime_t expires)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	spin_lock_bh(&xs->timer_lock);
 	if (!test_and_set_bit(id, &xs->armed))
 		sock_hold(sk);
 	hrtimer_start(xtcp_timer(xs, id), expires, HRTIMER_MODE_ABS_SOFT);
+	spin_unlock_bh(&xs->timer_lock);
 }
 
 /* Stop timer @id; the socket is locked, and the caller holds a reference. */
@@ -56,12 +92,29 @@ static void xtcp_timer_stop(struct sock *sk, int id)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	/* 0: idle, its callback already returned the reference;
-	 * -1: its callback is running and will return it.
+	spin_lock_bh(&xs->timer_lock);
+	/* 0: idle, no reference; -1: its callback is running (and perhaps
+	 * queued again): the callback's end settles the reference.
 	 */
 	if (hrtimer_try_to_cancel(xtcp_timer(xs, id)) == 1 &&
 	    test_and_clear_bit(id, &xs->armed))
 		__sock_put(sk);
+	spin_unlock_bh(&xs->timer_lock);
+}
+
+/* End of a callback of timer @id: does it return the timer's reference? */
+static bool xtcp_timer_done(struct xtcp_sock *xs, int id)
+{
+	bool put = false;
+
+	spin_lock_bh(&xs->timer_lock);
+	/* Queued again? Then the queued timer keeps the reference: it cannot
+	 * fire before this callback returns.
+	 */
+	if (!hrtimer_is_queued(xtcp_timer(xs, id)))
+		put = test_and_clear_bit(id, &xs->armed);
+	spin_unlock_bh(&xs->timer_lock);
+	return put;
 }
 
 /**
@@ -200,6 +253,21 @@ void xtcp_stop_keepalive(struct sock *sk)
 	xtcp_timer_stop(sk, XTCP_TIMER_KEEPALIVE);
 }
 
+/* Has the retransmission episode lasted as long as @limit retransmissions
+ * take with exponential backoff?
+ */
+static bool xtcp_rtx_timed_out(struct sock *sk, int limit)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 max_us = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms) *
+		     USEC_PER_MSEC;
+	u64 elapsed_us = div_u64(ktime_get_ns() - xs->rtx_stamp_ns,
+				 NSEC_PER_USEC);
+
+	return elapsed_us >= xtcp_retrans_timeout(limit, xs->rtx_base_us,
+						  max_us);
+}
+
 /* RTO expired with data outstanding (RFC 6298 5.4-5.6, RFC 5681 3.1). */
 static void xtcp_retransmit_timer(struct sock *sk)
 {
@@ -222,7 +290,18 @@ static void xtcp_retransmit_timer(struct sock *sk)
 		if (xtcp_orphan_out_of_resources(sk, xs->backoff < limit))
 			return;
 	}
-	if (xs->backoff >= limit) {
+	if (!xs->backoff || !xs->rtx_stamp_ns) {
+		/* The first timeout since the last progress: the data went
+		 * out one (unbacked-off) RTO ago.
+		 */
+		xs->rtx_base_us = xtcp_rto_with_backoff(xs);
+		xs->rtx_stamp_ns = ktime_get_ns() -
+				   (u64)xs->rtx_base_us * NSEC_PER_USEC;
+	}
+	/* backoff stops counting at 31: beyond, the elapsed time decides
+	 * (retransmits_timed_out()), so that any limit ends in bounded time.
+	 */
+	if (xs->backoff >= limit || xtcp_rtx_timed_out(sk, limit)) {
 		if (sock_flag(sk, SOCK_DEAD))
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ORPHANTIMEOUTS);
 		/* An ICMP error met on the way says more than "timed out". */
@@ -239,7 +318,19 @@ static void xtcp_retransmit_timer(struct sock *sk)
 	xtcp_rearm_rto(sk);
 }
 
-/* Persist timer: probe a closed window, backing off (RFC 9293 3.8.6.1). */
+/* Does the peer's window have room for the start of the send head? */
+static bool xtcp_head_fits_window(const struct xtcp_sock *xs)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(xs->send_head);
+
+	return (cb->flags & XTCP_FLAG_SYN) ||
+	       xtcp_seq_before(cb->seq, xs->snd_una + xs->snd_wnd);
+}
+
+/* Persist timer: probe a closed window, backing off (RFC 9293 3.8.6.1).
+ * Also armed when a transmission failed locally with nothing in flight:
+ * when the window has room, send the data itself (tcp_write_wakeup()).
+ */
 static void xtcp_probe_timer(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -272,11 +363,27 @@ static void xtcp_probe_timer(struct sock *sk)
 		xtcp_reset(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		return;
 	}
+	if (xtcp_head_fits_window(xs)) {
+		xtcp_write_xmit(sk);
+		if (xs->packets_out) {
+			/* Out at last: the retransmission timer watches it. */
+			xs->probes_out = 0;
+			xs->backoff = 0;
+			xtcp_rearm_rto(sk);
+			return;
+		}
+	}
+	/* An ACK to this carries the window, should its last update have
+	 * been lost.
+	 */
 	xtcp_send_probe(sk);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_WINPROBES);
 	xs->probes_out++;
 	if (xs->backoff < 31)
 		xs->backoff++;
+	xs->rtx_stamp_ns = 0;	/* persist backoff is no RTO episode */
+	/* A failed xtcp_write_xmit() armed it with the old backoff. */
+	xs->rtx_mode = XTCP_RTX_NONE;
 	xtcp_arm_probe(sk);
 }
 
@@ -350,19 +457,14 @@ static enum hrtimer_restart xtcp_timer_run(struct xtcp_sock *xs, int id,
 					   void (*fn)(struct sock *sk))
 {
 	struct sock *sk = xtcp_timer_sk(xs);
-	bool put = false;
+	bool put;
 
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
 		fn(sk);
 	else if (!test_and_set_bit(id, &xs->deferred))
 		sock_hold(sk);
-	/* Started again (by fn(), or while this waited for the lock)? Then
-	 * the queued timer keeps the reference: it cannot fire before this
-	 * callback returns.
-	 */
-	if (!hrtimer_is_queued(xtcp_timer(xs, id)))
-		put = test_and_clear_bit(id, &xs->armed);
+	put = xtcp_timer_done(xs, id);
 	bh_unlock_sock(sk);
 	if (put)
 		sock_put(sk);
@@ -430,6 +532,7 @@ void xtcp_init_timers(struct sock *sk)
 	hrtimer_init(&xs->keepalive_timer, CLOCK_MONOTONIC,
 		     HRTIMER_MODE_ABS_SOFT);
 	xs->keepalive_timer.function = xtcp_keepalive_timer_fn;
+	spin_lock_init(&xs->timer_lock);
 	xs->rtx_mode = XTCP_RTX_NONE;
 	xs->deferred = 0;
 	xs->armed = 0;
@@ -439,8 +542,9 @@ void xtcp_init_timers(struct sock *sk)
  * xtcp_clear_timers() - cancel every timer of a socket
  * @sk: the socket, locked
  *
- * A callback already running holds its own reference and, finding the
- * socket closed, does nothing.
+ * A callback already running, or a timer queued again while it ran, keeps
+ * its reference and, finding the socket closed (rtx_mode and ack_pending
+ * cleared here), does nothing; so does work deferred to xtcp_release_cb().
  */
 void xtcp_clear_timers(struct sock *sk)
 {

@@ -36,13 +36,16 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
 	xtcp_timewait.sh xtcp_timeout.sh xtcp_many_conns.sh xtcp_backlog.sh
 	xtcp_icmp.sh xtcp_mem_limit.sh xtcp_memcg.sh xtcp_synflood.sh
-	xtcp_remote.sh xtcp_fuzz.sh"
+	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh"
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one
 # by one, and the kernel's TCP through a protocol-swapping router.
 XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"
 # Real NIC drivers on emulated hardware (the stock guest gets the NICs:
 # scripts/vm-run.sh --nic); the debug kernel has no Ethernet drivers.
 XTCP_NIC_TESTS="xtcp_nic.sh"
+# Timer and lifetime races (rmmod attempts, namespaces deleted under load)
+# just before the lifetime tests, which then find every socket freed.
+XTCP_RACE_TESTS="xtcp_races.sh"
 XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 
 # The debug guest (KASAN, lockdep, kmemleak; about five times slower) runs
@@ -52,12 +55,14 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 # in the stock guest only, as does xtcp_memcg.sh (the debug kernel has no
 # memory cgroups).
 XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
-	xtcp_backlog.sh xtcp_memcg.sh $XTCP_CONFORMANCE_TESTS $XTCP_NIC_TESTS"
+	xtcp_backlog.sh xtcp_memcg.sh xtcp_timers.sh $XTCP_CONFORMANCE_TESTS
+	$XTCP_NIC_TESTS"
 
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS
 else
-	tests="$XTCP_API_TESTS $XTCP_PROTOCOL_TESTS $XTCP_CONFORMANCE_TESTS $XTCP_NIC_TESTS $XTCP_LIFETIME_TESTS"
+	tests="$XTCP_API_TESTS $XTCP_PROTOCOL_TESTS $XTCP_CONFORMANCE_TESTS $XTCP_NIC_TESTS
+		$XTCP_RACE_TESTS $XTCP_LIFETIME_TESTS"
 	if [ "$XTCP_GUEST" = debug ]; then
 		for t in $XTCP_STOCK_ONLY; do
 			tests=$(echo " $tests " | tr -s ' \t\n' ' ' | sed "s/ $t / /")

@@ -1,0 +1,272 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Timers that must always be there, and must not fire too early or never:
+#  - a first transmission that fails locally (a netfilter OUTPUT drop rule,
+#    a tc egress drop: the qdisc layer reports NET_XMIT_DROP) still has a
+#    timer: connect() completes once the rule is gone (the SYN is sent
+#    again), and data and a FIN queued while the rule is in place get
+#    through afterwards (cmp of the bytes);
+#  - keepalive with KEEPINTVL > KEEPIDLE keeps a healthy idle connection
+#    up (answered probes reset the count) and still ends one whose peer
+#    vanished, with ETIMEDOUT, in the expected time;
+#  - retries2 and syn_retries at 255 (beyond the backoff counter's 31)
+#    still give up, in bounded time (by elapsed time, with a short rto_max);
+#  - synack_retries is bounded (the kernel's request timer counts 7 bits).
+#
+# XTCP_TEST_PROTO=tcp runs the drop-rule and keepalive cases over the
+# kernel's TCP; the others are XTCP's sysctls.
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+xtcp_lib_init 13 "timers armed after local drops, keepalive, bounded retries"
+
+PY=/usr/bin/python3
+CLIENT=$XTCP_SELFTESTS/xtcp_timers_client.py
+[ -x "$PY" ] || tap_skip_rest "no $PY"
+netem_available || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
+
+if [ "$XTCP_TEST_PROTO" = tcp ]; then
+	L4=6
+else
+	L4=$(cat /sys/module/xtcp/parameters/ipproto 2>/dev/null || echo 253)
+fi
+
+rand_range 20000 30000
+PORT=$RAND
+head -c 65536 /dev/urandom >"$TMPD/data"
+
+# Drop every segment of ours leaving the client namespace.
+# drop_on nft|tc / drop_off nft|tc
+drop_on() {
+	case $1 in
+	nft)
+		ip netns exec "$NS_C" nft -f - <<-EOF
+		table ip xtcp_drop {
+			chain out {
+				type filter hook output priority 0; policy accept;
+				meta l4proto $L4 counter drop
+			}
+		}
+		EOF
+		;;
+	tc)
+		tc -n "$NS_C" qdisc add dev veth-c clsact &&
+		tc -n "$NS_C" filter add dev veth-c egress protocol ip prio 1 \
+			u32 match ip protocol "$L4" 0xff action drop
+		;;
+	esac
+}
+
+drop_off() {
+	case $1 in
+	nft)
+		ip netns exec "$NS_C" nft list ruleset | grep counter |
+			sed 's/^[[:space:]]*/# nft: /'
+		ip netns exec "$NS_C" nft delete table ip xtcp_drop
+		;;
+	tc)
+		tc -s -n "$NS_C" filter show dev veth-c egress |
+			grep -E 'Sent|dropped' | sed 's/^[[:space:]]*/# tc: /' | head -2
+		tc -n "$NS_C" qdisc del dev veth-c clsact
+		;;
+	esac
+}
+
+have_nft() { command -v nft >/dev/null && ip netns exec "$NS_C" nft list tables >/dev/null 2>&1; }
+
+# client TAG ARGS...: the paced client in $NS_C, in the background (CLI_PID).
+client() {
+	local tag=$1
+
+	shift
+	rm -f "$TMPD/$tag.ready" "$TMPD/$tag.go"
+	ip netns exec "$NS_C" "$PY" "$CLIENT" -p "$XTCP_TEST_PROTO" \
+		-R "$TMPD/$tag.ready" "$@" "$SERVER_IP" "$PORT" \
+		>"$TMPD/$tag.client" 2>&1 &
+	CLI_PID=$!
+	BG_PIDS+=("$CLI_PID")
+}
+
+wait_file() { # FILE SECS
+	local i
+
+	for ((i = 0; i < $2 * 20; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# finish_case TAG DESC [OUTFILE]: wait for client and server, show logs,
+# one TAP result; with OUTFILE, the server's bytes must equal it.
+finish_case() {
+	local tag=$1 desc=$2 want=${3:-} crc=0 src=0
+
+	wait "$CLI_PID" || crc=$?
+	wait_server || src=$?
+	show_log "$TMPD/$tag.client"
+	show_log "$TMPD/$tag.server"
+	if [ -n "$want" ] && ! cmp "$want" "$TMPD/$tag.out" 2>&1 | show_log /dev/stdin; then
+		info "received $(stat -c %s "$TMPD/$tag.out" 2>/dev/null) of $(stat -c %s "$want") bytes"
+		crc=1
+	fi
+	info "client exit $crc, server exit $src"
+	if [ "$crc" -eq 0 ] && [ "$src" -eq 0 ]; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc"
+	fi
+}
+
+# 1-2: connect() while every SYN is dropped locally, for the first second.
+for how in nft tc; do
+	desc="timers: connect() completes after a local $how drop of the first SYNs is lifted"
+	if [ "$how" = nft ] && ! have_nft; then
+		tap_skip "$desc" "no nft or nf_tables"
+		continue
+	fi
+	PORT=$((PORT + 1))
+	tag=syn-$how
+	start_server "$tag" -s 0 -o "$TMPD/$tag.out" -t "$(tmo 25)" ||
+		{ tap_fail "$desc"; continue; }
+	drop_on "$how" || { tap_fail "$desc (cannot add the drop)"; continue; }
+	start=$(now_ms)
+	client "$tag" -i "$TMPD/data" -f -t "$(tmo 20)"
+	sleep 1
+	drop_off "$how"
+	finish_case "$tag" "$desc ($(secs_since "$start") s)" "$TMPD/data"
+done
+
+# 3-6: established and idle; data (+FIN), or a FIN alone, queued while the
+# drop is in place; lifted a second later.
+for how in nft tc; do
+	for what in data fin; do
+		desc="timers: $what queued during a local $how drop gets through afterwards"
+		if [ "$how" = nft ] && ! have_nft; then
+			tap_skip "$desc" "no nft or nf_tables"
+			continue
+		fi
+		PORT=$((PORT + 1))
+		tag=$what-$how
+		start_server "$tag" -s 0 -o "$TMPD/$tag.out" -t "$(tmo 25)" ||
+			{ tap_fail "$desc"; continue; }
+		if [ "$what" = data ]; then
+			client "$tag" -G "$TMPD/$tag.go" -i "$TMPD/data" -f -t "$(tmo 20)"
+			want=$TMPD/data
+		else
+			client "$tag" -G "$TMPD/$tag.go" -f -t "$(tmo 20)"
+			want=/dev/null
+		fi
+		if ! wait_file "$TMPD/$tag.ready" "$(tmo 10)" || ! drop_on "$how"; then
+			touch "$TMPD/$tag.go"
+			finish_case "$tag" "$desc"
+			continue
+		fi
+		start=$(now_ms)
+		touch "$TMPD/$tag.go"
+		sleep 1
+		drop_off "$how"
+		finish_case "$tag" "$desc ($(secs_since "$start") s)" "$want"
+	done
+done
+
+# 7-8: keepalive, KEEPIDLE 1 s < KEEPINTVL 3 s, KEEPCNT 2, healthy peer.
+idle=$((15 * XTCP_TIME_SCALE))
+desc="timers: keepalive (idle 1, intvl 3, cnt 2) keeps a healthy idle connection up for $idle s"
+snapshot c KeepAliveProbes
+PORT=$((PORT + 1))
+tag=ka-alive
+if start_server "$tag" -s 0 -o "$TMPD/$tag.out" -t "$((idle + $(tmo 60)))"; then
+	client "$tag" -k 1,3,2 -s "$idle" -i "$TMPD/data" -f -t "$((idle + $(tmo 30)))"
+	finish_case "$tag" "$desc" "$TMPD/data"
+else
+	tap_fail "$desc"
+fi
+check_counter "timers: keepalive probes were sent and answered (KeepAliveProbes)" \
+	c KeepAliveProbes -ge 3
+
+# 9: the same, and the peer vanishes: ETIMEDOUT after about
+# intvl * cnt past the last answer (6-9 s here).
+desc="timers: keepalive (idle 1, intvl 3, cnt 2) ends a connection whose peer vanished"
+PORT=$((PORT + 1))
+tag=ka-dead
+if start_server "$tag" -s 0 -o "$TMPD/$tag.out" -t "$(tmo 60)"; then
+	client "$tag" -k 1,3,2 -s "$(tmo 60)" -e ETIMEDOUT -t "$(tmo 60)"
+	if wait_file "$TMPD/$tag.ready" "$(tmo 10)"; then
+		netem_set both loss 100%
+		start=$(now_ms)
+		crc=0
+		wait "$CLI_PID" || crc=$?
+		el=$(secs_since "$start")
+		kill "$SRV_PID" 2>/dev/null
+		wait "$SRV_PID" 2>/dev/null
+		show_log "$TMPD/$tag.client"
+		info "ETIMEDOUT after $el s (want 4..$(tmo 14) s)"
+		if [ "$crc" -eq 0 ] && [ "${el%.*}" -ge 4 ] && [ "${el%.*}" -lt "$(tmo 14)" ]; then
+			tap_ok "$desc ($el s)"
+		else
+			tap_fail "$desc ($el s)"
+		fi
+	else
+		tap_fail "$desc (no connection)"
+	fi
+	netem_clear both
+else
+	tap_fail "$desc"
+fi
+
+# 10-13: retry limits of 255 with rto_min 10 ms, rto_max 50 ms: 256 RTOs
+# of at most 50 ms, about 13 s.
+xsysctl() { ip netns exec "$NS_C" sysctl -qw "net.xtcp.$1=$2"; }
+if [ "$XTCP_TEST_PROTO" != xtcp ]; then
+	while [ "$TAP_NUM" -lt "$TAP_PLAN" ]; do
+		tap_skip "$TEST_NAME" "net.xtcp sysctls are XTCP's"
+	done
+	tap_finish
+fi
+xsysctl rto_min_ms 10 && xsysctl rto_max_ms 50 && xsysctl retries2 255 &&
+	xsysctl syn_retries 255 || info "cannot set net.xtcp sysctls in $NS_C"
+snapshot c AttemptFails
+
+desc="timers: retries2=255 still gives up (ETIMEDOUT) when the peer vanishes mid-transfer"
+PORT=$((PORT + 1))
+t=$(tmo 60)
+if start_server vanish -s 1G -t "$t"; then
+	start_client vanish -s 1G -e ETIMEDOUT -t "$t"
+	sleep 1
+	netem_set both loss 100%
+	start=$(now_ms)
+	rc=0
+	wait "$CLI_PID" || rc=$?
+	el=$(secs_since "$start")
+	kill "$SRV_PID" 2>/dev/null
+	wait "$SRV_PID" 2>/dev/null
+	show_log "$TMPD/vanish.client"
+	info "gave up after $el s (bound: 256 * 50 ms plus the episode's start)"
+	tap_result "$rc" "$desc ($el s)"
+	netem_clear both
+else
+	tap_fail "$desc"
+fi
+
+desc="timers: syn_retries=255 still gives up (ETIMEDOUT) on a blackholed peer"
+netem_set c loss 100%
+PORT=$((PORT + 1))
+start=$(now_ms)
+rc=0
+run_client syn255 -s 0 -e ETIMEDOUT -t "$(tmo 60)" || rc=$?
+show_log "$TMPD/syn255.client"
+tap_result "$rc" "$desc ($(secs_since "$start") s)"
+netem_clear c
+check_counter "timers: AttemptFails counted the connect" c AttemptFails -ge 1
+
+if ! ip netns exec "$NS_C" sysctl -qw net.xtcp.synack_retries=64 2>/dev/null &&
+   ip netns exec "$NS_C" sysctl -qw net.xtcp.synack_retries=63; then
+	tap_ok "timers: synack_retries takes 63, refuses 64 (7-bit request timer count)"
+else
+	tap_fail "timers: synack_retries takes 63, refuses 64 (7-bit request timer count)"
+fi
+
+tap_finish
