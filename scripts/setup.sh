@@ -13,7 +13,7 @@ PKGS=(
 	cpio rsync xz-utils zstd kmod file udev busybox-static procps
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 python3-venv python3-argcomplete python3-requests
-	iproute2 iputils-ping ethtool tshark python3-scapy
+	iproute2 iputils-ping ethtool tshark python3-scapy nftables
 )
 
 missing=()
