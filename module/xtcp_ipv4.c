@@ -542,26 +542,22 @@ static int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 
 /*
  * The socket's filter (SO_ATTACH_FILTER, cgroup ingress programs, the LSM's
- * sock_rcv_skb), where TCP runs tcp_filter(): it may trim the payload,
- * never the header. Our control block is saved across it, as a program may
- * use skb->cb, and its end sequence re-derived from what is left.
+ * sock_rcv_skb), where TCP runs tcp_filter(). A filter takes or drops the
+ * whole segment: the cap is the segment's length, so it cannot trim the
+ * payload (6.1 lets only CAP_NET_ADMIN attach filters to TCP sockets since
+ * trimming filters were abused; any user may attach one to XTCP's). Our
+ * control block is saved across it, as a program may use skb->cb.
  *
  * Return: 0 to go on, non-zero to drop the segment.
  */
 static int xtcp_filter(struct sock *sk, struct sk_buff *skb)
 {
-	unsigned int hlen = tcp_hdr(skb)->doff * 4;
 	struct xtcp_skb_cb cb = *XTCP_SKB_CB(skb);
-	const struct tcphdr *th;
 	int err;
 
-	err = sk_filter_trim_cap(sk, skb, hlen);
+	err = sk_filter_trim_cap(sk, skb, skb->len);
 	*XTCP_SKB_CB(skb) = cb;
-	if (err)
-		return err;
-	th = (const struct tcphdr *)skb->data;
-	XTCP_SKB_CB(skb)->end_seq = cb.seq + th->syn + th->fin + skb->len - hlen;
-	return 0;
+	return err;
 }
 
 /* IP_MINTTL (RFC 5082): drop segments that crossed too many hops. */

@@ -413,6 +413,26 @@ TEST(so_attach_filter_runs_on_input)
 	close(a);
 }
 
+/* A filter's length does not trim XTCP segments: whole segment or none. */
+TEST(so_attach_filter_never_trims)
+{
+	struct sock_filter one_byte[] = { BPF_STMT(BPF_RET | BPF_K, 1) };
+	struct sock_fprog prog = { .len = 1, .filter = one_byte };
+	char buf[1000], out[1000];
+	int c, a;
+
+	netns_setup(_metadata);
+	xpair(_metadata, &c, &a);
+	ASSERT_EQ(0, setsockopt(a, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+				sizeof(prog)));
+	memset(buf, 'f', sizeof(buf));
+	ASSERT_EQ(sizeof(buf), send(c, buf, sizeof(buf), 0));
+	EXPECT_EQ(sizeof(out), recv(a, out, sizeof(out), MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf, out, sizeof(buf)));
+	close(c);
+	close(a);
+}
+
 /* ---- cgroup BPF ------------------------------------------------------- */
 
 static int sys_bpf(int cmd, union bpf_attr *attr)
