@@ -274,6 +274,12 @@ static unsigned char outbuf[65536];
  */
 static bool hazardous(int level, int opt)
 {
+	/* A random minimum TTL makes a socket deaf to its peer: closed, it
+	 * lingers as an orphan retransmitting into the void (issue 9 item 5)
+	 * and holds the module past xtcp_teardown.sh's wait.
+	 */
+	if (level == SOL_IP)
+		return opt == IP_MINTTL;
 	if (level == SOL_SOCKET)
 		return opt == SO_RCVTIMEO_OLD || opt == SO_SNDTIMEO_OLD ||
 		       opt == SO_RCVTIMEO_NEW || opt == SO_SNDTIMEO_NEW ||
