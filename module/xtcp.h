@@ -496,6 +496,7 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info);
 void xtcp_v4_mtu_reduced(struct sock *sk);
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+int xtcp_v4_pre_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb);
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
@@ -529,7 +530,7 @@ int xtcp_connect(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req,
 				 struct dst_entry *dst);
-void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu);
 void xtcp_go_back_n(struct sock *sk);
 void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
@@ -538,6 +539,7 @@ void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
 int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
 int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		 int *addr_len);
+int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
 __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
 void xtcp_write_space(struct sock *sk);
 

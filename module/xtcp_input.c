@@ -711,11 +711,11 @@ static int xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 		int err;
 
 		/*
-		 * A SYN that found the listener owned by a process waited in
-		 * its backlog and comes here from release_sock(), in process
-		 * context with BHs on. The request's hash insertion takes the
-		 * ehash bucket lock with a plain spin_lock(), as softirq input
-		 * does, and arms a CPU-pinned request timer: keep BHs off.
+		 * xtcp_v4_rcv() hands segments for a listener over in softirq
+		 * context without its lock, so a SYN never waits in a backlog.
+		 * Should one still come from release_sock() (BHs on), keep BHs
+		 * off: the request's hash insertion takes the ehash bucket lock
+		 * with a plain spin_lock() and arms a CPU-pinned timer.
 		 */
 		local_bh_disable();
 		err = inet_csk(sk)->icsk_af_ops->conn_request(sk, skb);

@@ -7,6 +7,8 @@
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
+#include <linux/bpf-cgroup.h>
+#include <linux/filter.h>
 #include <linux/siphash.h>
 #include <net/inet_common.h>
 #include <net/inet_ecn.h>
@@ -111,11 +113,24 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct net *net = sk ? sock_net(sk) : dev_net(skb_dst(skb)->dev);
+	const struct rtable *rt = skb_rtable(skb);
+	struct net *net;
 
 	if (th->rst)
 		return;
-	if (skb_rtable(skb)->rt_type != RTN_LOCAL)
+	/*
+	 * A segment that waited in a socket backlog may have lost its route
+	 * (skb_dst_force() drops one it cannot pin): then it matched that
+	 * socket's local address and the socket names the namespace. Without
+	 * a socket the segment comes straight from the IP layer, routed.
+	 */
+	if (rt && rt->rt_type != RTN_LOCAL)
+		return;
+	if (sk)
+		net = sock_net(sk);
+	else if (rt)
+		net = dev_net(rt->dst.dev);
+	else
 		return;
 
 	if (th->ack)
@@ -140,6 +155,25 @@ void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 }
 
 /**
+ * xtcp_v4_pre_connect() - the proto's pre_connect: cgroup connect4 programs
+ * @sk: the socket, locked, in CLOSE
+ * @uaddr: struct sockaddr_in of the peer (a program may rewrite it)
+ * @addr_len: its length
+ *
+ * __inet_stream_connect() calls it whenever a BPF_CGROUP_INET4_CONNECT
+ * program is attached anywhere on the machine, as for TCP.
+ *
+ * Return: 0, or a negative errno (-EPERM when a program refuses).
+ */
+int xtcp_v4_pre_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+{
+	if (addr_len < (int)sizeof(struct sockaddr_in))
+		return -EINVAL;
+	sock_owned_by_me(sk);
+	return BPF_CGROUP_RUN_PROG_INET4_CONNECT(sk, uaddr);
+}
+
+/**
  * xtcp_v4_connect() - active open: route, bind a port, send the SYN
  * @sk: the socket, locked, in CLOSE
  * @uaddr: struct sockaddr_in of the peer
@@ -152,6 +186,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	const struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct inet_sock *inet = inet_sk(sk);
+	struct ip_options_rcu *inet_opt;
 	__be16 orig_sport, orig_dport;
 	struct flowi4 *fl4;
 	struct rtable *rt;
@@ -193,6 +228,10 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	inet->inet_dport = usin->sin_port;
 	sk_daddr_set(sk, daddr);
 	inet_csk(sk)->icsk_ext_hdr_len = 0;
+	inet_opt = rcu_dereference_protected(inet->inet_opt,
+					     lockdep_sock_is_held(sk));
+	if (inet_opt)
+		inet_csk(sk)->icsk_ext_hdr_len = inet_opt->opt.optlen;
 
 	/* Pick a port and enter the connection hash in SYN_SENT. */
 	xtcp_set_state(sk, TCP_SYN_SENT);
@@ -275,9 +314,15 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	struct inet_request_sock *ireq;
 	struct xtcp_request_sock *xreq;
 	struct request_sock *req;
+	const struct rtable *rt = skb_rtable(skb);
 	bool want_cookie = false;
 
-	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+	/*
+	 * Runs without the listener's lock, in softirq context, for a segment
+	 * fresh from the IP layer; a route-less segment (one that waited in a
+	 * backlog) is dropped rather than trusted.
+	 */
+	if (!rt || (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
 		goto drop;
 
 	/* A full request queue: answer with a SYN cookie, or drop (the peer
@@ -368,6 +413,7 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 {
 	struct xtcp_request_sock *xreq = xtcp_rsk(req);
 	struct inet_request_sock *ireq = inet_rsk(req);
+	struct ip_options_rcu *inet_opt;
 	struct inet_sock *newinet;
 	struct xtcp_sock *nxs;
 	struct sock *newsk;
@@ -383,7 +429,10 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	sk_daddr_set(newsk, ireq->ir_rmt_addr);
 	sk_rcv_saddr_set(newsk, ireq->ir_loc_addr);
 	newinet->inet_saddr = ireq->ir_loc_addr;
-	RCU_INIT_POINTER(newinet->inet_opt, rcu_dereference(ireq->ireq_opt));
+	inet_opt = rcu_dereference(ireq->ireq_opt);
+	RCU_INIT_POINTER(newinet->inet_opt, inet_opt);
+	/* The clone copied the listener's: the child's own options count. */
+	inet_csk(newsk)->icsk_ext_hdr_len = inet_opt ? inet_opt->opt.optlen : 0;
 	newinet->mc_index = inet_iif(skb);
 	newinet->mc_ttl = ip_hdr(skb)->ttl;
 	atomic_set(&newinet->inet_id, get_random_u16());
@@ -523,6 +572,32 @@ static int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 	return 0;
 }
 
+/*
+ * The socket's filter (SO_ATTACH_FILTER, cgroup ingress programs, the LSM's
+ * sock_rcv_skb), where TCP runs tcp_filter(). A filter takes or drops the
+ * whole segment: the cap is the segment's length, so it cannot trim the
+ * payload (6.1 lets only CAP_NET_ADMIN attach filters to TCP sockets since
+ * trimming filters were abused; any user may attach one to XTCP's). Our
+ * control block is saved across it, as a program may use skb->cb.
+ *
+ * Return: 0 to go on, non-zero to drop the segment.
+ */
+static int xtcp_filter(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb cb = *XTCP_SKB_CB(skb);
+	int err;
+
+	err = sk_filter_trim_cap(sk, skb, skb->len);
+	*XTCP_SKB_CB(skb) = cb;
+	return err;
+}
+
+/* IP_MINTTL (RFC 5082): drop segments that crossed too many hops. */
+static bool xtcp_min_ttl_drop(const struct sock *sk, const struct sk_buff *skb)
+{
+	return ip_hdr(skb)->ttl < READ_ONCE(inet_sk(sk)->min_ttl);
+}
+
 /**
  * xtcp_v4_rcv() - the IP protocol handler: every XTCP segment starts here
  * @skb: the datagram, network header pulled
@@ -572,6 +647,11 @@ lookup:
 		goto no_socket;
 
 	if (sk->sk_state == TCP_TIME_WAIT) {
+		/* IPsec policy, as for every segment (no_policy is set). */
+		if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
+			inet_twsk_put(inet_twsk(sk));
+			goto discard;
+		}
 		/* A new SYN for a TIME_WAIT entry comes back with the
 		 * listener that takes it (tcp_v4_rcv()'s TCP_TW_SYN).
 		 */
@@ -586,12 +666,23 @@ lookup:
 		struct sock *nsk;
 
 		sk = req->rsk_listener;
+		/* The listener's policy and filter judge the segment that
+		 * would complete the handshake.
+		 */
+		if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+			reqsk_put(req);
+			goto discard;
+		}
 		if (unlikely(sk->sk_state != TCP_LISTEN)) {
 			inet_csk_reqsk_queue_drop_and_put(sk, req);
 			goto lookup;
 		}
 		sock_hold(sk);
 		refcounted = true;
+		if (xtcp_filter(sk, skb)) {
+			reqsk_put(req);
+			goto discard_and_relse;
+		}
 		nsk = xtcp_check_req(sk, skb, req);
 		if (!nsk) {
 			reqsk_put(req);
@@ -608,11 +699,29 @@ lookup:
 		}
 	}
 
+	if (unlikely(xtcp_min_ttl_drop(sk, skb)))
+		goto discard_and_relse;
 	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb))
 		goto discard_and_relse;
 	nf_reset_ct(skb);
+	if (xtcp_filter(sk, skb))
+		goto discard_and_relse;
 
 	skb->dev = NULL;
+
+	/*
+	 * A listener is not locked: what a segment does to it (a request
+	 * socket hashed in the ehash, a SYN-ACK, a RST) is safe without the
+	 * lock, as for TCP. SYNs then never wait in the listener's backlog
+	 * (where they could lose their route) nor serialise on its lock.
+	 */
+	if (sk->sk_state == TCP_LISTEN) {
+		ret = xtcp_v4_do_rcv(sk, skb);
+		if (refcounted)
+			sock_put(sk);
+		return ret;
+	}
+
 	bh_lock_sock_nested(sk);
 	ret = 0;
 	if (!sock_owned_by_user(sk)) {

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
+#include <linux/bpf-cgroup.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/slab.h>
@@ -151,10 +152,20 @@ static int xtcp_family_create(struct net *net, struct socket *sock,
 	inet->rcv_tos = 0;
 
 	err = sk->sk_prot->init(sk);
-	if (err) {
-		sk_common_release(sk);
-		sock->sk = NULL;
+	if (err)
+		goto err_release;
+
+	/* cgroup sock-create programs, as inet_create() runs them. */
+	if (!kern) {
+		err = BPF_CGROUP_RUN_PROG_INET_SOCK(sk);
+		if (err)
+			goto err_release;
 	}
+	return 0;
+
+err_release:
+	sk_common_release(sk);
+	sock->sk = NULL;
 	return err;
 }
 

@@ -18,9 +18,9 @@
  * @syn: the segment carries SYN (MSS is only meaningful then)
  * @opts: filled with what was found
  *
- * Unknown options are skipped by their length byte. A list whose length
- * bytes run past the end, a length below 2, or a known option with a wrong
- * length is malformed.
+ * Unknown options are skipped by their length byte, and so is a known
+ * option of the wrong length, which is ignored as TCP ignores it. A list
+ * whose length bytes run past the end or a length below 2 is malformed.
  *
  * Return: 0, or -EINVAL for a malformed list (the segment is then dropped).
  */
@@ -48,25 +48,20 @@ int xtcp_parse_options(const u8 *ptr, unsigned int len, bool syn,
 
 		switch (kind) {
 		case XTCP_OPT_MSS:
-			if (olen != XTCP_OLEN_MSS)
-				return -EINVAL;
-			if (syn)
+			if (olen == XTCP_OLEN_MSS && syn)
 				opts->mss = get_unaligned_be16(ptr + 2);
 			break;
 		case XTCP_OPT_WSCALE:
-			if (olen != 3)
-				return -EINVAL;
-			opts->saw_wscale = 1;
+			if (olen == 3)
+				opts->saw_wscale = 1;
 			break;
 		case XTCP_OPT_SACK_PERM:
-			if (olen != 2)
-				return -EINVAL;
-			opts->saw_sack_perm = 1;
+			if (olen == 2)
+				opts->saw_sack_perm = 1;
 			break;
 		case XTCP_OPT_TIMESTAMP:
-			if (olen != 10)
-				return -EINVAL;
-			opts->saw_tstamp = 1;
+			if (olen == 10)
+				opts->saw_tstamp = 1;
 			break;
 		default:
 			break;

@@ -163,6 +163,11 @@ static void xtcp_parse_options__truncated(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, parse(mss, 1, true, &o), -EINVAL);
 }
 
+/*
+ * A known option of the wrong length is ignored, as TCP ignores it, and
+ * skipped by its length: the segment is not dropped and the options after
+ * it still count.
+ */
 static void xtcp_parse_options__wrong_length(struct kunit *test)
 {
 	static const u8 mss3[] = { 2, 3, 0x05, 1 };
@@ -170,18 +175,24 @@ static void xtcp_parse_options__wrong_length(struct kunit *test)
 	static const u8 wscale4[] = { 3, 4, 7, 0 };
 	static const u8 sack_perm3[] = { 4, 3, 0, 1 };
 	static const u8 tstamp8[] = { 8, 8, 0, 0, 0, 1, 0, 0 };
+	/* MSS of length 3, a NOP, then a good MSS of 1000. */
+	static const u8 then_mss[] = { 2, 3, 0x05, 1, 2, 4, 0x03, 0xe8 };
 	struct xtcp_options o;
 
-	KUNIT_EXPECT_EQ(test, parse(mss3, sizeof(mss3), true, &o), -EINVAL);
-	KUNIT_EXPECT_EQ(test, parse(mss6, sizeof(mss6), true, &o), -EINVAL);
-	/* A malformed MSS is malformed on any segment. */
-	KUNIT_EXPECT_EQ(test, parse(mss6, sizeof(mss6), false, &o), -EINVAL);
-	KUNIT_EXPECT_EQ(test, parse(wscale4, sizeof(wscale4), true, &o),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, parse(sack_perm3, sizeof(sack_perm3), true, &o),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, parse(tstamp8, sizeof(tstamp8), true, &o),
-			-EINVAL);
+	KUNIT_EXPECT_EQ(test, parse(mss3, sizeof(mss3), true, &o), 0);
+	KUNIT_EXPECT_EQ(test, o.mss, 0);
+	KUNIT_EXPECT_EQ(test, parse(mss6, sizeof(mss6), true, &o), 0);
+	KUNIT_EXPECT_EQ(test, o.mss, 0);
+	KUNIT_EXPECT_EQ(test, parse(mss6, sizeof(mss6), false, &o), 0);
+	KUNIT_EXPECT_EQ(test, o.mss, 0);
+	KUNIT_EXPECT_EQ(test, parse(wscale4, sizeof(wscale4), true, &o), 0);
+	expect_flags(test, &o, false, false, false);
+	KUNIT_EXPECT_EQ(test, parse(sack_perm3, sizeof(sack_perm3), true, &o), 0);
+	expect_flags(test, &o, false, false, false);
+	KUNIT_EXPECT_EQ(test, parse(tstamp8, sizeof(tstamp8), true, &o), 0);
+	expect_flags(test, &o, false, false, false);
+	KUNIT_EXPECT_EQ(test, parse(then_mss, sizeof(then_mss), true, &o), 0);
+	KUNIT_EXPECT_EQ(test, o.mss, 1000);
 }
 
 static void xtcp_write_syn_options__mss(struct kunit *test)

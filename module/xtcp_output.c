@@ -325,24 +325,35 @@ void xtcp_send_fin(struct sock *sk)
 /**
  * xtcp_sync_mss() - recompute the MSS for a path MTU
  * @sk: the socket
- * @pmtu: the path MTU
+ * @pmtu: the path MTU; 0 (no route yet) leaves the MSS as it is
  *
  * We advertise what our MTU allows; we send the smallest of that, what the
- * peer advertised and the user's XTCP_MAXSEG clamp.
+ * peer advertised and the user's XTCP_MAXSEG clamp. The MTU is remembered
+ * in icsk_pmtu_cookie: this is also the socket's icsk_sync_mss callback,
+ * which the IP layer calls with that cookie when the IP options (and so
+ * icsk_ext_hdr_len) change.
+ *
+ * Return: the sending MSS.
  */
-void xtcp_sync_mss(struct sock *sk, u32 pmtu)
+unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu)
 {
+	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = pmtu - sizeof(struct iphdr) - sizeof(struct tcphdr) -
-		  inet_csk(sk)->icsk_ext_hdr_len;
+	int mss;
 
-	mss = clamp_t(u32, mss, XTCP_MIN_MSS, U16_MAX);
+	if (!pmtu)
+		return xs->mss_cache;
+	icsk->icsk_pmtu_cookie = pmtu;
+	mss = (int)min_t(u32, pmtu, U16_MAX + 64U) - (int)sizeof(struct iphdr) -
+	      (int)sizeof(struct tcphdr) - (int)icsk->icsk_ext_hdr_len;
+	mss = clamp_t(int, mss, XTCP_MIN_MSS, U16_MAX);
 	if (xs->user_mss)
-		mss = min_t(u32, mss, xs->user_mss);
+		mss = min_t(int, mss, xs->user_mss);
 	xs->advmss = mss;
 	if (xs->rx_mss)
-		mss = min_t(u32, mss, xs->rx_mss);
-	xs->mss_cache = max_t(u32, mss, XTCP_MIN_MSS);
+		mss = min_t(int, mss, xs->rx_mss);
+	xs->mss_cache = max_t(int, mss, XTCP_MIN_MSS);
+	return xs->mss_cache;
 }
 
 /* The send head @skb went out (or counts as sent): advance past it. */

@@ -253,7 +253,17 @@ static int xtcp_init_sock(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	inet_csk(sk)->icsk_af_ops = &xtcp_ipv4_af_ops;
+	struct inet_connection_sock *icsk = inet_csk(sk);
+
+	/* Generic inet code calls these for any connection socket:
+	 * icsk_af_ops (connect, setsockopt, getsockopt, rebuild_header,
+	 * conn_request, syn_recv_sock...), and icsk_sync_mss with
+	 * icsk_pmtu_cookie when IP options change (IP_OPTIONS, CIPSO).
+	 */
+	icsk->icsk_af_ops = &xtcp_ipv4_af_ops;
+	icsk->icsk_sync_mss = xtcp_sync_mss;
+	icsk->icsk_pmtu_cookie = 0;
+	icsk->icsk_ext_hdr_len = 0;
 	xtcp_init_timers(sk);
 	xtcp_init_xmit_state(sk);
 
@@ -499,6 +509,11 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	xs->fin_rcvd = 0;
 	xs->ack_pending = 0;
 	xs->probes_out = 0;
+	/* Nothing is left to read or to send (SIOCINQ, SIOCOUTQ, poll). */
+	xs->copied_seq = xs->rcv_nxt;
+	xs->snd_una = xs->write_seq;
+	xs->snd_nxt = xs->write_seq;
+	xs->snd_max = xs->write_seq;
 	xtcp_init_xmit_state(sk);
 	__sk_dst_reset(sk);
 	sk_error_report(sk);
@@ -593,6 +608,8 @@ struct proto xtcp_prot = {
 	.destroy		= xtcp_destroy_sock,
 	.shutdown		= xtcp_shutdown,
 	.keepalive		= xtcp_keepalive,
+	.ioctl			= xtcp_ioctl,
+	.pre_connect		= xtcp_v4_pre_connect,
 	.setsockopt		= xtcp_setsockopt,
 	.getsockopt		= xtcp_getsockopt,
 	.sendmsg		= xtcp_sendmsg,

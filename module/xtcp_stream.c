@@ -7,6 +7,8 @@
 #define pr_fmt(fmt) "xtcp: " fmt
 
 #include <linux/poll.h>
+#include <asm/ioctls.h>
+#include <linux/sockios.h>
 #include <net/inet_common.h>
 
 #include "xtcp.h"
@@ -123,6 +125,10 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	long timeo;
 	int err;
 
+	/* XTCP has no urgent data: refuse rather than send it as normal. */
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 
@@ -197,10 +203,12 @@ out_err:
  * @sk: the socket
  * @msg: where to
  * @len: at most this many bytes
- * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_ERRQUEUE
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_ERRQUEUE, MSG_TRUNC
+ *	(the bytes are counted and dropped, not copied, as TCP does)
  * @addr_len: unused (stream socket)
  *
- * Return: bytes copied, 0 at end of stream, or a negative errno.
+ * Return: bytes copied (or dropped), 0 at end of stream, or a negative
+ * errno.
  */
 int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		 int *addr_len)
@@ -280,18 +288,25 @@ int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 			release_sock(sk);
 			lock_sock(sk);
 		} else {
+			/* Sleep until something is queued after what we have
+			 * seen (with MSG_PEEK or SO_RCVLOWAT, the queue is not
+			 * empty): passing NULL would return at once and spin.
+			 */
 			xtcp_rcv_space_adjust(sk);
-			sk_wait_data(sk, &timeo, NULL);
+			sk_wait_data(sk, &timeo,
+				     skb_peek_tail(&sk->sk_receive_queue));
 		}
 		continue;
 
 found:
 		used = min_t(size_t, skb->len - offset, len - copied);
-		err = skb_copy_datagram_msg(skb, offset, msg, used);
-		if (err) {
-			if (!copied)
-				copied = -EFAULT;
-			break;
+		if (!(flags & MSG_TRUNC)) {
+			err = skb_copy_datagram_msg(skb, offset, msg, used);
+			if (err) {
+				if (!copied)
+					copied = -EFAULT;
+				break;
+			}
 		}
 		*seq += used;
 		copied += used;
@@ -306,6 +321,65 @@ found:
 out:
 	release_sock(sk);
 	return copied;
+}
+
+/* Bytes the reader can still read (the peer's FIN aside). */
+static u32 xtcp_readable(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+		return 0;
+	return READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq) -
+	       READ_ONCE(xs->fin_rcvd);
+}
+
+/**
+ * xtcp_ioctl() - the proto's ioctl: queue sizes, as TCP answers them
+ * @sk: the socket
+ * @cmd: SIOCINQ (FIONREAD), SIOCOUTQ, SIOCOUTQNSD or SIOCATMARK
+ * @arg: user pointer to an int for the answer
+ *
+ * SIOCINQ: bytes readable; SIOCOUTQ: bytes queued and not yet acknowledged;
+ * SIOCOUTQNSD: bytes queued and not yet sent; SIOCATMARK: always 0 (XTCP
+ * has no urgent data).
+ *
+ * Return: 0, -EINVAL on a listener, -EFAULT, or -ENOIOCTLCMD for other
+ * commands.
+ */
+int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int state = inet_sk_state_load(sk);
+	bool slow;
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (state == TCP_LISTEN)
+			return -EINVAL;
+		slow = lock_sock_fast(sk);
+		answ = xtcp_readable(sk);
+		unlock_sock_fast(sk, slow);
+		break;
+	case SIOCATMARK:
+		answ = 0;
+		break;
+	case SIOCOUTQ:
+	case SIOCOUTQNSD:
+		if (state == TCP_LISTEN)
+			return -EINVAL;
+		if ((1 << state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+			answ = 0;
+		else if (cmd == SIOCOUTQ)
+			answ = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		else
+			answ = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
 }
 
 /**
@@ -346,7 +420,6 @@ void xtcp_write_space(struct sock *sk)
 __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 {
 	struct sock *sk = sock->sk;
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	__poll_t mask = 0;
 	u8 shutdown;
 	int state;
@@ -364,8 +437,7 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
-		u32 avail = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq) -
-			    READ_ONCE(xs->fin_rcvd);
+		u32 avail = xtcp_readable(sk);
 
 		if ((int)avail >= sock_rcvlowat(sk, 0, INT_MAX))
 			mask |= EPOLLIN | EPOLLRDNORM;

@@ -30,7 +30,7 @@ export XTCP_TEST_PROTO=${XTCP_TEST_PROTO:-xtcp}
 # tests was freed (the module's reference count returns to zero once their
 # orphans are done), then unloads and reloads the module, as does
 # xtcp_module.sh.
-XTCP_API_TESTS="xtcp_socket_test xtcp_api_test"
+XTCP_API_TESTS="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_sweep.sh"
 XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
