@@ -50,12 +50,14 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 
 # The debug guest (KASAN, lockdep, kmemleak; about five times slower) runs
 # what exercises memory and locking; the scenarios that mostly wait on
-# timers (non-blocking connect, slow reader, timeouts, backlog) and the
+# timers (non-blocking connect, slow reader, timeouts, backlog, the timer
+# and orphan-lifetime scenarios of xtcp_timers.sh and xtcp_remote.sh) and the
 # conformance referees, which check what goes on the wire, not memory, run
 # in the stock guest only, as does xtcp_memcg.sh (the debug kernel has no
 # memory cgroups).
 XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
-	xtcp_backlog.sh xtcp_memcg.sh xtcp_timers.sh $XTCP_CONFORMANCE_TESTS
+	xtcp_backlog.sh xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
+	$XTCP_CONFORMANCE_TESTS
 	$XTCP_NIC_TESTS"
 
 if [ -n "${XTCP_TESTS:-}" ]; then

@@ -30,6 +30,15 @@ if ! { ip -n "$NS_C" route add 10.99.0.0/24 dev veth-c &&
 	tap_skip_rest "cannot set up the blackhole route"
 fi
 
+# The sweep leaves orphans behind (connections to the blackhole, sockets
+# whose peer a random IP_MINTTL or socket filter made deaf): let them give
+# up within seconds, not minutes, so that xtcp_teardown.sh, later, finds
+# every socket freed.
+for kv in syn_retries=1 synack_retries=1 retries2=2 orphan_retries=1 \
+	rto_max_ms=500 fin_timeout_ms=1000 tw_timeout_ms=500; do
+	ip netns exec "$NS_C" sysctl -qw "net.xtcp.$kv"
+done
+
 # Reports the kernel can make while the sweep runs (check.sh scans the
 # whole log again at the end).
 BAD_LOG='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular|possible recursive|inconsistent lock|RIP: |Call Trace'
