@@ -81,6 +81,33 @@ elif role == "stuffer":
 PYEOF
 }
 
+# ready FILE: until the helper that writes FILE says it listens (Python
+# starts slowly, in the debug guest above all: a fixed sleep lost the race
+# and left the server waiting in accept() for ever).
+ready() {
+	local i
+
+	for ((i = 0; i < $(tmo 20) * 10; i++)); do
+		grep -q listening "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	info "the server never listened: $(cat "$1" 2>/dev/null)"
+	return 1
+}
+
+# reap PID: wait for a helper, at most $(tmo 60) seconds.
+reap() {
+	local i
+
+	for ((i = 0; i < $(tmo 60) * 10; i++)); do
+		kill -0 "$1" 2>/dev/null || { wait "$1"; return; }
+		sleep 0.1
+	done
+	info "helper $1 still running: killed"
+	kill "$1" 2>/dev/null
+	return 1
+}
+
 # entries NS PORT: connection entries (no listener) for PORT.
 entries() {
 	ip netns exec "$1" cat /proc/net/xtcp | grep ":$2 " | grep -vc LISTEN
@@ -106,10 +133,10 @@ snapshot s OrphanTimeouts WinProbes
 py "$NS_S" stuffer "$port" 1 >"$TMPD/orphan.server" 2>&1 &
 spid=$!
 BG_PIDS+=("$spid")
-sleep 0.5
+ready "$TMPD/orphan.server"
 py "$NS_C" sink "$port" 1 $(($(tmo 30) + 10)) >"$TMPD/orphan.client" 2>&1 &
 BG_PIDS+=($!)
-wait "$spid"
+reap "$spid"
 n=$(entries "$NS_S" "$port")
 info "$n entries for port $port after the close"
 if [ "$n" -ge 1 ] && wait_gone "$NS_S" "$port" "$(tmo 30)"; then
@@ -128,10 +155,10 @@ snapshot s TooManyOrphans
 py "$NS_S" stuffer "$port" 3 >"$TMPD/max.server" 2>&1 &
 spid=$!
 BG_PIDS+=("$spid")
-sleep 0.5
+ready "$TMPD/max.server"
 py "$NS_C" sink "$port" 3 $(($(tmo 30) + 10)) >"$TMPD/max.client" 2>&1 &
 BG_PIDS+=($!)
-wait "$spid"
+reap "$spid"
 show_log "$TMPD/max.server"
 check_counter "orphans beyond max_orphans reset at close (TooManyOrphans)" \
 	s TooManyOrphans -ge 2
