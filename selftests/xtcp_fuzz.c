@@ -184,6 +184,28 @@ static int msg_flags(uint64_t *s)
 	return flags;
 }
 
+/* A msghdr of up to four random pieces of @buf and, one time in
+ * @ctl_odds, a control buffer of up to @ctl_max bytes at @ctl.
+ */
+static void some_msg(uint64_t *s, struct msghdr *msg, struct iovec *iov,
+		     char *buf, unsigned int ctl_odds, char *ctl,
+		     unsigned int ctl_max)
+{
+	unsigned int i, n = pick(s, 5);
+
+	memset(msg, 0, sizeof(*msg));
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = buf + pick(s, 4096);
+		iov[i].iov_len = pick(s, 8192);
+	}
+	msg->msg_iov = iov;
+	msg->msg_iovlen = n;
+	if (pick(s, ctl_odds) == 0) {
+		msg->msg_control = ctl;
+		msg->msg_controllen = pick(s, ctl_max);
+	}
+}
+
 static int do_op(uint64_t *s, enum op op, char *buf)
 {
 	struct sockaddr_storage ss;
@@ -241,18 +263,7 @@ static int do_op(uint64_t *s, enum op op, char *buf)
 			return sendto(fd, buf, pick(s, 4096), msg_flags(s),
 				      (struct sockaddr *)&ss, len) < 0 ? -1 : 0;
 		default:
-			memset(&msg, 0, sizeof(msg));
-			v = pick(s, 5);
-			for (i = 0; i < v; i++) {
-				iov[i].iov_base = buf + pick(s, 4096);
-				iov[i].iov_len = pick(s, 8192);
-			}
-			msg.msg_iov = iov;
-			msg.msg_iovlen = v;
-			if (pick(s, 8) == 0) {
-				msg.msg_control = buf;
-				msg.msg_controllen = pick(s, 256);
-			}
+			some_msg(s, &msg, iov, buf, 8, buf, 256);
 			return sendmsg(fd, &msg, msg_flags(s)) < 0 ? -1 : 0;
 		}
 	case OP_RECV:
@@ -265,18 +276,7 @@ static int do_op(uint64_t *s, enum op op, char *buf)
 			return recvfrom(fd, buf, 4096, msg_flags(s),
 					(struct sockaddr *)&ss, &len) < 0 ? -1 : 0;
 		default:
-			memset(&msg, 0, sizeof(msg));
-			v = pick(s, 5);
-			for (i = 0; i < v; i++) {
-				iov[i].iov_base = buf + pick(s, 4096);
-				iov[i].iov_len = pick(s, 8192);
-			}
-			msg.msg_iov = iov;
-			msg.msg_iovlen = v;
-			if (pick(s, 4) == 0) {
-				msg.msg_control = buf + BUF_SIZE / 2;
-				msg.msg_controllen = pick(s, 512);
-			}
+			some_msg(s, &msg, iov, buf, 4, buf + BUF_SIZE / 2, 512);
 			return recvmsg(fd, &msg, msg_flags(s)) < 0 ? -1 : 0;
 		}
 	case OP_SETSOCKOPT:
