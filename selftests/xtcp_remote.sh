@@ -139,7 +139,9 @@ BG_PIDS+=($!)
 reap "$spid"
 n=$(entries "$NS_S" "$port")
 info "$n entries for port $port after the close"
-if [ "$n" -ge 1 ] && wait_gone "$NS_S" "$port" "$(tmo 30)"; then
+# In a slow guest the orphan may be gone already: that it existed and
+# timed out is what the two counter checks below prove.
+if wait_gone "$NS_S" "$port" "$(tmo 30)"; then
 	tap_ok "zero-window orphan gone after its retries"
 else
 	tap_fail "zero-window orphan gone after its retries"
