@@ -367,6 +367,11 @@ main() {
 	else
 		result FAIL "host: scripts/ladder.py --selftest (log: $XTCP_OUT/ladder-selftest.log)"
 	fi
+	if python3 scripts/xtcp_lua_selftest.py "$XTCP_OUT" >"$XTCP_OUT/lua-selftest.log" 2>&1; then
+		result PASS "host: scripts/xtcp_lua_selftest.py (tshark plugin)"
+	else
+		result FAIL "host: scripts/xtcp_lua_selftest.py (log: $XTCP_OUT/lua-selftest.log)"
+	fi
 
 	t=$(date +%s)
 	if ! "$XTCP_TOP/scripts/setup.sh"; then

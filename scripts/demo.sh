@@ -49,11 +49,12 @@ host_main() {
 	# tshark is slow under TCG: the guest captured, the host decodes.
 	if [ -s "$XTCP_OUT/demo/demo.pcap" ] && command -v tshark >/dev/null; then
 		# shellcheck disable=SC2054 # commas belong to tshark's -d syntax
-		local dec=(tshark -r "$XTCP_OUT/demo/demo.pcap" -d ip.proto==253,tcp
+		local dec=(tshark -r "$XTCP_OUT/demo/demo.pcap" -X "lua_script:$XTCP_TOP/scripts/xtcp.lua"
 			   -d tcp.port==5001,data)
 		printf '\n==> The capture, decoded on the host: %s\n' "${dec[*]}"
-		echo "    (tshark's TCP dissector sums the pseudo-header with protocol 6;"
-		echo "     XTCP's uses 253, so leave checksum validation off)"
+		echo "    (scripts/xtcp.lua decodes IP protocol 253 as TCP and checks XTCP's"
+		echo "     checksum: $("${dec[@]}" -T fields -e xtcp.checksum.status 2>/dev/null |
+			grep -c good) segments with a good one)"
 		echo "    handshake and first data:"
 		# awk reads to the end: head would close the pipe on tshark,
 		# whose SIGPIPE pipefail turns into the demo's failure.
