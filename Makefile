@@ -11,6 +11,11 @@
 #   make mutants                     broken XTCPs the packet scenarios must catch
 #   make checkpatch                  checkpatch.pl --strict on module/ uapi/
 #   make sparse                      C=2 sparse build against stock headers
+#   make install [KDIR=...]          module into /lib/modules/KVER/updates (+ depmod),
+#                                    uapi header into /usr/include/linux, tools into
+#                                    /usr/local/bin; staged with DESTDIR=/some/root
+#   make uninstall                   the reverse
+#   make dkms-install / dkms-remove  register with DKMS (dkms.conf) for future kernels
 #
 # KDIR defaults to the running kernel's build tree if it exists, else the
 # newest Debian 6.1 stock headers (/lib/modules/6.1.0-N-amd64/build).
@@ -20,6 +25,14 @@
 SHELL := /bin/bash
 STOCK_KDIR := $(shell bash -c '. scripts/lib.sh && stock_kdir' 2>/dev/null)
 KDIR ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build),/lib/modules/$(shell uname -r)/build,$(STOCK_KDIR))
+
+XTCP_VERSION := 0.4.0
+# The release the module was built for, from its own vermagic (Debian's
+# header packages report the upstream version from `make kernelrelease`).
+KVER = $(firstword $(shell modinfo -F vermagic xtcp.ko 2>/dev/null))
+DESTDIR ?=
+PREFIX ?= /usr/local
+MODDIR = $(DESTDIR)/lib/modules/$(KVER)/updates
 
 all: modules
 
@@ -43,6 +56,35 @@ mutants:
 newcomer:
 	@scripts/newcomer.sh
 
+# kbuild's modules_install skips depmod without a System.map (Debian's
+# headers have none), so depmod runs here, on DESTDIR's tree.
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=updates INSTALL_MOD_STRIP=1 CONFIG_MODULE_SIG_ALL= \
+		modules_install
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+	install -D -m 0644 uapi/linux/xtcp.h $(DESTDIR)/usr/include/linux/xtcp.h
+	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+uninstall: modules
+	rm -f $(MODDIR)/xtcp.ko $(MODDIR)/xtcp_kunit.ko $(DESTDIR)/usr/include/linux/xtcp.h
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+	$(MAKE) -C tools uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+DKMS_SRC = $(DESTDIR)/usr/src/xtcp-$(XTCP_VERSION)
+
+dkms-install:
+	@grep -q '^PACKAGE_VERSION="$(XTCP_VERSION)"' dkms.conf || \
+		{ echo "dkms.conf's PACKAGE_VERSION is not $(XTCP_VERSION)"; exit 1; }
+	mkdir -p $(DKMS_SRC)
+	cp -r Kbuild dkms.conf module uapi $(DKMS_SRC)/
+	dkms add -m xtcp -v $(XTCP_VERSION)
+	dkms install -m xtcp -v $(XTCP_VERSION) -k $(KVER)
+
+dkms-remove:
+	dkms remove -m xtcp -v $(XTCP_VERSION) --all
+	rm -rf $(DKMS_SRC)
+
 CHECKPATCH_FILES = $(wildcard module/*.[ch] uapi/linux/*.h)
 
 checkpatch:
@@ -58,4 +100,5 @@ sparse:
 		echo "sparse: warnings above (out/sparse.log)"; exit 1; \
 	fi; exit $$rc
 
-.PHONY: all modules clean check demo mutants newcomer checkpatch sparse
+.PHONY: all modules clean check demo mutants newcomer checkpatch sparse \
+	install uninstall dkms-install dkms-remove

@@ -367,11 +367,6 @@ main() {
 	else
 		result FAIL "host: scripts/ladder.py --selftest (log: $XTCP_OUT/ladder-selftest.log)"
 	fi
-	if python3 scripts/xtcp_lua_selftest.py "$XTCP_OUT" >"$XTCP_OUT/lua-selftest.log" 2>&1; then
-		result PASS "host: scripts/xtcp_lua_selftest.py (tshark plugin)"
-	else
-		result FAIL "host: scripts/xtcp_lua_selftest.py (log: $XTCP_OUT/lua-selftest.log)"
-	fi
 
 	t=$(date +%s)
 	if ! "$XTCP_TOP/scripts/setup.sh"; then
@@ -381,6 +376,20 @@ main() {
 		return 0
 	fi
 	phase setup "$t"
+
+	# Host-side checks that need what setup installs (tshark, dkms, headers).
+	t=$(date +%s)
+	if python3 scripts/xtcp_lua_selftest.py "$XTCP_OUT" >"$XTCP_OUT/lua-selftest.log" 2>&1; then
+		result PASS "host: scripts/xtcp_lua_selftest.py (tshark plugin)"
+	else
+		result FAIL "host: scripts/xtcp_lua_selftest.py (log: $XTCP_OUT/lua-selftest.log)"
+	fi
+	if scripts/packaging-test.sh "$XTCP_OUT/packaging" >"$XTCP_OUT/packaging-test.log" 2>&1; then
+		result PASS "host: scripts/packaging-test.sh (make install, uninstall, dkms build)"
+	else
+		result FAIL "host: scripts/packaging-test.sh (log: $XTCP_OUT/packaging-test.log)"
+	fi
+	phase "host checks" "$t"
 
 	t=$(date +%s)
 	tree=

@@ -10,7 +10,7 @@ set -euo pipefail
 
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves sparse
-	cpio rsync xz-utils zstd kmod file udev busybox-static procps
+	cpio rsync xz-utils zstd kmod file udev busybox-static procps dkms
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 python3-venv python3-argcomplete python3-requests
 	iproute2 iputils-ping ethtool tshark python3-scapy nftables
