@@ -367,6 +367,11 @@ main() {
 	else
 		result FAIL "host: scripts/ladder.py --selftest (log: $XTCP_OUT/ladder-selftest.log)"
 	fi
+	if python3 scripts/tseq.py --selftest >"$XTCP_OUT/tseq-selftest.log" 2>&1; then
+		result PASS "host: scripts/tseq.py --selftest"
+	else
+		result FAIL "host: scripts/tseq.py --selftest (log: $XTCP_OUT/tseq-selftest.log)"
+	fi
 
 	t=$(date +%s)
 	if ! "$XTCP_TOP/scripts/setup.sh"; then
@@ -422,7 +427,8 @@ main() {
 	t=$(date +%s)
 	if [ -f selftests/Makefile ]; then
 		log "building selftests"
-		if ! make -C selftests KSRC="$(debug_ksrc)" >"$XTCP_OUT/selftests-build.log" 2>&1; then
+		if ! { make -C selftests KSRC="$(debug_ksrc)" && make -C tools; } \
+			>"$XTCP_OUT/selftests-build.log" 2>&1; then
 			tail -30 "$XTCP_OUT/selftests-build.log" >&2
 			result FAIL "selftests: build failed (log: $XTCP_OUT/selftests-build.log)"
 		fi

@@ -71,6 +71,10 @@ host_main() {
 		echo "     a dropped segment shows as a gap, then as a retransmission)"
 		echo
 		"$XTCP_TOP/scripts/ladder.py" --max 46 "$XTCP_OUT/demo/ladder.pcap" || rc=1
+		printf '\n==> The same connection as a time-sequence plot: scripts/tseq.py\n    '
+		"$XTCP_TOP/scripts/tseq.py" -o "$XTCP_OUT/demo/tseq.svg" "$XTCP_OUT/demo/ladder.pcap" || rc=1
+		echo "    (open it in a browser: sequence numbers up, time right; red bars are"
+		echo "     retransmissions, the green line the ACKs, the gold line ACK + window)"
 	fi
 	demo_verdict || rc=1
 	return $rc
