@@ -67,7 +67,8 @@ install: modules
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 uninstall: modules
-	rm -f $(MODDIR)/xtcp.ko $(MODDIR)/xtcp_kunit.ko $(DESTDIR)/usr/include/linux/xtcp.h
+	rm -f $(addprefix $(MODDIR)/,xtcp.ko xtcp_diag.ko xtcp_kunit.ko) \
+		$(DESTDIR)/usr/include/linux/xtcp.h
 	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 	$(MAKE) -C tools uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 

@@ -490,6 +490,10 @@ long xtcp_memory_allocated_sum(void);
 bool xtcp_memory_pressure_now(void);
 void xtcp_forced_mem_schedule(struct sock *sk, int size, int kind);
 
+/* xtcp_info.c */
+struct tcp_info;
+void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *info);
+
 /* xtcp_ipv4.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_v4_err(struct sk_buff *skb, u32 info);

@@ -30,6 +30,7 @@
 unsigned int xtcp_ipproto = IPPROTO_XTCP;
 module_param_named(ipproto, xtcp_ipproto, uint, 0444);
 MODULE_PARM_DESC(ipproto, "IP protocol number XTCP registers (default 253)");
+EXPORT_SYMBOL_GPL(xtcp_ipproto);	/* for xtcp_diag.ko */
 
 static int xtcp_family = AF_XTCP;
 module_param_named(family, xtcp_family, int, 0444);
@@ -40,6 +41,7 @@ module_param_named(ehash_entries, xtcp_ehash_entries, uint, 0444);
 MODULE_PARM_DESC(ehash_entries, "connection hash buckets (power of two)");
 
 struct inet_hashinfo xtcp_hashinfo;
+EXPORT_SYMBOL_GPL(xtcp_hashinfo);	/* for xtcp_diag.ko */
 unsigned int xtcp_net_id __read_mostly;
 
 #define XTCP_BHASH_SIZE	1024

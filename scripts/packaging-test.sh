@@ -39,6 +39,7 @@ make -C "$src" install DESTDIR="$stage" KDIR="$kdir" >"$work/install.log" 2>&1 |
 	{ tail -20 "$work/install.log"; die "make install failed"; }
 mod=$stage/lib/modules/$kver/updates/xtcp.ko
 check "module installed in updates/" test -f "$mod"
+check "xtcp_diag installed in updates/" test -f "${mod%/*}/xtcp_diag.ko"
 check "depmod ran: modules.dep lists it" grep -q '^updates/xtcp.ko:' "$stage/lib/modules/$kver/modules.dep"
 check "modules.alias: socket(AF_XTCP) autoloads it" grep -q 'alias net-pf-[0-9]* xtcp' "$stage/lib/modules/$kver/modules.alias"
 check "vermagic is $kver" bash -c "modinfo -F vermagic '$mod' | grep -q '^$kver '"
@@ -49,7 +50,7 @@ check "uapi header compiles alone" bash -c \
 check "tools installed" test -x "$stage/usr/local/bin/xtcp_rr"
 make -C "$src" uninstall DESTDIR="$stage" KDIR="$kdir" >>"$work/install.log" 2>&1 ||
 	die "make uninstall failed"
-check "uninstall removed the module" test ! -e "$mod"
+check "uninstall removed the modules" test ! -e "$mod" -a ! -e "${mod%/*}/xtcp_diag.ko"
 check "uninstall removed it from modules.dep" bash -c \
 	"! grep -q xtcp '$stage/lib/modules/$kver/modules.dep'"
 check "uninstall removed the header" test ! -e "$stage/usr/include/linux/xtcp.h"
@@ -68,6 +69,8 @@ if dkms add -m xtcp -v "$ver" "${dk[@]}" >"$work/dkms.log" 2>&1 &&
 	dko=$(find "$work/dkms/tree/xtcp/$ver/$kver" -name 'xtcp.ko*' | head -1)
 	check "dkms build made xtcp.ko for $kver" bash -c \
 		"[ -n '$dko' ] && modinfo -F vermagic '$dko' | grep -q '^$kver '"
+	check "dkms build made xtcp_diag.ko" bash -c \
+		"find '$work/dkms/tree/xtcp/$ver/$kver' -name 'xtcp_diag.ko*' | grep -q ."
 else
 	tail -20 "$work/dkms.log"
 	check "dkms build" false

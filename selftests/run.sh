@@ -43,6 +43,9 @@ XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"
 # Real NIC drivers on emulated hardware (the stock guest gets the NICs:
 # scripts/vm-run.sh --nic); the debug kernel has no Ethernet drivers.
 XTCP_NIC_TESTS="xtcp_nic.sh"
+# Operators' tools (tools/xtcp-ss through xtcp_diag.ko, tools/xtcp-nstat);
+# xtcp_diag.ko exists only for kernels with inet_diag (not the debug one).
+XTCP_TOOL_TESTS="xtcp_diag.sh"
 # Timer and lifetime races (rmmod attempts, namespaces deleted under load)
 # just before the lifetime tests, which then find every socket freed.
 XTCP_RACE_TESTS="xtcp_races.sh"
@@ -58,13 +61,13 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_backlog.sh xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
 	$XTCP_CONFORMANCE_TESTS
-	$XTCP_NIC_TESTS"
+	$XTCP_NIC_TESTS $XTCP_TOOL_TESTS"
 
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS
 else
 	tests="$XTCP_API_TESTS $XTCP_PROTOCOL_TESTS $XTCP_CONFORMANCE_TESTS $XTCP_NIC_TESTS
-		$XTCP_RACE_TESTS $XTCP_LIFETIME_TESTS"
+		$XTCP_TOOL_TESTS $XTCP_RACE_TESTS $XTCP_LIFETIME_TESTS"
 	if [ "$XTCP_GUEST" = debug ]; then
 		for t in $XTCP_STOCK_ONLY; do
 			tests=$(echo " $tests " | tr -s ' \t\n' ' ' | sed "s/ $t / /")
