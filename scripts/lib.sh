@@ -61,6 +61,44 @@ sh_quote() {
 	printf '%s' "${out% }"
 }
 
+# Guest slots: at most XTCP_GUEST_SLOTS (default 2) guests run at once on
+# this machine, each holding one lock file of $XTCP_CACHE (guest.lock,
+# guest.lock.1, ...) on fd 8 for its lifetime. Two TCG guests share two
+# cores well because most guest time is spent waiting on timers and netem
+# (a stock run keeps the host's load near 1); more starve each other.
+# guest_slot_take one|all: take a free slot, or with "all" every slot (for
+# scripts/nic-pair.sh, whose two guests need the machine to themselves).
+# Polls, so a waiter takes whichever slot frees first.
+guest_slot_take() {
+	local n=${XTCP_GUEST_SLOTS:-2} i f said=
+
+	mkdir -p "$XTCP_CACHE"
+	if [ "${1:-}" = all ]; then
+		for ((i = 0; i < n; i++)); do
+			f=$XTCP_CACHE/guest.lock
+			((i == 0)) || f=$f.$i
+			exec {fd}>"$f"
+			if ! flock -n "$fd"; then
+				log "waiting for guest slot $i"
+				flock "$fd"
+			fi
+		done
+		return 0
+	fi
+	while :; do
+		for ((i = 0; i < n; i++)); do
+			f=$XTCP_CACHE/guest.lock
+			((i == 0)) || f=$f.$i
+			exec 8>"$f"
+			flock -n 8 && return 0
+			exec 8>&-
+		done
+		[ -n "$said" ] || log "all $n guest slots are busy; waiting"
+		said=1
+		sleep 2
+	done
+}
+
 # Take the lock on $XTCP_OUT for the rest of the calling script (fd 7):
 # check.sh and demo.sh rebuild out/KIND/xtcp.ko and reuse out/results, so
 # two of them on one tree would pull modules and results from under each

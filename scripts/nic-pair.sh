@@ -13,8 +13,8 @@
 # Prints one "PASS|FAIL<TAB>description" line per result on stdout (for
 # scripts/check.sh), progress on stderr; exits 0 when all passed.
 #
-# Guests are serialised machine-wide by a lock (scripts/vm-run.sh); this
-# script takes it once for both guests. Needs out/stock/xtcp.ko and the
+# Guests share the machine through slots (guest_slot_take, lib.sh); this
+# script takes every slot, once, for both guests. Needs out/stock/xtcp.ko and the
 # selftests built (as scripts/check.sh does).
 #
 # XTCP_PAIR_BYTES (default 4M) bytes each way per link;
@@ -54,12 +54,7 @@ main() {
 		qb+=" -device $m,netdev=pl$ll,mac=$(printf '52:54:00:5a:%02x:02' "$ll")"
 	done
 
-	mkdir -p "$XTCP_CACHE"
-	exec 8>"$XTCP_CACHE/guest.lock"
-	if ! flock -n 8; then
-		log "another guest is running; waiting for it"
-		flock 8
-	fi
+	guest_slot_take all
 	export XTCP_GUEST_LOCK_HELD=1
 
 	log "booting two stock guests joined by: ${models[*]}"

@@ -28,9 +28,10 @@
 #
 # --console FILE captures the guest's kernel console (warnings and worse)
 # and CMD's stderr in FILE: that is where a panic's trace ends up.
-# Guests are serialised with a lock: two TCG guests on two cores starve.
-# A caller that runs guests together on purpose (scripts/nic-pair.sh) takes
-# the lock itself and sets XTCP_GUEST_LOCK_HELD=1.
+# At most XTCP_GUEST_SLOTS (default 2) guests run at once machine-wide
+# (guest_slot_take in lib.sh). A caller that runs guests together on
+# purpose (scripts/nic-pair.sh) takes every slot itself and sets
+# XTCP_GUEST_LOCK_HELD=1.
 # This script never loads anything into the host's kernel.
 
 set -euo pipefail
@@ -134,11 +135,7 @@ main() {
 
 	mkdir -p "$XTCP_CACHE"
 	if [ "${XTCP_GUEST_LOCK_HELD:-}" != 1 ]; then
-		exec 8>"$XTCP_CACHE/guest.lock"
-		if ! flock -n 8; then
-			log "another guest is running; waiting for it"
-			flock 8
-		fi
+		guest_slot_take one
 	fi
 
 	cd "$XTCP_TOP"
