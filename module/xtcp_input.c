@@ -12,6 +12,7 @@
 #include <net/inet_connection_sock.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 #define XTCP_DUPACK_THRESH	3	/* RFC 5681 3.2 */
 
@@ -242,6 +243,9 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	} else if (dupack) {
 		xtcp_on_dupack(sk);
 	}
+	trace_xtcp_probe(sk, ack, skb->len - tcp_hdrlen(skb), xs->snd_nxt,
+			 xs->snd_una, xs->snd_cwnd, xs->snd_ssthresh,
+			 xs->snd_wnd, xs->rtt.srtt, xs->rcv_wnd, xs->mss_cache);
 	return 0;
 }
 
@@ -485,6 +489,7 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	if (th->rst) {
 		if (th->ack) {
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_INRSTS);
+			trace_xtcp_receive_reset(sk);
 			xtcp_reset(sk, ECONNREFUSED);
 		}
 		goto drop;
@@ -571,6 +576,7 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (th->rst) {
 		if (cb->seq == xs->rcv_nxt) {
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_INRSTS);
+			trace_xtcp_receive_reset(sk);
 			xtcp_reset(sk, sk->sk_state == TCP_SYN_RECV ?
 				   ECONNREFUSED : ECONNRESET);
 		} else {

@@ -17,6 +17,7 @@
 #include <net/xfrm.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 static siphash_aligned_key_t xtcp_isn_key;
 
@@ -133,6 +134,9 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 	else
 		return;
 
+	trace_xtcp_send_reset(ip_hdr(skb)->daddr, th->dest, ip_hdr(skb)->saddr,
+			      th->source, th->ack ? cb->ack_seq : 0,
+			      sk ? sk->sk_state : TCP_CLOSE);
 	if (th->ack)
 		xtcp_v4_send_ctl(net, skb, cb->ack_seq, 0, XTCP_FLAG_RST, 0);
 	else

@@ -21,6 +21,7 @@
 #include <net/route.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 /**
  * xtcp_v4_csum() - finish a segment checksum over the IPv4 pseudo-header
@@ -257,6 +258,11 @@ void xtcp_send_probe(struct sock *sk)
  */
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 {
+	const struct inet_sock *inet = inet_sk(sk);
+
+	trace_xtcp_send_reset(inet->inet_saddr, inet->inet_sport,
+			      inet->inet_daddr, inet->inet_dport,
+			      xtcp_sk(sk)->snd_max, sk->sk_state);
 	xtcp_send_control(sk, xtcp_sk(sk)->snd_max, XTCP_FLAG_RST, gfp);
 }
 
@@ -541,6 +547,8 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 		cb->sacked |= XTCP_SKB_RETRANS;
 		xs->total_retrans++;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+		trace_xtcp_retransmit_skb(sk, cb->seq, cb->end_seq,
+					  xs->ca_state == XTCP_CA_LOSS);
 	}
 	err = xtcp_transmit_skb(sk, skb, GFP_ATOMIC);
 	if (err)

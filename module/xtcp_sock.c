@@ -15,6 +15,7 @@
 #include <net/tcp_states.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 static DEFINE_PER_CPU(unsigned int, xtcp_orphan_count);
 
@@ -173,6 +174,7 @@ void xtcp_set_state(struct sock *sk, int state)
 	int oldstate = sk->sk_state;
 	struct net *net = sock_net(sk);
 
+	trace_xtcp_set_state(sk, oldstate, state);
 	if (state == TCP_ESTABLISHED && oldstate != TCP_ESTABLISHED)
 		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
 	else if (oldstate == TCP_ESTABLISHED && state != TCP_ESTABLISHED)

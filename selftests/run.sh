@@ -43,9 +43,10 @@ XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"
 # Real NIC drivers on emulated hardware (the stock guest gets the NICs:
 # scripts/vm-run.sh --nic); the debug kernel has no Ethernet drivers.
 XTCP_NIC_TESTS="xtcp_nic.sh"
-# Operators' tools (tools/xtcp-ss through xtcp_diag.ko, tools/xtcp-nstat);
-# xtcp_diag.ko exists only for kernels with inet_diag (not the debug one).
-XTCP_TOOL_TESTS="xtcp_diag.sh"
+# Operators' tools (tools/xtcp-ss through xtcp_diag.ko, tools/xtcp-nstat,
+# the tracepoints); xtcp_diag.ko exists only for kernels with inet_diag
+# (not the debug one).
+XTCP_TOOL_TESTS="xtcp_diag.sh xtcp_trace.sh"
 # Timer and lifetime races (rmmod attempts, namespaces deleted under load)
 # just before the lifetime tests, which then find every socket freed.
 XTCP_RACE_TESTS="xtcp_races.sh"
@@ -61,7 +62,7 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_backlog.sh xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
 	$XTCP_CONFORMANCE_TESTS
-	$XTCP_NIC_TESTS $XTCP_TOOL_TESTS"
+	$XTCP_NIC_TESTS xtcp_diag.sh"
 
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS

@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tracepoints: with events/xtcp/ enabled in tracefs, a lossy transfer and
+# a refused connect must leave xtcp_set_state (the handshake and the
+# close), one xtcp_retransmit_skb per retransmitted segment (the sender's
+# RetransSegs delta), xtcp_probe per ACK, and xtcp_send_reset /
+# xtcp_receive_reset for the refused connect; scripts/tseq.py then draws
+# the probe trace as a time-sequence plot with the retransmissions.
+
+. "$(dirname "$0")/lib.sh"
+
+xtcp_lib_init 7 "tracepoints: state, retransmissions, resets, per-ACK probe"
+
+[ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP's own tracepoints"
+
+T=/sys/kernel/tracing
+[ -d "$T/events" ] || mount -t tracefs nodev "$T" 2>/dev/null
+[ -d "$T/events" ] || tap_skip_rest "no tracefs at $T"
+# The module is loaded: a missing events/xtcp is a failure, not a skip.
+[ -d "$T/events/xtcp" ] || info "no events/xtcp in $T: xtcp.ko has no tracepoints"
+netem_available || tap_skip_rest "no netem"
+
+trace_off() {
+	echo 0 >"$T/events/xtcp/enable" 2>/dev/null
+	echo 0 >"$T/tracing_on" 2>/dev/null
+}
+trap 'trace_off; cleanup' EXIT
+
+echo 0 >"$T/tracing_on"
+echo 16384 >"$T/buffer_size_kb"
+: >"$T/trace"
+echo 1 >"$T/events/xtcp/enable" || true
+echo 1 >"$T/tracing_on"
+
+rand_range 1 1000000
+dseed=$RAND
+netem_set c loss 4% || tap_skip_rest "netem failed"
+snapshot c RetransSegs
+xfer "256 KiB upload, 4% loss" "-s 256K -S $dseed -t $(tmo 120)" \
+	"-s 256K -S $dseed -t $(tmo 120)"
+lossy_port=$PORT
+netem_clear c
+retrans=$(($(counter "$NS_C" RetransSegs) - $(before c RetransSegs)))
+
+# Nobody listens on the next port: the server's namespace answers the SYN
+# with a reset.
+refused_port=$((PORT + 1))
+ip netns exec "$NS_C" "$XFER" -p "$XFER_PROTO_C" -e ECONNREFUSED -t "$(tmo 30)" \
+	"$SERVER_IP" "$refused_port" >"$TMPD/refused.client" 2>&1 ||
+	show_log "$TMPD/refused.client"
+trace_off
+cp "$T/trace" "$TMPD/trace.txt"
+info "$(grep -c xtcp_ "$TMPD/trace.txt") xtcp events; RetransSegs delta $retrans"
+
+ev() { # ev EVENT PATTERN: how many EVENT lines match PATTERN
+	grep ": $1: " "$TMPD/trace.txt" | grep -c -- "$2"
+}
+
+c_hs=$(ev xtcp_set_state "dst=$SERVER_IP:$lossy_port SYN_SENT -> ESTABLISHED")
+s_cl=$(ev xtcp_set_state "src=$SERVER_IP:$lossy_port .* -> CLOSE")
+if [ "$c_hs" = 1 ] && [ "$s_cl" -ge 1 ]; then
+	tap_ok "xtcp_set_state: client SYN_SENT -> ESTABLISHED, server reaches CLOSE"
+else
+	grep xtcp_set_state "$TMPD/trace.txt" | head -20 | show_log /dev/stdin
+	tap_fail "xtcp_set_state: client SYN_SENT -> ESTABLISHED ($c_hs), server reaches CLOSE ($s_cl)"
+fi
+
+rt=$(ev xtcp_retransmit_skb "dst=$SERVER_IP:$lossy_port")
+if [ "$retrans" -gt 0 ] && [ "$rt" = "$retrans" ]; then
+	tap_ok "xtcp_retransmit_skb: one event per retransmission ($rt = RetransSegs delta)"
+else
+	tap_fail "xtcp_retransmit_skb: $rt events, RetransSegs delta $retrans"
+fi
+
+pr=$(ev xtcp_probe "dst=$SERVER_IP:$lossy_port .*snd_cwnd=[1-9]")
+if [ "$pr" -ge 50 ]; then
+	tap_ok "xtcp_probe: $pr per-ACK events at the sender, with cwnd"
+else
+	tap_fail "xtcp_probe: $pr per-ACK events at the sender (expected >= 50)"
+fi
+
+sr=$(ev xtcp_send_reset "src=$SERVER_IP:$refused_port dst=$CLIENT_IP")
+rr=$(ev xtcp_receive_reset "dst=$SERVER_IP:$refused_port")
+if [ "$sr" = 1 ] && [ "$rr" = 1 ]; then
+	tap_ok "refused connect: xtcp_send_reset at the server, xtcp_receive_reset at the client"
+else
+	grep "reset" "$TMPD/trace.txt" | show_log /dev/stdin
+	tap_fail "refused connect: send_reset $sr, receive_reset $rr (expected 1 and 1)"
+fi
+
+if grep -q "xtcp_probe: src=[0-9.]*:[0-9]* dst=[0-9.]*:[0-9]* ack=[0-9]* data_len=[0-9]* snd_nxt=" \
+	"$TMPD/trace.txt"; then
+	tap_ok "xtcp_probe format: addresses, ports, then tcp_probe's fields"
+else
+	tap_fail "xtcp_probe format: addresses, ports, then tcp_probe's fields"
+fi
+
+tseq=$(dirname "$0")/../scripts/tseq.py
+if out=$(python3 "$tseq" --trace "$TMPD/trace.txt" --port "$lossy_port" \
+	-o "$TMPD/tseq.svg" 2>&1) && [[ $out == *"$rt retransmissions"* ]] &&
+   [ "$(grep -o 'class="retransmission"' "$TMPD/tseq.svg" | wc -l)" = "$rt" ]; then
+	tap_ok "tseq.py --trace: plot with $rt retransmissions ($out)"
+else
+	tap_fail "tseq.py --trace: $out"
+fi
+
+tap_finish
