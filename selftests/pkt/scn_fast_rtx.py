@@ -7,7 +7,8 @@ cwnd <= ssthresh."""
 from xtcp_peer import (check, check_eq, check_immediate, pattern, seq_add)
 
 TITLE = "fast retransmit on the third duplicate ACK, NewReno partial ACK, recovery"
-SYSCTLS = {"rto_min_ms": 3000}
+# Reno's halving; scn_cubic_fast_rtx.py has CUBIC's beta of 0.7.
+SYSCTLS = {"rto_min_ms": 3000, "congestion_control": "reno"}
 
 
 def run(t):
