@@ -92,10 +92,6 @@ u32 xtcp_reno_ssthresh_of(u32 flight)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_reno_ssthresh_of);
 
-static void xtcp_reno_init(struct sock *sk)
-{
-}
-
 static void xtcp_reno_cong_avoid(struct sock *sk, u32 acked)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -113,7 +109,6 @@ static u32 xtcp_reno_ssthresh(struct sock *sk)
 
 const struct xtcp_cong_ops xtcp_reno = {
 	.name		= "reno",
-	.init		= xtcp_reno_init,
 	.cong_avoid	= xtcp_reno_cong_avoid,
 	.ssthresh	= xtcp_reno_ssthresh,
 };
@@ -167,7 +162,8 @@ static void xtcp_cong_start(struct sock *sk, const struct xtcp_cong_ops *ops)
 
 	xs->cong = ops;
 	memset(xs->cong_priv, 0, sizeof(xs->cong_priv));
-	ops->init(sk);
+	if (ops->init)
+		ops->init(sk);
 }
 
 /**

@@ -16,7 +16,7 @@ struct xtcp_cc_info;
 /**
  * struct xtcp_cong_ops - a congestion-control algorithm
  * @name: algorithm name, shorter than XTCP_CA_NAME_MAX
- * @init: set up the private state (xtcp_cong_priv(), zeroed before) of a
+ * @init: optional: set up the private state (xtcp_cong_priv(), zeroed) of a
  *	new connection, or of a connection that switched to this algorithm;
  *	cwnd and ssthresh are the caller's
  * @cong_avoid: grow cwnd for @acked newly acknowledged segments, outside

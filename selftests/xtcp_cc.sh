@@ -39,6 +39,15 @@ sctl() {
 	fi
 }
 
+# verdict RC DESC: a TAP case, ok when RC is 0.
+verdict() {
+	if [ "$1" -eq 0 ]; then
+		tap_ok "$2"
+	else
+		tap_fail "$2"
+	fi
+}
+
 # cc_field LOG FIELD: FIELD=value from the last xtcp_cc_info line of LOG.
 cc_field() {
 	sed -n 's/.*xtcp_cc_info //p' "$1" | tail -n 1 | tr ' ' '\n' |
@@ -50,11 +59,8 @@ cc_field() {
 cur=$(sctl c congestion_control)
 avail=$(sctl c available_congestion_control)
 info "congestion_control '$cur', available '$avail'"
-if [ "$cur" = cubic ] && [ "$avail" = "reno cubic" ]; then
-	tap_ok "cc: default cubic, reno and cubic available"
-else
-	tap_fail "cc: default cubic, reno and cubic available"
-fi
+[ "$cur" = cubic ] && [ "$avail" = "reno cubic" ]
+verdict $? "cc: default cubic, reno and cubic available"
 
 bad=0
 long=$(printf 'c%.0s' {1..300})
@@ -68,21 +74,15 @@ if sctl c available_congestion_control reno 2>/dev/null; then
 	info "available_congestion_control is writable"
 	bad=1
 fi
-if [ $bad -eq 0 ] && [ "$(sctl c congestion_control)" = cubic ]; then
-	tap_ok "cc: invalid names and the read-only list refused, default kept"
-else
-	tap_fail "cc: invalid names and the read-only list refused, default kept"
-fi
+[ $bad -eq 0 ] && [ "$(sctl c congestion_control)" = cubic ]
+verdict $? "cc: invalid names and the read-only list refused, default kept"
 
 PORT=$((PORT + 1))
 rc=0
 run_client bad -c bogus -s 1000 -t 10 || rc=$?
 show_log "$TMPD/bad.client"
-if [ $rc -eq 1 ] && grep -q "CONGESTION, bogus): No such file" "$TMPD/bad.client"; then
-	tap_ok "cc: setsockopt(XTCP_CONGESTION, \"bogus\") fails with ENOENT"
-else
-	tap_fail "cc: setsockopt(XTCP_CONGESTION, \"bogus\") fails with ENOENT"
-fi
+[ $rc -eq 1 ] && grep -q "CONGESTION, bogus): No such file" "$TMPD/bad.client"
+verdict $? "cc: setsockopt(XTCP_CONGESTION, \"bogus\") fails with ENOENT"
 
 # --- each algorithm through loss -----------------------------------------
 
@@ -95,21 +95,15 @@ for cc in cubic reno; do
 	xfer "cc $cc: $(hsize "$bytes") file upload through 1% loss" \
 		"-c $cc -o $TMPD/out -t $t -I" "-c $cc -i $TMPD/in -t $t -I"
 	log=$TMPD/x$PORT.client
-	if cmp "$TMPD/in" "$TMPD/out"; then
-		tap_ok "cc $cc: received file is identical (cmp)"
-	else
-		tap_fail "cc $cc: received file is identical (cmp)"
-	fi
+	cmp "$TMPD/in" "$TMPD/out"
+	verdict $? "cc $cc: received file is identical (cmp)"
 
 	name=$(cc_field "$log" cc)
 	loss=$(cc_field "$log" loss_events)
 	srv=$(cc_field "$TMPD/x$PORT.server" cc)
 	info "client $name ($loss loss events), server $srv"
-	if [ "$name" = "$cc" ] && [ "$srv" = "$cc" ] && [ "${loss:-0}" -gt 0 ]; then
-		tap_ok "cc $cc: XTCP_CC_INFO names $cc on both ends, losses seen"
-	else
-		tap_fail "cc $cc: XTCP_CC_INFO names $cc on both ends, losses seen"
-	fi
+	[ "$name" = "$cc" ] && [ "$srv" = "$cc" ] && [ "${loss:-0}" -gt 0 ]
+	verdict $? "cc $cc: XTCP_CC_INFO names $cc on both ends, losses seen"
 
 	fl=$(cc_field "$log" fr_flight)
 	cw=$(cc_field "$log" fr_cwnd)
@@ -121,20 +115,19 @@ for cc in cubic reno; do
 		continue
 	fi
 	if [ "$cc" = cubic ]; then
+		beta=0.7
 		want=$((fl * 7 / 10))
 		ok=$((wmax > 0 && epochs > 0))
 	else
+		beta=0.5
 		f=$((fl > cw / 2 ? fl : cw / 2))
 		want=$((f / 2))
 		ok=$((wmax == 0 && epochs == 0))
 	fi
 	[ "$want" -lt 2 ] && want=2
 	info "last fast retransmit: flight $fl cwnd $cw -> ssthresh $ss (want $want), w_max $wmax, epochs $epochs"
-	if [ "$ss" -eq "$want" ] && [ "$ok" -eq 1 ]; then
-		tap_ok "cc $cc: ssthresh after a loss is $( [ "$cc" = cubic ] && echo 0.7 || echo 0.5) of the flight"
-	else
-		tap_fail "cc $cc: ssthresh after a loss is $( [ "$cc" = cubic ] && echo 0.7 || echo 0.5) of the flight"
-	fi
+	[ "$ss" -eq "$want" ] && [ "$ok" -eq 1 ]
+	verdict $? "cc $cc: ssthresh after a loss is $beta of the flight"
 done
 
 # --- the namespace default -----------------------------------------------
@@ -146,11 +139,8 @@ xfer "cc sysctl: $(hsize "$bytes") upload with net.xtcp.congestion_control=reno"
 c=$(cc_field "$TMPD/x$PORT.client" cc)
 s=$(cc_field "$TMPD/x$PORT.server" cc)
 info "client $c, server $s"
-if [ "$c" = reno ] && [ "$s" = reno ]; then
-	tap_ok "cc sysctl: sockets that did not choose run the namespace's reno"
-else
-	tap_fail "cc sysctl: sockets that did not choose run the namespace's reno"
-fi
+[ "$c" = reno ] && [ "$s" = reno ]
+verdict $? "cc sysctl: sockets that did not choose run the namespace's reno"
 sctl c congestion_control cubic
 sctl s congestion_control cubic
 
