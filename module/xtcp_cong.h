@@ -57,6 +57,9 @@ u32 xtcp_reno_ssthresh_of(u32 flight);
 #define XTCP_CUBIC_BETA_NUM	7	/* beta_cubic = 0.7 */
 #define XTCP_CUBIC_BETA_DEN	10
 
+/* A pause in updates longer than this (and 2 RTT) is not part of t. */
+#define XTCP_CUBIC_IDLE_MIN_US	10000U
+
 /* HyStart++ (RFC 9406 4.3), microseconds and rounds. */
 #define XTCP_HS_MIN_RTT_THRESH	4000U
 #define XTCP_HS_MAX_RTT_THRESH	16000U
@@ -84,6 +87,7 @@ enum xtcp_hystart_event {
  * struct xtcp_cubic - CUBIC's per-connection state (in xtcp_cong_priv())
  * @epoch_start: when the current congestion-avoidance epoch began,
  *	microseconds (ktime); 0: none yet
+ * @last_us: the last update in this epoch, microseconds
  * @w_max: window before the last reduction (after fast convergence),
  *	segments; 0 after a timeout (RFC 9438 4.8)
  * @origin: W_max of the current epoch's curve
@@ -105,6 +109,7 @@ enum xtcp_hystart_event {
  */
 struct xtcp_cubic {
 	u64 epoch_start;
+	u64 last_us;
 	u32 w_max;
 	u32 origin;
 	u32 k;

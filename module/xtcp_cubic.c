@@ -157,7 +157,8 @@ EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_cubic_reset);
  * @now_us: current time, microseconds
  * @rtt_us: smoothed RTT, microseconds
  *
- * Starts an epoch on the first call after a loss. The target is
+ * Starts an epoch on the first call after a loss; a pause between calls
+ * of more than two RTTs moves the epoch's start by as much. The target is
  * W_cubic(t + RTT) kept within [cwnd, 1.5 cwnd]; when the Reno-friendly
  * W_est is above both, cwnd follows W_est instead (RFC 9438 4.2-4.4).
  *
@@ -177,7 +178,16 @@ u32 xtcp_cubic_update(struct xtcp_cubic *ca, u32 cwnd, u32 acked, u64 now_us,
 		ca->origin = max(ca->w_max, cwnd);
 		ca->w_est = cwnd;
 		ca->est_acc = 0;
+	} else if (now_us > ca->last_us +
+		   max(2ULL * rtt_us, (u64)XTCP_CUBIC_IDLE_MIN_US)) {
+		/* No update for a while: the sender was idle, or held back by
+		 * the application or the peer's window (the window was not
+		 * used, xtcp_cong_on_ack()). That time is not part of t
+		 * (RFC 9438 5.8): the curve resumes where it paused.
+		 */
+		ca->epoch_start += now_us - ca->last_us;
 	}
+	ca->last_us = now_us;
 
 	t = now_us > ca->epoch_start ? now_us - ca->epoch_start : 0;
 	t = div_u64((t + rtt_us) << XTCP_CUBIC_HZ_SHIFT, USEC_PER_SEC);

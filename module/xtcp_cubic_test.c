@@ -197,6 +197,32 @@ static void xtcp_cubic_grow__reno_friendly(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ca.w_est, i + 1);
 }
 
+static void xtcp_cubic_update__pause_not_counted(struct kunit *test)
+{
+	struct xtcp_cubic ca, ref;
+	u64 t0 = 1000 * MS;
+
+	/* Epoch at t0 (W_max 100, cwnd 70), an update 20 ms later... */
+	xtcp_cubic_reset(&ca);
+	ca.w_max = 100;
+	xtcp_cubic_update(&ca, 70, 1, t0, 20 * MS);
+	xtcp_cubic_update(&ca, 70, 1, t0 + 20 * MS, 20 * MS);
+	ref = ca;
+	/* ...then nothing for 10 s: the curve resumes 20 ms in, still
+	 * far below W_max, instead of 10 s in, far above it.
+	 */
+	KUNIT_EXPECT_EQ(test, xtcp_cubic_update(&ca, 70, 1, t0 + 10020 * MS,
+						20 * MS),
+			xtcp_cubic_update(&ref, 70, 1, t0 + 20 * MS, 20 * MS));
+	KUNIT_EXPECT_EQ(test, ca.epoch_start, t0 + 10000 * MS);
+	KUNIT_EXPECT_GT(test, ca.cnt, 10U);
+	/* Gaps of up to two RTTs are ordinary ACK spacing. */
+	xtcp_cubic_update(&ca, 70, 1, t0 + 10060 * MS, 20 * MS);
+	KUNIT_EXPECT_EQ(test, ca.epoch_start, t0 + 10000 * MS);
+	xtcp_cubic_update(&ca, 70, 1, t0 + 10109 * MS, 20 * MS);
+	KUNIT_EXPECT_EQ(test, ca.epoch_start, t0 + 10049 * MS);
+}
+
 static void xtcp_cubic_grow__slow_start_and_cap(struct kunit *test)
 {
 	struct xtcp_cubic ca;
@@ -216,6 +242,7 @@ static void xtcp_cubic_grow__slow_start_and_cap(struct kunit *test)
 	cwnd = 1000;
 	cnt = 0;
 	ca.epoch_start = 1;
+	ca.last_us = 1000000 * MS;	/* updated all along */
 	xtcp_cubic_grow(&ca, &cwnd, &cnt, 20, 1000, 1000000 * MS, 10 * MS);
 	KUNIT_EXPECT_EQ(test, cwnd, 1500U);
 	/* And never above the cap. */
@@ -325,6 +352,7 @@ static struct kunit_case xtcp_cubic_cases[] = {
 	KUNIT_CASE(xtcp_cubic_beta__and_fast_convergence),
 	KUNIT_CASE(xtcp_cubic_grow__epoch_follows_curve),
 	KUNIT_CASE(xtcp_cubic_grow__reno_friendly),
+	KUNIT_CASE(xtcp_cubic_update__pause_not_counted),
 	KUNIT_CASE(xtcp_cubic_grow__slow_start_and_cap),
 	KUNIT_CASE(xtcp_hystart__delay_increase_exits),
 	KUNIT_CASE(xtcp_hystart__spurious_and_thresholds),
