@@ -64,7 +64,7 @@ verdict $? "cc: default cubic, reno and cubic available"
 
 bad=0
 long=$(printf 'c%.0s' {1..300})
-for v in bogus CUBIC "cubic x" "" "$long" cubiccubiccubicc; do
+for v in bogus CUBIC "cubic x" $'\n' "$long" cubiccubiccubicc; do
 	if sctl c congestion_control "$v" 2>/dev/null; then
 		info "net.xtcp.congestion_control accepted '${v:0:20}'"
 		bad=1
