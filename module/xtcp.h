@@ -181,6 +181,12 @@ struct xtcp_cong_ops;
  * @dupacks: duplicate ACKs counted since the last advance of snd_una
  * @high_seq: NewReno "recover": snd_max when recovery started
  * @cong: congestion-control algorithm
+ * @cong_priv: the algorithm's private state (xtcp_cong_priv())
+ * @cc_loss_events: ssthresh reductions (fast retransmits, first RTOs)
+ * @cc_fr_flight: segments in flight when the last fast retransmit began
+ * @cc_fr_cwnd: cwnd then
+ * @cc_fr_ssthresh: the ssthresh it set
+ * @cong_set: @cong was chosen with XTCP_CONGESTION, not by the namespace
  * @rtx_mode: what rtx_timer is armed for
  * @rtx_deadline: when the retransmit timer work is really due; the hrtimer
  *	may fire earlier and then re-arms itself (lazy re-arming)
@@ -254,6 +260,12 @@ struct xtcp_sock {
 	u8 dupacks;
 	u32 high_seq;
 	const struct xtcp_cong_ops *cong;
+	u64 cong_priv[10];
+	u32 cc_loss_events;
+	u32 cc_fr_flight;
+	u32 cc_fr_cwnd;
+	u32 cc_fr_ssthresh;
+	u8 cong_set;
 
 	u8 rtx_mode;
 	ktime_t rtx_deadline;
@@ -294,6 +306,11 @@ struct xtcp_sock {
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
+}
+
+static inline void *xtcp_cong_priv(const struct sock *sk)
+{
+	return (void *)xtcp_sk(sk)->cong_priv;
 }
 
 /**
@@ -388,6 +405,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_CHALLENGEACKLIMITED,
 	XTCP_MIB_TOOMANYORPHANS,
 	XTCP_MIB_ORPHANTIMEOUTS,
+	XTCP_MIB_HYSTARTDELAYDETECT,
+	XTCP_MIB_HYSTARTCSSEXIT,
 	XTCP_MIB_MAX
 };
 
@@ -422,6 +441,8 @@ struct xtcp_mib {
  *	reached rto_max gives up, answered probes or not (tcp_orphan_retries)
  * @max_orphans: orphans (closed sockets still sending) the namespace keeps;
  *	more are reset
+ * @congestion_control: algorithm of new sockets
+ *	(net.xtcp.congestion_control)
  * @challenge_stamp: second (jiffies / HZ) of the challenge ACK budget
  * @challenge_count: challenge ACKs left in that second
  * @orphans: orphans of the namespace
@@ -447,6 +468,7 @@ struct xtcp_net {
 	int invalid_ratelimit_ms;
 	int orphan_retries;
 	int max_orphans;
+	const struct xtcp_cong_ops *congestion_control;
 	u32 challenge_stamp;
 	u32 challenge_count;
 	atomic_t orphans;
@@ -575,6 +597,11 @@ u64 xtcp_retrans_timeout(unsigned int boundary, u32 rto_us, u32 rto_max_us);
 
 /* xtcp_cong.c */
 void xtcp_cong_init(struct sock *sk);
+const struct xtcp_cong_ops *xtcp_cong_find(const char *name);
+void xtcp_cong_available(char *buf, size_t size);
+int xtcp_cong_set(struct sock *sk, const char *name);
+void xtcp_cong_get_info(struct sock *sk, struct xtcp_cc_info *info);
+void xtcp_cong_pkts_acked(struct sock *sk, u32 acked_bytes, s64 rtt_us);
 void xtcp_cong_on_ack(struct sock *sk, u32 acked_bytes);
 void xtcp_cong_on_dupack(struct sock *sk);
 void xtcp_cong_on_partial_ack(struct sock *sk, u32 acked_bytes);

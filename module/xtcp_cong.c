@@ -1,11 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP congestion control (RFC 5681, RFC 6582, RFC 6928): the hooks the
- * input path and timers call, and the Reno algorithm behind the
- * struct xtcp_cong_ops table.
+ * input path and timers call, the choice of algorithm (XTCP_CONGESTION,
+ * net.xtcp.congestion_control), and the Reno algorithm behind the
+ * struct xtcp_cong_ops table. CUBIC is in xtcp_cubic.c.
  */
 #include "xtcp.h"
 #include "xtcp_cong.h"
+
+/**
+ * xtcp_slow_start() - slow start up to ssthresh
+ * @cwnd: congestion window, segments; updated
+ * @ssthresh: slow-start threshold
+ * @acked: segments newly acknowledged
+ *
+ * One segment per acknowledged segment (RFC 5681 3.1, with appropriate
+ * byte counting), up to ssthresh and XTCP_MAX_CWND.
+ *
+ * Return: the acknowledged segments left over for congestion avoidance.
+ */
+u32 xtcp_slow_start(u32 *cwnd, u32 ssthresh, u32 acked)
+{
+	u32 inc = min(acked, ssthresh > *cwnd ? ssthresh - *cwnd : 0);
+
+	*cwnd = min(*cwnd + inc, XTCP_MAX_CWND);
+	return acked - inc;
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_slow_start);
+
+/**
+ * xtcp_cong_avoid_ai() - additive increase: one segment per @w acknowledged
+ * @cwnd: congestion window, segments; updated
+ * @cnt: segments acknowledged towards the next increment; updated
+ * @w: segments to acknowledge per increment (at least 1)
+ * @acked: segments newly acknowledged
+ */
+void xtcp_cong_avoid_ai(u32 *cwnd, u32 *cnt, u32 w, u32 acked)
+{
+	w = max(w, 1U);
+	/* Credit gathered while @w was larger is worth one increment, not a
+	 * burst of them now that it is smaller.
+	 */
+	if (*cnt >= w) {
+		*cnt = 0;
+		*cwnd = min(*cwnd + 1, XTCP_MAX_CWND);
+	}
+	*cnt += acked;
+	if (*cnt >= w) {
+		u32 delta = *cnt / w;
+
+		*cnt -= delta * w;
+		*cwnd = min_t(u64, (u64)*cwnd + delta, XTCP_MAX_CWND);
+	}
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_cong_avoid_ai);
 
 /**
  * xtcp_reno_grow() - Reno window growth for newly acknowledged segments
@@ -23,21 +71,11 @@
 u32 xtcp_reno_grow(u32 *cwnd, u32 *cnt, u32 ssthresh, u32 acked)
 {
 	if (*cwnd < ssthresh) {
-		u32 room = ssthresh - *cwnd;
-		u32 inc = min(acked, room);
-
-		*cwnd += inc;
-		acked -= inc;
+		acked = xtcp_slow_start(cwnd, ssthresh, acked);
 		if (!acked)
-			goto out;
+			return *cwnd;
 	}
-	*cnt += acked;
-	if (*cnt >= *cwnd) {
-		*cnt -= *cwnd;
-		(*cwnd)++;
-	}
-out:
-	*cwnd = min(*cwnd, XTCP_MAX_CWND);
+	xtcp_cong_avoid_ai(cwnd, cnt, *cwnd, acked);
 	return *cwnd;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_reno_grow);
@@ -53,15 +91,6 @@ u32 xtcp_reno_ssthresh_of(u32 flight)
 	return max(flight / 2, 2U);
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_reno_ssthresh_of);
-
-static void xtcp_reno_init(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xs->snd_cwnd = XTCP_INIT_CWND;
-	xs->snd_ssthresh = XTCP_MAX_CWND;
-	xs->snd_cwnd_cnt = 0;
-}
 
 static void xtcp_reno_cong_avoid(struct sock *sk, u32 acked)
 {
@@ -80,27 +109,168 @@ static u32 xtcp_reno_ssthresh(struct sock *sk)
 
 const struct xtcp_cong_ops xtcp_reno = {
 	.name		= "reno",
-	.init		= xtcp_reno_init,
 	.cong_avoid	= xtcp_reno_cong_avoid,
 	.ssthresh	= xtcp_reno_ssthresh,
 };
+
+/* Every algorithm, in the order net.xtcp.available_congestion_control
+ * lists them.
+ */
+static const struct xtcp_cong_ops *const xtcp_cong_list[] = {
+	&xtcp_reno,
+	&xtcp_cubic,
+};
+
+/**
+ * xtcp_cong_find() - an algorithm by name
+ * @name: NUL-terminated name
+ *
+ * Return: the algorithm, or NULL if there is none of that name.
+ */
+const struct xtcp_cong_ops *xtcp_cong_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xtcp_cong_list); i++)
+		if (!strcmp(xtcp_cong_list[i]->name, name))
+			return xtcp_cong_list[i];
+	return NULL;
+}
+
+/**
+ * xtcp_cong_available() - the names of all algorithms
+ * @buf: filled with the names separated by spaces, NUL-terminated
+ * @size: its size
+ */
+void xtcp_cong_available(char *buf, size_t size)
+{
+	size_t off = 0;
+	unsigned int i;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(xtcp_cong_list) && off < size; i++)
+		off += scnprintf(buf + off, size - off, "%s%s", i ? " " : "",
+				 xtcp_cong_list[i]->name);
+}
+
+/* Start @ops afresh on @sk: private state zeroed, then the algorithm's. */
+static void xtcp_cong_start(struct sock *sk, const struct xtcp_cong_ops *ops)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->cong = ops;
+	memset(xs->cong_priv, 0, sizeof(xs->cong_priv));
+	if (ops->init)
+		ops->init(sk);
+}
+
+/**
+ * xtcp_cong_set() - XTCP_CONGESTION: choose the algorithm of one socket
+ * @sk: the socket, locked
+ * @name: NUL-terminated algorithm name
+ *
+ * As TCP_CONGESTION, any state will do: a connection keeps its window and
+ * goes on with the new algorithm's growth and loss response; a listener's
+ * choice is inherited by the connections it accepts.
+ *
+ * Return: 0, or -ENOENT for no algorithm of that name.
+ */
+int xtcp_cong_set(struct sock *sk, const char *name)
+{
+	const struct xtcp_cong_ops *ops = xtcp_cong_find(name);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!ops)
+		return -ENOENT;
+	xs->cong_set = 1;
+	if (ops != xs->cong)
+		xtcp_cong_start(sk, ops);
+	return 0;
+}
+
+/**
+ * xtcp_cong_get_info() - XTCP_CC_INFO
+ * @sk: the socket, locked
+ * @info: filled
+ */
+void xtcp_cong_get_info(struct sock *sk, struct xtcp_cc_info *info)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	memset(info, 0, sizeof(*info));
+	strscpy(info->name, xs->cong->name, sizeof(info->name));
+	info->loss_events = xs->cc_loss_events;
+	info->fr_flight = xs->cc_fr_flight;
+	info->fr_cwnd = xs->cc_fr_cwnd;
+	info->fr_ssthresh = xs->cc_fr_ssthresh;
+	if (xs->cong->get_info)
+		xs->cong->get_info(sk, info);
+}
 
 static u32 xtcp_acked_segs(const struct xtcp_sock *xs, u32 acked_bytes)
 {
 	return max_t(u32, 1, acked_bytes / xs->mss_cache);
 }
 
+static void xtcp_cong_set_state(struct sock *sk, u8 ca_state)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->cong->set_state)
+		xs->cong->set_state(sk, ca_state);
+	xs->ca_state = ca_state;
+}
+
+/* ssthresh for a loss, from the algorithm; counted for XTCP_CC_INFO. */
+static u32 xtcp_cong_ssthresh(struct sock *sk)
+{
+	xtcp_sk(sk)->cc_loss_events++;
+	return xtcp_sk(sk)->cong->ssthresh(sk);
+}
+
 /**
  * xtcp_cong_init() - pick the algorithm and set the initial window
  * @sk: a new connection
+ *
+ * The algorithm XTCP_CONGESTION chose, else the namespace's
+ * net.xtcp.congestion_control.
  */
 void xtcp_cong_init(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_cong_ops *ops = xs->cong;
 
-	xs->cong = &xtcp_reno;
+	if (!xs->cong_set || !ops)
+		ops = READ_ONCE(xtcp_pernet(sock_net(sk))->congestion_control);
 	xs->ca_state = XTCP_CA_OPEN;
-	xs->cong->init(sk);
+	xs->snd_cwnd = XTCP_INIT_CWND;
+	xs->snd_ssthresh = XTCP_MAX_CWND;
+	xs->snd_cwnd_cnt = 0;
+	xs->cc_loss_events = 0;
+	xs->cc_fr_flight = 0;
+	xs->cc_fr_cwnd = 0;
+	xs->cc_fr_ssthresh = 0;
+	xtcp_cong_start(sk, ops);
+}
+
+/**
+ * xtcp_cong_pkts_acked() - segments newly acknowledged, with an RTT sample
+ * @sk: the socket
+ * @acked_bytes: bytes newly acknowledged
+ * @rtt_us: RTT sample of this ACK, microseconds; negative if none
+ *
+ * Called for every ACK that advances snd_una, before recovery or window
+ * growth (HyStart++ watches the RTT here).
+ */
+void xtcp_cong_pkts_acked(struct sock *sk, u32 acked_bytes, s64 rtt_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->cong->pkts_acked)
+		xs->cong->pkts_acked(sk, xtcp_acked_segs(xs, acked_bytes),
+				     rtt_us);
 }
 
 /**
@@ -111,8 +281,16 @@ void xtcp_cong_init(struct sock *sk)
 void xtcp_cong_on_ack(struct sock *sk, u32 acked_bytes)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 acked = xtcp_acked_segs(xs, acked_bytes);
 
-	xs->cong->cong_avoid(sk, xtcp_acked_segs(xs, acked_bytes));
+	/* Grow only a window that is used: at most twice what was in flight
+	 * (RFC 7661; tcp_is_cwnd_limited() in slow start), or a sender held
+	 * back by the peer's window or by the application would inflate cwnd
+	 * without bound, and the reduction after a loss would mean nothing.
+	 */
+	if (xs->snd_cwnd >= 2 * (xs->packets_out + acked))
+		return;
+	xs->cong->cong_avoid(sk, acked);
 }
 
 /**
@@ -125,10 +303,13 @@ void xtcp_cong_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->snd_ssthresh = xs->cong->ssthresh(sk);
+	xs->cc_fr_flight = xs->packets_out;
+	xs->cc_fr_cwnd = xs->snd_cwnd;
+	xs->snd_ssthresh = xtcp_cong_ssthresh(sk);
+	xs->cc_fr_ssthresh = xs->snd_ssthresh;
 	xs->snd_cwnd = xs->snd_ssthresh + 3;
 	xs->snd_cwnd_cnt = 0;
-	xs->ca_state = XTCP_CA_RECOVERY;
+	xtcp_cong_set_state(sk, XTCP_CA_RECOVERY);
 }
 
 /**
@@ -165,7 +346,7 @@ void xtcp_cong_exit_recovery(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->snd_cwnd = min(xs->snd_ssthresh, max(xs->packets_out, 1U) + 1);
-	xs->ca_state = XTCP_CA_OPEN;
+	xtcp_cong_set_state(sk, XTCP_CA_OPEN);
 }
 
 /**
@@ -180,10 +361,10 @@ void xtcp_cong_on_rto(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xs->backoff)
-		xs->snd_ssthresh = xs->cong->ssthresh(sk);
+		xs->snd_ssthresh = xtcp_cong_ssthresh(sk);
 	xs->snd_cwnd = 1;
 	xs->snd_cwnd_cnt = 0;
 	xs->dupacks = 0;
 	xs->high_seq = xs->snd_max;
-	xs->ca_state = XTCP_CA_LOSS;
+	xtcp_cong_set_state(sk, XTCP_CA_LOSS);
 }

@@ -230,6 +230,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 			xs->backoff = 0;
 		}
 		xs->probes_out = 0;
+		xtcp_cong_pkts_acked(sk, acked, rtt_us);
 		xtcp_on_new_ack(sk, acked);
 		if (xs->snd_una != xs->snd_max) {
 			xtcp_rearm_rto(sk);

@@ -16,6 +16,7 @@
 #include <net/protocol.h>
 
 #include "xtcp.h"
+#include "xtcp_cong.h"
 
 /*
  * In 6.1, inet_csk_get_port(), inet_hash(), inet_put_port() and friends find
@@ -192,6 +193,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->invalid_ratelimit_ms = 500;
 	xn->orphan_retries = XTCP_ORPHAN_RETRIES;
 	xn->max_orphans = 16384;
+	xn->congestion_control = &xtcp_cubic;
 	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP socket options at SOL_XTCP (XTCP_NODELAY, XTCP_MAXSEG, keepalive
- * tuning, XTCP_INFO); other levels go to the IP layer.
+ * tuning, XTCP_INFO, XTCP_CONGESTION, XTCP_CC_INFO); other levels go to the
+ * IP layer.
  */
 #include <linux/uaccess.h>
 
 #include "xtcp.h"
+#include "xtcp_cong.h"
 
 static bool xtcp_is_own_level(int level)
 {
@@ -52,6 +54,32 @@ static int xtcp_setsockopt_int(struct sock *sk, int optname, int val)
 	}
 }
 
+/*
+ * XTCP_CONGESTION, as TCP_CONGESTION: the name need not be NUL-terminated
+ * within @optlen; at most XTCP_CA_NAME_MAX - 1 bytes are read, so a longer
+ * name is no algorithm's (-ENOENT).
+ */
+static int xtcp_setsockopt_cong(struct sock *sk, sockptr_t optval,
+				unsigned int optlen)
+{
+	char name[XTCP_CA_NAME_MAX];
+	long n;
+	int err;
+
+	if (optlen < 1)
+		return -EINVAL;
+	n = strncpy_from_sockptr(name, optval,
+				 min_t(long, sizeof(name) - 1, optlen));
+	if (n < 0)
+		return -EFAULT;
+	name[n] = '\0';
+
+	lock_sock(sk);
+	err = xtcp_cong_set(sk, name);
+	release_sock(sk);
+	return err;
+}
+
 /**
  * xtcp_setsockopt() - setsockopt() for XTCP sockets
  * @sk: the socket
@@ -70,8 +98,10 @@ int xtcp_setsockopt(struct sock *sk, int level, int optname, sockptr_t optval,
 	if (!xtcp_is_own_level(level))
 		return inet_csk(sk)->icsk_af_ops->setsockopt(sk, level, optname,
 							      optval, optlen);
-	if (optname == XTCP_INFO)
+	if (optname == XTCP_INFO || optname == XTCP_CC_INFO)
 		return -EINVAL;
+	if (optname == XTCP_CONGESTION)
+		return xtcp_setsockopt_cong(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -147,6 +177,8 @@ int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	char name[XTCP_CA_NAME_MAX] = {};
+	struct xtcp_cc_info cc_info;
 	struct xtcp_info info;
 	int len, val;
 
@@ -165,6 +197,23 @@ int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		release_sock(sk);
 		len = min_t(unsigned int, len, sizeof(info));
 		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	case XTCP_CC_INFO:
+		lock_sock(sk);
+		xtcp_cong_get_info(sk, &cc_info);
+		release_sock(sk);
+		len = min_t(unsigned int, len, sizeof(cc_info));
+		if (put_user(len, optlen) || copy_to_user(optval, &cc_info, len))
+			return -EFAULT;
+		return 0;
+	case XTCP_CONGESTION:
+		/* A NUL-padded copy: never read past the name itself. */
+		lock_sock(sk);
+		strscpy(name, xs->cong->name, sizeof(name));
+		release_sock(sk);
+		len = min_t(unsigned int, len, sizeof(name));
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
 			return -EFAULT;
 		return 0;
 	case XTCP_NODELAY:

@@ -5,6 +5,7 @@
 #include <linux/sysctl.h>
 
 #include "xtcp.h"
+#include "xtcp_cong.h"
 
 static int xtcp_one = 1;
 static int xtcp_two = 2;
@@ -37,6 +38,63 @@ static int xtcp_int_max = INT_MAX;
 /* Template: .data points into a dummy; each namespace rebases it. */
 static struct xtcp_net init_xtcp_net;
 
+/*
+ * net.xtcp.congestion_control: one whole algorithm name, written at offset
+ * 0 (an optional newline ends it). Anyone who may write the namespace's
+ * sysctls may write here, so the input is checked and never truncated: too
+ * long or empty is -EINVAL, a name no algorithm has is -ENOENT (as
+ * net.ipv4.tcp_congestion_control).
+ */
+static int xtcp_proc_congestion_control(struct ctl_table *ctl, int write,
+					void *buffer, size_t *lenp,
+					loff_t *ppos)
+{
+	const struct xtcp_cong_ops **slot = ctl->data;
+	char name[XTCP_CA_NAME_MAX];
+	struct ctl_table tbl = {
+		.data	= name,
+		.maxlen	= sizeof(name),
+	};
+	const struct xtcp_cong_ops *ops;
+	size_t len;
+
+	if (!write) {
+		strscpy(name, READ_ONCE(*slot)->name, sizeof(name));
+		return proc_dostring(&tbl, 0, buffer, lenp, ppos);
+	}
+	if (*ppos)
+		return -EINVAL;
+	len = strnlen(buffer, *lenp);
+	if (len && ((char *)buffer)[len - 1] == '\n')
+		len--;
+	if (!len || len >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, buffer, len);
+	name[len] = '\0';
+	ops = xtcp_cong_find(name);
+	if (!ops)
+		return -ENOENT;
+	WRITE_ONCE(*slot, ops);
+	*ppos += *lenp;
+	return 0;
+}
+
+/* net.xtcp.available_congestion_control, read only. */
+static int xtcp_proc_available_cc(struct ctl_table *ctl, int write,
+				  void *buffer, size_t *lenp, loff_t *ppos)
+{
+	char names[4 * XTCP_CA_NAME_MAX];
+	struct ctl_table tbl = {
+		.data	= names,
+		.maxlen	= sizeof(names),
+	};
+
+	if (write)
+		return -EPERM;
+	xtcp_cong_available(names, sizeof(names));
+	return proc_dostring(&tbl, 0, buffer, lenp, ppos);
+}
+
 static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("rto_min_ms", rto_min_ms, &xtcp_one, &xtcp_rto_max_limit),
 	XTCP_SYSCTL("rto_max_ms", rto_max_ms, &xtcp_one, &xtcp_rto_max_limit),
@@ -62,6 +120,20 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("orphan_retries", orphan_retries, &xtcp_zero,
 		    &xtcp_max_retries),
 	XTCP_SYSCTL("max_orphans", max_orphans, &xtcp_zero, &xtcp_int_max),
+	{
+		.procname	= "congestion_control",
+		.data		= &init_xtcp_net.congestion_control,
+		.maxlen		= XTCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= xtcp_proc_congestion_control,
+	},
+	{
+		.procname	= "available_congestion_control",
+		.data		= &init_xtcp_net.congestion_control,
+		.maxlen		= 4 * XTCP_CA_NAME_MAX,
+		.mode		= 0444,
+		.proc_handler	= xtcp_proc_available_cc,
+	},
 	{ }
 };
 

@@ -30,13 +30,14 @@ export XTCP_TEST_PROTO=${XTCP_TEST_PROTO:-xtcp}
 # tests was freed (the module's reference count returns to zero once their
 # orphans are done), then unloads and reloads the module, as does
 # xtcp_module.sh.
-XTCP_API_TESTS="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_sweep.sh"
+XTCP_API_TESTS="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_sweep.sh
+	xtcp_cc_test"
 XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
 	xtcp_timewait.sh xtcp_timeout.sh xtcp_many_conns.sh xtcp_backlog.sh
 	xtcp_icmp.sh xtcp_mem_limit.sh xtcp_memcg.sh xtcp_synflood.sh
-	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh"
+	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh xtcp_cc.sh"
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one
 # by one, and the kernel's TCP through a protocol-swapping router.
 XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"

@@ -76,6 +76,7 @@ static bool opt_keep_open;
 static bool opt_zero_wnd;
 static bool opt_nodelay;
 static bool opt_quiet;
+static const char *opt_cc;		/* XTCP_CONGESTION / TCP_CONGESTION */
 
 static int ipproto_xtcp = IPPROTO_XTCP;
 static int af_xtcp = AF_XTCP;
@@ -330,6 +331,11 @@ static void sock_opts(int fd)
 		set_int(fd, SOL_SOCKET, SO_RCVBUF, opt_rcvbuf, "SO_RCVBUF");
 	if (opt_sndbuf)
 		set_int(fd, SOL_SOCKET, SO_SNDBUF, opt_sndbuf, "SO_SNDBUF");
+	if (opt_cc && setsockopt(fd, sol_level(),
+				 opt_proto == P_TCP ? TCP_CONGESTION :
+						      XTCP_CONGESTION,
+				 opt_cc, strlen(opt_cc)))
+		die(1, "setsockopt(CONGESTION, %s): %s", opt_cc, strerror(errno));
 }
 
 /* Options that apply to connected sockets (the listener passes its own on). */
@@ -385,6 +391,7 @@ static int64_t peer_window(int fd)
 
 static void print_info(struct conn *c)
 {
+	struct xtcp_cc_info ci;
 	struct xtcp_info xi;
 	socklen_t len = sizeof(xi);
 
@@ -421,6 +428,18 @@ static void print_info(struct conn *c)
 	    (unsigned long long)xi.bytes_acked,
 	    (unsigned long long)xi.bytes_received,
 	    (unsigned long long)xi.segs_out, (unsigned long long)xi.segs_in);
+
+	len = sizeof(ci);
+	memset(&ci, 0, sizeof(ci));
+	if (getsockopt(c->fd, SOL_XTCP, XTCP_CC_INFO, &ci, &len)) {
+		msg("conn %d: getsockopt(XTCP_CC_INFO): %s", c->idx,
+		    strerror(errno));
+		return;
+	}
+	msg("conn %d: xtcp_cc_info cc=%.16s loss_events=%u fr_flight=%u fr_cwnd=%u fr_ssthresh=%u w_max=%u k_ms=%u w_est=%u epochs=%u hystart=%u hystart_cwnd=%u",
+	    c->idx, ci.name, ci.loss_events, ci.fr_flight, ci.fr_cwnd,
+	    ci.fr_ssthresh, ci.w_max, ci.k_ms, ci.w_est, ci.epochs, ci.hystart,
+	    ci.hystart_cwnd);
 }
 
 /* --- connection state machine ------------------------------------------- */
@@ -1159,6 +1178,8 @@ static void __attribute__((noreturn)) usage(void)
 "  -Z          sender: fail unless the peer's window (XTCP_INFO/TCP_INFO\n"
 "              snd_wnd) was seen to drop to zero and reopen\n"
 "  -D          set XTCP_NODELAY (TCP_NODELAY)\n"
+"  -c NAME     congestion control: XTCP_CONGESTION (TCP_CONGESTION)\n"
+"              on every socket, the listener's passing to its children\n"
 "  -q          quiet\n"
 "exit: 0 ok, 1 failure, 2 usage, 4 protocol not available\n");
 	exit(2);
@@ -1175,7 +1196,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-l"))
 			role = "server";
 
-	while ((o = getopt(argc, argv, "lp:s:S:i:o:bHN:r:m:M:ne:t:IA:B:w:UF:C:k:KZDqh")) != -1) {
+	while ((o = getopt(argc, argv, "lp:s:S:i:o:bHN:r:m:M:ne:t:IA:B:w:UF:C:k:KZDqc:h")) != -1) {
 		switch (o) {
 		case 'l': opt_listen = true; break;
 		case 'p':
@@ -1219,6 +1240,7 @@ int main(int argc, char **argv)
 		case 'Z': opt_zero_wnd = true; break;
 		case 'D': opt_nodelay = true; break;
 		case 'q': opt_quiet = true; break;
+		case 'c': opt_cc = optarg; break;
 		default: usage();
 		}
 	}

@@ -7,10 +7,14 @@ cwnd <= ssthresh."""
 from xtcp_peer import (check, check_eq, check_immediate, pattern, seq_add)
 
 TITLE = "fast retransmit on the third duplicate ACK, NewReno partial ACK, recovery"
-SYSCTLS = {"rto_min_ms": 3000}
+# Reno's halving; scn_cubic_fast_rtx.py has CUBIC's beta of 0.7.
+SYSCTLS = {"rto_min_ms": 3000, "congestion_control": "reno"}
 
 
-def run(t):
+def fast_retransmit(t):
+    """Six 1000-byte segments in flight, three duplicate ACKs: the fast
+    retransmission goes out at once. Returns (conn, data, una, counters
+    before the duplicate ACKs, XTCP_INFO in recovery)."""
     c = t.passive_open(mss=1000)
     data = pattern(0, 6000)
     t.drv.send(c.sid, data)
@@ -28,6 +32,11 @@ def run(t):
     check_immediate(rtx, sent, "fast retransmission")
     info = t.drv.info(c.sid)
     check_eq(info["ca_state"], 1, "in fast recovery")
+    return c, data, una, before, info
+
+
+def run(t):
+    c, data, una, before, info = fast_retransmit(t)
     check_eq(info["snd_ssthresh"], 3, "ssthresh (6 segments in flight)")
     c.send("A", ack=una)
     c.expect_none(0.3, "anything for a fourth duplicate ACK (no new data)")

@@ -32,6 +32,11 @@
 #define XTCP_KEEPINTVL	5	/* int: seconds between keepalive probes */
 #define XTCP_KEEPCNT	6	/* int: unanswered probes before reset */
 #define XTCP_INFO	11	/* struct xtcp_info, read only */
+#define XTCP_CONGESTION	13	/* char[]: congestion control, "cubic" or "reno" */
+#define XTCP_CC_INFO	26	/* struct xtcp_cc_info, read only */
+
+/* Longest congestion-control name, with its NUL. */
+#define XTCP_CA_NAME_MAX	16
 
 /* Connection states reported in xtcp_info.state and /proc/net/xtcp. */
 enum {
@@ -90,6 +95,35 @@ struct xtcp_info {
 	__u64	bytes_received;
 	__u64	segs_out;
 	__u64	segs_in;
+};
+
+/**
+ * struct xtcp_cc_info - congestion control state, getsockopt(XTCP_CC_INFO)
+ * @name: the algorithm, NUL-padded
+ * @loss_events: ssthresh reductions (fast retransmits and first timeouts)
+ * @fr_flight: segments in flight when the last fast retransmit began
+ * @fr_cwnd: congestion window then, segments
+ * @fr_ssthresh: the slow-start threshold the algorithm chose then
+ * @w_max: CUBIC: window before the last reduction (W_max), segments
+ * @k_ms: CUBIC: K of the current epoch, milliseconds
+ * @w_est: CUBIC: Reno-friendly window estimate (W_est), segments
+ * @epochs: CUBIC: congestion-avoidance epochs begun
+ * @hystart: CUBIC: HyStart++ state: 0 off, 1 slow start, 2 conservative
+ *	slow start, 3 left slow start by HyStart++
+ * @hystart_cwnd: CUBIC: window when HyStart++ saw the RTT rise, 0 if never
+ */
+struct xtcp_cc_info {
+	char	name[XTCP_CA_NAME_MAX];
+	__u32	loss_events;
+	__u32	fr_flight;
+	__u32	fr_cwnd;
+	__u32	fr_ssthresh;
+	__u32	w_max;
+	__u32	k_ms;
+	__u32	w_est;
+	__u32	epochs;
+	__u32	hystart;
+	__u32	hystart_cwnd;
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */
