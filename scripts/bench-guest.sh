@@ -152,12 +152,23 @@ mem_now() {
 	echo "$slab $tcp $xtcp"
 }
 
+shrink_slabs() {
+	local f
+	for f in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$f" 2>/dev/null || true
+	done
+}
+
 idle_row() { # round proto
 	local r=$1 proto=$2 srv cli before after ok=1 i
 	port=$((port + 1))
 	rm -f "$tmp"/ready.*
+	# A clean start: no reclaimable dentries or inodes, and no empty slab
+	# pages left by the previous run in caches both protocols use (filp,
+	# sock_inode_cache, dentry...).
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
+	shrink_slabs
 	sleep 1
 	before=$(mem_now)
 	ip netns exec bs "$bench" -l -m idle -p "$proto" -n "$conns" -R "$tmp/ready.s" \
@@ -176,6 +187,7 @@ idle_row() { # round proto
 	done
 	if [ -e "$tmp/ready.s" ] && [ -e "$tmp/ready.c" ]; then
 		sleep 2
+		shrink_slabs
 		after=$(mem_now)
 	else
 		ok=0
