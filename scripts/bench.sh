@@ -41,7 +41,7 @@ rows = [  # key, label, unit, better
     ("idle_mem", "memory per idle connection (2 ends)", "bytes", "lower"),
     ("cpu_per_gb", "CPU per GB, bulk clean", "CPU-s/GB", "lower"),
 ]
-vals, notes = {}, []
+vals, byround, notes = {}, {}, []
 for line in open(raw):
     if line.startswith("#"):
         notes.append(line[1:].strip())
@@ -53,6 +53,7 @@ for line in open(raw):
     vals.setdefault((key, proto), [])
     try:
         vals[(key, proto)].append(float(v))
+        byround.setdefault((key, rnd), {})[proto] = float(v)
     except ValueError:
         pass
 
@@ -66,6 +67,13 @@ for key, label, unit, better in rows:
             missing.append(f"{key}/{proto}")
     x, t = r["xtcp"]["median"], r["tcp"]["median"]
     r["ratio"] = round(x / t, 3) if x is not None and t else None
+    # The two protocols of one round ran back to back: the median of the
+    # per-round ratios is less exposed to the host's load changing
+    # between rounds than the ratio of the medians.
+    pr = [p["xtcp"] / p["tcp"] for (k, _), p in sorted(byround.items())
+          if k == key and p.get("tcp") and "xtcp" in p]
+    r["round_ratios"] = [round(q, 3) for q in pr]
+    r["paired_ratio"] = round(statistics.median(pr), 3) if pr else None
     out.append(r)
 
 doc = {"notes": notes, "rows": out}
@@ -78,13 +86,15 @@ def fmt(v):
         return "NA"
     return f"{v:.0f}" if abs(v) >= 100 else f"{v:.1f}" if abs(v) >= 10 else f"{v:.2f}"
 
-lines = [f"{'row':36} {'unit':9} {'XTCP':>10} {'TCP':>10} {'XTCP/TCP':>9}  target"]
+lines = [f"{'row':36} {'unit':9} {'XTCP':>10} {'TCP':>10} {'XTCP/TCP':>9} {'paired':>7}  target"]
 for r in out:
     tgt = ">= 1.0" if r["better"] == "higher" else "<= 1.0"
     ratio = "NA" if r["ratio"] is None else f"{r['ratio']:.2f}"
+    paired = "NA" if r["paired_ratio"] is None else f"{r['paired_ratio']:.2f}"
     lines.append(f"{r['label']:36} {r['unit']:9} {fmt(r['xtcp']['median']):>10} "
-                 f"{fmt(r['tcp']['median']):>10} {ratio:>9}  {tgt}")
-lines.append("medians of " + "; ".join(n for n in notes if n.startswith("rounds=")))
+                 f"{fmt(r['tcp']['median']):>10} {ratio:>9} {paired:>7}  {tgt}")
+lines.append("medians of " + "; ".join(n for n in notes if n.startswith(("rounds=", "host "))))
+lines.append("XTCP/TCP: ratio of the medians; paired: median of the ratios of each round.")
 lines.append("memory: growth of Slab + socket memory with CONNS connections open,")
 lines.append("divided by CONNS; both ends of each connection are in the guest.")
 lines.append("CPU: busy CPU time of the whole guest (both ends) per 10^9 bytes moved.")
@@ -105,7 +115,7 @@ main() {
 		python3 -m json.tool "$out/bench.json" >/dev/null || die "bench: $out/bench.json is not valid JSON"
 		return 0
 	fi
-	local kdir out quick rounds secs rrsecs conns tmo rc=0
+	local kdir out quick rounds secs rrsecs conns tmo load0 rc=0
 	quick=${XTCP_BENCH_QUICK:-0}
 	if [ "$quick" = 1 ]; then
 		rounds=${XTCP_BENCH_ROUNDS:-1} secs=${XTCP_BENCH_SECS:-3}
@@ -131,6 +141,9 @@ main() {
 	make -s -C "$XTCP_TOP/tools" >/dev/null
 
 	log "bench: $rounds rounds, ${secs}s bulk, ${rrsecs}s rr/crr, $conns idle connections (guest timeout ${tmo}s)"
+	# The guest is slowed down by whatever else the host runs: keep its
+	# load beside the figures.
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	"$XTCP_TOP/scripts/vm-run.sh" --kernel stock --rwdir "$out" --timeout "$tmo" \
 		--console "$out/console.log" -- \
 		env XTCP_BENCH_ROUNDS="$rounds" XTCP_BENCH_SECS="$secs" \
@@ -139,6 +152,7 @@ main() {
 		"$XTCP_TOP/scripts/bench-guest.sh" "$XTCP_OUT/stock/xtcp.ko" "$out" ||
 		rc=$?
 	[ -s "$out/bench.txt" ] || die "benchmark guest failed (status $rc), no results: see $out/console.log"
+	echo "# host $(nproc) CPUs, load average before $load0, after $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/bench.txt"
 	[ $rc -eq 0 ] || log "warning: benchmark guest exited with status $rc, see $out/console.log"
 	if [ -s "$out/errors.txt" ]; then
 		log "warning: some runs failed ($out/errors.txt):"
