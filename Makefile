@@ -7,6 +7,9 @@
 #   make clean                       remove build products and out/
 #   make check                       full test run in stock + debug guests
 #   make demo                        show XTCP in a stock guest
+#   make bench                       XTCP against the kernel's TCP in one stock
+#                                    guest boot (~25 min; XTCP_BENCH_QUICK=1
+#                                    ~5 min): table, out/bench/bench.json
 #   make newcomer                    make demo on a fresh clone with an empty cache
 #   make mutants                     broken XTCPs the packet scenarios must catch
 #   make checkpatch                  checkpatch.pl --strict on module/ uapi/
@@ -49,6 +52,9 @@ check:
 
 demo:
 	@scripts/demo.sh
+
+bench:
+	@scripts/bench.sh
 
 mutants:
 	@scripts/mutants.sh
@@ -109,5 +115,5 @@ sparse:
 		echo "sparse: warnings above (out/sparse.log)"; exit 1; \
 	fi; exit $$rc
 
-.PHONY: all modules clean check demo mutants newcomer checkpatch sparse \
+.PHONY: all modules clean check demo bench mutants newcomer checkpatch sparse \
 	install uninstall dkms-install dkms-remove

@@ -1,70 +1,250 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench-guest.sh KO OUTDIR: runs INSIDE a guest (scripts/bench.sh boots it).
-# Two namespaces joined by veth; the same bulk transfer and the same
-# 1-byte request/response loop over XTCP and over the kernel's TCP,
-# alternating, ROUNDS times. Results: OUTDIR/bench.txt.
+# bench-guest.sh KO OUTDIR: runs INSIDE a stock guest (scripts/bench.sh boots
+# it). Two namespaces joined by one veth pair, offloads left as the kernel
+# sets them up (as a user has them); tools/xtcp_bench drives XTCP and the
+# kernel's TCP alternately over that pair, ROUNDS times (odd rounds XTCP
+# first, even rounds TCP first). Raw results, one figure a line
+# ("ROUND PROTO ROW VALUE"), go to OUTDIR/bench.txt; bench.sh summarises.
+#
+# Environment (bench.sh passes it in): XTCP_BENCH_ROUNDS, XTCP_BENCH_SECS
+# (seconds per bulk run), XTCP_BENCH_RR_SECS (per rr/crr run),
+# XTCP_BENCH_CONNS (idle connections), XTCP_BENCH_QUICK (only recorded).
+#
+# Rows:
+#   idle_mem    bytes per idle established connection, both of its ends
+#               (both live in this guest): the growth of /proc/meminfo Slab
+#               plus the protocol's socket memory (TCP: sockstat "mem";
+#               XTCP: MemoryAllocated in /proc/net/xtcp_stat; pages) while
+#               CONNS connections are open, divided by CONNS. Measured first,
+#               before any TIME_WAIT exists, and torn down with resets.
+#   bulk1       Mbit/s, 1 flow, clean path; cpu_per_gb comes from the same
+#               run: busy CPU seconds of the guest (both ends) per 10^9 bytes.
+#   bulk8       Mbit/s, 8 parallel flows, aggregate.
+#   rr          1-byte request/response transactions per second.
+#   crr         connect, 1-byte request/response, close: connections/s.
+#   bulk_rtt20  Mbit/s, 1 flow, netem 10 ms delay on each veth end.
+#   bulk_loss1  as bulk_rtt20 plus 1% random loss on each end.
+#   bulk_rtt100 Mbit/s, 1 flow, netem 50 ms delay on each veth end.
+# A run that fails records "NA" and the error goes to OUTDIR/errors.txt.
 
 set -euo pipefail
+
 ko=$1
 out=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
-xfer=$top/selftests/xtcp_xfer
-rr=$top/tools/xtcp_rr
-bytes=${XTCP_BENCH_BYTES:-64M}
-iters=${XTCP_BENCH_RR_ITERS:-5000}
-rounds=${XTCP_BENCH_ROUNDS:-3}
-
-insmod "$ko"
-ip netns add bc
-ip netns add bs
-ip link add vbc netns bc type veth peer name vbs netns bs
-ip -n bc addr add 10.0.9.1/24 dev vbc
-ip -n bs addr add 10.0.9.2/24 dev vbs
-for ns in bc bs; do
-	ip -n $ns link set lo up
-done
-ip -n bc link set vbc up
-ip -n bs link set vbs up
-
+bench=$top/tools/xtcp_bench
+rounds=${XTCP_BENCH_ROUNDS:-5}
+secs=${XTCP_BENCH_SECS:-10}
+rrsecs=${XTCP_BENCH_RR_SECS:-5}
+conns=${XTCP_BENCH_CONNS:-10000}
 port=6000
-bulk() { # proto -> Mbit/s
-	port=$((port + 1))
-	ip netns exec bs "$xfer" -q -l -p "$1" -s "$bytes" -t 300 10.0.9.2 $port &
-	local srv=$!
-	sleep 0.5
-	local line
-	line=$(ip netns exec bc "$xfer" -p "$1" -s "$bytes" -t 300 10.0.9.2 $port 2>&1 | grep -o 'tx=[0-9.]*' | tail -1)
-	wait $srv
-	echo "${line#tx=}"
-}
-rrate() { # proto -> transactions/s
-	port=$((port + 1))
-	ip netns exec bs "$rr" -l -p "$1" 10.0.9.2 $port &
-	local srv=$!
-	sleep 0.5
-	local line
-	line=$(ip netns exec bc "$rr" -p "$1" -n "$iters" 10.0.9.2 $port | grep -o 'rate=[0-9]*')
-	wait $srv
-	echo "${line#rate=}"
+raw=$out/bench.txt
+errs=$out/errors.txt
+tmp=$(mktemp -d)
+
+note() { echo "# $*" | tee -a "$raw"; }
+record() { echo "$1 $2 $3 $4" | tee -a "$raw"; }
+fail() {
+	echo "$(date +%T) $*" >>"$errs"
+	echo "bench-guest: $*" >&2
 }
 
-# offloads on|off: TSO, GSO and GRO on both veth ends. XTCP uses none of
-# them; "tcp-nogso" rows show TCP doing the same per-packet work.
-offloads() {
-	ip netns exec bc ethtool -K vbc tso "$1" gso "$1" gro "$1" >/dev/null 2>&1
-	ip netns exec bs ethtool -K vbs tso "$1" gso "$1" gro "$1" >/dev/null 2>&1
+setup() {
+	insmod "$ko"
+	ip netns add bc
+	ip netns add bs
+	ip link add vbc netns bc type veth peer name vbs netns bs
+	ip -n bc addr add 10.0.9.1/24 dev vbc
+	ip -n bs addr add 10.0.9.2/24 dev vbs
+	local ns
+	for ns in bc bs; do
+		ip -n $ns link set lo up
+		# Room for CONNS connections, the same for both protocols: accept
+		# queue, ephemeral ports, SYN queue, orphans.
+		ip netns exec $ns sysctl -qw net.core.somaxconn=65535 \
+			net.ipv4.ip_local_port_range="1024 65535" \
+			net.ipv4.tcp_max_syn_backlog=65536 \
+			net.xtcp.max_orphans=65536
+	done
+	ip -n bc link set vbc up
+	ip -n bs link set vbs up
+	# Global: the kernel's orphan limit and the open-files ceiling.
+	sysctl -qw net.ipv4.tcp_max_orphans=65536 fs.nr_open=1048576
+	ulimit -n 1048576
+	# Permanent neighbours: no ARP exchange inside a measured interval.
+	ip -n bc neigh replace 10.0.9.2 lladdr "$(ip -n bs -br link show vbs | awk '{print $3}')" dev vbc nud permanent
+	ip -n bs neigh replace 10.0.9.1 lladdr "$(ip -n bc -br link show vbc | awk '{print $3}')" dev vbs nud permanent
 }
 
-{
-	echo "kernel $(uname -r), veth between namespaces, $bytes bulk, $iters x 1-byte request/response, $rounds rounds"
-	printf '%-6s %-9s %14s %14s\n' round proto "bulk Mbit/s" "rr trans/s"
+# netem ARGS...: the same netem on both veth ends' egress; "netem" alone
+# removes it. A deep queue: the limit must not be what drops packets.
+netem() {
+	local ns dev
+	for ns in bc bs; do
+		dev=v$ns
+		ip netns exec $ns tc qdisc del dev $dev root 2>/dev/null || true
+		[ $# -eq 0 ] || ip netns exec $ns tc qdisc add dev $dev root netem limit 100000 "$@"
+	done
+}
+
+# run MODE PROTO CLIENT-ARGS...: one server in bs, one client in bc; prints
+# the client's result line. Non-zero when either side failed.
+run() {
+	local mode=$1 proto=$2 srv rc=0 line
+	shift 2
+	port=$((port + 1))
+	timeout 600 ip netns exec bs "$bench" -l -m "$mode" -p "$proto" "$@" 10.0.9.2 $port \
+		2>>"$errs" &
+	srv=$!
+	sleep 0.3
+	line=$(timeout $((3 * secs + 60)) ip netns exec bc "$bench" -m "$mode" -p "$proto" "$@" \
+		10.0.9.2 $port 2>>"$errs") || rc=$?
+	if [ "$mode" = bulk ] && [ $rc -eq 0 ]; then
+		wait $srv || rc=$?
+	else
+		kill $srv 2>/dev/null || true
+		wait $srv 2>/dev/null || true
+	fi
+	echo "$line"
+	return $rc
+}
+
+# field LINE KEY: the value of KEY=... in LINE, or NA.
+field() {
+	local v
+	v=$(grep -o "\b$2=[0-9.]*" <<<"$1" | head -1 | cut -d= -f2)
+	echo "${v:-NA}"
+}
+
+bulk_row() { # round proto row flows
+	local line
+	if line=$(run bulk "$2" -P "$4" -t "$secs"); then
+		record "$1" "$2" "$3" "$(field "$line" mbps)"
+		if [ "$3" = bulk1 ]; then
+			record "$1" "$2" cpu_per_gb "$(awk -v c="$(field "$line" cpu_s)" \
+				-v b="$(field "$line" bytes)" 'BEGIN { printf "%.3f", c / (b / 1e9) }')"
+		fi
+	else
+		fail "round $1 $2 $3: bulk run failed: $line"
+		record "$1" "$2" "$3" NA
+		[ "$3" != bulk1 ] || record "$1" "$2" cpu_per_gb NA
+	fi
+}
+
+rr_row() { # round proto mode key
+	local line
+	if line=$(run "$3" "$2" -t "$rrsecs"); then
+		record "$1" "$2" "$3" "$(field "$line" "$4")"
+	else
+		fail "round $1 $2 $3 failed: $line"
+		record "$1" "$2" "$3" NA
+	fi
+}
+
+# Bytes in use now: Slab (kB) and both protocols' socket memory (pages).
+mem_now() {
+	local slab tcp xtcp
+	slab=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
+	tcp=$(awk '/^TCP:/ { for (i = 2; i < NF; i++) if ($i == "mem") print $(i + 1) }' /proc/net/sockstat)
+	xtcp=$(awk '/^MemoryAllocated/ { print $2 }' /proc/net/xtcp_stat)
+	echo "$slab $tcp $xtcp"
+}
+
+shrink_slabs() {
+	local f
+	for f in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$f" 2>/dev/null || true
+	done
+}
+
+idle_row() { # round proto
+	local r=$1 proto=$2 srv cli before after ok=1 i
+	port=$((port + 1))
+	rm -f "$tmp"/ready.*
+	# A clean start: no reclaimable dentries or inodes, and no empty slab
+	# pages left by the previous run in caches both protocols use (filp,
+	# sock_inode_cache, dentry...).
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	shrink_slabs
+	sleep 1
+	before=$(mem_now)
+	ip netns exec bs "$bench" -l -m idle -p "$proto" -n "$conns" -R "$tmp/ready.s" \
+		10.0.9.2 $port 2>>"$errs" &
+	srv=$!
+	sleep 0.3
+	ip netns exec bc "$bench" -m idle -p "$proto" -n "$conns" -R "$tmp/ready.c" \
+		10.0.9.2 $port >"$tmp/idle.out" 2>>"$errs" &
+	cli=$!
+	for ((i = 0; i < 10 * (60 + conns / 20); i++)); do
+		[ -e "$tmp/ready.s" ] && [ -e "$tmp/ready.c" ] && break
+		if ! kill -0 $cli 2>/dev/null || ! kill -0 $srv 2>/dev/null; then
+			break
+		fi
+		sleep 0.1
+	done
+	if [ -e "$tmp/ready.s" ] && [ -e "$tmp/ready.c" ]; then
+		sleep 2
+		shrink_slabs
+		after=$(mem_now)
+	else
+		ok=0
+	fi
+	kill $cli $srv 2>/dev/null || true
+	wait $cli 2>/dev/null || true
+	wait $srv 2>/dev/null || true
+	if [ $ok = 1 ]; then
+		note "round $r $proto idle: $(cat "$tmp/idle.out"); before slab_kB tcp_pages xtcp_pages: $before; after: $after"
+		record "$r" "$proto" idle_mem "$(awk -v b="$before" -v a="$after" -v n="$conns" 'BEGIN {
+			split(b, x); split(a, y)
+			printf "%.0f", ((y[1] - x[1]) * 1024 + (y[2] - x[2] + y[3] - x[3]) * 4096) / n }')"
+	else
+		fail "round $r $proto idle: $conns connections not established"
+		record "$r" "$proto" idle_mem NA
+	fi
+	# Resets tore everything down; let the slabs settle.
+	sleep 2
+}
+
+# order ROUND: the two protocols, XTCP first on odd rounds.
+order() { if (($1 % 2)); then echo xtcp tcp; else echo tcp xtcp; fi; }
+
+main() {
+	local r p
+	: >"$raw"
+	: >"$errs"
+	setup
+	note "kernel $(uname -r), $(nproc) CPUs, veth pair between two namespaces"
+	note "rounds=$rounds bulk_secs=$secs rr_secs=$rrsecs conns=$conns quick=${XTCP_BENCH_QUICK:-0}"
+	note "tcp_congestion_control=$(sysctl -n net.ipv4.tcp_congestion_control)"
+	note "vbc offloads: $(ip netns exec bc ethtool -k vbc | awk -F': ' '/^(tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload|tx-checksumming|rx-checksumming):/ { printf "%s=%s ", $1, $2 }')"
+	note "started $(date -u +%FT%TZ)"
+
+	# Idle connections first, before TIME_WAIT sockets of other rows exist.
 	for r in $(seq 1 "$rounds"); do
-		for p in xtcp tcp tcp-nogso; do
-			[ "$p" = tcp-nogso ] && offloads off
-			printf '%-6s %-9s %14s %14s\n' "$r" "$p" "$(bulk "${p%-nogso}")" "$(rrate "${p%-nogso}")"
-			[ "$p" = tcp-nogso ] && offloads on
+		for p in $(order "$r"); do
+			idle_row "$r" "$p"
 		done
 	done
-} | tee "$out/bench.txt"
+	for r in $(seq 1 "$rounds"); do
+		note "round $r $(date -u +%T)"
+		netem
+		for p in $(order "$r"); do bulk_row "$r" "$p" bulk1 1; done
+		for p in $(order "$r"); do bulk_row "$r" "$p" bulk8 8; done
+		for p in $(order "$r"); do rr_row "$r" "$p" rr tps; done
+		for p in $(order "$r"); do rr_row "$r" "$p" crr cps; done
+		netem delay 10ms
+		for p in $(order "$r"); do bulk_row "$r" "$p" bulk_rtt20 1; done
+		netem delay 10ms loss 1%
+		for p in $(order "$r"); do bulk_row "$r" "$p" bulk_loss1 1; done
+		netem delay 50ms
+		for p in $(order "$r"); do bulk_row "$r" "$p" bulk_rtt100 1; done
+		netem
+	done
+	note "finished $(date -u +%FT%TZ)"
+	rm -rf "$tmp"
+}
+
+main "$@"; exit
