@@ -66,7 +66,6 @@ GW_C=10.0.1.254
 GW_S=10.0.2.254
 NS_M=
 IPPROTO=253
-DUMPCAP_PID=
 LOSSY_NETEM=()
 # CLIENT-SERVER protocols of each pairing, and its lossy transfer's port.
 PAIRINGS=(xtcp-tcp tcp-xtcp)
@@ -193,33 +192,11 @@ path_netem_clear() {
 
 # --- capture and decode -----------------------------------------------------
 
-# capture_start FILE: dumpcap on both of $NS_M's links until
+# capture_start_m FILE: dumpcap on both of $NS_M's links until
 # XTCP_INTEROP_CAPTURE_PKTS packets (or capture_stop).
-capture_start() {
-	local i start
-
-	start=$(now_ms)
-	ip netns exec "$NS_M" dumpcap -i veth-mc -i veth-ms \
-		-c "$XTCP_INTEROP_CAPTURE_PKTS" -w "$1" >"$1.log" 2>&1 &
-	DUMPCAP_PID=$!
-	BG_PIDS+=("$DUMPCAP_PID")
-	for ((i = 0; i < 600; i++)); do
-		if grep -q '^Capturing on' "$1.log" 2>/dev/null; then
-			info "dumpcap capturing after $(secs_since "$start") s"
-			return 0
-		fi
-		kill -0 "$DUMPCAP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	info "dumpcap did not start"
-	show_log "$1.log"
-	return 1
-}
-
-capture_stop() {
-	kill -INT "$DUMPCAP_PID" 2>/dev/null
-	wait "$DUMPCAP_PID" 2>/dev/null
-	DUMPCAP_PID=
+capture_start_m() {
+	capture_start "$NS_M" "$1" -i veth-mc -i veth-ms \
+		-c "$XTCP_INTEROP_CAPTURE_PKTS"
 }
 
 # decode PCAP OUT: one line per packet, tab-separated: interface, IP
@@ -486,7 +463,7 @@ pairing_run() {
 	rm -f "$TMPD/out.c" "$TMPD/out.s"
 
 	path_netem "${LOSSY_NETEM[@]}"
-	capture_start "$TMPD/$cp-$sp.pcapng" || rm -f "$TMPD/$cp-$sp.pcapng"
+	capture_start_m "$TMPD/$cp-$sp.pcapng" || rm -f "$TMPD/$cp-$sp.pcapng"
 	LOSSY_PORT[$cp-$sp]=$((PORT + 1))
 	xfer "$name: 2% loss, 10% reordering, $(hsize "$bytes") both directions at once" \
 		"-b -s $bytes -S $dseed -t $t -I" "-b -s $bytes -S $dseed -t $t -I"
