@@ -224,6 +224,15 @@ struct xtcp_cong_ops;
  * @last_oow_ack: jiffies of the last ACK sent in reply to an out-of-window
  *	or otherwise invalid segment (xtcp_ratelimit.c), 0 if none
  * @orphan_counted: counted in xtcp_net.orphans until destroyed
+ * @wscale_ok: window scaling agreed (RFC 7323 2)
+ * @tstamp_ok: timestamps agreed (RFC 7323 3); in SYN_SENT: offered
+ * @sack_ok: SACK agreed (RFC 2018)
+ * @ts_recent: TS.Recent, the peer's TSval to echo (RFC 7323 4.3)
+ * @ts_recent_stamp: when ts_recent was set, seconds (ktime_get_seconds())
+ * @ts_offset: added to our millisecond clock in TSval (xtcp_tstamp.c)
+ * @ts_syn_sent: SYN_SENT: our clock (with ts_offset) when the first SYN
+ *	left, for checking the TSecr of a SYN-ACK
+ * @rx_opt: options of the segment being processed (xtcp_tstamp_parse())
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -301,6 +310,14 @@ struct xtcp_sock {
 	unsigned long synq_overflow;
 	u32 last_oow_ack;
 	u8 orphan_counted:1;
+	u8 wscale_ok:1,
+	   tstamp_ok:1,
+	   sack_ok:1;
+	u32 ts_recent;
+	u32 ts_recent_stamp;
+	u32 ts_offset;
+	u32 ts_syn_sent;
+	struct xtcp_options rx_opt;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -322,6 +339,8 @@ static inline void *xtcp_cong_priv(const struct sock *sk)
  * @synack_ns: when the first SYN-ACK was sent (RTT sample)
  * @last_oow_ack: jiffies of the last SYN-ACK or ACK sent in reply to a
  *	duplicate SYN or an out-of-window segment, 0 if none
+ * @ts_recent: the peer's TSval to echo (ireq.tstamp_ok)
+ * @ts_off: the connection's ts_offset
  */
 struct xtcp_request_sock {
 	struct inet_request_sock req;
@@ -330,6 +349,8 @@ struct xtcp_request_sock {
 	u16 mss;
 	u64 synack_ns;
 	u32 last_oow_ack;
+	u32 ts_recent;
+	u32 ts_off;
 };
 
 static inline struct xtcp_request_sock *xtcp_rsk(const struct request_sock *req)
@@ -344,6 +365,9 @@ static inline struct xtcp_request_sock *xtcp_rsk(const struct request_sock *req)
  * @snd_nxt: our next sequence number (after our FIN)
  * @rcv_wnd: window to advertise in re-ACKs
  * @last_oow_ack: jiffies of the last ACK sent from this minisock, 0 if none
+ * @ts_recent: the connection's TS.Recent (PAWS, and the TSecr of re-ACKs)
+ * @ts_recent_stamp: when it was set, seconds; 0: no timestamps
+ * @ts_offset: the connection's ts_offset
  */
 struct xtcp_timewait_sock {
 	struct inet_timewait_sock tw;
@@ -351,6 +375,9 @@ struct xtcp_timewait_sock {
 	u32 snd_nxt;
 	u32 rcv_wnd;
 	u32 last_oow_ack;
+	u32 ts_recent;
+	u32 ts_recent_stamp;
+	u32 ts_offset;
 };
 
 static inline struct xtcp_timewait_sock *xtcp_twsk(const struct sock *sk)
@@ -407,6 +434,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_ORPHANTIMEOUTS,
 	XTCP_MIB_HYSTARTDELAYDETECT,
 	XTCP_MIB_HYSTARTCSSEXIT,
+	XTCP_MIB_PAWSESTABREJECTED,
+	XTCP_MIB_PAWSACTIVEREJECTED,
 	XTCP_MIB_MAX
 };
 
@@ -443,6 +472,7 @@ struct xtcp_mib {
  *	more are reset
  * @congestion_control: algorithm of new sockets
  *	(net.xtcp.congestion_control)
+ * @timestamps: RFC 7323 timestamps offered and accepted (tcp_timestamps)
  * @challenge_stamp: second (jiffies / HZ) of the challenge ACK budget
  * @challenge_count: challenge ACKs left in that second
  * @orphans: orphans of the namespace
@@ -469,6 +499,7 @@ struct xtcp_net {
 	int orphan_retries;
 	int max_orphans;
 	const struct xtcp_cong_ops *congestion_control;
+	int timestamps;
 	u32 challenge_stamp;
 	u32 challenge_count;
 	atomic_t orphans;
@@ -527,6 +558,8 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb);
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 		      u32 win);
+void xtcp_v4_send_ack_ts(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
+			 u32 win, const u32 *ts);
 extern const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops;
 
 /* xtcp_input.c */
@@ -650,6 +683,49 @@ bool xtcp_syn_flood_action(struct sock *sk);
 u32 xtcp_cookie_v4_init_sequence(struct sock *sk, const struct sk_buff *skb,
 				 u16 *mssp);
 struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb);
+
+/* xtcp_tstamp.c */
+#define XTCP_PAWS_24DAYS	(60 * 60 * 24 * 24)	/* seconds */
+#define XTCP_PAWS_WINDOW	1
+#define XTCP_TS_OPT_WSCALE_MASK	0xf	/* cookie TSval: peer's wscale */
+#define XTCP_TS_OPT_SACK	BIT(4)	/* cookie TSval: SACK ok */
+#define XTCP_TS_COOKIE_BITS	6	/* low TSval bits holding the above */
+u32 xtcp_ts_clock(void);
+u32 xtcp_tstamp_offset(__be32 saddr, __be32 daddr, __be16 sport,
+		       __be16 dport);
+bool xtcp_tstamp_get(const struct sk_buff *skb, u32 *tsval, u32 *tsecr);
+void xtcp_tstamp_parse(struct sock *sk, const struct sk_buff *skb);
+unsigned int xtcp_tstamp_opt_len(const struct sock *sk);
+unsigned int xtcp_tstamp_write(u8 *ptr, u32 tsval, u32 tsecr);
+void xtcp_tstamp_write_sk(const struct sock *sk, u8 *ptr);
+bool xtcp_paws_check(u32 ts_recent, u32 ts_recent_stamp, u32 tsval,
+		     u32 now_sec, int win);
+s64 xtcp_ts_rtt_us(u32 now_ts, u32 tsecr);
+s64 xtcp_tstamp_rtt_us(const struct sock *sk);
+void xtcp_tstamp_connect(struct sock *sk);
+bool xtcp_tstamp_synsent_reject(struct sock *sk);
+void xtcp_tstamp_syn_rcv(struct sock *sk);
+bool xtcp_tstamp_paws_discard(struct sock *sk, const struct sk_buff *skb);
+void xtcp_tstamp_update_recent(struct sock *sk, u32 seq);
+void xtcp_tstamp_openreq(const struct sock *sk, struct request_sock *req,
+			 const struct sk_buff *skb, bool want_cookie);
+u32 xtcp_ts_cookie_encode(u32 now_ts, bool wscale_ok, u8 snd_wscale,
+			  bool sack_ok);
+void xtcp_ts_cookie_decode(u32 tsecr, bool *wscale_ok, u8 *snd_wscale,
+			   bool *sack_ok);
+u32 xtcp_tstamp_synack_tsval(const struct request_sock *req);
+bool xtcp_tstamp_req_ack(const struct request_sock *req, u32 *ts);
+bool xtcp_tstamp_check_req(const struct sock *sk, struct request_sock *req,
+			   const struct sk_buff *skb);
+s64 xtcp_tstamp_child_init(struct sock *child, const struct request_sock *req,
+			   const struct sk_buff *skb);
+bool xtcp_tstamp_cookie_check(const struct sock *sk, struct request_sock *req,
+			      const struct sk_buff *skb);
+void xtcp_tstamp_time_wait(const struct sock *sk,
+			   struct xtcp_timewait_sock *xtw);
+bool xtcp_tstamp_tw_paws(const struct xtcp_timewait_sock *xtw,
+			 const struct sk_buff *skb, bool *newer);
+bool xtcp_tstamp_tw_ack(const struct xtcp_timewait_sock *xtw, u32 *ts);
 
 /* xtcp_proc.c */
 int xtcp_proc_init_net(struct net *net);

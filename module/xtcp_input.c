@@ -55,7 +55,7 @@ static void xtcp_send_oow_ack(struct sock *sk, const struct sk_buff *skb)
 static void xtcp_schedule_ack(struct sock *sk, bool now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 full = min_t(u32, xs->advmss, xs->rx_mss);
+	u32 full = min_t(u32, xs->advmss, xs->rx_mss) - xtcp_tstamp_opt_len(sk);
 
 	if (now || xs->rcv_nxt - xs->rcv_wup >= 2 * full) {
 		xtcp_send_ack(sk);
@@ -191,6 +191,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_challenge_ack(sk);
 		return -1;
 	}
+	xtcp_tstamp_update_recent(sk, cb->seq);
 
 	dupack = xtcp_is_dupack(xs, skb, ack, wnd);
 	/* The peer answers: persist and keepalive probes are not lost
@@ -216,6 +217,8 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 
 	if (xtcp_seq_after(ack, xs->snd_una)) {
 		u32 acked = ack - xs->snd_una;
+		/* The ACK of a passive open's SYN-ACK: sampled already. */
+		bool synack = xs->snd_una == xs->iss;
 
 		xs->snd_una = ack;
 		xs->rtx_stamp_ns = 0;	/* progress: a new episode if any */
@@ -223,6 +226,9 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 			xs->snd_nxt = ack;
 		xs->bytes_acked += acked;
 		xtcp_clean_rtx_queue(sk, &rtt_us);
+		/* Karn's rule left no sample: the echoed timestamp has one. */
+		if (rtt_us < 0 && !synack)
+			rtt_us = xtcp_tstamp_rtt_us(sk);
 		if (rtt_us >= 0) {
 			xtcp_rtt_sample(&xs->rtt, (u32)rtt_us,
 					xn->rto_min_ms * USEC_PER_MSEC,
@@ -487,6 +493,8 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 			goto drop;
 		return 1;
 	}
+	if (th->ack && xtcp_tstamp_synsent_reject(sk))
+		return 1;
 	if (th->rst) {
 		if (th->ack) {
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_INRSTS);
@@ -498,6 +506,7 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!th->syn)
 		goto drop;
 
+	xtcp_tstamp_syn_rcv(sk);
 	xs->irs = cb->seq;
 	xs->rcv_nxt = cb->seq + 1;
 	xs->copied_seq = xs->rcv_nxt;
@@ -522,6 +531,8 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	xs->snd_una = cb->ack_seq;
 	xtcp_clean_rtx_queue(sk, &rtt_us);
 	xtcp_stop_rto(sk);	/* the SYN is acknowledged, nothing else sent */
+	if (rtt_us < 0)
+		rtt_us = xtcp_tstamp_rtt_us(sk);
 	if (rtt_us >= 0) {
 		struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 
@@ -561,6 +572,12 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 payload = skb->len - th->doff * 4;
+
+	/* PAWS (RFC 7323 5.3): an old duplicate is dropped with an ACK. */
+	if (xtcp_tstamp_paws_discard(sk, skb)) {
+		xtcp_send_oow_ack(sk, skb);
+		goto drop;
+	}
 
 	/* First: the sequence number (RFC 9293 3.10.7.4). */
 	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq, xs->rcv_nxt,
@@ -756,10 +773,12 @@ int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		return xtcp_listen_rcv(sk, skb);
 	case TCP_SYN_SENT:
 		xs->segs_in++;
+		xtcp_tstamp_parse(sk, skb);
 		return xtcp_syn_sent_rcv(sk, skb);
 	default:
 		xs->segs_in++;
 		xs->last_rcv_ns = ktime_get_ns();
+		xtcp_tstamp_parse(sk, skb);
 		return xtcp_rcv_synchronized(sk, skb);
 	}
 }
@@ -805,13 +824,17 @@ struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
 		return NULL;
 	if (cb->ack_seq != xreq->iss + 1)
 		return sk;	/* bad ACK in SYN_RECV: the listener resets */
-	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq, xreq->irs + 1,
+	if (xtcp_tstamp_check_req(sk, req, skb) ||
+	    !xtcp_seq_acceptable(cb->seq, cb->end_seq, xreq->irs + 1,
 				 XTCP_MAX_WINDOW)) {
+		u32 ts[2];
+
 		if (!xtcp_oow_rate_limited(sock_net(sk), skb,
 					   XTCP_MIB_ACKSKIPPEDSYNRECV,
 					   &xreq->last_oow_ack))
-			xtcp_v4_send_ack(sock_net(sk), skb, xreq->iss + 1,
-					 xreq->irs + 1, XTCP_MAX_WINDOW);
+			xtcp_v4_send_ack_ts(sock_net(sk), skb, xreq->iss + 1,
+					    xreq->irs + 1, XTCP_MAX_WINDOW,
+					    xtcp_tstamp_req_ack(req, ts) ? ts : NULL);
 		return NULL;
 	}
 

@@ -47,11 +47,13 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 }
 
 /* A segment sent without a full socket: RST or ACK, through the
- * namespace's control socket.
+ * namespace's control socket; @ts: TSval and TSecr, or NULL.
  */
 static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
-			     u32 ack, u8 flags, u32 win)
+			     u32 ack, u8 flags, u32 win, const u32 *ts)
 {
+	unsigned int hlen = sizeof(struct tcphdr) +
+			    (ts ? XTCP_OLEN_TSTAMP_ALIGNED : 0);
 	const struct tcphdr *th = tcp_hdr(in_skb);
 	const struct iphdr *iph = ip_hdr(in_skb);
 	struct sock *ctl_sk = xtcp_pernet(net)->ctl_sk;
@@ -64,14 +66,16 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	if (!skb)
 		return;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	rth = skb_push(skb, sizeof(*rth));
+	rth = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
 	memset(rth, 0, sizeof(*rth));
 	rth->source = th->dest;
 	rth->dest = th->source;
 	rth->seq = htonl(seq);
 	rth->ack_seq = htonl(ack);
-	rth->doff = sizeof(*rth) / 4;
+	rth->doff = hlen / 4;
+	if (ts)
+		xtcp_tstamp_write((u8 *)(rth + 1), ts[0], ts[1]);
 	xtcp_flag_byte(rth) = flags;
 	rth->window = htons(min(win, XTCP_MAX_WINDOW));
 	rth->check = xtcp_v4_csum(iph->daddr, iph->saddr, skb->len,
@@ -138,10 +142,11 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 			      th->source, th->ack ? cb->ack_seq : 0,
 			      sk ? sk->sk_state : TCP_CLOSE);
 	if (th->ack)
-		xtcp_v4_send_ctl(net, skb, cb->ack_seq, 0, XTCP_FLAG_RST, 0);
+		xtcp_v4_send_ctl(net, skb, cb->ack_seq, 0, XTCP_FLAG_RST, 0,
+				 NULL);
 	else
 		xtcp_v4_send_ctl(net, skb, 0, cb->end_seq,
-				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0);
+				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, NULL);
 }
 
 /**
@@ -155,7 +160,22 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 		      u32 win)
 {
-	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win);
+	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, NULL);
+}
+
+/**
+ * xtcp_v4_send_ack_ts() - xtcp_v4_send_ack() with timestamps
+ * @net: the namespace
+ * @skb: the segment being answered
+ * @seq: our sequence number
+ * @ack: our acknowledgment number
+ * @win: the window to advertise
+ * @ts: TSval and TSecr, or NULL for no timestamp option
+ */
+void xtcp_v4_send_ack_ts(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
+			 u32 win, const u32 *ts)
+{
+	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, ts);
 }
 
 /**
@@ -356,6 +376,12 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	ireq->ir_mark = inet_request_mark(sk, skb);
 	ireq->ireq_family = AF_INET;
 	ireq->ir_iif = READ_ONCE(sk->sk_bound_dev_if);
+	/* No window scaling or SACK (yet): the allocator leaves these. */
+	ireq->snd_wscale = 0;
+	ireq->rcv_wscale = 0;
+	ireq->wscale_ok = 0;
+	ireq->sack_ok = 0;
+	xtcp_tstamp_openreq(sk, req, skb, want_cookie);
 
 	xreq->irs = XTCP_SKB_CB(skb)->seq;
 	/* A SYN that ended a TIME_WAIT entry comes with an ISN above the old
@@ -421,6 +447,7 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	struct inet_sock *newinet;
 	struct xtcp_sock *nxs;
 	struct sock *newsk;
+	s64 rtt_us;
 
 	if (sk_acceptq_is_full(sk))
 		goto overflow;
@@ -470,11 +497,17 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	nxs->last_rcv_ns = ktime_get_ns();
 	nxs->last_oow_ack = 0;
 	nxs->orphan_counted = 0;
-	if (!req->num_retrans && xreq->synack_ns) {
+	/* The SYN-ACK's RTT: from its send time if it went once, else (and
+	 * not for a cookie, whose TSval is rounded) from the echoed TSval.
+	 */
+	rtt_us = xtcp_tstamp_child_init(newsk, req, skb);
+	if (!req->num_retrans && xreq->synack_ns)
+		rtt_us = div_u64(ktime_get_ns() - xreq->synack_ns,
+				 NSEC_PER_USEC);
+	if (rtt_us >= 0 && !req->syncookie) {
 		struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
-		u64 rtt_ns = ktime_get_ns() - xreq->synack_ns;
 
-		xtcp_rtt_sample(&nxs->rtt, div_u64(rtt_ns, NSEC_PER_USEC),
+		xtcp_rtt_sample(&nxs->rtt, (u32)rtt_us,
 				xn->rto_min_ms * USEC_PER_MSEC,
 				xn->rto_max_ms * USEC_PER_MSEC);
 	}

@@ -194,6 +194,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->orphan_retries = XTCP_ORPHAN_RETRIES;
 	xn->max_orphans = 16384;
 	xn->congestion_control = &xtcp_cubic;
+	xn->timestamps = 1;
 	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);

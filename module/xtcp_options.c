@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP header options: parsing what a peer sends and writing what we send.
- * XTCP sends only MSS (on SYN and SYN-ACK). It recognises the options a
- * TCP peer offers (window scale, SACK-permitted, timestamps) and, by not
- * echoing them, tells the peer not to use them (RFC 7323, RFC 2018).
+ * XTCP sends MSS (on SYN and SYN-ACK) and timestamps (xtcp_tstamp.c). It
+ * recognises the other options a TCP peer offers (window scale,
+ * SACK-permitted) and, by not echoing them, tells the peer not to use them
+ * (RFC 7323, RFC 2018).
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -60,8 +61,11 @@ int xtcp_parse_options(const u8 *ptr, unsigned int len, bool syn,
 				opts->saw_sack_perm = 1;
 			break;
 		case XTCP_OPT_TIMESTAMP:
-			if (olen == 10)
+			if (olen == XTCP_OLEN_TIMESTAMP) {
 				opts->saw_tstamp = 1;
+				opts->rcv_tsval = get_unaligned_be32(ptr + 2);
+				opts->rcv_tsecr = get_unaligned_be32(ptr + 6);
+			}
 			break;
 		default:
 			break;

@@ -144,8 +144,13 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 		xs->rcv_wup = xs->rcv_nxt;
 		th->window = htons(xs->rcv_wnd);
 	}
-	if (opt_len)
-		xtcp_write_syn_options((u8 *)(th + 1), xs->advmss);
+	if (opt_len) {
+		u8 *opt = (u8 *)(th + 1);
+
+		if (flags & XTCP_FLAG_SYN)
+			opt += xtcp_write_syn_options(opt, xs->advmss);
+		xtcp_tstamp_write_sk(sk, opt);
+	}
 
 	if (offload) {
 		/* The device (or the stack, should the route move) sums it. */
@@ -200,6 +205,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 
 	if (cb->flags & XTCP_FLAG_SYN)
 		opt_len = XTCP_OLEN_MSS_ALIGNED;
+	opt_len += xtcp_tstamp_opt_len(sk);
 	offload = xtcp_csum_offload(sk);
 	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len, offload,
 			  offload ? 0 : xtcp_payload_csum(skb));
@@ -216,7 +222,8 @@ static void xtcp_send_control(struct sock *sk, u32 seq, u8 flags, gfp_t gfp)
 	if (!skb)
 		return;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	xtcp_build_header(sk, skb, seq, flags, 0, xtcp_csum_offload(sk), 0);
+	xtcp_build_header(sk, skb, seq, flags, xtcp_tstamp_opt_len(sk),
+			  xtcp_csum_offload(sk), 0);
 	xtcp_queue_xmit(sk, skb);
 }
 
@@ -358,6 +365,8 @@ unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu)
 	xs->advmss = mss;
 	if (xs->rx_mss)
 		mss = min_t(int, mss, xs->rx_mss);
+	/* Options on every segment take room from the payload. */
+	mss -= xtcp_tstamp_opt_len(sk);
 	xs->mss_cache = max_t(int, mss, XTCP_MIN_MSS);
 	return xs->mss_cache;
 }
@@ -389,6 +398,7 @@ int xtcp_connect(struct sock *sk)
 
 	xtcp_init_xmit_state(sk);
 	xs->rx_mss = 0;
+	xtcp_tstamp_connect(sk);
 	xtcp_sync_mss(sk, dst_mtu(__sk_dst_get(sk)));
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
@@ -468,6 +478,8 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	win = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss);
 
 	hlen = sizeof(*th) + XTCP_OLEN_MSS_ALIGNED;
+	if (ireq->tstamp_ok)
+		hlen += XTCP_OLEN_TSTAMP_ALIGNED;
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
 	memset(th, 0, sizeof(*th));
@@ -478,7 +490,12 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	th->doff = hlen / 4;
 	xtcp_flag_byte(th) = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
 	th->window = htons(min(win, XTCP_MAX_WINDOW));
-	xtcp_write_syn_options((u8 *)(th + 1), mss);
+	if (ireq->tstamp_ok)
+		xtcp_tstamp_write((u8 *)(th + 1) +
+				  xtcp_write_syn_options((u8 *)(th + 1), mss),
+				  xtcp_tstamp_synack_tsval(req), xreq->ts_recent);
+	else
+		xtcp_write_syn_options((u8 *)(th + 1), mss);
 	th->check = xtcp_v4_csum(ireq->ir_loc_addr, ireq->ir_rmt_addr, skb->len,
 				 csum_partial(th, hlen, 0));
 	return skb;

@@ -58,6 +58,8 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ORPHANTIMEOUTS]	= "OrphanTimeouts",
 	[XTCP_MIB_HYSTARTDELAYDETECT]	= "HystartDelayDetect",
 	[XTCP_MIB_HYSTARTCSSEXIT]	= "HystartCssExit",
+	[XTCP_MIB_PAWSESTABREJECTED]	= "PAWSEstabRejected",
+	[XTCP_MIB_PAWSACTIVEREJECTED]	= "PAWSActiveRejected",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

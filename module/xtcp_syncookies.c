@@ -19,6 +19,9 @@
  * minutes. The receiver unmasks the low byte with H1, rebuilds the full tick
  * from its own clock and the 5 bits, then checks all 24 bits of H2: a blind
  * attacker's ACK passes with a probability of about 2^-24 per guess.
+ *
+ * The SYN's other options travel in the low bits of the SYN-ACK's TSval,
+ * when the SYN had timestamps (xtcp_tstamp.c).
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -329,6 +332,11 @@ struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb)
 	xreq->iss = cb->ack_seq - 1;
 	xreq->mss = xtcp_cookie_mss(idx);
 	xreq->synack_ns = 0;	/* unknown: no RTT sample */
+	/* The SYN's options, from the TSecr (cookie_timestamp_decode()). */
+	if (!xtcp_tstamp_cookie_check(sk, req, skb)) {
+		reqsk_free(req);
+		return sk;
+	}
 
 	if (security_inet_conn_request(sk, skb, req)) {
 		reqsk_free(req);

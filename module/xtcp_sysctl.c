@@ -134,6 +134,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.mode		= 0444,
 		.proc_handler	= xtcp_proc_available_cc,
 	},
+	XTCP_SYSCTL("timestamps", timestamps, SYSCTL_ZERO, SYSCTL_ONE),
 	{ }
 };
 

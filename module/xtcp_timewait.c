@@ -38,6 +38,7 @@ void xtcp_time_wait(struct sock *sk, int state, int timeo_ms)
 		xtw->snd_nxt = xs->snd_max;
 		xtw->rcv_wnd = max(wnd, 0);
 		xtw->last_oow_ack = 0;
+		xtcp_tstamp_time_wait(sk, xtw);
 		tw->tw_mark = sk->sk_mark;
 		tw->tw_priority = sk->sk_priority;
 		if (state == TCP_TIME_WAIT) {
@@ -66,6 +67,17 @@ static bool xtcp_tw_in_window(u32 seq, u32 end_seq, u32 s_win, u32 e_win)
 	return seq == e_win && seq == end_seq;
 }
 
+/* ACK @skb with the minisock's state (and timestamps, if in use). */
+static void xtcp_tw_send_ack(struct inet_timewait_sock *tw, struct sk_buff *skb)
+{
+	struct xtcp_timewait_sock *xtw = xtcp_twsk((struct sock *)tw);
+	u32 ts[2];
+
+	xtcp_v4_send_ack_ts(twsk_net(tw), skb, xtw->snd_nxt, xtw->rcv_nxt,
+			    xtw->rcv_wnd,
+			    xtcp_tstamp_tw_ack(xtw, ts) ? ts : NULL);
+}
+
 /* ACK @skb with the minisock's state unless the per-socket limit says no.
  * @strict limits data and FIN segments too (TIME_WAIT, where only those
  * are answered); otherwise they are always answered.
@@ -80,7 +92,7 @@ static bool xtcp_tw_ack(struct inet_timewait_sock *tw, struct sk_buff *skb,
 	if (strict ? xtcp_rate_limited(net, mib, &xtw->last_oow_ack) :
 		     xtcp_oow_rate_limited(net, skb, mib, &xtw->last_oow_ack))
 		return false;
-	xtcp_v4_send_ack(net, skb, xtw->snd_nxt, xtw->rcv_nxt, xtw->rcv_wnd);
+	xtcp_tw_send_ack(tw, skb);
 	return true;
 }
 
@@ -91,7 +103,7 @@ static bool xtcp_tw_ack(struct inet_timewait_sock *tw, struct sk_buff *skb,
  * Return: true if the minisock must be killed (after an optional RST).
  */
 static bool xtcp_fin_wait2_rcv(struct inet_timewait_sock *tw,
-			       struct sk_buff *skb)
+			       struct sk_buff *skb, bool paws_reject)
 {
 	struct xtcp_timewait_sock *xtw = xtcp_twsk((struct sock *)tw);
 	struct xtcp_net *xn = xtcp_pernet(twsk_net(tw));
@@ -99,8 +111,9 @@ static bool xtcp_fin_wait2_rcv(struct inet_timewait_sock *tw,
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct net *net = twsk_net(tw);
 
-	/* First: the sequence number. Out of the window: ACK, drop. */
-	if (!xtcp_tw_in_window(cb->seq, cb->end_seq, xtw->rcv_nxt,
+	/* First: PAWS and the sequence number. Out of the window: ACK, drop. */
+	if (paws_reject ||
+	    !xtcp_tw_in_window(cb->seq, cb->end_seq, xtw->rcv_nxt,
 			       xtw->rcv_nxt + xtw->rcv_wnd)) {
 		if (!th->rst)
 			xtcp_tw_ack(tw, skb, XTCP_MIB_ACKSKIPPEDFINWAIT2, false);
@@ -135,8 +148,7 @@ static bool xtcp_fin_wait2_rcv(struct inet_timewait_sock *tw,
 		/* The peer's FIN: ACK it and wait 2*MSL. */
 		xtw->rcv_nxt = cb->end_seq;
 		tw->tw_substate = TCP_TIME_WAIT;
-		xtcp_v4_send_ack(net, skb, xtw->snd_nxt, xtw->rcv_nxt,
-				 xtw->rcv_wnd);
+		xtcp_tw_send_ack(tw, skb);
 		inet_twsk_reschedule(tw, msecs_to_jiffies(READ_ONCE(xn->tw_timeout_ms)));
 		XTCP_INC_STATS(net, XTCP_MIB_TIMEWAITS);
 		return false;
@@ -164,9 +176,15 @@ struct sock *xtcp_timewait_rcv(struct inet_timewait_sock *tw,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct net *net = twsk_net(tw);
+	bool paws_reject, newer;
+
+	/* PAWS (RFC 7323 5.3, tcp_timewait_state_process()). */
+	paws_reject = xtcp_tstamp_tw_paws(xtw, skb, &newer);
+	if (paws_reject)
+		XTCP_INC_STATS(net, XTCP_MIB_PAWSESTABREJECTED);
 
 	if (tw->tw_substate == TCP_FIN_WAIT2) {
-		if (xtcp_fin_wait2_rcv(tw, skb))
+		if (xtcp_fin_wait2_rcv(tw, skb, paws_reject))
 			goto kill;
 		goto out;
 	}
@@ -177,11 +195,14 @@ struct sock *xtcp_timewait_rcv(struct inet_timewait_sock *tw,
 			goto kill;
 		goto out;
 	}
-	if (th->syn && !th->ack && xtcp_seq_after(cb->seq, xtw->rcv_nxt)) {
+	if (th->syn && !th->ack && !paws_reject &&
+	    (xtcp_seq_after(cb->seq, xtw->rcv_nxt) || newer)) {
 		struct sock *lsk;
 
 		/* A new incarnation: the listener answers this SYN at once,
-		 * from above the old connection's sequence space.
+		 * from above the old connection's sequence space. A newer
+		 * TSval tells a new SYN from an old duplicate whatever its
+		 * sequence number (RFC 6191).
 		 */
 		lsk = __inet_lookup_listener(net, &xtcp_hashinfo, skb,
 					     th->doff * 4, ip_hdr(skb)->saddr,
@@ -194,6 +215,11 @@ struct sock *xtcp_timewait_rcv(struct inet_timewait_sock *tw,
 			return lsk;
 		}
 		/* No listener: an ACK, as for any old segment. */
+	}
+	if (paws_reject) {
+		/* An old duplicate: ACK (within the limit) and drop. */
+		xtcp_tw_ack(tw, skb, XTCP_MIB_ACKSKIPPEDTIMEWAIT, true);
+		goto out;
 	}
 	if (th->fin || th->syn || cb->end_seq != cb->seq) {
 		/* A retransmitted FIN: our ACK of it was lost. ACK again

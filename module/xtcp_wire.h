@@ -35,6 +35,8 @@
 
 #define XTCP_OLEN_MSS		4
 #define XTCP_OLEN_MSS_ALIGNED	4	/* kind, length, 16-bit value */
+#define XTCP_OLEN_TIMESTAMP	10	/* kind, length, TSval, TSecr */
+#define XTCP_OLEN_TSTAMP_ALIGNED 12	/* NOP, NOP, timestamps */
 
 /**
  * struct xtcp_options - what XTCP takes from a segment's options
@@ -42,13 +44,17 @@
  * @saw_wscale: a window-scale option was present (ignored: XTCP does not
  *	echo it, so RFC 7323 says the peer must not scale)
  * @saw_sack_perm: SACK-permitted was present (likewise not echoed)
- * @saw_tstamp: a timestamp option was present (likewise not echoed)
+ * @saw_tstamp: a timestamp option was present (RFC 7323 3)
+ * @rcv_tsval: its TSval
+ * @rcv_tsecr: its TSecr
  */
 struct xtcp_options {
 	u16 mss;
 	u8 saw_wscale:1,
 	   saw_sack_perm:1,
 	   saw_tstamp:1;
+	u32 rcv_tsval;
+	u32 rcv_tsecr;
 };
 
 int xtcp_parse_options(const u8 *ptr, unsigned int len, bool syn,

@@ -439,6 +439,39 @@ check_counter() {
 	fi
 }
 
+# --- captures ----------------------------------------------------------------------------
+
+# capture_start NS FILE DUMPCAP-ARGS...: dumpcap in NS writing FILE, in the
+# background (CAPTURE_PID), until capture_stop or its own limit. Waits
+# until it captures.
+CAPTURE_PID=
+capture_start() {
+	local ns=$1 file=$2 i start
+
+	shift 2
+	start=$(now_ms)
+	ip netns exec "$ns" dumpcap "$@" -w "$file" >"$file.log" 2>&1 </dev/null &
+	CAPTURE_PID=$!
+	BG_PIDS+=("$CAPTURE_PID")
+	for ((i = 0; i < 600; i++)); do
+		if grep -q '^Capturing on' "$file.log" 2>/dev/null; then
+			info "dumpcap capturing after $(secs_since "$start") s"
+			return 0
+		fi
+		kill -0 "$CAPTURE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	info "dumpcap did not start"
+	show_log "$file.log"
+	return 1
+}
+
+capture_stop() {
+	kill -INT "$CAPTURE_PID" 2>/dev/null
+	wait "$CAPTURE_PID" 2>/dev/null
+	CAPTURE_PID=
+}
+
 # --- running xtcp_xfer ------------------------------------------------------------------
 
 # start_server TAG ARGS...: xtcp_xfer -l in $NS_S on $SERVER_IP:$PORT, in the

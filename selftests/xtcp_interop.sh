@@ -31,17 +31,17 @@
 #  - with 2% loss and 10% reordering (netem, with delay) on both directions
 #    of the path, XTCP_INTEROP_BYTES of xtcp_xfer's seeded stream move both
 #    ways at once and every byte is checked by the receiver;
-#  - the TCP socket of that transfer enabled neither SACK, nor timestamps,
+#  - the TCP socket of that transfer enabled timestamps but neither SACK
 #    nor window scaling (TCP_INFO's tcpi_options, printed by xtcp_xfer -I):
-#    XTCP's SYN or SYN-ACK did not agree to them;
+#    XTCP's SYN or SYN-ACK agreed to timestamps only;
 #  - a capture on both of $NS_M's links (dumpcap, the first
 #    XTCP_INTEROP_CAPTURE_PKTS packets of the lossy transfer), decoded by
 #    tshark with protocol XTCP dissected as TCP (both captures in one run,
 #    started early: tshark is slow to start in a TCG guest), shows: XTCP's SYN or
-#    SYN-ACK carries the MSS option only; the TCP server answered XTCP's
-#    SYN with MSS only, or the TCP client's SYN offered SACK-permitted,
-#    timestamps and window scale; the TCP end then sent no SACK block and no
-#    timestamp; on the XTCP side of the translator every packet is protocol
+#    SYN-ACK carries the MSS and timestamp options only; the TCP server
+#    answered XTCP's SYN with MSS and timestamps only, or the TCP client's
+#    SYN offered SACK-permitted, timestamps and window scale; the TCP end
+#    then sent no SACK block, and a timestamp on every segment; on the XTCP side of the translator every packet is protocol
 #    XTCP and on the TCP side protocol 6, none is malformed, every IP
 #    checksum is good, and every segment checksum is good by
 #    xtcp_pcap_csum.py's independent sum (on the TCP side tshark's verdict
@@ -66,7 +66,6 @@ GW_C=10.0.1.254
 GW_S=10.0.2.254
 NS_M=
 IPPROTO=253
-DUMPCAP_PID=
 LOSSY_NETEM=()
 # CLIENT-SERVER protocols of each pairing, and its lossy transfer's port.
 PAIRINGS=(xtcp-tcp tcp-xtcp)
@@ -193,33 +192,11 @@ path_netem_clear() {
 
 # --- capture and decode -----------------------------------------------------
 
-# capture_start FILE: dumpcap on both of $NS_M's links until
+# capture_start_m FILE: dumpcap on both of $NS_M's links until
 # XTCP_INTEROP_CAPTURE_PKTS packets (or capture_stop).
-capture_start() {
-	local i start
-
-	start=$(now_ms)
-	ip netns exec "$NS_M" dumpcap -i veth-mc -i veth-ms \
-		-c "$XTCP_INTEROP_CAPTURE_PKTS" -w "$1" >"$1.log" 2>&1 &
-	DUMPCAP_PID=$!
-	BG_PIDS+=("$DUMPCAP_PID")
-	for ((i = 0; i < 600; i++)); do
-		if grep -q '^Capturing on' "$1.log" 2>/dev/null; then
-			info "dumpcap capturing after $(secs_since "$start") s"
-			return 0
-		fi
-		kill -0 "$DUMPCAP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	info "dumpcap did not start"
-	show_log "$1.log"
-	return 1
-}
-
-capture_stop() {
-	kill -INT "$DUMPCAP_PID" 2>/dev/null
-	wait "$DUMPCAP_PID" 2>/dev/null
-	DUMPCAP_PID=
+capture_start_m() {
+	capture_start "$NS_M" "$1" -i veth-mc -i veth-ms \
+		-c "$XTCP_INTEROP_CAPTURE_PKTS"
 }
 
 # decode PCAP OUT: one line per packet, tab-separated: interface, IP
@@ -347,8 +324,9 @@ syn_kinds() {
 }
 
 # check_syn_options DESC DECODED SRC SYNACK RULE: the option kinds of every
-# SYN (SYNACK=0) or SYN-ACK (SYNACK=1) from SRC. RULE mss-only: MSS (2) and
-# nothing else but padding (1, 0); RULE offers: SACK-permitted (4),
+# SYN (SYNACK=0) or SYN-ACK (SYNACK=1) from SRC. RULE mss-ts: MSS (2),
+# timestamps (8) and nothing else but padding (1, 0); RULE offers:
+# SACK-permitted (4),
 # timestamps (8) and window scale (3) among them.
 check_syn_options() {
 	local kinds bad
@@ -362,8 +340,9 @@ check_syn_options() {
 		if (rule == "offers") {
 			if (!("4" in k) || !("8" in k) || !("3" in k)) b = 1
 		} else {
-			if (!("2" in k)) b = 1
-			for (o in k) if (o != "2" && o != "1" && o != "0") b = 1
+			if (!("2" in k) || !("8" in k)) b = 1
+			for (o in k)
+				if (o != "2" && o != "8" && o != "1" && o != "0") b = 1
 		} } END { print b + 0 }')
 	if [ -n "$kinds" ] && [ "$bad" = 0 ]; then
 		tap_ok "$1"
@@ -373,7 +352,7 @@ check_syn_options() {
 }
 
 # check_no_sack_ts DESC DECODED SRC: no segment but a SYN from SRC carries
-# a SACK block (kind 5) or a timestamp (kind 8).
+# a SACK block (kind 5); every one carries a timestamp (kind 8).
 check_no_sack_ts() {
 	local out rc
 
@@ -387,7 +366,7 @@ check_no_sack_ts() {
 			printf "%d segments after the handshake, %d with SACK blocks, %d with timestamps; option kinds seen:", n, sack, ts
 			for (o in kinds) printf " %s (%d)", o, kinds[o]
 			printf "\n"
-			exit !(n > 0 && !sack && !ts)
+			exit !(n > 0 && !sack && ts == n)
 		}' "$2")
 	rc=$?
 	info "from $3: $out"
@@ -397,15 +376,15 @@ check_no_sack_ts() {
 # --- the TCP end's view ---------------------------------------------------------
 
 # check_tcp_info DESC LOG: the TCP end's xtcp_xfer -I line (TCP_INFO before
-# close) shows no timestamps, SACK or window scaling (tcpi_options bits
-# 1, 2 and 4) and both window scales zero.
+# close) shows timestamps (tcpi_options bit 1) but no SACK or window
+# scaling (bits 2 and 4) and both window scales zero.
 check_tcp_info() {
 	local line opts
 
 	line=$(grep -m1 'tcp_info state=' "$2")
 	info "TCP end: ${line:-no tcp_info line in ${2##*/}}"
 	opts=$(echo "$line" | sed -n 's/.* options=\(0x[0-9a-f]*\).*/\1/p')
-	if [ -n "$opts" ] && [ $((opts & 7)) -eq 0 ] &&
+	if [ -n "$opts" ] && [ $((opts & 7)) -eq 1 ] &&
 	   [[ $line == *" snd_wscale=0 rcv_wscale=0 "* ]]; then
 		tap_ok "$1"
 	else
@@ -486,7 +465,7 @@ pairing_run() {
 	rm -f "$TMPD/out.c" "$TMPD/out.s"
 
 	path_netem "${LOSSY_NETEM[@]}"
-	capture_start "$TMPD/$cp-$sp.pcapng" || rm -f "$TMPD/$cp-$sp.pcapng"
+	capture_start_m "$TMPD/$cp-$sp.pcapng" || rm -f "$TMPD/$cp-$sp.pcapng"
 	LOSSY_PORT[$cp-$sp]=$((PORT + 1))
 	xfer "$name: 2% loss, 10% reordering, $(hsize "$bytes") both directions at once" \
 		"-b -s $bytes -S $dseed -t $t -I" "-b -s $bytes -S $dseed -t $t -I"
@@ -506,7 +485,7 @@ pairing_run() {
 	else
 		tcp_log=$TMPD/x$PORT.server
 	fi
-	check_tcp_info "$name: the TCP socket enabled no SACK, timestamps or window scaling (TCP_INFO)" \
+	check_tcp_info "$name: the TCP socket enabled timestamps, no SACK or window scaling (TCP_INFO)" \
 		"$tcp_log"
 }
 
@@ -521,15 +500,15 @@ pairing_checks() {
 	if [ "$cp" = tcp ]; then
 		check_syn_options "$name: TCP's SYN offers SACK-permitted, timestamps and window scale" \
 			"$dec" "$tcp_ip" 0 offers
-		check_syn_options "$name: XTCP's SYN-ACK carries the MSS option only" \
-			"$dec" "$xtcp_ip" 1 mss-only
+		check_syn_options "$name: XTCP's SYN-ACK carries the MSS and timestamp options only" \
+			"$dec" "$xtcp_ip" 1 mss-ts
 	else
-		check_syn_options "$name: XTCP's SYN carries the MSS option only" \
-			"$dec" "$xtcp_ip" 0 mss-only
-		check_syn_options "$name: TCP's SYN-ACK carries the MSS option only" \
-			"$dec" "$tcp_ip" 1 mss-only
+		check_syn_options "$name: XTCP's SYN carries the MSS and timestamp options only" \
+			"$dec" "$xtcp_ip" 0 mss-ts
+		check_syn_options "$name: TCP's SYN-ACK carries the MSS and timestamp options only" \
+			"$dec" "$tcp_ip" 1 mss-ts
 	fi
-	check_no_sack_ts "$name: the TCP end sent no SACK block and no timestamp" \
+	check_no_sack_ts "$name: the TCP end sent no SACK block, timestamps on every segment" \
 		"$dec" "$tcp_ip"
 	check_side "$name: XTCP side ($xdev): protocol $IPPROTO, no malformed packet, every checksum good" \
 		"$dec" "$xdev" "$IPPROTO" "$cp-$sp"

@@ -23,15 +23,18 @@ info "data seed $dseed, TIME_WAIT ${tw_s}s"
 ip netns exec "$NS_C" sysctl -qw net.xtcp.tw_timeout_ms=$((tw_s * 1000)) ||
 	tap_skip_rest "no net.xtcp.tw_timeout_ms sysctl"
 
-# Drop the client's pure ACKs: 40-byte datagrams (IP total length at
-# offset 2) whose flags byte (offset 20 + 13) is ACK alone. Data and FIN
-# still pass, so the transfer works; what is lost is the ACK of the
-# server's FIN.
+# Drop the client's pure ACKs: 40-byte datagrams, 52 with timestamps (IP
+# total length at offset 2) whose flags byte (offset 20 + 13) is ACK alone.
+# Data and FIN still pass, so the transfer works; what is lost is the ACK
+# of the server's FIN.
 if ! ip netns exec "$NS_C" tc qdisc add dev veth-c root handle 1: prio ||
    ! ip netns exec "$NS_C" tc filter add dev veth-c parent 1: prio 1 \
 	protocol ip u32 match ip protocol 253 0xff match u16 40 0xffff at 2 \
+	match u8 0x10 0xff at 33 action drop ||
+   ! ip netns exec "$NS_C" tc filter add dev veth-c parent 1: prio 1 \
+	protocol ip u32 match ip protocol 253 0xff match u16 52 0xffff at 2 \
 	match u8 0x10 0xff at 33 action drop; then
-	tap_skip_rest "cannot install the u32 drop filter"
+	tap_skip_rest "cannot install the u32 drop filters"
 fi
 
 snapshot c TimeWaitReAcks

@@ -148,6 +148,20 @@ def pattern(start, length):
     return bytes((start + i) * 7 % 251 for i in range(length))
 
 
+def ts_of(seg):
+    """(TSval, TSecr) of a segment's timestamp option, or None."""
+    for kind, value in seg.opts:
+        if kind == "Timestamp":
+            return value
+    return None
+
+
+def without_ts(opts):
+    """An option list without its timestamp option (TSval changes with
+    every transmission) nor the NOPs that align it."""
+    return [(k, v) for k, v in opts if k not in ("Timestamp", "NOP")]
+
+
 def interval_range(expected):
     """The accepted range for an interval expected to last `expected` s."""
     return (expected * TOL_LO - TOL_LO_ABS, expected * TOL_HI + TOL_HI_ABS)
