@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP header options: parsing what a peer sends and writing what we send.
- * XTCP sends only MSS (on SYN and SYN-ACK). It recognises the options a
- * TCP peer offers (window scale, SACK-permitted, timestamps) and, by not
- * echoing them, tells the peer not to use them (RFC 7323, RFC 2018).
+ * XTCP sends MSS and window scale (xtcp_wscale.c) on SYN and SYN-ACK. It
+ * recognises the other options a TCP peer offers (SACK-permitted,
+ * timestamps) and, by not echoing them, tells the peer not to use them
+ * (RFC 7323, RFC 2018).
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -52,8 +53,10 @@ int xtcp_parse_options(const u8 *ptr, unsigned int len, bool syn,
 				opts->mss = get_unaligned_be16(ptr + 2);
 			break;
 		case XTCP_OPT_WSCALE:
-			if (olen == 3)
+			if (olen == XTCP_OLEN_WSCALE) {
 				opts->saw_wscale = 1;
+				opts->wscale = ptr[2];
+			}
 			break;
 		case XTCP_OPT_SACK_PERM:
 			if (olen == 2)

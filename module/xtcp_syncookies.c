@@ -329,6 +329,10 @@ struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb)
 	xreq->iss = cb->ack_seq - 1;
 	xreq->mss = xtcp_cookie_mss(idx);
 	xreq->synack_ns = 0;	/* unknown: no RTT sample */
+	/* No timestamps to carry it: a cookie connection does not scale. */
+	ireq->wscale_ok = 0;
+	ireq->snd_wscale = 0;
+	ireq->rcv_wscale = 0;
 
 	if (security_inet_conn_request(sk, skb, req)) {
 		reqsk_free(req);

@@ -62,6 +62,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("orphan_retries", orphan_retries, &xtcp_zero,
 		    &xtcp_max_retries),
 	XTCP_SYSCTL("max_orphans", max_orphans, &xtcp_zero, &xtcp_int_max),
+	XTCP_SYSCTL("window_scaling", window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
 	{ }
 };
 

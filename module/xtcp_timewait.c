@@ -38,6 +38,8 @@ void xtcp_time_wait(struct sock *sk, int state, int timeo_ms)
 		xtw->snd_nxt = xs->snd_max;
 		xtw->rcv_wnd = max(wnd, 0);
 		xtw->last_oow_ack = 0;
+		xtw->max_window = max(xs->max_window, XTCP_MAX_WINDOW);
+		tw->tw_rcv_wscale = xs->rcv_wscale;
 		tw->tw_mark = sk->sk_mark;
 		tw->tw_priority = sk->sk_priority;
 		if (state == TCP_TIME_WAIT) {
@@ -80,7 +82,8 @@ static bool xtcp_tw_ack(struct inet_timewait_sock *tw, struct sk_buff *skb,
 	if (strict ? xtcp_rate_limited(net, mib, &xtw->last_oow_ack) :
 		     xtcp_oow_rate_limited(net, skb, mib, &xtw->last_oow_ack))
 		return false;
-	xtcp_v4_send_ack(net, skb, xtw->snd_nxt, xtw->rcv_nxt, xtw->rcv_wnd);
+	xtcp_v4_send_ack(net, skb, xtw->snd_nxt, xtw->rcv_nxt,
+			 xtcp_wscale_field(xtw->rcv_wnd, tw->tw_rcv_wscale));
 	return true;
 }
 
@@ -123,7 +126,7 @@ static bool xtcp_fin_wait2_rcv(struct inet_timewait_sock *tw,
 	 */
 	if (!th->ack)
 		return false;
-	if (!xtcp_seq_between(cb->ack_seq, xtw->snd_nxt - XTCP_MAX_WINDOW,
+	if (!xtcp_seq_between(cb->ack_seq, xtw->snd_nxt - xtw->max_window,
 			      xtw->snd_nxt)) {
 		xtcp_tw_ack(tw, skb, XTCP_MIB_ACKSKIPPEDFINWAIT2, true);
 		return false;
@@ -136,7 +139,8 @@ static bool xtcp_fin_wait2_rcv(struct inet_timewait_sock *tw,
 		xtw->rcv_nxt = cb->end_seq;
 		tw->tw_substate = TCP_TIME_WAIT;
 		xtcp_v4_send_ack(net, skb, xtw->snd_nxt, xtw->rcv_nxt,
-				 xtw->rcv_wnd);
+				 xtcp_wscale_field(xtw->rcv_wnd,
+						   tw->tw_rcv_wscale));
 		inet_twsk_reschedule(tw, msecs_to_jiffies(READ_ONCE(xn->tw_timeout_ms)));
 		XTCP_INC_STATS(net, XTCP_MIB_TIMEWAITS);
 		return false;

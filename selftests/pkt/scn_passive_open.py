@@ -1,27 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0
 """Passive open (RFC 9293 3.10.7.2): the SYN-ACK is <SEQ=ISN><ACK=SYN+1>
-with MSS as its only option: the peer's window scale, SACK-permitted and
-timestamps are not echoed, so none of them is in use (RFC 7323 1.3, RFC
-2018). The peer's window is therefore taken unscaled, and its MSS honoured.
+with MSS and window scale: the peer's SACK-permitted and timestamps are not
+echoed, so neither is in use (RFC 7323 1.3, RFC 2018). The peer announces a
+window scale of 0 (scn_wscale_* covers others): its window is taken as is,
+and its MSS honoured.
 """
-from xtcp_peer import check, check_eq, pattern, seq_add
+from xtcp_peer import check, check_eq, pattern, seq_add, sut_wscale
 
-TITLE = "passive open: SYN-ACK numbers, only MSS echoed, window not scaled"
+TITLE = "passive open: SYN-ACK numbers, MSS and WS echoed, peer's shift 0 kept"
 # No retransmission while the test holds its ACK back.
 SYSCTLS = {"rto_min_ms": 3000}
 
 SYN_OPTS = [("MSS", 1200), ("SAckOK", b""), ("Timestamp", (12345, 0)),
-            ("NOP", None), ("WScale", 7)]
+            ("NOP", None), ("WScale", 0)]
 
 
 def run(t):
     lsid, port = t.listen()
     c = t.conn(port)
     c.send("S", opts=SYN_OPTS)
-    sa = c.expect("SA", ack=seq_add(c.iss, 1), plen=0, opts=[("MSS", 1460)],
+    sa = c.expect("SA", ack=seq_add(c.iss, 1), plen=0,
+                  opts=[("MSS", 1460), ("NOP", None), ("WScale", sut_wscale())],
                   what="SYN-ACK")
     check(0 < sa.win <= 65535, f"SYN-ACK window {sa.win}")
-    # The third segment offers a window of 2400: unscaled, two segments.
+    # The third segment offers a window of 2400: shift 0, two segments.
     c.win = 2400
     c.send("A", seq=seq_add(c.iss, 1), ack=seq_add(sa.seq, 1))
     sid = t.drv.call("accept", lsid).int()
