@@ -83,7 +83,8 @@ extern int xtcp_sysctl_wmem[3];
 #define XTCP_ORPHAN_RETRIES	8	/* RTO retries for closed sockets */
 #define XTCP_MIN_MSS		88
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1 */
-#define XTCP_MAX_WINDOW		65535U	/* no window scaling */
+#define XTCP_MAX_WINDOW		65535U	/* largest window field */
+#define XTCP_MAX_WSCALE		14	/* RFC 7323 2.3 */
 
 /**
  * struct xtcp_rtt - RFC 6298 round-trip estimator, all in microseconds
@@ -148,6 +149,26 @@ enum xtcp_timer_id {
 #define XTCP_MTU_DEFERRED	3
 
 struct xtcp_cong_ops;
+
+/**
+ * struct xtcp_drs - receive buffer autotuning ("dynamic right-sizing",
+ *	as tcp_rcv_space_adjust()), all times from ktime_get_ns() in us
+ * @space: bytes the reader copied in the last measured round trip
+ * @seq: copied_seq when that measurement started
+ * @time_us: when it started
+ * @rtt_us: the receiver's RTT estimate (time to receive one window), 0
+ *	before the first sample
+ * @rtt_seq: rcv_nxt that ends the current RTT sample
+ * @rtt_time_us: when the current RTT sample started, 0: none
+ */
+struct xtcp_drs {
+	u32 space;
+	u32 seq;
+	u64 time_us;
+	u32 rtt_us;
+	u32 rtt_seq;
+	u64 rtt_time_us;
+};
 
 /**
  * struct xtcp_sock - an XTCP connection
@@ -224,7 +245,7 @@ struct xtcp_cong_ops;
  * @last_oow_ack: jiffies of the last ACK sent in reply to an out-of-window
  *	or otherwise invalid segment (xtcp_ratelimit.c), 0 if none
  * @orphan_counted: counted in xtcp_net.orphans until destroyed
- * @wscale_ok: window scaling agreed (RFC 7323 2)
+ * @wscale_ok: window scaling agreed (RFC 7323 2); in SYN_SENT: offered
  * @tstamp_ok: timestamps agreed (RFC 7323 3); in SYN_SENT: offered
  * @sack_ok: SACK agreed (RFC 2018)
  * @ts_recent: TS.Recent, the peer's TSval to echo (RFC 7323 4.3)
@@ -233,6 +254,9 @@ struct xtcp_cong_ops;
  * @ts_syn_sent: SYN_SENT: our clock (with ts_offset) when the first SYN
  *	left, for checking the TSecr of a SYN-ACK
  * @rx_opt: options of the segment being processed (xtcp_tstamp_parse())
+ * @snd_wscale: shift the peer applies to its window fields (RFC 7323)
+ * @rcv_wscale: shift we apply to ours
+ * @drs: receive buffer autotuning state (xtcp_wscale.c)
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -318,6 +342,9 @@ struct xtcp_sock {
 	u32 ts_offset;
 	u32 ts_syn_sent;
 	struct xtcp_options rx_opt;
+	u8 snd_wscale:4,
+	   rcv_wscale:4;
+	struct xtcp_drs drs;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -368,6 +395,9 @@ static inline struct xtcp_request_sock *xtcp_rsk(const struct request_sock *req)
  * @ts_recent: the connection's TS.Recent (PAWS, and the TSecr of re-ACKs)
  * @ts_recent_stamp: when it was set, seconds; 0: no timestamps
  * @ts_offset: the connection's ts_offset
+ * @max_window: largest window the peer offered (RFC 5961 5.2 ACK check)
+ *
+ * The window is scaled by tw.tw_rcv_wscale in the ACKs sent from here.
  */
 struct xtcp_timewait_sock {
 	struct inet_timewait_sock tw;
@@ -378,6 +408,7 @@ struct xtcp_timewait_sock {
 	u32 ts_recent;
 	u32 ts_recent_stamp;
 	u32 ts_offset;
+	u32 max_window;
 };
 
 static inline struct xtcp_timewait_sock *xtcp_twsk(const struct sock *sk)
@@ -476,6 +507,7 @@ struct xtcp_mib {
  * @challenge_stamp: second (jiffies / HZ) of the challenge ACK budget
  * @challenge_count: challenge ACKs left in that second
  * @orphans: orphans of the namespace
+ * @window_scaling: offer and accept RFC 7323 window scaling (0/1)
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -503,6 +535,7 @@ struct xtcp_net {
 	u32 challenge_stamp;
 	u32 challenge_count;
 	atomic_t orphans;
+	int window_scaling;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -603,10 +636,28 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
 void xtcp_write_space(struct sock *sk);
 
 /* xtcp_window.c */
-u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss);
+u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale);
 u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss);
 void xtcp_rcv_space_adjust(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);
+
+/* xtcp_wscale.c */
+u8 xtcp_wscale_choose(u32 space);
+u8 xtcp_wscale_from_peer(u8 wscale);
+u32 xtcp_wscale_round(u32 win, u32 cur, u8 wscale);
+u32 xtcp_wscale_field(u32 win, u8 wscale);
+unsigned int xtcp_wscale_write(u8 *ptr, u8 wscale);
+u32 xtcp_wscale_rcv_space(const struct sock *sk);
+void xtcp_wscale_connect(struct sock *sk);
+void xtcp_wscale_syn_rcvd(struct sock *sk, const struct sk_buff *skb);
+void xtcp_wscale_req_init(const struct sock *sk, struct request_sock *req,
+			  const struct sk_buff *skb, bool want_cookie);
+u32 xtcp_rcvbuf_grow(u32 copied, u32 prev, u32 advmss, u32 rmem_max);
+u32 xtcp_sndbuf_want(u32 cwnd, u32 mss);
+void xtcp_init_buffer_space(struct sock *sk);
+void xtcp_rcv_rtt_measure(struct sock *sk);
+void xtcp_rcvbuf_adjust(struct sock *sk);
+void xtcp_sndbuf_expand(struct sock *sk);
 
 /* xtcp_timer.c */
 void xtcp_init_timers(struct sock *sk);

@@ -177,7 +177,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ack = cb->ack_seq;
-	u32 wnd = cb->window;
+	u32 wnd = (u32)cb->window << xs->snd_wscale;	/* never a SYN here */
 	bool dupack;
 	s64 rtt_us;
 
@@ -238,6 +238,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		xs->probes_out = 0;
 		xtcp_cong_pkts_acked(sk, acked, rtt_us);
 		xtcp_on_new_ack(sk, acked);
+		xtcp_sndbuf_expand(sk);
 		if (xs->snd_una != xs->snd_max) {
 			xtcp_rearm_rto(sk);
 		} else {
@@ -454,6 +455,7 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			kfree_skb(skb);
 		if (!fin && had_ofo)
 			fin = xtcp_ofo_drain(sk);
+		xtcp_rcv_rtt_measure(sk);
 		if (fin) {
 			xtcp_fin(sk);
 			xtcp_send_ack(sk);
@@ -512,10 +514,12 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	xs->copied_seq = xs->rcv_nxt;
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->rx_mss = cb->rx_mss ? : XTCP_DEFAULT_MSS;
+	/* The window of a SYN or SYN-ACK is never scaled. */
 	xs->snd_wnd = cb->window;
 	xs->max_window = cb->window;
 	xs->snd_wl1 = cb->seq;
 	xs->snd_wl2 = cb->ack_seq;
+	xtcp_wscale_syn_rcvd(sk, skb);
 	xtcp_sync_mss(sk, dst_mtu(__sk_dst_get(sk)));
 
 	if (!th->ack) {
@@ -544,6 +548,7 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	xs->high_seq = xs->snd_una;
 	xs->last_rcv_ns = ktime_get_ns();
 	xtcp_set_state(sk, TCP_ESTABLISHED);
+	xtcp_init_buffer_space(sk);
 	if (sock_flag(sk, SOCK_KEEPOPEN))
 		xtcp_arm_keepalive(sk, 0);
 	if (!sock_flag(sk, SOCK_DEAD)) {
@@ -617,12 +622,14 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (!xtcp_seq_after(cb->ack_seq, xs->snd_una) ||
 		    xtcp_seq_after(cb->ack_seq, xs->snd_max))
 			return 1;
-		xs->snd_wnd = cb->window;
-		xs->max_window = cb->window;
+		/* No SYN: the window is scaled. */
+		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
+		xs->max_window = xs->snd_wnd;
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack_seq;
 		xs->high_seq = cb->ack_seq;
 		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xtcp_init_buffer_space(sk);
 		if (sock_flag(sk, SOCK_KEEPOPEN))
 			xtcp_arm_keepalive(sk, 0);
 		if (!sock_flag(sk, SOCK_DEAD)) {
@@ -833,7 +840,9 @@ struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
 					   XTCP_MIB_ACKSKIPPEDSYNRECV,
 					   &xreq->last_oow_ack))
 			xtcp_v4_send_ack_ts(sock_net(sk), skb, xreq->iss + 1,
-					    xreq->irs + 1, XTCP_MAX_WINDOW,
+					    xreq->irs + 1,
+					    xtcp_wscale_field(XTCP_MAX_WINDOW,
+							      inet_rsk(req)->rcv_wscale),
 					    xtcp_tstamp_req_ack(req, ts) ? ts : NULL);
 		return NULL;
 	}

@@ -77,7 +77,7 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	if (ts)
 		xtcp_tstamp_write((u8 *)(rth + 1), ts[0], ts[1]);
 	xtcp_flag_byte(rth) = flags;
-	rth->window = htons(min(win, XTCP_MAX_WINDOW));
+	rth->window = htons(min(win, XTCP_MAX_WINDOW));	/* already scaled */
 	rth->check = xtcp_v4_csum(iph->daddr, iph->saddr, skb->len,
 				  csum_partial(rth, skb->len, 0));
 
@@ -155,7 +155,8 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
  * @skb: the segment being answered
  * @seq: our sequence number
  * @ack: our acknowledgment number
- * @win: the window to advertise
+ * @win: the window field, already shifted by our window scale
+ *	(xtcp_wscale_field()); at most 65535
  */
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 		      u32 win)
@@ -392,6 +393,7 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 			     th->dest, th->source);
 	xreq->last_oow_ack = 0;
 	xreq->mss = XTCP_SKB_CB(skb)->rx_mss ? : XTCP_DEFAULT_MSS;
+	xtcp_wscale_req_init(sk, req, skb, want_cookie);
 
 	if (security_inet_conn_request(sk, skb, req))
 		goto drop_and_free;
@@ -486,6 +488,9 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	nxs->snd_wl1 = xreq->irs;
 	nxs->snd_wl2 = xreq->iss;
 	nxs->rx_mss = xreq->mss;
+	nxs->wscale_ok = ireq->wscale_ok;
+	nxs->snd_wscale = ireq->snd_wscale;
+	nxs->rcv_wscale = ireq->rcv_wscale;
 	nxs->fin_rcvd = 0;
 	nxs->ack_pending = 0;
 	nxs->probes_out = 0;

@@ -195,6 +195,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->max_orphans = 16384;
 	xn->congestion_control = &xtcp_cubic;
 	xn->timestamps = 1;
+	xn->window_scaling = 1;
 	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP header options: parsing what a peer sends and writing what we send.
- * XTCP sends MSS (on SYN and SYN-ACK) and timestamps (xtcp_tstamp.c). It
- * recognises the other options a TCP peer offers (window scale,
- * SACK-permitted) and, by not echoing them, tells the peer not to use them
+ * XTCP sends MSS and window scale (xtcp_wscale.c) on SYN and SYN-ACK, and
+ * timestamps (xtcp_tstamp.c). It recognises SACK-permitted from a TCP peer
+ * and, by not echoing it, tells the peer not to use it
  * (RFC 7323, RFC 2018).
  */
 #define pr_fmt(fmt) "xtcp: " fmt
@@ -53,8 +53,10 @@ int xtcp_parse_options(const u8 *ptr, unsigned int len, bool syn,
 				opts->mss = get_unaligned_be16(ptr + 2);
 			break;
 		case XTCP_OPT_WSCALE:
-			if (olen == 3)
+			if (olen == XTCP_OLEN_WSCALE) {
 				opts->saw_wscale = 1;
+				opts->wscale = ptr[2];
+			}
 			break;
 		case XTCP_OPT_SACK_PERM:
 			if (olen == 2)

@@ -140,16 +140,27 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	}
 	xtcp_flag_byte(th) = flags;
 	if (!(flags & XTCP_FLAG_RST)) {
+		/* The window of a SYN or SYN-ACK is never scaled. */
+		u8 wscale = flags & XTCP_FLAG_SYN ? 0 : xs->rcv_wscale;
+
 		xs->rcv_wnd = xtcp_select_window(sk);
+		if (!wscale)
+			xs->rcv_wnd = min(xs->rcv_wnd, XTCP_MAX_WINDOW);
 		xs->rcv_wup = xs->rcv_nxt;
-		th->window = htons(xs->rcv_wnd);
+		th->window = htons(xtcp_wscale_field(xs->rcv_wnd, wscale));
 	}
 	if (opt_len) {
 		u8 *opt = (u8 *)(th + 1);
 
+		/* Linux's order: MSS, timestamps, window scale. */
 		if (flags & XTCP_FLAG_SYN)
 			opt += xtcp_write_syn_options(opt, xs->advmss);
-		xtcp_tstamp_write_sk(sk, opt);
+		if (xs->tstamp_ok) {
+			xtcp_tstamp_write_sk(sk, opt);
+			opt += XTCP_OLEN_TSTAMP_ALIGNED;
+		}
+		if ((flags & XTCP_FLAG_SYN) && xs->wscale_ok)
+			xtcp_wscale_write(opt, xs->rcv_wscale);
 	}
 
 	if (offload) {
@@ -203,8 +214,11 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	if (!nskb)
 		return -ENOBUFS;
 
-	if (cb->flags & XTCP_FLAG_SYN)
+	if (cb->flags & XTCP_FLAG_SYN) {
 		opt_len = XTCP_OLEN_MSS_ALIGNED;
+		if (xtcp_sk(sk)->wscale_ok)
+			opt_len += XTCP_OLEN_WSCALE_ALIGNED;
+	}
 	opt_len += xtcp_tstamp_opt_len(sk);
 	offload = xtcp_csum_offload(sk);
 	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len, offload,
@@ -400,6 +414,7 @@ int xtcp_connect(struct sock *sk)
 	xs->rx_mss = 0;
 	xtcp_tstamp_connect(sk);
 	xtcp_sync_mss(sk, dst_mtu(__sk_dst_get(sk)));
+	xtcp_wscale_connect(sk);
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
 	xs->snd_max = xs->iss;
@@ -459,6 +474,7 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	struct flowi4 fl4;
 	unsigned int hlen;
 	u32 mss, win;
+	u8 *opt;
 
 	if (!dst) {
 		dst = inet_csk_route_req(sk, &fl4, req);
@@ -475,11 +491,14 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 
 	mss = clamp_t(u32, dst_mtu(dst) - sizeof(struct iphdr) -
 		      sizeof(struct tcphdr), XTCP_MIN_MSS, U16_MAX);
-	win = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss);
+	/* Not scaled: the SYN-ACK's window field never is. */
+	win = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss, 0);
 
 	hlen = sizeof(*th) + XTCP_OLEN_MSS_ALIGNED;
 	if (ireq->tstamp_ok)
 		hlen += XTCP_OLEN_TSTAMP_ALIGNED;
+	if (ireq->wscale_ok)
+		hlen += XTCP_OLEN_WSCALE_ALIGNED;
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
 	memset(th, 0, sizeof(*th));
@@ -490,12 +509,13 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	th->doff = hlen / 4;
 	xtcp_flag_byte(th) = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
 	th->window = htons(min(win, XTCP_MAX_WINDOW));
+	opt = (u8 *)(th + 1);
+	opt += xtcp_write_syn_options(opt, mss);
 	if (ireq->tstamp_ok)
-		xtcp_tstamp_write((u8 *)(th + 1) +
-				  xtcp_write_syn_options((u8 *)(th + 1), mss),
-				  xtcp_tstamp_synack_tsval(req), xreq->ts_recent);
-	else
-		xtcp_write_syn_options((u8 *)(th + 1), mss);
+		opt += xtcp_tstamp_write(opt, xtcp_tstamp_synack_tsval(req),
+					 xreq->ts_recent);
+	if (ireq->wscale_ok)
+		xtcp_wscale_write(opt, ireq->rcv_wscale);
 	th->check = xtcp_v4_csum(ireq->ir_loc_addr, ireq->ir_rmt_addr, skb->len,
 				 csum_partial(th, hlen, 0));
 	return skb;

@@ -140,15 +140,15 @@ int xtcp_mem_init(void)
 	xtcp_sysctl_mem[1] = limit;
 	xtcp_sysctl_mem[2] = xtcp_sysctl_mem[0] * 2;
 
-	/* Default buffers as before this accounting (net.core.*mem_default):
-	 * XTCP has no buffer autotuning, and its window is at most 64 KiB.
+	/* TCP's defaults (tcp_init()): buffers start there and autotuning
+	 * (xtcp_wscale.c) grows them up to [2].
 	 */
 	xtcp_sysctl_rmem[0] = PAGE_SIZE;
-	xtcp_sysctl_rmem[1] = 212992;
-	xtcp_sysctl_rmem[2] = max(212992UL, min(6UL << 20, share));
+	xtcp_sysctl_rmem[1] = 131072;
+	xtcp_sysctl_rmem[2] = max(131072UL, min(6UL << 20, share));
 	xtcp_sysctl_wmem[0] = PAGE_SIZE;
-	xtcp_sysctl_wmem[1] = 212992;
-	xtcp_sysctl_wmem[2] = max(212992UL, min(4UL << 20, share));
+	xtcp_sysctl_wmem[1] = 16384;
+	xtcp_sysctl_wmem[2] = max(65536UL, min(4UL << 20, share));
 
 	return percpu_counter_init(&xtcp_sockets_allocated, 0, GFP_KERNEL);
 }

@@ -135,6 +135,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.proc_handler	= xtcp_proc_available_cc,
 	},
 	XTCP_SYSCTL("timestamps", timestamps, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL("window_scaling", window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
 	{ }
 };
 

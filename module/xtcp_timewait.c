@@ -39,6 +39,8 @@ void xtcp_time_wait(struct sock *sk, int state, int timeo_ms)
 		xtw->rcv_wnd = max(wnd, 0);
 		xtw->last_oow_ack = 0;
 		xtcp_tstamp_time_wait(sk, xtw);
+		xtw->max_window = max(xs->max_window, XTCP_MAX_WINDOW);
+		tw->tw_rcv_wscale = xs->rcv_wscale;
 		tw->tw_mark = sk->sk_mark;
 		tw->tw_priority = sk->sk_priority;
 		if (state == TCP_TIME_WAIT) {
@@ -74,7 +76,7 @@ static void xtcp_tw_send_ack(struct inet_timewait_sock *tw, struct sk_buff *skb)
 	u32 ts[2];
 
 	xtcp_v4_send_ack_ts(twsk_net(tw), skb, xtw->snd_nxt, xtw->rcv_nxt,
-			    xtw->rcv_wnd,
+			    xtcp_wscale_field(xtw->rcv_wnd, tw->tw_rcv_wscale),
 			    xtcp_tstamp_tw_ack(xtw, ts) ? ts : NULL);
 }
 
@@ -136,7 +138,7 @@ static bool xtcp_fin_wait2_rcv(struct inet_timewait_sock *tw,
 	 */
 	if (!th->ack)
 		return false;
-	if (!xtcp_seq_between(cb->ack_seq, xtw->snd_nxt - XTCP_MAX_WINDOW,
+	if (!xtcp_seq_between(cb->ack_seq, xtw->snd_nxt - xtw->max_window,
 			      xtw->snd_nxt)) {
 		xtcp_tw_ack(tw, skb, XTCP_MIB_ACKSKIPPEDFINWAIT2, true);
 		return false;

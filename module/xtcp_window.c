@@ -11,21 +11,23 @@
  * @rcvbuf: SO_RCVBUF, bytes of skb memory
  * @rmem_alloc: skb memory already queued
  * @mss: segment size, for rounding
+ * @wscale: our window scale shift (0 without window scaling)
  *
  * Half of the free buffer memory is offered as payload: the other half
  * covers skb overhead (truesize is about twice the payload of a full
- * segment). Rounded down to whole segments, capped at 64 KiB - 1.
+ * segment). Rounded down to whole segments, capped at the largest window
+ * the window field can carry, 64 KiB - 1 shifted by @wscale.
  *
  * Return: the window in bytes.
  */
-u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss)
+u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale)
 {
 	u32 space;
 
 	if (rmem_alloc >= rcvbuf)
 		return 0;
 	space = (rcvbuf - rmem_alloc) / 2;
-	space = min(space, XTCP_MAX_WINDOW);
+	space = min(space, XTCP_MAX_WINDOW << min_t(u8, wscale, XTCP_MAX_WSCALE));
 	if (mss && space > mss)
 		space = rounddown(space, mss);
 	return space;
@@ -67,6 +69,10 @@ static u32 xtcp_cur_window(const struct xtcp_sock *xs)
  * xtcp_select_window() - the window for a segment we are about to send
  * @sk: the socket, locked
  *
+ * With window scaling the window is a multiple of 1 << rcv_wscale, rounded
+ * up, never below what is still open (xtcp_wscale_round()), so the right
+ * edge never moves left through the shift (RFC 7323 2.4).
+ *
  * Return: the window in bytes; the caller records it in rcv_wnd.
  */
 u32 xtcp_select_window(struct sock *sk)
@@ -74,7 +80,8 @@ u32 xtcp_select_window(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	u32 space = xtcp_window_space(rcvbuf, atomic_read(&sk->sk_rmem_alloc),
-				      xs->advmss);
+				      xs->advmss, xs->rcv_wscale);
+	u32 cur = xtcp_cur_window(xs), win;
 
 	/* Under XTCP's or the memory cgroup's pressure, offer at most four
 	 * segments more, as TCP clamps rcv_ssthresh (tcp_adjust_rcv_ssthresh()).
@@ -83,18 +90,21 @@ u32 xtcp_select_window(struct sock *sk)
 	if (sk_under_memory_pressure(sk))
 		space = min(space, 4U * xs->advmss);
 
-	return xtcp_choose_window(xtcp_cur_window(xs), space,
-				  xtcp_window_space(rcvbuf, 0, xs->advmss),
-				  xs->advmss);
+	win = xtcp_choose_window(cur, space,
+				 xtcp_window_space(rcvbuf, 0, xs->advmss,
+						   xs->rcv_wscale),
+				 xs->advmss);
+	return xtcp_wscale_round(win, cur, xs->rcv_wscale);
 }
 
 /**
  * xtcp_rcv_space_adjust() - send a window update after the reader drained
  * @sk: the socket, locked
  *
- * An update goes out when the window we could offer grew by two segments
- * or from (nearly) closed, so a sender stalled on our window resumes
- * without waiting for its persist timer.
+ * Grows the receive buffer first when the reader keeps up with more than
+ * the window (xtcp_rcvbuf_adjust()). An update goes out when the window
+ * we could offer grew by two segments or from (nearly) closed, so a sender
+ * stalled on our window resumes without waiting for its persist timer.
  */
 void xtcp_rcv_space_adjust(struct sock *sk)
 {
@@ -103,6 +113,7 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
 		return;
+	xtcp_rcvbuf_adjust(sk);
 	cur = xtcp_cur_window(xs);
 	wnd = xtcp_select_window(sk);
 	if (wnd > cur && (wnd - cur >= 2 * xs->advmss || cur < xs->advmss))

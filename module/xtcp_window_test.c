@@ -13,38 +13,38 @@
 static void xtcp_window_space__half_free(struct kunit *test)
 {
 	/* (100000 - 40000) / 2 = 30000 = 30 * 1000. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 40000, 1000), 30000U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 40000, 1000, 0), 30000U);
 	/* Odd free space, no rounding without an MSS. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(10001, 0, 0), 5000U);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(20000, 1, 0), 9999U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(10001, 0, 0, 0), 5000U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(20000, 1, 0, 0), 9999U);
 }
 
 static void xtcp_window_space__mss_multiple(struct kunit *test)
 {
 	/* 50000 / 1460 = 34.2: 34 segments. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 0, MSS), 34U * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 0, MSS, 0), 34U * MSS);
 	/* 10000 / 1460 = 6.8: rounded down, not to nearest. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(30000, 10000, MSS), 6U * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(30000, 10000, MSS, 0), 6U * MSS);
 	/* Already a multiple. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(4U * MSS, 0, MSS), 2U * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(4U * MSS, 0, MSS, 0), 2U * MSS);
 }
 
 static void xtcp_window_space__full(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 100000, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 100000, MSS, 0), 0U);
 	/* Overcommitted (rmem_alloc may exceed rcvbuf). */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 150000, MSS), 0U);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(0, 0, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 150000, MSS, 0), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(0, 0, MSS, 0), 0U);
 }
 
 static void xtcp_window_space__cap(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, 0), 65535U);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(U32_MAX, 0, 0), 65535U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, 0, 0), 65535U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(U32_MAX, 0, 0, 0), 65535U);
 	/* Capped first, then rounded: 65535 / 1460 = 44.9 segments. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, MSS), 44U * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, MSS, 0), 44U * MSS);
 	/* Just above the cap from half of the free memory. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(131074, 0, 1), 65535U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(131074, 0, 1, 0), 65535U);
 }
 
 static void xtcp_choose_window__never_shrinks(struct kunit *test)

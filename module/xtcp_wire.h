@@ -37,12 +37,14 @@
 #define XTCP_OLEN_MSS_ALIGNED	4	/* kind, length, 16-bit value */
 #define XTCP_OLEN_TIMESTAMP	10	/* kind, length, TSval, TSecr */
 #define XTCP_OLEN_TSTAMP_ALIGNED 12	/* NOP, NOP, timestamps */
+#define XTCP_OLEN_WSCALE	3
+#define XTCP_OLEN_WSCALE_ALIGNED 4	/* NOP, kind, length, shift */
 
 /**
  * struct xtcp_options - what XTCP takes from a segment's options
  * @mss: MSS option value, 0 if absent
- * @saw_wscale: a window-scale option was present (ignored: XTCP does not
- *	echo it, so RFC 7323 says the peer must not scale)
+ * @saw_wscale: a window-scale option was present
+ * @wscale: its shift, as sent (the receiver clamps it to 14)
  * @saw_sack_perm: SACK-permitted was present (likewise not echoed)
  * @saw_tstamp: a timestamp option was present (RFC 7323 3)
  * @rcv_tsval: its TSval
@@ -50,6 +52,7 @@
  */
 struct xtcp_options {
 	u16 mss;
+	u8 wscale;
 	u8 saw_wscale:1,
 	   saw_sack_perm:1,
 	   saw_tstamp:1;

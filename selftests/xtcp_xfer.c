@@ -394,6 +394,14 @@ static void print_info(struct conn *c)
 	struct xtcp_cc_info ci;
 	struct xtcp_info xi;
 	socklen_t len = sizeof(xi);
+	int rcvbuf = -1, sndbuf = -1;
+	socklen_t blen = sizeof(int);
+
+	/* The buffers as autotuning left them (or SO_RCVBUF/SO_SNDBUF). */
+	getsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &blen);
+	blen = sizeof(int);
+	getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &blen);
+	msg("conn %d: buffers rcvbuf=%d sndbuf=%d", c->idx, rcvbuf, sndbuf);
 
 	if (opt_proto == P_TCP) {
 		struct tcp_info ti;

@@ -167,6 +167,18 @@ def interval_range(expected):
     return (expected * TOL_LO - TOL_LO_ABS, expected * TOL_HI + TOL_HI_ABS)
 
 
+def sut_wscale():
+    """The window scale shift XTCP announces for a socket without SO_RCVBUF
+    (xtcp_wscale_choose()): the smallest that covers the largest receive
+    buffer it can grow to, net.xtcp.rmem[2] (protocol-wide), at most 14."""
+    with open("/proc/sys/net/xtcp/rmem", encoding="ascii") as f:
+        space = max(int(v) for v in f.read().split()[1:3])
+    ws = 0
+    while space > (65535 << ws) and ws < 14:
+        ws += 1
+    return ws
+
+
 def check(cond, what):
     if not cond:
         raise Fail(what)
