@@ -362,6 +362,10 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 			     th->dest, th->source);
 	xreq->last_oow_ack = 0;
 	xreq->mss = XTCP_SKB_CB(skb)->rx_mss ? : XTCP_DEFAULT_MSS;
+	/* A cookie has no room to remember SACK-permitted: not offered. */
+	ireq->sack_ok = !want_cookie &&
+			READ_ONCE(xtcp_pernet(sock_net(sk))->sack) &&
+			xtcp_sack_syn_perm(skb);
 
 	if (security_inet_conn_request(sk, skb, req))
 		goto drop_and_free;
@@ -455,6 +459,7 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	nxs->snd_wl1 = xreq->irs;
 	nxs->snd_wl2 = xreq->iss;
 	nxs->rx_mss = xreq->mss;
+	nxs->sack_ok = ireq->sack_ok;
 	nxs->fin_rcvd = 0;
 	nxs->ack_pending = 0;
 	nxs->probes_out = 0;

@@ -190,6 +190,8 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->invalid_ratelimit_ms = 500;
 	xn->orphan_retries = XTCP_ORPHAN_RETRIES;
 	xn->max_orphans = 16384;
+	xn->sack = 1;
+	xn->dsack = 1;
 	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);

@@ -123,8 +123,13 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	unsigned int hlen = sizeof(struct tcphdr) + opt_len;
+	unsigned int hlen;
 	struct tcphdr *th;
+
+	if (!(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
+	    sk->sk_state != TCP_SYN_SENT)
+		opt_len = xtcp_sack_opt_len(sk, skb->len);
+	hlen = sizeof(struct tcphdr) + opt_len;
 
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
@@ -143,8 +148,15 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 		xs->rcv_wup = xs->rcv_nxt;
 		th->window = htons(xs->rcv_wnd);
 	}
-	if (opt_len)
-		xtcp_write_syn_options((u8 *)(th + 1), xs->advmss);
+	if (flags & XTCP_FLAG_SYN) {
+		u8 *ptr = (u8 *)(th + 1);
+
+		ptr += xtcp_write_syn_options(ptr, xs->advmss);
+		if (xs->sack_ok)
+			xtcp_sack_write_perm(ptr);
+	} else if (opt_len) {
+		xtcp_sack_write_blocks(sk, (u8 *)(th + 1), opt_len);
+	}
 
 	if (offload) {
 		/* The device (or the stack, should the route move) sums it. */
@@ -198,7 +210,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 		return -ENOBUFS;
 
 	if (cb->flags & XTCP_FLAG_SYN)
-		opt_len = XTCP_OLEN_MSS_ALIGNED;
+		opt_len = XTCP_OLEN_MSS_ALIGNED +
+			  (xtcp_sk(sk)->sack_ok ? XTCP_OLEN_SACK_PERM + 2 : 0);
 	offload = xtcp_csum_offload(sk);
 	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len, offload,
 			  offload ? 0 : xtcp_payload_csum(skb));
@@ -382,6 +395,7 @@ int xtcp_connect(struct sock *sk)
 	struct sk_buff *skb;
 
 	xtcp_init_xmit_state(sk);
+	xs->sack_ok = !!READ_ONCE(xtcp_pernet(sock_net(sk))->sack);
 	xs->rx_mss = 0;
 	xtcp_sync_mss(sk, dst_mtu(__sk_dst_get(sk)));
 	xs->snd_una = xs->iss;
@@ -461,7 +475,8 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 		      sizeof(struct tcphdr), XTCP_MIN_MSS, U16_MAX);
 	win = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss);
 
-	hlen = sizeof(*th) + XTCP_OLEN_MSS_ALIGNED;
+	hlen = sizeof(*th) + XTCP_OLEN_MSS_ALIGNED +
+	       (ireq->sack_ok ? XTCP_OLEN_SACK_PERM + 2 : 0);
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
 	memset(th, 0, sizeof(*th));
@@ -473,6 +488,8 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	xtcp_flag_byte(th) = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
 	th->window = htons(min(win, XTCP_MAX_WINDOW));
 	xtcp_write_syn_options((u8 *)(th + 1), mss);
+	if (ireq->sack_ok)
+		xtcp_sack_write_perm((u8 *)(th + 1) + XTCP_OLEN_MSS_ALIGNED);
 	th->check = xtcp_v4_csum(ireq->ir_loc_addr, ireq->ir_rmt_addr, skb->len,
 				 csum_partial(th, hlen, 0));
 	return skb;
@@ -501,7 +518,8 @@ static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len,
 	XTCP_SKB_CB(nskb)->seq = cb->seq + len;
 	XTCP_SKB_CB(nskb)->end_seq = cb->end_seq;
 	XTCP_SKB_CB(nskb)->flags = cb->flags & ~XTCP_FLAG_SYN;
-	XTCP_SKB_CB(nskb)->sacked = cb->sacked;
+	/* The scoreboard counts skbs: the new one starts unmarked. */
+	XTCP_SKB_CB(nskb)->sacked = cb->sacked & ~XTCP_SKB_SCOREBOARD;
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~XTCP_FLAG_FIN;
 
@@ -538,6 +556,7 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 	}
 
 	if (xtcp_seq_before(cb->seq, xs->snd_max)) {
+		xtcp_sack_on_retransmit(sk, skb);
 		cb->sacked |= XTCP_SKB_RETRANS;
 		xs->total_retrans++;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
@@ -599,7 +618,11 @@ void xtcp_write_xmit(struct sock *sk)
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		u32 wnd_end = xs->snd_una + xs->snd_wnd;
 
-		if (xs->packets_out >= xs->snd_cwnd)
+		if (xtcp_sack_skip_sent(sk, skb)) {
+			xtcp_skb_sent(sk, skb);
+			continue;
+		}
+		if (xtcp_packets_in_flight(xs) >= xs->snd_cwnd)
 			break;
 		if (xtcp_seq_after(cb->end_seq, wnd_end) && !(cb->flags & XTCP_FLAG_SYN)) {
 			u32 room = xtcp_seq_after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
@@ -644,6 +667,7 @@ void xtcp_go_back_n(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_sack_go_back_n(sk);
 	xs->snd_nxt = xs->snd_una;
 	xs->send_head = skb_peek(&sk->sk_write_queue);
 	xs->packets_out = 0;
@@ -664,4 +688,5 @@ void xtcp_write_queue_purge(struct sock *sk)
 	sk_mem_reclaim(sk);
 	xs->send_head = NULL;
 	xs->packets_out = 0;
+	xtcp_sack_purge(sk);
 }

@@ -56,6 +56,15 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_CHALLENGEACKLIMITED]	= "ChallengeAckLimited",
 	[XTCP_MIB_TOOMANYORPHANS]	= "TooManyOrphans",
 	[XTCP_MIB_ORPHANTIMEOUTS]	= "OrphanTimeouts",
+	[XTCP_MIB_SACKRECOVERY]		= "SACKRecovery",
+	[XTCP_MIB_SACKBLOCKSRECEIVED]	= "SACKBlocksReceived",
+	[XTCP_MIB_SACKBLOCKSIGNORED]	= "SACKBlocksIgnored",
+	[XTCP_MIB_SACKRETRANS]		= "SACKRetrans",
+	[XTCP_MIB_SACKSKIPPEDRETRANS]	= "SACKSkippedRetrans",
+	[XTCP_MIB_SACKRENEGING]		= "SACKReneging",
+	[XTCP_MIB_DSACKRECV]		= "DSACKRecv",
+	[XTCP_MIB_DSACKSENT]		= "DSACKSent",
+	[XTCP_MIB_SPURIOUSRETRANSUNDO]	= "SpuriousRetransUndo",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -62,6 +62,8 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("orphan_retries", orphan_retries, &xtcp_zero,
 		    &xtcp_max_retries),
 	XTCP_SYSCTL("max_orphans", max_orphans, &xtcp_zero, &xtcp_int_max),
+	XTCP_SYSCTL("sack", sack, &xtcp_zero, &xtcp_one),
+	XTCP_SYSCTL("dsack", dsack, &xtcp_zero, &xtcp_one),
 	{ }
 };
 

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Passive open (RFC 9293 3.10.7.2): the SYN-ACK is <SEQ=ISN><ACK=SYN+1>
-with MSS as its only option: the peer's window scale, SACK-permitted and
-timestamps are not echoed, so none of them is in use (RFC 7323 1.3, RFC
-2018). The peer's window is therefore taken unscaled, and its MSS honoured.
+with MSS and, since the SYN offered it, SACK-permitted (RFC 2018 2, as
+NOP, NOP, SACK_PERM); the peer's window scale and timestamps are not
+echoed, so neither is in use (RFC 7323 1.3). The peer's window is therefore taken unscaled, and its MSS honoured.
 """
 from xtcp_peer import check, check_eq, pattern, seq_add
 
-TITLE = "passive open: SYN-ACK numbers, only MSS echoed, window not scaled"
+TITLE = "passive open: SYN-ACK numbers, MSS and SACK_PERM only, window not scaled"
 # No retransmission while the test holds its ACK back.
 SYSCTLS = {"rto_min_ms": 3000}
 
@@ -18,8 +18,9 @@ def run(t):
     lsid, port = t.listen()
     c = t.conn(port)
     c.send("S", opts=SYN_OPTS)
-    sa = c.expect("SA", ack=seq_add(c.iss, 1), plen=0, opts=[("MSS", 1460)],
-                  what="SYN-ACK")
+    sa = c.expect("SA", ack=seq_add(c.iss, 1), plen=0,
+                  opts=[("MSS", 1460), ("NOP", None), ("NOP", None),
+                        ("SAckOK", b"")], what="SYN-ACK")
     check(0 < sa.win <= 65535, f"SYN-ACK window {sa.win}")
     # The third segment offers a window of 2400: unscaled, two segments.
     c.win = 2400

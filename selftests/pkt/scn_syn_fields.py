@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-"""connect() sends a SYN carrying exactly one option, MSS, and an unscaled
+"""connect() sends a SYN carrying MSS and SACK-permitted (NOP, NOP,
+SACK_PERM: Linux's layout without timestamps, RFC 2018 2) and an unscaled
 window; a second connection on the same 4-tuple starts from another ISN,
 further along (RFC 9293 3.4.1, RFC 6528). A RST,ACK refuses the connection:
 connect() fails with ECONNREFUSED (RFC 9293 3.10.7.3)."""
@@ -8,7 +9,7 @@ import random
 
 from xtcp_peer import PEER_IP, SUT_IP, check, check_eq, seq_add, seq_diff
 
-TITLE = "SYN fields: MSS option only, unscaled window; ISNs differ per connection"
+TITLE = "SYN fields: MSS and SACK-permitted, unscaled window; ISNs differ per connection"
 
 
 def run(t):
@@ -21,9 +22,10 @@ def run(t):
         t.drv.call("bind", sid, SUT_IP, lport)
         connect = t.drv.start("connect", sid, PEER_IP, rport)
         c = t.conn(lport, sport=rport)
-        syn = c.expect("S", ack=0, plen=0, opts=[("MSS", 1460)], urgptr=0,
-                       what="SYN")
-        check_eq(syn.doff, 6, "SYN data offset (20 bytes + MSS)")
+        syn = c.expect("S", ack=0, plen=0,
+                       opts=[("MSS", 1460), ("NOP", None), ("NOP", None),
+                             ("SAckOK", b"")], urgptr=0, what="SYN")
+        check_eq(syn.doff, 7, "SYN data offset (20 bytes + MSS + SACK_PERM)")
         check(0 < syn.win <= 65535, f"SYN window {syn.win}")
         isns.append(syn.seq)
         # Refuse: <SEQ=0><ACK=ISN+1><CTL=RST,ACK>.
