@@ -31,17 +31,17 @@
 #  - with 2% loss and 10% reordering (netem, with delay) on both directions
 #    of the path, XTCP_INTEROP_BYTES of xtcp_xfer's seeded stream move both
 #    ways at once and every byte is checked by the receiver;
-#  - the TCP socket of that transfer enabled neither SACK, nor timestamps,
+#  - the TCP socket of that transfer enabled SACK but neither timestamps
 #    nor window scaling (TCP_INFO's tcpi_options, printed by xtcp_xfer -I):
-#    XTCP's SYN or SYN-ACK did not agree to them;
+#    XTCP's SYN or SYN-ACK agreed to SACK only;
 #  - a capture on both of $NS_M's links (dumpcap, the first
 #    XTCP_INTEROP_CAPTURE_PKTS packets of the lossy transfer), decoded by
 #    tshark with protocol XTCP dissected as TCP (both captures in one run,
 #    started early: tshark is slow to start in a TCG guest), shows: XTCP's SYN or
-#    SYN-ACK carries the MSS option only; the TCP server answered XTCP's
-#    SYN with MSS only, or the TCP client's SYN offered SACK-permitted,
-#    timestamps and window scale; the TCP end then sent no SACK block and no
-#    timestamp; on the XTCP side of the translator every packet is protocol
+#    SYN-ACK carries MSS and SACK-permitted only; the TCP server answered
+#    XTCP's SYN with MSS and SACK-permitted only, or the TCP client's SYN
+#    offered SACK-permitted, timestamps and window scale; the TCP end then
+#    sent SACK blocks (the path is lossy) and no timestamp; on the XTCP side of the translator every packet is protocol
 #    XTCP and on the TCP side protocol 6, none is malformed, every IP
 #    checksum is good, and every segment checksum is good by
 #    xtcp_pcap_csum.py's independent sum (on the TCP side tshark's verdict
@@ -347,9 +347,9 @@ syn_kinds() {
 }
 
 # check_syn_options DESC DECODED SRC SYNACK RULE: the option kinds of every
-# SYN (SYNACK=0) or SYN-ACK (SYNACK=1) from SRC. RULE mss-only: MSS (2) and
-# nothing else but padding (1, 0); RULE offers: SACK-permitted (4),
-# timestamps (8) and window scale (3) among them.
+# SYN (SYNACK=0) or SYN-ACK (SYNACK=1) from SRC. RULE mss-sack: MSS (2)
+# and SACK-permitted (4) and nothing else but padding (1, 0); RULE offers:
+# SACK-permitted (4), timestamps (8) and window scale (3) among them.
 check_syn_options() {
 	local kinds bad
 
@@ -362,8 +362,8 @@ check_syn_options() {
 		if (rule == "offers") {
 			if (!("4" in k) || !("8" in k) || !("3" in k)) b = 1
 		} else {
-			if (!("2" in k)) b = 1
-			for (o in k) if (o != "2" && o != "1" && o != "0") b = 1
+			if (!("2" in k) || !("4" in k)) b = 1
+			for (o in k) if (o != "2" && o != "4" && o != "1" && o != "0") b = 1
 		} } END { print b + 0 }')
 	if [ -n "$kinds" ] && [ "$bad" = 0 ]; then
 		tap_ok "$1"
@@ -372,9 +372,9 @@ check_syn_options() {
 	fi
 }
 
-# check_no_sack_ts DESC DECODED SRC: no segment but a SYN from SRC carries
-# a SACK block (kind 5) or a timestamp (kind 8).
-check_no_sack_ts() {
+# check_sack_no_ts DESC DECODED SRC: segments from SRC other than SYNs
+# carry SACK blocks (kind 5), on a lossy path, and no timestamp (kind 8).
+check_sack_no_ts() {
 	local out rc
 
 	# shellcheck disable=SC2016	# awk program
@@ -387,7 +387,7 @@ check_no_sack_ts() {
 			printf "%d segments after the handshake, %d with SACK blocks, %d with timestamps; option kinds seen:", n, sack, ts
 			for (o in kinds) printf " %s (%d)", o, kinds[o]
 			printf "\n"
-			exit !(n > 0 && !sack && !ts)
+			exit !(n > 0 && sack > 0 && !ts)
 		}' "$2")
 	rc=$?
 	info "from $3: $out"
@@ -397,15 +397,15 @@ check_no_sack_ts() {
 # --- the TCP end's view ---------------------------------------------------------
 
 # check_tcp_info DESC LOG: the TCP end's xtcp_xfer -I line (TCP_INFO before
-# close) shows no timestamps, SACK or window scaling (tcpi_options bits
-# 1, 2 and 4) and both window scales zero.
+# close) shows SACK (tcpi_options bit 2) but no timestamps or window scaling
+# (bits 1 and 4) and both window scales zero.
 check_tcp_info() {
 	local line opts
 
 	line=$(grep -m1 'tcp_info state=' "$2")
 	info "TCP end: ${line:-no tcp_info line in ${2##*/}}"
 	opts=$(echo "$line" | sed -n 's/.* options=\(0x[0-9a-f]*\).*/\1/p')
-	if [ -n "$opts" ] && [ $((opts & 7)) -eq 0 ] &&
+	if [ -n "$opts" ] && [ $((opts & 7)) -eq 2 ] &&
 	   [[ $line == *" snd_wscale=0 rcv_wscale=0 "* ]]; then
 		tap_ok "$1"
 	else
@@ -506,7 +506,7 @@ pairing_run() {
 	else
 		tcp_log=$TMPD/x$PORT.server
 	fi
-	check_tcp_info "$name: the TCP socket enabled no SACK, timestamps or window scaling (TCP_INFO)" \
+	check_tcp_info "$name: the TCP socket enabled SACK, no timestamps or window scaling (TCP_INFO)" \
 		"$tcp_log"
 }
 
@@ -521,15 +521,15 @@ pairing_checks() {
 	if [ "$cp" = tcp ]; then
 		check_syn_options "$name: TCP's SYN offers SACK-permitted, timestamps and window scale" \
 			"$dec" "$tcp_ip" 0 offers
-		check_syn_options "$name: XTCP's SYN-ACK carries the MSS option only" \
-			"$dec" "$xtcp_ip" 1 mss-only
+		check_syn_options "$name: XTCP's SYN-ACK carries MSS and SACK-permitted only" \
+			"$dec" "$xtcp_ip" 1 mss-sack
 	else
-		check_syn_options "$name: XTCP's SYN carries the MSS option only" \
-			"$dec" "$xtcp_ip" 0 mss-only
-		check_syn_options "$name: TCP's SYN-ACK carries the MSS option only" \
-			"$dec" "$tcp_ip" 1 mss-only
+		check_syn_options "$name: XTCP's SYN carries MSS and SACK-permitted only" \
+			"$dec" "$xtcp_ip" 0 mss-sack
+		check_syn_options "$name: TCP's SYN-ACK carries MSS and SACK-permitted only" \
+			"$dec" "$tcp_ip" 1 mss-sack
 	fi
-	check_no_sack_ts "$name: the TCP end sent no SACK block and no timestamp" \
+	check_sack_no_ts "$name: the TCP end sent SACK blocks and no timestamp" \
 		"$dec" "$tcp_ip"
 	check_side "$name: XTCP side ($xdev): protocol $IPPROTO, no malformed packet, every checksum good" \
 		"$dec" "$xdev" "$IPPROTO" "$cp-$sp"
