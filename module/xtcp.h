@@ -61,6 +61,7 @@
 #include <net/sock.h>
 #include "uapi/linux/xtcp.h"
 
+#include "xtcp_sack.h"
 #include "xtcp_seq.h"
 #include "xtcp_wire.h"
 
@@ -120,10 +121,14 @@ struct xtcp_skb_cb {
 
 #define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
 #define XTCP_SKB_RETRANS	0x01	/* transmitted more than once */
+#define XTCP_SKB_SACKED		0x02	/* a SACK block covered all of it */
+#define XTCP_SKB_LOST		0x04	/* RFC 6675 IsLost, not SACKed */
+#define XTCP_SKB_RTX_OUT	0x08	/* lost, retransmitted, in flight */
+#define XTCP_SKB_SCOREBOARD	(XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RTX_OUT)
 
 enum xtcp_ca_state {
 	XTCP_CA_OPEN = 0,
-	XTCP_CA_RECOVERY,	/* NewReno fast recovery (RFC 6582) */
+	XTCP_CA_RECOVERY,	/* NewReno (RFC 6582) or SACK (RFC 6675) recovery */
 	XTCP_CA_LOSS,		/* after an RTO, until the loss is repaired */
 };
 
@@ -192,6 +197,9 @@ struct xtcp_drs {
  * @advmss: MSS we advertise
  * @rx_mss: MSS the peer advertised
  * @user_mss: XTCP_MAXSEG clamp, 0 if unset
+ * @sack_ok: SACK in use: both ends sent SACK-permitted (before the
+ *	handshake ends: we offer it)
+ * @sack: SACK scoreboard and receiver blocks (xtcp_sack.c)
  * @rtt: RTT estimator
  * @backoff: consecutive RTO expirations (exponential backoff shift)
  * @probes_out: unanswered zero-window or keepalive probes
@@ -247,7 +255,6 @@ struct xtcp_drs {
  * @orphan_counted: counted in xtcp_net.orphans until destroyed
  * @wscale_ok: window scaling agreed (RFC 7323 2); in SYN_SENT: offered
  * @tstamp_ok: timestamps agreed (RFC 7323 3); in SYN_SENT: offered
- * @sack_ok: SACK agreed (RFC 2018)
  * @ts_recent: TS.Recent, the peer's TSval to echo (RFC 7323 4.3)
  * @ts_recent_stamp: when ts_recent was set, seconds (ktime_get_seconds())
  * @ts_offset: added to our millisecond clock in TSval (xtcp_tstamp.c)
@@ -281,6 +288,10 @@ struct xtcp_sock {
 	u16 advmss;
 	u16 rx_mss;
 	u16 user_mss;
+	u8 wscale_ok:1,
+	   tstamp_ok:1,
+	   sack_ok:1;
+	struct xtcp_sack_state sack;
 
 	struct xtcp_rtt rtt;
 	u8 backoff;
@@ -334,9 +345,6 @@ struct xtcp_sock {
 	unsigned long synq_overflow;
 	u32 last_oow_ack;
 	u8 orphan_counted:1;
-	u8 wscale_ok:1,
-	   tstamp_ok:1,
-	   sack_ok:1;
 	u32 ts_recent;
 	u32 ts_recent_stamp;
 	u32 ts_offset;
@@ -467,6 +475,15 @@ enum xtcp_mib_field {
 	XTCP_MIB_HYSTARTCSSEXIT,
 	XTCP_MIB_PAWSESTABREJECTED,
 	XTCP_MIB_PAWSACTIVEREJECTED,
+	XTCP_MIB_SACKRECOVERY,
+	XTCP_MIB_SACKBLOCKSRECEIVED,
+	XTCP_MIB_SACKBLOCKSIGNORED,
+	XTCP_MIB_SACKRETRANS,
+	XTCP_MIB_SACKSKIPPEDRETRANS,
+	XTCP_MIB_SACKRENEGING,
+	XTCP_MIB_DSACKRECV,
+	XTCP_MIB_DSACKSENT,
+	XTCP_MIB_SPURIOUSRETRANSUNDO,
 	XTCP_MIB_MAX
 };
 
@@ -508,6 +525,8 @@ struct xtcp_mib {
  * @challenge_count: challenge ACKs left in that second
  * @orphans: orphans of the namespace
  * @window_scaling: offer and accept RFC 7323 window scaling (0/1)
+ * @sack: offer and accept SACK (RFC 2018), as net.ipv4.tcp_sack
+ * @dsack: report duplicates in SACK blocks (RFC 2883), as tcp_dsack
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -536,6 +555,8 @@ struct xtcp_net {
 	u32 challenge_count;
 	atomic_t orphans;
 	int window_scaling;
+	int sack;
+	int dsack;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -556,6 +577,18 @@ static inline void xtcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
 	sk_wmem_queued_add(sk, -skb->truesize);
 	sk_mem_uncharge(sk, skb->truesize);
 	__kfree_skb(skb);
+}
+
+/* Segments in flight (RFC 6675 "pipe", counted in skbs): without SACK the
+ * scoreboard counters stay 0 and this is packets_out.
+ */
+static inline u32 xtcp_packets_in_flight(const struct xtcp_sock *xs)
+{
+	u32 left = xs->sack.sacked_out + xs->sack.lost_out;
+
+	if (left >= xs->packets_out)
+		return xs->sack.retrans_out;
+	return xs->packets_out - left + xs->sack.retrans_out;
 }
 
 /* xtcp_main.c */

@@ -83,6 +83,7 @@ static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 			break;
 		if (!(cb->sacked & XTCP_SKB_RETRANS))
 			*rtt_us = (u32)(now_us - cb->tx_us);
+		xtcp_sack_unlink(sk, skb, skb != xs->send_head && xs->packets_out);
 		if (skb == xs->send_head) {
 			/* Resent after an RTO but acknowledged from the first
 			 * transmission: it need not go out again.
@@ -124,6 +125,10 @@ static void xtcp_on_dupack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	if (xs->sack_ok) {
+		xtcp_sack_on_ack(sk, 0, true);
+		return;
+	}
 	xs->dupacks++;
 	if (xs->ca_state == XTCP_CA_RECOVERY) {
 		xtcp_cong_on_dupack(sk);
@@ -145,6 +150,10 @@ static void xtcp_on_new_ack(struct sock *sk, u32 acked)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	if (xs->sack_ok) {
+		xtcp_sack_on_ack(sk, acked, false);
+		return;
+	}
 	xs->dupacks = 0;
 	switch (xs->ca_state) {
 	case XTCP_CA_RECOVERY:
@@ -178,7 +187,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ack = cb->ack_seq;
 	u32 wnd = (u32)cb->window << xs->snd_wscale;	/* never a SYN here */
-	bool dupack;
+	bool dupack, sacked;
 	s64 rtt_us;
 
 	if (xtcp_seq_after(ack, xs->snd_max)) {
@@ -194,6 +203,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	xtcp_tstamp_update_recent(sk, cb->seq);
 
 	dupack = xtcp_is_dupack(xs, skb, ack, wnd);
+	sacked = xtcp_sack_ack(sk, skb);
 	/* The peer answers: persist and keepalive probes are not lost
 	 * (tcp_ack() clears icsk_probes_out too). Without this a keepalive
 	 * interval longer than the idle time would count answered probes
@@ -250,6 +260,8 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 			sk->sk_write_space(sk);
 	} else if (dupack) {
 		xtcp_on_dupack(sk);
+	} else if (sacked) {
+		xtcp_sack_on_ack(sk, 0, false);
 	}
 	trace_xtcp_probe(sk, ack, skb->len - tcp_hdrlen(skb), xs->snd_nxt,
 			 xs->snd_una, xs->snd_cwnd, xs->snd_ssthresh,
@@ -381,8 +393,10 @@ static bool xtcp_try_rmem_schedule(struct sock *sk, struct sk_buff *skb,
 		if (fits)
 			break;
 	}
-	if (pruned)
+	if (pruned) {
 		XTCP_INC_STATS(net, XTCP_MIB_OFODROPS);
+		xtcp_sack_rcv_reset(sk);
+	}
 	if (fits)
 		return true;
 	if (in_order && skb_queue_empty(&sk->sk_receive_queue)) {
@@ -406,13 +420,15 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool had_ofo = !RB_EMPTY_ROOT(&xs->ooo_root);
-	bool fin;
+	bool fin, queued;
+	u32 seq, end_seq;
 
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
 
 	if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
 		/* Entirely old: a duplicate. Tell the peer where we are. */
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPSEGS);
+		xtcp_sack_rcv_dup(sk, cb->seq, cb->end_seq);
 		xtcp_drop(skb);
 		xtcp_send_ack(sk);
 		return false;
@@ -447,6 +463,7 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (!xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		/* In order (possibly with an old prefix the reader skips). */
 		fin = cb->flags & XTCP_FLAG_FIN;
+		xtcp_sack_rcv_dup(sk, cb->seq, xs->rcv_nxt);
 		xs->bytes_received += cb->end_seq - xs->rcv_nxt - fin;
 		xs->rcv_nxt = cb->end_seq;
 		if (skb->len)
@@ -456,6 +473,7 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		if (!fin && had_ofo)
 			fin = xtcp_ofo_drain(sk);
 		xtcp_rcv_rtt_measure(sk);
+		xtcp_sack_rcv_advance(sk);
 		if (fin) {
 			xtcp_fin(sk);
 			xtcp_send_ack(sk);
@@ -474,8 +492,12 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	/* Out of order: keep it, and send an immediate duplicate ACK. */
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOQUEUED);
-	if (!xtcp_ofo_insert(&xs->ooo_root, skb, &xs->ooo_bytes))
+	seq = cb->seq;
+	end_seq = cb->end_seq;
+	queued = xtcp_ofo_insert(&xs->ooo_root, skb, &xs->ooo_bytes);
+	if (!queued)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPSEGS);
+	xtcp_sack_rcv_ofo(sk, seq, end_seq, queued);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPACKSSENT);
 	xtcp_send_ack(sk);
 	return false;
@@ -515,6 +537,7 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->rx_mss = cb->rx_mss ? : XTCP_DEFAULT_MSS;
 	/* The window of a SYN or SYN-ACK is never scaled. */
+	xs->sack_ok = xs->sack_ok && xtcp_sack_syn_perm(skb);
 	xs->snd_wnd = cb->window;
 	xs->max_window = cb->window;
 	xs->snd_wl1 = cb->seq;
@@ -588,8 +611,10 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq, xs->rcv_nxt,
 				 xtcp_receive_window(xs))) {
 		if (!th->rst) {
-			if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt))
+			if (!xtcp_seq_after(cb->end_seq, xs->rcv_nxt)) {
 				XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPSEGS);
+				xtcp_sack_rcv_dup(sk, cb->seq, cb->end_seq);
+			}
 			xtcp_send_oow_ack(sk, skb);
 		}
 		goto drop;

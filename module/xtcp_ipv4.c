@@ -394,6 +394,10 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	xreq->last_oow_ack = 0;
 	xreq->mss = XTCP_SKB_CB(skb)->rx_mss ? : XTCP_DEFAULT_MSS;
 	xtcp_wscale_req_init(sk, req, skb, want_cookie);
+	/* A cookie has no room to remember SACK-permitted: not offered. */
+	ireq->sack_ok = !want_cookie &&
+			READ_ONCE(xtcp_pernet(sock_net(sk))->sack) &&
+			xtcp_sack_syn_perm(skb);
 
 	if (security_inet_conn_request(sk, skb, req))
 		goto drop_and_free;
@@ -491,6 +495,7 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	nxs->wscale_ok = ireq->wscale_ok;
 	nxs->snd_wscale = ireq->snd_wscale;
 	nxs->rcv_wscale = ireq->rcv_wscale;
+	nxs->sack_ok = ireq->sack_ok;
 	nxs->fin_rcvd = 0;
 	nxs->ack_pending = 0;
 	nxs->probes_out = 0;

@@ -196,6 +196,8 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->congestion_control = &xtcp_cubic;
 	xn->timestamps = 1;
 	xn->window_scaling = 1;
+	xn->sack = 1;
+	xn->dsack = 1;
 	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);

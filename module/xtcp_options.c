@@ -1,16 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP header options: parsing what a peer sends and writing what we send.
- * XTCP sends MSS and window scale (xtcp_wscale.c) on SYN and SYN-ACK, and
- * timestamps (xtcp_tstamp.c). It recognises SACK-permitted from a TCP peer
- * and, by not echoing it, tells the peer not to use it
- * (RFC 7323, RFC 2018).
+ * XTCP sends MSS, SACK-permitted (xtcp_sack.c) and window scale
+ * (xtcp_wscale.c) on SYN and SYN-ACK, timestamps (xtcp_tstamp.c) on every
+ * segment once agreed, and SACK blocks (RFC 7323, RFC 2018, RFC 2883).
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
 #include <asm/unaligned.h>
 
 #include "xtcp.h"
+
+/* RFC 2018 3: kind 5, length 2 + 8n; a length that is not is ignored.
+ * More blocks than fit in 40 bytes of options cannot be there.
+ */
+static void xtcp_parse_sack(const u8 *ptr, u8 olen, struct xtcp_options *opts)
+{
+	unsigned int i, n;
+
+	if (olen < XTCP_OLEN_SACK_BASE + XTCP_OLEN_SACK_PERBLOCK ||
+	    (olen - XTCP_OLEN_SACK_BASE) % XTCP_OLEN_SACK_PERBLOCK)
+		return;
+	n = min_t(unsigned int, (olen - XTCP_OLEN_SACK_BASE) /
+		  XTCP_OLEN_SACK_PERBLOCK, XTCP_NUM_SACKS);
+	ptr += XTCP_OLEN_SACK_BASE;
+	for (i = 0; i < n; i++, ptr += XTCP_OLEN_SACK_PERBLOCK) {
+		opts->sacks[i].start_seq = get_unaligned_be32(ptr);
+		opts->sacks[i].end_seq = get_unaligned_be32(ptr + 4);
+	}
+	opts->num_sacks = n;
+}
 
 /**
  * xtcp_parse_options() - walk a segment's option list
@@ -59,8 +78,12 @@ int xtcp_parse_options(const u8 *ptr, unsigned int len, bool syn,
 			}
 			break;
 		case XTCP_OPT_SACK_PERM:
-			if (olen == 2)
+			if (olen == XTCP_OLEN_SACK_PERM && syn)
 				opts->saw_sack_perm = 1;
+			break;
+		case XTCP_OPT_SACK:
+			if (!syn)
+				xtcp_parse_sack(ptr, olen, opts);
 			break;
 		case XTCP_OPT_TIMESTAMP:
 			if (olen == XTCP_OLEN_TIMESTAMP) {

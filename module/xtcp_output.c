@@ -124,8 +124,14 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	unsigned int hlen = sizeof(struct tcphdr) + opt_len;
+	unsigned int hlen, sack_len = 0;
 	struct tcphdr *th;
+
+	if (!(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
+	    sk->sk_state != TCP_SYN_SENT)
+		sack_len = xtcp_sack_opt_len(sk, skb->len, opt_len);
+	opt_len += sack_len;
+	hlen = sizeof(struct tcphdr) + opt_len;
 
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
@@ -152,15 +158,26 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	if (opt_len) {
 		u8 *opt = (u8 *)(th + 1);
 
-		/* Linux's order: MSS, timestamps, window scale. */
+		/* Linux's layout (tcp_options_write()): MSS, SACK-permitted
+		 * and timestamps, window scale on a SYN; timestamps, then
+		 * SACK blocks on other segments.
+		 */
 		if (flags & XTCP_FLAG_SYN)
 			opt += xtcp_write_syn_options(opt, xs->advmss);
 		if (xs->tstamp_ok) {
 			xtcp_tstamp_write_sk(sk, opt);
+			if (flags & XTCP_FLAG_SYN)
+				xtcp_sack_write_syn(opt, xs->sack_ok, true);
 			opt += XTCP_OLEN_TSTAMP_ALIGNED;
+		} else if (flags & XTCP_FLAG_SYN) {
+			opt += xtcp_sack_write_syn(opt, xs->sack_ok, false);
 		}
-		if ((flags & XTCP_FLAG_SYN) && xs->wscale_ok)
-			xtcp_wscale_write(opt, xs->rcv_wscale);
+		if (flags & XTCP_FLAG_SYN) {
+			if (xs->wscale_ok)
+				xtcp_wscale_write(opt, xs->rcv_wscale);
+		} else if (sack_len) {
+			xtcp_sack_write_blocks(sk, opt, sack_len);
+		}
 	}
 
 	if (offload) {
@@ -215,8 +232,13 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 		return -ENOBUFS;
 
 	if (cb->flags & XTCP_FLAG_SYN) {
+		struct xtcp_sock *xs = xtcp_sk(sk);
+
 		opt_len = XTCP_OLEN_MSS_ALIGNED;
-		if (xtcp_sk(sk)->wscale_ok)
+		/* SACK-permitted takes the timestamps' NOPs when both go. */
+		if (xs->sack_ok && !xs->tstamp_ok)
+			opt_len += XTCP_OLEN_SACK_PERM + 2;
+		if (xs->wscale_ok)
 			opt_len += XTCP_OLEN_WSCALE_ALIGNED;
 	}
 	opt_len += xtcp_tstamp_opt_len(sk);
@@ -411,6 +433,7 @@ int xtcp_connect(struct sock *sk)
 	struct sk_buff *skb;
 
 	xtcp_init_xmit_state(sk);
+	xs->sack_ok = !!READ_ONCE(xtcp_pernet(sock_net(sk))->sack);
 	xs->rx_mss = 0;
 	xtcp_tstamp_connect(sk);
 	xtcp_sync_mss(sk, dst_mtu(__sk_dst_get(sk)));
@@ -497,6 +520,8 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	hlen = sizeof(*th) + XTCP_OLEN_MSS_ALIGNED;
 	if (ireq->tstamp_ok)
 		hlen += XTCP_OLEN_TSTAMP_ALIGNED;
+	else if (ireq->sack_ok)
+		hlen += XTCP_OLEN_SACK_PERM + 2;
 	if (ireq->wscale_ok)
 		hlen += XTCP_OLEN_WSCALE_ALIGNED;
 	th = skb_push(skb, hlen);
@@ -509,11 +534,15 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	th->doff = hlen / 4;
 	xtcp_flag_byte(th) = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
 	th->window = htons(min(win, XTCP_MAX_WINDOW));
+	/* Linux's layout: MSS, SACK-permitted and timestamps, window scale. */
 	opt = (u8 *)(th + 1);
 	opt += xtcp_write_syn_options(opt, mss);
 	if (ireq->tstamp_ok)
 		opt += xtcp_tstamp_write(opt, xtcp_tstamp_synack_tsval(req),
-					 xreq->ts_recent);
+					 xreq->ts_recent) -
+		       xtcp_sack_write_syn(opt, ireq->sack_ok, true);
+	else if (ireq->sack_ok)
+		opt += xtcp_sack_write_syn(opt, true, false);
 	if (ireq->wscale_ok)
 		xtcp_wscale_write(opt, ireq->rcv_wscale);
 	th->check = xtcp_v4_csum(ireq->ir_loc_addr, ireq->ir_rmt_addr, skb->len,
@@ -544,7 +573,8 @@ static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len,
 	XTCP_SKB_CB(nskb)->seq = cb->seq + len;
 	XTCP_SKB_CB(nskb)->end_seq = cb->end_seq;
 	XTCP_SKB_CB(nskb)->flags = cb->flags & ~XTCP_FLAG_SYN;
-	XTCP_SKB_CB(nskb)->sacked = cb->sacked;
+	/* The scoreboard counts skbs: the new one starts unmarked. */
+	XTCP_SKB_CB(nskb)->sacked = cb->sacked & ~XTCP_SKB_SCOREBOARD;
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~XTCP_FLAG_FIN;
 
@@ -581,6 +611,7 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 	}
 
 	if (xtcp_seq_before(cb->seq, xs->snd_max)) {
+		xtcp_sack_on_retransmit(sk, skb);
 		cb->sacked |= XTCP_SKB_RETRANS;
 		xs->total_retrans++;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
@@ -644,7 +675,11 @@ void xtcp_write_xmit(struct sock *sk)
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		u32 wnd_end = xs->snd_una + xs->snd_wnd;
 
-		if (xs->packets_out >= xs->snd_cwnd)
+		if (xtcp_sack_skip_sent(sk, skb)) {
+			xtcp_skb_sent(sk, skb);
+			continue;
+		}
+		if (xtcp_packets_in_flight(xs) >= xs->snd_cwnd)
 			break;
 		if (xtcp_seq_after(cb->end_seq, wnd_end) && !(cb->flags & XTCP_FLAG_SYN)) {
 			u32 room = xtcp_seq_after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
@@ -689,6 +724,7 @@ void xtcp_go_back_n(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_sack_go_back_n(sk);
 	xs->snd_nxt = xs->snd_una;
 	xs->send_head = skb_peek(&sk->sk_write_queue);
 	xs->packets_out = 0;
@@ -709,4 +745,5 @@ void xtcp_write_queue_purge(struct sock *sk)
 	sk_mem_reclaim(sk);
 	xs->send_head = NULL;
 	xs->packets_out = 0;
+	xtcp_sack_purge(sk);
 }

@@ -60,6 +60,15 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_HYSTARTCSSEXIT]	= "HystartCssExit",
 	[XTCP_MIB_PAWSESTABREJECTED]	= "PAWSEstabRejected",
 	[XTCP_MIB_PAWSACTIVEREJECTED]	= "PAWSActiveRejected",
+	[XTCP_MIB_SACKRECOVERY]		= "SACKRecovery",
+	[XTCP_MIB_SACKBLOCKSRECEIVED]	= "SACKBlocksReceived",
+	[XTCP_MIB_SACKBLOCKSIGNORED]	= "SACKBlocksIgnored",
+	[XTCP_MIB_SACKRETRANS]		= "SACKRetrans",
+	[XTCP_MIB_SACKSKIPPEDRETRANS]	= "SACKSkippedRetrans",
+	[XTCP_MIB_SACKRENEGING]		= "SACKReneging",
+	[XTCP_MIB_DSACKRECV]		= "DSACKRecv",
+	[XTCP_MIB_DSACKSENT]		= "DSACKSent",
+	[XTCP_MIB_SPURIOUSRETRANSUNDO]	= "SpuriousRetransUndo",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -248,6 +248,7 @@ void xtcp_init_xmit_state(struct sock *sk)
 	xs->packets_out = 0;
 	xs->ooo_root = RB_ROOT;
 	xs->ooo_bytes = 0;
+	xtcp_sack_init(sk);
 	xtcp_cong_init(sk);
 }
 
@@ -333,6 +334,7 @@ static void xtcp_rcv_queues_purge(struct sock *sk)
 
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_ofo_purge(&xs->ooo_root, &xs->ooo_bytes);
+	xtcp_sack_rcv_reset(sk);
 	sk_mem_reclaim(sk);
 }
 

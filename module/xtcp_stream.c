@@ -103,6 +103,7 @@ static void xtcp_unqueue_empty(struct sock *sk, struct sk_buff *skb)
 		return;
 	if (xs->send_head == skb)
 		xs->send_head = NULL;
+	xtcp_sack_unlink(sk, skb, false);
 	__skb_unlink(skb, &sk->sk_write_queue);
 	xtcp_wmem_free_skb(sk, skb);
 }

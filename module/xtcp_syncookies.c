@@ -327,6 +327,7 @@ struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb)
 	ireq->ir_mark = inet_request_mark(sk, skb);
 	ireq->ir_iif = READ_ONCE(sk->sk_bound_dev_if);
 	req->syncookie = 1;
+	ireq->sack_ok = 0;	/* the SYN-ACK did not offer it */
 
 	xreq->irs = cb->seq - 1;
 	xreq->iss = cb->ack_seq - 1;

@@ -136,6 +136,8 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	},
 	XTCP_SYSCTL("timestamps", timestamps, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL("window_scaling", window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL("sack", sack, &xtcp_zero, &xtcp_one),
+	XTCP_SYSCTL("dsack", dsack, &xtcp_zero, &xtcp_one),
 	{ }
 };
 

@@ -35,20 +35,37 @@
 
 #define XTCP_OLEN_MSS		4
 #define XTCP_OLEN_MSS_ALIGNED	4	/* kind, length, 16-bit value */
+#define XTCP_MAX_OPT_LEN	40	/* data offset 15: 60 - 20 bytes */
 #define XTCP_OLEN_TIMESTAMP	10	/* kind, length, TSval, TSecr */
 #define XTCP_OLEN_TSTAMP_ALIGNED 12	/* NOP, NOP, timestamps */
 #define XTCP_OLEN_WSCALE	3
 #define XTCP_OLEN_WSCALE_ALIGNED 4	/* NOP, kind, length, shift */
+#define XTCP_OLEN_SACK_PERM	2
+#define XTCP_OLEN_SACK_BASE	2	/* kind, length; then 8 bytes a block */
+#define XTCP_OLEN_SACK_PERBLOCK	8
+#define XTCP_NUM_SACKS		4	/* blocks that fit in 40 bytes of options */
+
+/**
+ * struct xtcp_sack_block - one SACK block (RFC 2018 3), host byte order
+ * @start_seq: first sequence number of the block
+ * @end_seq: sequence number after the last one of the block
+ */
+struct xtcp_sack_block {
+	u32 start_seq;
+	u32 end_seq;
+};
 
 /**
  * struct xtcp_options - what XTCP takes from a segment's options
  * @mss: MSS option value, 0 if absent
  * @saw_wscale: a window-scale option was present
  * @wscale: its shift, as sent (the receiver clamps it to 14)
- * @saw_sack_perm: SACK-permitted was present (likewise not echoed)
+ * @saw_sack_perm: SACK-permitted was present (SYN only)
  * @saw_tstamp: a timestamp option was present (RFC 7323 3)
  * @rcv_tsval: its TSval
  * @rcv_tsecr: its TSecr
+ * @num_sacks: SACK blocks in @sacks (not on a SYN)
+ * @sacks: the SACK blocks, as the peer sent them: not validated
  */
 struct xtcp_options {
 	u16 mss;
@@ -58,6 +75,8 @@ struct xtcp_options {
 	   saw_tstamp:1;
 	u32 rcv_tsval;
 	u32 rcv_tsecr;
+	u8 num_sacks;
+	struct xtcp_sack_block sacks[XTCP_NUM_SACKS];
 };
 
 int xtcp_parse_options(const u8 *ptr, unsigned int len, bool syn,

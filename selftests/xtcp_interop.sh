@@ -31,17 +31,17 @@
 #  - with 2% loss and 10% reordering (netem, with delay) on both directions
 #    of the path, XTCP_INTEROP_BYTES of xtcp_xfer's seeded stream move both
 #    ways at once and every byte is checked by the receiver;
-#  - the TCP socket of that transfer enabled timestamps but neither SACK
-#    nor window scaling (TCP_INFO's tcpi_options, printed by xtcp_xfer -I):
-#    XTCP's SYN or SYN-ACK agreed to timestamps only;
+#  - the TCP socket of that transfer enabled timestamps, SACK and window
+#    scaling with non-zero shifts both ways (TCP_INFO's tcpi_options,
+#    printed by xtcp_xfer -I): XTCP's SYN or SYN-ACK agreed to all three;
 #  - a capture on both of $NS_M's links (dumpcap, the first
 #    XTCP_INTEROP_CAPTURE_PKTS packets of the lossy transfer), decoded by
 #    tshark with protocol XTCP dissected as TCP (both captures in one run,
 #    started early: tshark is slow to start in a TCG guest), shows: XTCP's SYN or
-#    SYN-ACK carries the MSS and timestamp options only; the TCP server
-#    answered XTCP's SYN with MSS and timestamps only, or the TCP client's
-#    SYN offered SACK-permitted, timestamps and window scale; the TCP end
-#    then sent no SACK block, and a timestamp on every segment; on the XTCP side of the translator every packet is protocol
+#    SYN-ACK carries MSS, SACK-permitted, timestamps and window scale, as
+#    the TCP end's does; the TCP end then sent SACK blocks (the path is
+#    lossy) and a timestamp on every segment, and so did XTCP; on the XTCP
+#    side of the translator every packet is protocol
 #    XTCP and on the TCP side protocol 6, none is malformed, every IP
 #    checksum is good, and every segment checksum is good by
 #    xtcp_pcap_csum.py's independent sum (on the TCP side tshark's verdict
@@ -323,27 +323,23 @@ syn_kinds() {
 	' "$1" | sort -u
 }
 
-# check_syn_options DESC DECODED SRC SYNACK RULE: the option kinds of every
-# SYN (SYNACK=0) or SYN-ACK (SYNACK=1) from SRC. RULE mss-ts: MSS (2),
-# timestamps (8) and nothing else but padding (1, 0); RULE offers:
-# SACK-permitted (4),
-# timestamps (8) and window scale (3) among them.
+# check_syn_options DESC DECODED SRC SYNACK: the option kinds of every
+# SYN (SYNACK=0) or SYN-ACK (SYNACK=1) from SRC: MSS (2), SACK-permitted
+# (4), timestamps (8) and window scale (3), and nothing else but padding
+# (1, 0).
 check_syn_options() {
 	local kinds bad
 
 	kinds=$(syn_kinds "$2" "$3" "$4")
 	info "option kinds of the $([ "$4" = 1 ] && echo SYN-ACK || echo SYN)s from $3: $(echo "$kinds" | tr '\n' ' ')"
 	# shellcheck disable=SC2016	# awk program
-	bad=$(echo "$kinds" | awk -F, -v rule="$5" '{
+	bad=$(echo "$kinds" | awk -F, '{
 		delete k
 		for (i = 1; i <= NF; i++) k[$i] = 1
-		if (rule == "offers") {
-			if (!("4" in k) || !("8" in k) || !("3" in k)) b = 1
-		} else {
-			if (!("2" in k) || !("8" in k)) b = 1
-			for (o in k)
-				if (o != "2" && o != "8" && o != "1" && o != "0") b = 1
-		} } END { print b + 0 }')
+		if (!("2" in k) || !("4" in k) || !("8" in k) || !("3" in k)) b = 1
+		for (o in k)
+			if (o !~ /^[012348]$/) b = 1
+		} END { print b + 0 }')
 	if [ -n "$kinds" ] && [ "$bad" = 0 ]; then
 		tap_ok "$1"
 	else
@@ -351,9 +347,9 @@ check_syn_options() {
 	fi
 }
 
-# check_no_sack_ts DESC DECODED SRC: no segment but a SYN from SRC carries
-# a SACK block (kind 5); every one carries a timestamp (kind 8).
-check_no_sack_ts() {
+# check_sack_ts DESC DECODED SRC: segments from SRC other than SYNs carry
+# SACK blocks (kind 5), on a lossy path, and every one a timestamp (kind 8).
+check_sack_ts() {
 	local out rc
 
 	# shellcheck disable=SC2016	# awk program
@@ -366,7 +362,7 @@ check_no_sack_ts() {
 			printf "%d segments after the handshake, %d with SACK blocks, %d with timestamps; option kinds seen:", n, sack, ts
 			for (o in kinds) printf " %s (%d)", o, kinds[o]
 			printf "\n"
-			exit !(n > 0 && !sack && ts == n)
+			exit !(n > 0 && sack > 0 && ts == n)
 		}' "$2")
 	rc=$?
 	info "from $3: $out"
@@ -376,16 +372,16 @@ check_no_sack_ts() {
 # --- the TCP end's view ---------------------------------------------------------
 
 # check_tcp_info DESC LOG: the TCP end's xtcp_xfer -I line (TCP_INFO before
-# close) shows timestamps (tcpi_options bit 1) but no SACK or window
-# scaling (bits 2 and 4) and both window scales zero.
+# close) shows timestamps, SACK and window scaling (tcpi_options bits 1, 2
+# and 4) and both window scales non-zero.
 check_tcp_info() {
 	local line opts
 
 	line=$(grep -m1 'tcp_info state=' "$2")
 	info "TCP end: ${line:-no tcp_info line in ${2##*/}}"
 	opts=$(echo "$line" | sed -n 's/.* options=\(0x[0-9a-f]*\).*/\1/p')
-	if [ -n "$opts" ] && [ $((opts & 7)) -eq 1 ] &&
-	   [[ $line == *" snd_wscale=0 rcv_wscale=0 "* ]]; then
+	if [ -n "$opts" ] && [ $((opts & 7)) -eq 7 ] &&
+	   [[ $line =~ \ snd_wscale=[1-9][0-9]*\ rcv_wscale=[1-9][0-9]*\  ]]; then
 		tap_ok "$1"
 	else
 		tap_fail "$1"
@@ -485,7 +481,7 @@ pairing_run() {
 	else
 		tcp_log=$TMPD/x$PORT.server
 	fi
-	check_tcp_info "$name: the TCP socket enabled timestamps, no SACK or window scaling (TCP_INFO)" \
+	check_tcp_info "$name: the TCP socket enabled timestamps, SACK and window scaling (TCP_INFO)" \
 		"$tcp_log"
 }
 
@@ -498,17 +494,19 @@ pairing_checks() {
 	dec=$TMPD/$cp-$sp.txt
 	info "=== $name: capture of the lossy transfer, $(wc -l <"$dec") packets"
 	if [ "$cp" = tcp ]; then
-		check_syn_options "$name: TCP's SYN offers SACK-permitted, timestamps and window scale" \
-			"$dec" "$tcp_ip" 0 offers
-		check_syn_options "$name: XTCP's SYN-ACK carries the MSS and timestamp options only" \
-			"$dec" "$xtcp_ip" 1 mss-ts
+		check_syn_options "$name: TCP's SYN offers MSS, SACK-permitted, timestamps, window scale" \
+			"$dec" "$tcp_ip" 0
+		check_syn_options "$name: XTCP's SYN-ACK carries MSS, SACK-permitted, timestamps, window scale" \
+			"$dec" "$xtcp_ip" 1
 	else
-		check_syn_options "$name: XTCP's SYN carries the MSS and timestamp options only" \
-			"$dec" "$xtcp_ip" 0 mss-ts
-		check_syn_options "$name: TCP's SYN-ACK carries the MSS and timestamp options only" \
-			"$dec" "$tcp_ip" 1 mss-ts
+		check_syn_options "$name: XTCP's SYN carries MSS, SACK-permitted, timestamps, window scale" \
+			"$dec" "$xtcp_ip" 0
+		check_syn_options "$name: TCP's SYN-ACK carries MSS, SACK-permitted, timestamps, window scale" \
+			"$dec" "$tcp_ip" 1
 	fi
-	check_no_sack_ts "$name: the TCP end sent no SACK block, timestamps on every segment" \
+	check_sack_ts "$name: XTCP sent SACK blocks, and timestamps on every segment" \
+		"$dec" "$xtcp_ip"
+	check_sack_ts "$name: the TCP end sent SACK blocks, and timestamps on every segment" \
 		"$dec" "$tcp_ip"
 	check_side "$name: XTCP side ($xdev): protocol $IPPROTO, no malformed packet, every checksum good" \
 		"$dec" "$xdev" "$IPPROTO" "$cp-$sp"
@@ -518,7 +516,7 @@ pairing_checks() {
 
 # --- main -------------------------------------------------------------------------
 
-xtcp_lib_init 22 "XTCP and the kernel's TCP across a protocol-swapping router"
+xtcp_lib_init 24 "XTCP and the kernel's TCP across a protocol-swapping router"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] ||
 	tap_skip_rest "interop needs both protocols (XTCP_TEST_PROTO=xtcp)"

@@ -1,27 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0
 """Passive open (RFC 9293 3.10.7.2): the SYN-ACK is <SEQ=ISN><ACK=SYN+1>
-with MSS as its only option: the peer's window scale and SACK-permitted are
-not echoed, so neither is in use (RFC 7323 1.3, RFC 2018). (Timestamps,
-which XTCP does echo, are left out here: scn_tstamp_*.) The peer's window is therefore taken unscaled, and its MSS honoured.
+with MSS, and, since the SYN offered them, SACK-permitted (NOP, NOP,
+SACK_PERM: RFC 2018 2, Linux's layout without timestamps) and window scale
+(RFC 7323 2). The peer's SYN carries no timestamps, so none are used
+(scn_tstamp_* covers them), and announces a window scale of 0
+(scn_wscale_* covers others): its window is taken as is, and its MSS
+honoured.
 """
-from xtcp_peer import check, check_eq, pattern, seq_add
+from xtcp_peer import check, check_eq, pattern, seq_add, sut_wscale
 
-TITLE = "passive open: SYN-ACK numbers, only MSS echoed, window not scaled"
+TITLE = "passive open: SYN-ACK numbers, MSS, SACK-permitted and WS echoed"
 # No retransmission while the test holds its ACK back.
 SYSCTLS = {"rto_min_ms": 3000}
 
 SYN_OPTS = [("MSS", 1200), ("SAckOK", b""), ("NOP", None), ("NOP", None),
-            ("NOP", None), ("WScale", 7)]
+            ("NOP", None), ("WScale", 0)]
 
 
 def run(t):
     lsid, port = t.listen()
     c = t.conn(port)
     c.send("S", opts=SYN_OPTS)
-    sa = c.expect("SA", ack=seq_add(c.iss, 1), plen=0, opts=[("MSS", 1460)],
-                  what="SYN-ACK")
+    sa = c.expect("SA", ack=seq_add(c.iss, 1), plen=0,
+                  opts=[("MSS", 1460), ("NOP", None), ("NOP", None),
+                        ("SAckOK", b"")], what="SYN-ACK")
     check(0 < sa.win <= 65535, f"SYN-ACK window {sa.win}")
-    # The third segment offers a window of 2400: unscaled, two segments.
+    # The third segment offers a window of 2400: shift 0, two segments.
     c.win = 2400
     c.send("A", seq=seq_add(c.iss, 1), ack=seq_add(sa.seq, 1))
     sid = t.drv.call("accept", lsid).int()

@@ -1,15 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
-"""connect() sends a SYN carrying MSS and timestamps (NOP, NOP, TS with
-TSecr 0: RFC 7323 3.2) and an unscaled window; a second connection on the same 4-tuple starts from another ISN,
+"""connect() sends a SYN carrying, in Linux's layout, MSS, SACK-permitted
+and timestamps (TSecr 0: RFC 7323 3.2), then NOP and window scale, and an
+unscaled window; a second connection on the same 4-tuple starts from another ISN,
 further along (RFC 9293 3.4.1, RFC 6528). A RST,ACK refuses the connection:
 connect() fails with ECONNREFUSED (RFC 9293 3.10.7.3)."""
 import errno
 import random
 
 from xtcp_peer import (PEER_IP, SUT_IP, check, check_eq, seq_add, seq_diff,
-                       ts_of)
+                       sut_wscale, ts_of)
 
-TITLE = "SYN fields: MSS and timestamps, unscaled window; ISNs differ per connection"
+TITLE = "SYN fields: MSS, SACK-permitted, timestamps, WS; unscaled window; ISNs differ"
 
 
 def run(t):
@@ -23,9 +24,11 @@ def run(t):
         connect = t.drv.start("connect", sid, PEER_IP, rport)
         c = t.conn(lport, sport=rport)
         syn = c.expect("S", ack=0, plen=0, urgptr=0, what="SYN")
-        check_eq(syn.opts, [("MSS", 1460), ("NOP", None), ("NOP", None),
-                            ("Timestamp", (ts_of(syn)[0], 0))], "SYN options")
-        check_eq(syn.doff, 9, "SYN data offset (20 bytes + MSS + NOP NOP TS)")
+        check_eq(syn.opts, [("MSS", 1460), ("SAckOK", b""),
+                            ("Timestamp", (ts_of(syn)[0], 0)), ("NOP", None),
+                            ("WScale", sut_wscale())], "SYN options")
+        check_eq(syn.doff, 10,
+                 "SYN data offset (20 bytes + MSS + SACK_PERM, TS + NOP, WS)")
         check(0 < syn.win <= 65535, f"SYN window {syn.win}")
         isns.append(syn.seq)
         # Refuse: <SEQ=0><ACK=ISN+1><CTL=RST,ACK>.

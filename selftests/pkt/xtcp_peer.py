@@ -160,6 +160,10 @@ def without_ts(opts):
     """An option list without its timestamp option (TSval changes with
     every transmission) nor the NOPs that align it."""
     return [(k, v) for k, v in opts if k not in ("Timestamp", "NOP")]
+def sack_opts(*blocks):
+    """NOP, NOP, SACK (RFC 2018) with blocks given as (start, end) pairs."""
+    return [("NOP", None), ("NOP", None),
+            ("SAck", tuple(x for b in blocks for x in b))]
 
 
 def interval_range(expected):
@@ -785,6 +789,19 @@ class Testbed:
         c.sut_iss = syn.seq
         c.sut_nxt = syn.end
         return c, syn, pend
+
+    def sack_open_send(self, segs, mss=1000):
+        """Passive open with SACK-permitted and MSS `mss`; XTCP sends `segs`
+        full segments of pattern data, each checked as it leaves. Return
+        (conn, data, at) where at(i) is the sequence number of segment i."""
+        c = self.passive_open(syn_opts=[("MSS", mss), ("SAckOK", b"")])
+        data = pattern(0, segs * mss)
+        self.drv.send(c.sid, data)
+        una = c.sut_nxt
+        for i in range(segs):
+            c.expect("PA" if i == segs - 1 else "A", seq=seq_add(una, mss * i),
+                     plen=mss, what=f"segment {i}")
+        return c, data, lambda i: seq_add(una, mss * i)
 
     def counters(self):
         return self.drv.stat()
