@@ -548,6 +548,8 @@ u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss);
 u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss);
 void xtcp_rcv_space_adjust(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);
+u32 xtcp_synack_window(const struct sock *sk, struct request_sock *req,
+		       u32 mss);
 
 /* xtcp_timer.c */
 void xtcp_init_timers(struct sock *sk);

@@ -362,6 +362,7 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 			     th->dest, th->source);
 	xreq->last_oow_ack = 0;
 	xreq->mss = XTCP_SKB_CB(skb)->rx_mss ? : XTCP_DEFAULT_MSS;
+	req->rsk_rcv_wnd = 0;	/* the first SYN-ACK sets it */
 
 	if (security_inet_conn_request(sk, skb, req))
 		goto drop_and_free;
@@ -482,6 +483,8 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	}
 	sk_setup_caps(newsk, dst);
 	xtcp_sync_mss(newsk, dst_mtu(dst));
+	/* What the SYN-ACK offered stays offered (0 for a cookie). */
+	nxs->rcv_wnd = req->rsk_rcv_wnd;
 	nxs->rcv_wnd = xtcp_select_window(newsk);
 
 	if (__inet_inherit_port(sk, newsk) < 0)

@@ -459,7 +459,7 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 
 	mss = clamp_t(u32, dst_mtu(dst) - sizeof(struct iphdr) -
 		      sizeof(struct tcphdr), XTCP_MIN_MSS, U16_MAX);
-	win = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss);
+	win = xtcp_synack_window(sk, req, mss);
 
 	hlen = sizeof(*th) + XTCP_OLEN_MSS_ALIGNED;
 	th = skb_push(skb, hlen);

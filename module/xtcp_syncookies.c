@@ -329,6 +329,7 @@ struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb)
 	xreq->iss = cb->ack_seq - 1;
 	xreq->mss = xtcp_cookie_mss(idx);
 	xreq->synack_ns = 0;	/* unknown: no RTT sample */
+	req->rsk_rcv_wnd = 0;	/* unknown: the child chooses afresh */
 
 	if (security_inet_conn_request(sk, skb, req)) {
 		reqsk_free(req);
