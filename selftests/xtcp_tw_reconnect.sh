@@ -112,10 +112,16 @@ else
 	[ -f "$TMPD/small.cap" ] && show_log "$TMPD/small.cap"
 	tap_fail "small: each reconnect through TIME_WAIT took < ${limit_ms} ms ($s of $n slow)"
 fi
-check_counter "small: the server entered TIME_WAIT each round (TimeWaits)" \
-	s TimeWaits -ge "$ROUNDS"
-check_counter "small: no SYN retransmitted by the client (RetransSegs)" \
-	c RetransSegs -eq 0
+if [ "$XTCP_TEST_PROTO" = xtcp ]; then
+	check_counter "small: the server entered TIME_WAIT each round (TimeWaits)" \
+		s TimeWaits -ge "$ROUNDS"
+	check_counter "small: no SYN retransmitted by the client (RetransSegs)" \
+		c RetransSegs -eq 0
+else
+	# For TCP, lib.sh's TimeWaits is a gauge (ss), not a count.
+	tap_skip "small: the server entered TIME_WAIT each round (TimeWaits)" "XTCP's counter"
+	tap_skip "small: no SYN retransmitted by the client (RetransSegs)" "XTCP's counter"
+fi
 
 rounds bulk 8000000
 if [ "$RC" -eq 0 ]; then
