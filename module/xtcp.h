@@ -673,6 +673,8 @@ u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale);
 u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss);
 void xtcp_rcv_space_adjust(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);
+u32 xtcp_synack_window(const struct sock *sk, struct request_sock *req,
+		       u32 mss);
 
 /* xtcp_wscale.c */
 u8 xtcp_wscale_choose(u32 space);

@@ -398,6 +398,7 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	ireq->sack_ok = !want_cookie &&
 			READ_ONCE(xtcp_pernet(sock_net(sk))->sack) &&
 			xtcp_sack_syn_perm(skb);
+	req->rsk_rcv_wnd = 0;	/* the first SYN-ACK sets it */
 
 	if (security_inet_conn_request(sk, skb, req))
 		goto drop_and_free;
@@ -529,6 +530,8 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 	}
 	sk_setup_caps(newsk, dst);
 	xtcp_sync_mss(newsk, dst_mtu(dst));
+	/* What the SYN-ACK offered stays offered (0 for a cookie). */
+	nxs->rcv_wnd = req->rsk_rcv_wnd;
 	nxs->rcv_wnd = xtcp_select_window(newsk);
 
 	if (__inet_inherit_port(sk, newsk) < 0)

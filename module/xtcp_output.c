@@ -515,7 +515,7 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	mss = clamp_t(u32, dst_mtu(dst) - sizeof(struct iphdr) -
 		      sizeof(struct tcphdr), XTCP_MIN_MSS, U16_MAX);
 	/* Not scaled: the SYN-ACK's window field never is. */
-	win = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss, 0);
+	win = xtcp_synack_window(sk, req, mss);
 
 	hlen = sizeof(*th) + XTCP_OLEN_MSS_ALIGNED;
 	if (ireq->tstamp_ok)

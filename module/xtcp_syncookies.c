@@ -338,6 +338,7 @@ struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb)
 		reqsk_free(req);
 		return sk;
 	}
+	req->rsk_rcv_wnd = 0;	/* unknown: the child chooses afresh */
 
 	if (security_inet_conn_request(sk, skb, req)) {
 		reqsk_free(req);

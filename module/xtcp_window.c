@@ -58,6 +58,40 @@ u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_choose_window);
 
+/* Under XTCP's or the memory cgroup's pressure a new offer grows by at
+ * most four segments, as TCP clamps rcv_ssthresh (tcp_adjust_rcv_ssthresh()).
+ */
+static u32 xtcp_pressure_clamp(const struct sock *sk, u32 space, u32 mss)
+{
+	if (sk_under_memory_pressure(sk))
+		space = min(space, 4U * mss);
+	return space;
+}
+
+/**
+ * xtcp_synack_window() - the window a SYN-ACK offers
+ * @sk: the listener
+ * @req: the request; the first SYN-ACK records its offer in rsk_rcv_wnd
+ * @mss: the MSS the SYN-ACK announces
+ *
+ * The empty buffer's window, clamped under memory pressure as every later
+ * offer is; a retransmitted SYN-ACK repeats the first one's window, and the
+ * child starts from it (tcp_openreq_init_rwin(), newtp->rcv_wnd).
+ *
+ * Return: the window in bytes.
+ */
+u32 xtcp_synack_window(const struct sock *sk, struct request_sock *req,
+		       u32 mss)
+{
+	u32 space;
+
+	if (!req->rsk_rcv_wnd) {
+		space = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss, 0);
+		req->rsk_rcv_wnd = xtcp_pressure_clamp(sk, space, mss);
+	}
+	return req->rsk_rcv_wnd;
+}
+
 static u32 xtcp_cur_window(const struct xtcp_sock *xs)
 {
 	s32 win = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
@@ -83,13 +117,8 @@ u32 xtcp_select_window(struct sock *sk)
 				      xs->advmss, xs->rcv_wscale);
 	u32 cur = xtcp_cur_window(xs), win;
 
-	/* Under XTCP's or the memory cgroup's pressure, offer at most four
-	 * segments more, as TCP clamps rcv_ssthresh (tcp_adjust_rcv_ssthresh()).
-	 * What was offered already stays offered.
-	 */
-	if (sk_under_memory_pressure(sk))
-		space = min(space, 4U * xs->advmss);
-
+	/* What was offered already stays offered. */
+	space = xtcp_pressure_clamp(sk, space, xs->advmss);
 	win = xtcp_choose_window(cur, space,
 				 xtcp_window_space(rcvbuf, 0, xs->advmss,
 						   xs->rcv_wscale),

@@ -44,6 +44,7 @@
 #endif
 
 #include "kselftest_harness.h"
+#include "xtcp_test_util.h"
 
 #define UNKNOWN_OPT	9999
 #define GUARD_MS	5000	/* bound on any wait that should be short */
@@ -51,72 +52,9 @@
 #define BIG_XFER	(1 << 20)
 #define MAX_LO_RETRANS	4	/* for BIG_XFER over loopback */
 
-/* Call that must fail with errno @eno. */
-#define EXPECT_FAIL(eno, call) do {					\
-	long __ret;							\
-	int __err;							\
-									\
-	errno = 0;							\
-	__ret = (long)(call);						\
-	__err = errno;							\
-	EXPECT_EQ(-1, __ret) TH_LOG("%s returned %ld", #call, __ret);	\
-	EXPECT_EQ(eno, __err) TH_LOG("%s: errno %d (%s), want %d (%s)",	\
-				     #call, __err, strerror(__err),	\
-				     eno, strerror(eno));		\
-} while (0)
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static struct sockaddr_in loopback(unsigned short port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return sin;
-}
-
-/* A private namespace per case: no stray ports or TIME_WAIT between cases. */
-static void netns_setup(struct __test_metadata *_metadata)
-{
-	struct ifreq ifr;
-	int fd;
-
-	if (unshare(CLONE_NEWNET)) {
-		TH_LOG("unshare(CLONE_NEWNET): %s; using this namespace",
-		       strerror(errno));
-		return;
-	}
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	ASSERT_LE(0, fd);
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	ASSERT_EQ(0, ioctl(fd, SIOCGIFFLAGS, &ifr));
-	ifr.ifr_flags |= IFF_UP;
-	ASSERT_EQ(0, ioctl(fd, SIOCSIFFLAGS, &ifr)) TH_LOG("lo up: %s",
-							   strerror(errno));
-	close(fd);
-}
-
 static int xsocket(void)
 {
 	return socket(TEST_FAMILY, SOCK_STREAM, TEST_PROTO);
-}
-
-static void set_timeo(int fd, int opt, int ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000,
-			      .tv_usec = (ms % 1000) * 1000 };
-
-	setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv));
 }
 
 /* Blocking waits in the cases end after GUARD_MS instead of hanging. */

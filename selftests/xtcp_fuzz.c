@@ -48,6 +48,8 @@
 
 #include <linux/xtcp.h>
 
+#include "xtcp_test_util.h"
+
 #define SLOTS		48
 #define MAX_THREADS	16
 #define BUF_SIZE	(128 * 1024)
@@ -391,22 +393,6 @@ static int make_listener(void)
 	}
 	live_port = ntohs(sin.sin_port);
 	return fd;
-}
-
-static int read_param(const char *name, int def)
-{
-	char path[128];
-	FILE *f;
-	int v = def;
-
-	snprintf(path, sizeof(path), "/sys/module/xtcp/parameters/%s", name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = def;
-		fclose(f);
-	}
-	return v;
 }
 
 int main(int argc, char **argv)

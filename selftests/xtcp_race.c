@@ -38,6 +38,8 @@
 
 #include <linux/xtcp.h>
 
+#include "xtcp_test_util.h"
+
 #define MAXC		1024
 #define CHUNK		16384
 
@@ -85,22 +87,6 @@ static void msg(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-static int read_param(const char *name, int def)
-{
-	char path[128];
-	FILE *f;
-	int v;
-
-	snprintf(path, sizeof(path), "/sys/module/xtcp/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return def;
-	if (fscanf(f, "%d", &v) != 1)
-		v = def;
-	fclose(f);
-	return v;
 }
 
 /* An error a connection may meet on a lossy link, or a real one? */

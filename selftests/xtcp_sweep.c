@@ -50,6 +50,8 @@
 
 #include <linux/xtcp.h>
 
+#include "xtcp_test_util.h"
+
 #define BLACKHOLE	"10.99.0.2"
 #define JUNK_LEVELS	{ -1, 1000, 254, INT_MAX, 0x10000 }
 
@@ -84,28 +86,9 @@ static void info(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static uint32_t rnd(void)
 {
 	return (uint32_t)random() ^ ((uint32_t)random() << 16);
-}
-
-static struct sockaddr_in addr4(const char *ip, unsigned short port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	inet_pton(AF_INET, ip, &sin.sin_addr);
-	return sin;
 }
 
 static int xsock(void)

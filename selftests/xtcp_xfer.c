@@ -40,6 +40,8 @@
 #include <linux/tcp.h>
 #include <linux/xtcp.h>
 
+#include "xtcp_test_util.h"
+
 #define CHUNK		(64 * 1024)
 #define MAX_EVENTS	256
 #define EXIT_SKIP	4
@@ -269,22 +271,6 @@ static uint64_t parse_size(const char *s)
 	if (*end)
 		die(2, "bad size '%s'", s);
 	return (uint64_t)v;
-}
-
-static int read_param(const char *name, int def)
-{
-	char path[128];
-	FILE *f;
-	int v;
-
-	snprintf(path, sizeof(path), "/sys/module/xtcp/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return def;
-	if (fscanf(f, "%d", &v) != 1)
-		v = def;
-	fclose(f);
-	return v;
 }
 
 static int sol_level(void)

@@ -47,6 +47,8 @@
 
 #include <linux/xtcp.h>
 
+#include "../xtcp_test_util.h"
+
 #define MAX_SOCKS	64
 #define MAX_ARGS	8
 
@@ -66,22 +68,6 @@ static void reply_ret(int ret)
 		reply_err(errno);
 	else
 		printf("ok\n");
-}
-
-static int read_param(const char *name, int def)
-{
-	char path[128];
-	FILE *f;
-	int v;
-
-	snprintf(path, sizeof(path), "/sys/module/xtcp/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return def;
-	if (fscanf(f, "%d", &v) != 1)
-		v = def;
-	fclose(f);
-	return v;
 }
 
 /* The socket called ID on the command line, or -1. */

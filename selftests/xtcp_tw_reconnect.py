@@ -1,0 +1,190 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""xtcp_tw_reconnect - reconnect on the same 4-tuple right after a close.
+
+  xtcp_tw_reconnect.py server [-p xtcp|tcp] -n ROUNDS -s SIZE -F READY ADDR PORT
+  xtcp_tw_reconnect.py client [-p xtcp|tcp] -n ROUNDS -s SIZE -b CPORT ADDR PORT
+  xtcp_tw_reconnect.py decode PCAP
+
+Each round: the client, bound to CPORT (SO_REUSEADDR), connects and sends
+SIZE bytes; the server reads them, echoes them back and closes first (its
+socket becomes an orphan in FIN_WAIT2, then TIME_WAIT); the client reads
+the echo and EOF, waits a little (so its ACK of the server's FIN goes
+alone, before its own FIN) and closes; once its socket is gone it starts
+the next round at once, on the same 4-tuple. The server's TIME_WAIT entry
+must hand the new SYN to the listener. The client prints one line per
+round with the connect() time in ms ("round N connect_ms X") and checks
+every byte. Exit 0 when every round moved its bytes exactly, 1 otherwise.
+"""
+import argparse
+import os
+import socket
+import struct
+import sys
+import time
+import zlib
+
+T0 = time.monotonic()
+
+
+def log(who, msg):
+    print("[%7.3f] %s: %s" % (time.monotonic() - T0, who, msg), flush=True)
+
+
+def pattern(rnd, size):
+    """SIZE bytes, different each round."""
+    b = bytes((rnd * 7 + i * 13) & 0xff for i in range(251))
+    return (b * (size // 251 + 1))[:size]
+
+
+def proto(p):
+    if p == "tcp":
+        return 0
+    try:
+        with open("/sys/module/xtcp/parameters/ipproto") as f:
+            return int(f.read())
+    except OSError:
+        return 253
+
+
+def recv_exact(s, n):
+    buf = bytearray()
+    while len(buf) < n:
+        d = s.recv(n - len(buf))
+        if not d:
+            break
+        buf += d
+    return bytes(buf)
+
+
+def local_gone(port):
+    """No entry left with local port @port in /proc/net/xtcp (or tcp)."""
+    try:
+        with open("/proc/net/xtcp") as f:
+            lines = f.read().splitlines()[1:]
+        return not any(ln.split()[0].endswith(":%d" % port) for ln in lines)
+    except OSError:
+        pass
+    with open("/proc/net/tcp") as f:
+        lines = f.read().splitlines()[1:]
+    hexport = ":%04X" % port
+    return not any(ln.split()[1].endswith(hexport) for ln in lines)
+
+
+def server(a):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto(a.p))
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((a.addr, a.port))
+    ls.listen(16)
+    ls.settimeout(a.t)
+    with open(a.F, "w") as f:
+        f.write("listening\n")
+    ok = True
+    for rnd in range(a.n):
+        c, peer = ls.accept()
+        c.settimeout(a.t)
+        data = recv_exact(c, a.s)
+        if data != pattern(rnd, a.s):
+            log("server", "round %d: %d bytes, not the expected %d" %
+                (rnd, len(data), a.s))
+            ok = False
+        # The reply: the upload's CRC, then a short echo of its start.
+        c.sendall(struct.pack("!I", zlib.crc32(data)) + data[:a.e])
+        if a.c == "client":
+            eof = c.recv(1)
+            if eof:
+                ok = False
+            time.sleep(a.w)
+        c.close()
+        log("server", "round %d from %s:%d done" % (rnd, peer[0], peer[1]))
+    return 0 if ok else 1
+
+
+def client(a):
+    ok = True
+    for rnd in range(a.n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto(a.p))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", a.b))
+        s.settimeout(a.t)
+        t = time.monotonic()
+        s.connect((a.addr, a.port))
+        ms = (time.monotonic() - t) * 1000
+        print("round %d connect_ms %.1f" % (rnd, ms), flush=True)
+        s.sendall(pattern(rnd, a.s))
+        back = recv_exact(s, 4 + min(a.e, a.s))
+        want = struct.pack("!I", zlib.crc32(pattern(rnd, a.s)))
+        want += pattern(rnd, a.s)[:a.e]
+        if a.c == "client":
+            if back != want:
+                ok = False
+            s.close()
+            time.sleep(a.w + 0.2)
+            continue
+        eof = s.recv(1)
+        if back != want or eof:
+            log("client", "round %d: reply %d bytes (want %d), eof %r" %
+                (rnd, len(back), len(want), eof))
+            ok = False
+        # The server's FIN is in: let our ACK of it go alone, so the
+        # server's orphan sits in FIN_WAIT2 when our FIN arrives.
+        time.sleep(a.w)
+        s.close()
+        end = time.monotonic() + a.t
+        while not local_gone(a.b):
+            if time.monotonic() > end:
+                log("client", "round %d: port %d still in use" % (rnd, a.b))
+                return 1
+            time.sleep(0.002)
+    return 0 if ok else 1
+
+
+def decode(a):
+    """Print the segments of a pcap file (SYN, FIN and RST ones)."""
+    d = open(a.addr, "rb").read()
+    off, t0 = 24, None
+    while off + 16 <= len(d):
+        sec, usec, incl = struct.unpack_from("<III", d, off)
+        p = d[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if len(p) < 54 or p[12:14] != b"\x08\x00":
+            continue
+        th = p[14 + (p[14] & 15) * 4:]
+        sport, dport, seq, ack = struct.unpack_from("!HHII", th, 0)
+        fl = "".join(c for c, b in zip("FSRPA", (1, 2, 4, 8, 16))
+                     if th[13] & b)
+        t = sec + usec / 1e6
+        t0 = t if t0 is None else t0
+        print("%8.4f %d > %d %-3s seq=%u ack=%u" %
+              (t - t0, sport, dport, fl, seq, ack))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("role", choices=["server", "client", "decode"])
+    ap.add_argument("-p", default="xtcp", choices=["xtcp", "tcp"])
+    ap.add_argument("-n", type=int, default=3, help="rounds")
+    ap.add_argument("-s", type=int, default=4096, help="bytes each way")
+    ap.add_argument("-e", type=int, default=4096, help="bytes echoed")
+    ap.add_argument("-b", type=int, default=40000, help="client port")
+    ap.add_argument("-w", type=float, default=0.3, help="client's wait "
+                    "between the server's FIN and its close")
+    ap.add_argument("-c", default="server", choices=["server", "client"],
+                    help="who closes first")
+    ap.add_argument("-F", help="server: file to write once listening")
+    ap.add_argument("-t", type=float, default=30, help="socket timeout")
+    ap.add_argument("addr", help="address, or the pcap file to decode")
+    ap.add_argument("port", type=int, nargs="?", default=0)
+    a = ap.parse_args()
+    if a.role == "decode":
+        return decode(a)
+    try:
+        return server(a) if a.role == "server" else client(a)
+    except OSError as e:
+        log(a.role, "error: %s" % e)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
