@@ -388,6 +388,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_CHALLENGEACKLIMITED,
 	XTCP_MIB_TOOMANYORPHANS,
 	XTCP_MIB_ORPHANTIMEOUTS,
+	XTCP_MIB_GSOSENDS,
 	XTCP_MIB_MAX
 };
 
@@ -619,6 +620,12 @@ bool xtcp_syn_flood_action(struct sock *sk);
 u32 xtcp_cookie_v4_init_sequence(struct sock *sk, const struct sk_buff *skb,
 				 u16 *mssp);
 struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb);
+
+/* xtcp_offload.c: the gso_type of XTCP super-packets (see there) */
+#define XTCP_GSO_TYPE	(SKB_GSO_TCPV4 | SKB_GSO_SCTP)
+u32 xtcp_gso_size_goal(u32 gso_max_size, u32 max_window, u32 mss);
+int xtcp_offload_init(void);
+void xtcp_offload_exit(void);
 
 /* xtcp_proc.c */
 int xtcp_proc_init_net(struct net *net);

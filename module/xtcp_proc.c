@@ -56,6 +56,7 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_CHALLENGEACKLIMITED]	= "ChallengeAckLimited",
 	[XTCP_MIB_TOOMANYORPHANS]	= "TooManyOrphans",
 	[XTCP_MIB_ORPHANTIMEOUTS]	= "OrphanTimeouts",
+	[XTCP_MIB_GSOSENDS]		= "GsoSends",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -341,6 +341,21 @@ set_retries() {
 	info "$path = $n in $ns"
 }
 
+# dumpcap_wait LOG PID: wait (up to a minute) until the dumpcap writing
+# LOG captures; fails, showing its log, if it exits first or never does.
+dumpcap_wait() {
+	local i
+
+	for ((i = 0; i < 600; i++)); do
+		grep -q '^Capturing on' "$1" 2>/dev/null && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	info "dumpcap did not start"
+	show_log "$1"
+	return 1
+}
+
 # --- counters ---------------------------------------------------------------------------
 
 # Names of /proc/net/xtcp_stat and where the kernel's TCP keeps its twin.

@@ -36,7 +36,7 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
 	xtcp_timewait.sh xtcp_timeout.sh xtcp_many_conns.sh xtcp_backlog.sh
 	xtcp_icmp.sh xtcp_mem_limit.sh xtcp_memcg.sh xtcp_synflood.sh
-	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh"
+	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh xtcp_gso.sh"
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one
 # by one, and the kernel's TCP through a protocol-swapping router.
 XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"

@@ -196,24 +196,15 @@ path_netem_clear() {
 # capture_start FILE: dumpcap on both of $NS_M's links until
 # XTCP_INTEROP_CAPTURE_PKTS packets (or capture_stop).
 capture_start() {
-	local i start
+	local start
 
 	start=$(now_ms)
 	ip netns exec "$NS_M" dumpcap -i veth-mc -i veth-ms \
 		-c "$XTCP_INTEROP_CAPTURE_PKTS" -w "$1" >"$1.log" 2>&1 &
 	DUMPCAP_PID=$!
 	BG_PIDS+=("$DUMPCAP_PID")
-	for ((i = 0; i < 600; i++)); do
-		if grep -q '^Capturing on' "$1.log" 2>/dev/null; then
-			info "dumpcap capturing after $(secs_since "$start") s"
-			return 0
-		fi
-		kill -0 "$DUMPCAP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	info "dumpcap did not start"
-	show_log "$1.log"
-	return 1
+	dumpcap_wait "$1.log" "$DUMPCAP_PID" || return 1
+	info "dumpcap capturing after $(secs_since "$start") s"
 }
 
 capture_stop() {
