@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP offloads: segmentation of XTCP super-packets (GSO) for IP protocol
- * xtcp_ipproto, registered with inet_add_offload().
+ * XTCP offloads for IP protocol xtcp_ipproto, registered with
+ * inet_add_offload(): segmentation of XTCP super-packets (GSO) and
+ * aggregation of received segments into them (GRO).
  *
  * Which devices may carry a super-packet
  * ======================================
@@ -43,6 +44,23 @@
  * none) skb_segment() sums each segment's payload while it copies or
  * clones it, and the header is added here: each byte is summed once, and
  * no segment is left to a device that would sum it as TCP.
+ *
+ * GRO
+ * ===
+ * xtcp4_gro_receive() aggregates in-sequence data segments of one
+ * connection that differ in nothing but sequence number and PSH (same ACK,
+ * window, header length, options; no other flag), as tcp_gro_receive()
+ * does, and xtcp4_gro_complete() turns the aggregate into a super-packet
+ * like the ones XTCP sends (XTCP_GSO_TYPE, XTCP's partial checksum), so
+ * one that is forwarded instead of delivered is cut up by
+ * xtcp4_gso_segment(). The kernel's skb_gro_receive() is not exported, so
+ * segments are chained on the aggregate's frag_list (its fallback).
+ * Unloading: inet_del_offload() and synchronize_net() stop new
+ * aggregation; an aggregate still held on a busy NAPI instance at that
+ * moment would meet no gro_complete: inet_gro_complete() warns and the
+ * aggregate is dropped. No XTCP socket is left to miss it by then (the
+ * module cannot go while one exists), so only the warning remains; TCP's
+ * offload is never unloaded and has no such window.
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -160,14 +178,188 @@ static struct sk_buff *xtcp4_gso_segment(struct sk_buff *skb,
 	return segs;
 }
 
+/*
+ * Append @skb's payload to the GRO packet @p: @skb itself goes on @p's
+ * frag_list (as the last resort of the kernel's skb_gro_receive(), which a
+ * module cannot call). Return: 0, or a negative errno when @p is full or
+ * the two cannot share.
+ */
+static int xtcp_gro_merge(struct sk_buff *p, struct sk_buff *skb)
+{
+	unsigned int offset = skb_gro_offset(skb);
+	unsigned int headlen = skb_headlen(skb);
+	unsigned int len = skb_gro_len(skb);
+	struct sk_buff *lp = NAPI_GRO_CB(p)->last;
+	unsigned int max = min_t(unsigned int, READ_ONCE(p->dev->gro_max_size),
+				 GRO_LEGACY_MAX_SIZE);
+
+	if (p->pp_recycle != skb->pp_recycle || skb_zcopy(p) || skb_zcopy(skb))
+		return -ETOOMANYREFS;
+	if (p->len + len >= max || NAPI_GRO_CB(skb)->flush)
+		return -E2BIG;
+	/* The header may end in the first page fragment (napi_gro_frags()). */
+	if (offset > headlen) {
+		unsigned int eat = offset - headlen;
+
+		if (!skb_shinfo(skb)->nr_frags ||
+		    skb_frag_size(&skb_shinfo(skb)->frags[0]) <= eat)
+			return -EINVAL;
+		skb_frag_off_add(&skb_shinfo(skb)->frags[0], eat);
+		skb_frag_size_sub(&skb_shinfo(skb)->frags[0], eat);
+		skb->data_len -= eat;
+		skb->len -= eat;
+		offset = headlen;
+	}
+	__skb_pull(skb, offset);
+	/* Whatever owned @skb now belongs to the aggregate. */
+	skb->destructor = NULL;
+	skb->sk = NULL;
+	if (lp == p)
+		skb_shinfo(p)->frag_list = skb;
+	else
+		lp->next = skb;
+	NAPI_GRO_CB(p)->last = skb;
+	__skb_header_release(skb);
+
+	NAPI_GRO_CB(p)->count++;
+	p->data_len += len;
+	p->len += len;
+	p->truesize += skb->truesize;
+	skb_shinfo(p)->flags |= skb_shinfo(skb)->flags & SKBFL_SHARED_FRAG;
+	NAPI_GRO_CB(skb)->same_flow = 1;
+	return 0;
+}
+
+/*
+ * May segment @skb join the GRO packet @p of the same connection? Only
+ * plain in-sequence data: the same ACK, window, header length and options,
+ * no flag but ACK and PSH, the next sequence number, no longer than @p's
+ * first segment, and IP IDs as inet_gro_receive() wants them.
+ */
+static bool xtcp_gro_can_merge(struct sk_buff *p, const struct tcphdr *th,
+			       const struct tcphdr *th2, unsigned int thlen,
+			       unsigned int len, struct sk_buff *skb)
+{
+	u8 flags = xtcp_flag_byte(th);
+
+	if (NAPI_GRO_CB(p)->flush || skb_is_gso(skb) || !len ||
+	    len > skb_shinfo(p)->gso_size)
+		return false;
+	if ((flags & ~XTCP_FLAG_PSH) != XTCP_FLAG_ACK ||
+	    xtcp_flag_byte(th2) != XTCP_FLAG_ACK)
+		return false;
+	/* doff and the reserved bits, the ACK, the window, the options */
+	if (((u8 *)th)[12] != ((u8 *)th2)[12] || th->ack_seq != th2->ack_seq ||
+	    th->window != th2->window ||
+	    memcmp(th + 1, th2 + 1, thlen - sizeof(*th)))
+		return false;
+	if (ntohl(th2->seq) + skb_gro_len(p) != ntohl(th->seq))
+		return false;
+#ifdef CONFIG_TLS_DEVICE
+	if (p->decrypted != skb->decrypted)
+		return false;
+#endif
+	/* inet_gro_receive() left the IP ID check to us: IDs that grow by
+	 * one per segment, or (decided on the second segment, DF set) one
+	 * fixed ID.
+	 */
+	if (NAPI_GRO_CB(p)->flush_id == 1 && NAPI_GRO_CB(p)->count == 1 &&
+	    NAPI_GRO_CB(p)->is_atomic)
+		NAPI_GRO_CB(p)->is_atomic = false;
+	else if (NAPI_GRO_CB(p)->flush_id)
+		return false;
+	return true;
+}
+
+/*
+ * GRO for XTCP: called by inet_gro_receive() with the IP header pulled.
+ * Return: the held packet to deliver now, if any (the kernel's contract).
+ */
+static struct sk_buff *xtcp4_gro_receive(struct list_head *head,
+					 struct sk_buff *skb)
+{
+	unsigned int off, thlen, len, mss = 1;
+	struct sk_buff *p, *pp = NULL;
+	struct tcphdr *th, *th2;
+	int flush = 1;
+
+	/* A bad checksum goes up alone, for the protocol to count it. */
+	if (!NAPI_GRO_CB(skb)->flush &&
+	    skb_gro_checksum_validate(skb, xtcp_ipproto, inet_gro_compute_pseudo))
+		goto out;
+
+	off = skb_gro_offset(skb);
+	th = skb_gro_header(skb, off + sizeof(*th), off);
+	if (!th)
+		goto out;
+	thlen = th->doff * 4;
+	if (thlen < sizeof(*th))
+		goto out;
+	th = skb_gro_header(skb, off + thlen, off);
+	if (!th)
+		goto out;
+	skb_gro_pull(skb, thlen);
+	len = skb_gro_len(skb);
+
+	list_for_each_entry(p, head, list) {
+		if (!NAPI_GRO_CB(p)->same_flow)
+			continue;
+		th2 = tcp_hdr(p);
+		if (th->source != th2->source || th->dest != th2->dest) {
+			NAPI_GRO_CB(p)->same_flow = 0;
+			continue;
+		}
+		mss = skb_shinfo(p)->gso_size;
+		if (xtcp_gro_can_merge(p, th, th2, thlen, len, skb) &&
+		    !xtcp_gro_merge(p, skb))
+			xtcp_flag_byte(th2) |= xtcp_flag_byte(th) & XTCP_FLAG_PSH;
+		else
+			mss = 1;
+		goto check_final;
+	}
+	p = NULL;
+check_final:
+	/* Hold a full-sized plain segment for more; deliver the rest now
+	 * (a short segment ends a run: later ones could not join it).
+	 */
+	flush = len < mss ||
+		(xtcp_flag_byte(th) & (XTCP_FLAG_URG | XTCP_FLAG_PSH |
+				       XTCP_FLAG_RST | XTCP_FLAG_SYN |
+				       XTCP_FLAG_FIN));
+	if (p && (!NAPI_GRO_CB(skb)->same_flow || flush))
+		pp = p;
+out:
+	NAPI_GRO_CB(skb)->flush |= flush;
+	return pp;
+}
+
+/*
+ * Finish a GRO packet: a super-packet like the ones XTCP sends, so that if
+ * it is forwarded rather than delivered it is segmented by
+ * xtcp4_gso_segment(), never by a NIC's TCP segmentation.
+ */
+static int xtcp4_gro_complete(struct sk_buff *skb, int thoff)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	xtcp_csum_set_partial(skb, iph->saddr, iph->daddr);
+	skb_shinfo(skb)->gso_segs = NAPI_GRO_CB(skb)->count;
+	skb_shinfo(skb)->gso_type |= XTCP_GSO_TYPE;
+	if (NAPI_GRO_CB(skb)->is_atomic)
+		skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_FIXEDID;
+	return 0;
+}
+
 static const struct net_offload xtcp_offload = {
 	.callbacks = {
 		.gso_segment	= xtcp4_gso_segment,
+		.gro_receive	= xtcp4_gro_receive,
+		.gro_complete	= xtcp4_gro_complete,
 	},
 };
 
 /**
- * xtcp_offload_init() - register XTCP's segmentation offload
+ * xtcp_offload_init() - register XTCP's segmentation and GRO offload
  *
  * Return: 0 or a negative errno (the protocol number has an offload).
  */
