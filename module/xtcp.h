@@ -484,6 +484,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_DSACKRECV,
 	XTCP_MIB_DSACKSENT,
 	XTCP_MIB_SPURIOUSRETRANSUNDO,
+	XTCP_MIB_GSOSENDS,
 	XTCP_MIB_MAX
 };
 
@@ -812,6 +813,11 @@ void xtcp_tstamp_time_wait(const struct sock *sk,
 bool xtcp_tstamp_tw_paws(const struct xtcp_timewait_sock *xtw,
 			 const struct sk_buff *skb, bool *newer);
 bool xtcp_tstamp_tw_ack(const struct xtcp_timewait_sock *xtw, u32 *ts);
+/* xtcp_offload.c: the gso_type of XTCP super-packets (see there) */
+#define XTCP_GSO_TYPE	(SKB_GSO_TCPV4 | SKB_GSO_SCTP)
+u32 xtcp_gso_size_goal(u32 gso_max_size, u32 max_window, u32 mss);
+int xtcp_offload_init(void);
+void xtcp_offload_exit(void);
 
 /* xtcp_proc.c */
 int xtcp_proc_init_net(struct net *net);

@@ -418,18 +418,26 @@ static int __init xtcp_init(void)
 		goto err_sysctl;
 	}
 
+	err = xtcp_offload_init();
+	if (err) {
+		pr_err("IP protocol %u already has an offload\n", xtcp_ipproto);
+		goto err_protocol;
+	}
+
 	xtcp_family_ops.family = xtcp_family;
 	err = sock_register(&xtcp_family_ops);
 	if (err) {
 		pr_err("socket family %d is already registered (%d)\n",
 		       xtcp_family, err);
-		goto err_protocol;
+		goto err_offload;
 	}
 
 	pr_info("registered IP protocol %u and socket family %d\n",
 		xtcp_ipproto, xtcp_family);
 	return 0;
 
+err_offload:
+	xtcp_offload_exit();
 err_protocol:
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	synchronize_net();
@@ -451,6 +459,7 @@ err_hash:
 static void __exit xtcp_exit(void)
 {
 	sock_unregister(xtcp_family);
+	xtcp_offload_exit();
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	synchronize_net();
 	xtcp_sysctl_exit();

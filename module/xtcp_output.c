@@ -652,6 +652,128 @@ static bool xtcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb)
 	       skb_queue_is_last(&sk->sk_write_queue, skb);
 }
 
+/*
+ * The write-queue skbs that can leave with @first in one super-packet:
+ * consecutive data skbs, each a full MSS but the last, within the
+ * congestion window, the peer's window, the size goal and Nagle.
+ * Return: the last of them (@first if none can join it).
+ */
+static struct sk_buff *xtcp_super_last(struct sock *sk, struct sk_buff *first,
+				       unsigned int *segs)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 wnd_end = xs->snd_una + xs->snd_wnd;
+	unsigned int mss = xs->mss_cache;
+	struct sk_buff *last = first, *skb;
+	unsigned int max_segs;
+
+	max_segs = min3(xtcp_gso_size_goal(sk->sk_gso_max_size, xs->max_window, mss),
+			(unsigned int)sk->sk_gso_max_segs,
+			xs->snd_cwnd - xs->packets_out);
+	*segs = 1;
+	while (*segs < max_segs && last->len == mss &&
+	       !skb_queue_is_last(&sk->sk_write_queue, last)) {
+		const struct xtcp_skb_cb *cb;
+
+		skb = skb_queue_next(&sk->sk_write_queue, last);
+		cb = XTCP_SKB_CB(skb);
+		if (!skb->len || skb->len > mss || (cb->flags & XTCP_FLAG_SYN) ||
+		    xtcp_seq_after(cb->end_seq, wnd_end))
+			break;
+		/* Nagle, as xtcp_nagle_holds() with @first in flight. */
+		if (!xs->nodelay && skb->len < mss && !(cb->flags & XTCP_FLAG_FIN) &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb))
+			break;
+		last = skb;
+		(*segs)++;
+	}
+	return last;
+}
+
+/*
+ * Send the send head @first and the skbs after it that may go with it as
+ * one GSO super-packet: a header of its own with clones of the write-queue
+ * skbs in its frag_list, each of them one segment (gso_size is the MSS).
+ * See xtcp_offload.c for the gso_type and where it gets segmented.
+ * Return: the number of write-queue skbs sent; 0 if @first goes alone
+ * (xtcp_send_skb()); a negative errno if nothing was sent.
+ */
+static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
+{
+	struct xtcp_skb_cb *fcb = XTCP_SKB_CB(first);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head, *last, *skb, *tail = NULL;
+	unsigned int segs;
+	u32 now_us;
+	u8 flags;
+	int err;
+
+	if (!sk_can_gso(sk) || first->len != xs->mss_cache ||
+	    (fcb->flags & XTCP_FLAG_SYN))
+		return 0;
+	last = xtcp_super_last(sk, first, &segs);
+	if (segs < 2)
+		return 0;
+
+	head = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	if (!head)
+		return -ENOBUFS;
+	skb_reserve(head, XTCP_MAX_HEADER);
+	for (skb = first; ; skb = skb_queue_next(&sk->sk_write_queue, skb)) {
+		struct sk_buff *c = skb_clone(skb, GFP_ATOMIC);
+
+		if (!c) {
+			kfree_skb(head);
+			return -ENOBUFS;
+		}
+		if (tail)
+			tail->next = c;
+		else
+			skb_shinfo(head)->frag_list = c;
+		tail = c;
+		head->len += c->len;
+		head->data_len += c->len;
+		head->truesize += c->truesize;
+		if (skb == last)
+			break;
+	}
+	skb_shinfo(head)->gso_size = xs->mss_cache;
+	skb_shinfo(head)->gso_segs = segs;
+	skb_shinfo(head)->gso_type = XTCP_GSO_TYPE;
+
+	flags = (fcb->flags & ~(XTCP_FLAG_PSH | XTCP_FLAG_FIN)) |
+		(XTCP_SKB_CB(last)->flags & (XTCP_FLAG_PSH | XTCP_FLAG_FIN));
+	/* A super-packet is always CHECKSUM_PARTIAL: it is summed by the
+	 * device that takes it whole, or per segment by xtcp4_gso_segment().
+	 */
+	xtcp_build_header(sk, head, fcb->seq, flags, 0, true, 0);
+
+	now_us = xtcp_now_us();
+	for (skb = first; ; skb = skb_queue_next(&sk->sk_write_queue, skb)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (xtcp_seq_before(cb->seq, xs->snd_max)) {
+			cb->sacked |= XTCP_SKB_RETRANS;
+			xs->total_retrans++;
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+		}
+		cb->tx_us = now_us;
+		if (skb == last)
+			break;
+	}
+	err = xtcp_queue_xmit(sk, head);
+	if (err)
+		return err;
+	xs->segs_out += segs - 1;
+	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs - 1);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_GSOSENDS);
+	do {
+		skb = xs->send_head;
+		xtcp_skb_sent(sk, skb);
+	} while (skb != last);
+	return segs;
+}
+
 /**
  * xtcp_write_xmit() - send what the windows allow
  * @sk: the socket, locked
@@ -667,6 +789,7 @@ void xtcp_write_xmit(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 	bool sent = false;
+	int n;
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		return;
@@ -696,7 +819,8 @@ void xtcp_write_xmit(struct sock *sk)
 		}
 		if (xtcp_nagle_holds(sk, skb))
 			break;
-		if (xtcp_send_skb(sk, skb, true))
+		n = xtcp_send_super(sk, skb);
+		if (n < 0 || (!n && xtcp_send_skb(sk, skb, true)))
 			break;
 		sent = true;
 	}

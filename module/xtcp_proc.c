@@ -69,6 +69,7 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_DSACKRECV]		= "DSACKRecv",
 	[XTCP_MIB_DSACKSENT]		= "DSACKSent",
 	[XTCP_MIB_SPURIOUSRETRANSUNDO]	= "SpuriousRetransUndo",
+	[XTCP_MIB_GSOSENDS]		= "GsoSends",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -273,6 +273,8 @@ static int xtcp_init_sock(struct sock *sk)
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_write_space = xtcp_write_space;
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
+	/* Super-packets only where they are carried or segmented right. */
+	sk->sk_gso_type = XTCP_GSO_TYPE;
 	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(xtcp_sysctl_wmem[1]));
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(xtcp_sysctl_rmem[1]));
 	xs->nodelay = 0;

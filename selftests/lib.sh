@@ -188,6 +188,7 @@ cleanup() {
 	fi
 	[ -n "$NS_C" ] && ip netns del "$NS_C" 2>/dev/null
 	[ -n "$NS_S" ] && ip netns del "$NS_S" 2>/dev/null
+	[ -n "$NS_R" ] && ip netns del "$NS_R" 2>/dev/null
 	if [ -n "$TMPD" ] && [ -d "$TMPD" ]; then
 		if [ -n "${XTCP_KEEP_LOGS:-}" ]; then
 			info "logs kept in $TMPD"
@@ -266,6 +267,31 @@ setup_ns() {
 	info "namespaces $NS_C ($CLIENT_IP veth-c) <-> $NS_S ($SERVER_IP veth-s)"
 }
 
+# router_topology: rebuild the link as client -- router -- server, a
+# third namespace $NS_R forwarding between 10.0.1.0/24 (veth-c 10.0.1.1,
+# veth-rc 10.0.1.254) and 10.0.2.0/24 (veth-rs 10.0.2.254, veth-s
+# 10.0.2.2, the server's new address). cleanup deletes $NS_R.
+NS_R=
+router_topology() {
+	NS_R=xtcp-r-${NS_C#xtcp-c-}
+	ip netns add "$NS_R" &&
+	ip -n "$NS_R" link set lo up &&
+	ip -n "$NS_C" link del veth-c &&
+	ip link add veth-c netns "$NS_C" type veth peer name veth-rc netns "$NS_R" &&
+	ip link add veth-s netns "$NS_S" type veth peer name veth-rs netns "$NS_R" &&
+	ip -n "$NS_C" addr add 10.0.1.1/24 dev veth-c &&
+	ip -n "$NS_R" addr add 10.0.1.254/24 dev veth-rc &&
+	ip -n "$NS_R" addr add 10.0.2.254/24 dev veth-rs &&
+	ip -n "$NS_S" addr add 10.0.2.2/24 dev veth-s &&
+	ip -n "$NS_C" link set veth-c up &&
+	ip -n "$NS_R" link set veth-rc up &&
+	ip -n "$NS_R" link set veth-rs up &&
+	ip -n "$NS_S" link set veth-s up &&
+	ip -n "$NS_C" route add default via 10.0.1.254 &&
+	ip -n "$NS_S" route add default via 10.0.2.254 &&
+	ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+}
+
 # side_ns c|s, side_dev c|s
 side_ns() { if [ "$1" = c ]; then echo "$NS_C"; else echo "$NS_S"; fi; }
 side_dev() { if [ "$1" = c ]; then echo veth-c; else echo veth-s; fi; }
@@ -339,6 +365,21 @@ set_retries() {
 	ip netns exec "$ns" sh -c "test -w $path && echo $n > $path" ||
 		return 1
 	info "$path = $n in $ns"
+}
+
+# dumpcap_wait LOG PID: wait (up to a minute) until the dumpcap writing
+# LOG captures; fails, showing its log, if it exits first or never does.
+dumpcap_wait() {
+	local i
+
+	for ((i = 0; i < 600; i++)); do
+		grep -q '^Capturing on' "$1" 2>/dev/null && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	info "dumpcap did not start"
+	show_log "$1"
+	return 1
 }
 
 # --- counters ---------------------------------------------------------------------------

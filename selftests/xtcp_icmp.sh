@@ -39,23 +39,7 @@ trap icmp_cleanup EXIT
 
 # Rebuild the link as client -- router -- server.
 setup_router() {
-	NS_R=xtcp-r-${NS_C#xtcp-c-}
-	ip netns add "$NS_R" &&
-	ip -n "$NS_R" link set lo up &&
-	ip -n "$NS_C" link del veth-c &&
-	ip link add veth-c netns "$NS_C" type veth peer name veth-rc netns "$NS_R" &&
-	ip link add veth-s netns "$NS_S" type veth peer name veth-rs netns "$NS_R" &&
-	ip -n "$NS_C" addr add 10.0.1.1/24 dev veth-c &&
-	ip -n "$NS_R" addr add 10.0.1.254/24 dev veth-rc &&
-	ip -n "$NS_R" addr add 10.0.2.254/24 dev veth-rs &&
-	ip -n "$NS_S" addr add 10.0.2.2/24 dev veth-s &&
-	ip -n "$NS_C" link set veth-c up &&
-	ip -n "$NS_R" link set veth-rc up &&
-	ip -n "$NS_R" link set veth-rs up &&
-	ip -n "$NS_S" link set veth-s up &&
-	ip -n "$NS_C" route add default via 10.0.1.254 &&
-	ip -n "$NS_S" route add default via 10.0.2.254 &&
-	ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	router_topology || return 1
 	# The router answers every dropped segment: no ICMP rate limits (the
 	# per-namespace one, and the global one for unreachable routes,
 	# restored on exit), or whether an error arrives in time is luck.

@@ -1,0 +1,217 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Segmentation offload (GSO) of XTCP super-packets.
+#
+# 1. Plain veth: the sender's veth carries super-packets (a capture in the
+#    sender's namespace sees frames longer than the 1500-byte MTU) and the
+#    bytes arrive exact. GsoSends counts super-packets.
+# 2. veth with TSO and checksum offload off on the sender ("tso off tx
+#    off", generic GSO still on): super-packets still leave the socket, and
+#    the stack cuts them up before the device through XTCP's gso_segment;
+#    the capture there must show no frame above the MTU and a valid XTCP
+#    checksum on every segment (xtcp_pcap_csum.py), and the bytes arrive
+#    exact.
+# 3. The same with TSO off but checksum offload on: segments with partial
+#    checksums, which veth hands on as they are; bytes exact.
+# 4. GRO on the receiving veth (NAPI) with the sender sending segments:
+#    the server's capture, taken after GRO, sees aggregated frames above
+#    the MTU; bytes exact.
+# 5. Throughput, for the record: XTCP with and without GSO, the kernel's
+#    TCP with and without window scaling, four connections each, over the
+#    same clean veth in the same boot.
+# 6. Forwarding through a router namespace that aggregates with GRO and
+#    forwards over a link without TSO or checksum offload: the router's
+#    GRO packets are segmented by XTCP's gso_segment; the router's capture
+#    sees aggregates, the server's wire-sized segments with valid
+#    checksums; bytes exact.
+#
+# XTCP_GSO_BYTES      bytes per transfer (default 16M, 2M in the debug guest)
+# XTCP_GSO_BENCH      bytes per connection of the throughput comparison
+#                     (default 16M, 2M in the debug guest)
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+XTCP_GSO_BYTES=$(pick_size "${XTCP_GSO_BYTES:-}" 16M 2M)
+XTCP_GSO_BENCH=$(pick_size "${XTCP_GSO_BENCH:-}" 16M 2M)
+xtcp_lib_init 25 "GSO super-packets over veth"
+
+[ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP offloads only"
+command -v ethtool >/dev/null || tap_skip_rest "no ethtool"
+command -v dumpcap >/dev/null || tap_skip_rest "no dumpcap"
+
+bytes=$(to_bytes "$XTCP_GSO_BYTES")
+t=$(tmo 300)
+rand_range 1 1000000
+dseed=$RAND
+
+# capture_start FILE SNAPLEN [NS DEV]: dumpcap on DEV in NS (default
+# veth-c in the client's namespace), packets from $CAP_SRC only.
+CAP_SRC=$CLIENT_IP
+DUMPCAP_PIDS=()
+capture_start() {
+	ip netns exec "${3:-$NS_C}" dumpcap -q -i "${4:-veth-c}" -s "$2" -c 4000 \
+		-f "ip proto 253 and src host $CAP_SRC" -w "$1" >"$1.log" 2>&1 &
+	DUMPCAP_PIDS+=($!)
+	BG_PIDS+=($!)
+	dumpcap_wait "$1.log" $!
+}
+
+capture_stop() {
+	local pid
+
+	sleep 0.5
+	for pid in "${DUMPCAP_PIDS[@]}"; do
+		kill -INT "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	DUMPCAP_PIDS=()
+}
+
+# frame_stats PCAP: sets NFRAMES and MAXLEN (the longest frame's length).
+frame_stats() {
+	local stats
+
+	stats=$(python3 - "$1" <<'PY'
+import sys
+from scapy.utils import RawPcapReader
+
+n = big = 0
+for data, meta in RawPcapReader(sys.argv[1]):
+    n += 1
+    big = max(big, getattr(meta, "wirelen", None) or meta.caplen)
+print(n, big)
+PY
+)
+	info "${1##*/}: frames captured, largest: $stats"
+	read -r NFRAMES MAXLEN <<<"$stats"
+	: "${NFRAMES:=0}" "${MAXLEN:=0}"
+}
+
+# upload TAG DESC: $bytes of a file from the client to $SERVER_IP, cmp.
+upload() {
+	head -c "$bytes" /dev/urandom >"$TMPD/$1.in"
+	xfer "$2: $(hsize "$bytes") upload" \
+		"-o $TMPD/$1.out -t $t" "-i $TMPD/$1.in -t $t"
+	cmp "$TMPD/$1.in" "$TMPD/$1.out"
+	tap_result $? "$2: received file is identical (cmp)"
+}
+
+# gso_case TAG DESC SNAPLEN [NS DEV]: an upload with a capture there.
+gso_case() {
+	local pcap=$TMPD/$1.pcapng
+
+	capture_start "$pcap" "$3" "${4:-}" "${5:-}" || info "$2: no capture"
+	upload "$1" "$2"
+	capture_stop
+	frame_stats "$pcap"
+}
+
+# csum_case DESC PCAP: every XTCP checksum in PCAP is valid.
+csum_case() {
+	local out rc=0
+
+	out=$("$XTCP_SELFTESTS/xtcp_pcap_csum.py" "$2" 253 2>&1) || rc=$?
+	tap_result "$rc" "$1: every XTCP checksum in the capture is valid ($out)"
+}
+
+# frames_case DESC OP BYTES: ok if frames were captured and the largest
+# one's length satisfies "-OP BYTES" (gt: super-packets, le: wire-sized).
+frames_case() {
+	[ "$NFRAMES" -gt 0 ] && test "$MAXLEN" "-$2" "$3"
+	tap_result $? "$1 (largest frame $MAXLEN B)"
+}
+
+# 1. Plain veth: super-packets on the wire of the sender's namespace.
+snapshot c GsoSends OutSegs InCsumErrors
+snapshot s InCsumErrors
+gso_case plain "veth" 96
+frames_case "veth: super-packets leave the socket" gt 1514
+check_counter "veth: GsoSends grew" c GsoSends -gt 0
+
+# 2. TSO and tx checksum off: segmented by xtcp4_gso_segment, summed in
+# software.
+ip netns exec "$NS_C" ethtool -K veth-c tso off tx off >/dev/null 2>&1 ||
+	info "ethtool -K veth-c tso off tx off failed"
+info "veth-c: $(ip netns exec "$NS_C" ethtool -k veth-c | grep -E '^(tcp-segmentation-offload|generic-segmentation-offload|tx-checksumming):' | tr '\n' ' ')"
+snapshot c GsoSends
+gso_case sw "tso off, tx off" 2000
+frames_case "tso off, tx off: every frame fits the MTU" le 1514
+csum_case "tso off, tx off" "$TMPD/sw.pcapng"
+check_counter "tso off, tx off: super-packets left the socket (GsoSends)" \
+	c GsoSends -gt 0
+
+# 3. TSO off, checksum offload on: partial checksums per segment.
+ip netns exec "$NS_C" ethtool -K veth-c tx on >/dev/null 2>&1
+gso_case partial "tso off, tx on" 96
+
+# 4. GRO: the sender sends segments (GSO and TSO off on veth-c, so veth
+# passes them to veth-s's NAPI), veth-s aggregates them (GRO on): the
+# server's capture, after GRO, sees frames above the MTU.
+ip netns exec "$NS_C" ethtool -K veth-c gso off tso off >/dev/null 2>&1
+ip netns exec "$NS_S" ethtool -K veth-s gro on >/dev/null 2>&1 ||
+	info "ethtool -K veth-s gro on failed"
+gso_case gro "gro on veth-s" 96 "$NS_S" veth-s
+frames_case "gro on veth-s: segments aggregated" gt 1514
+ip netns exec "$NS_S" ethtool -K veth-s gro off >/dev/null 2>&1
+ip netns exec "$NS_C" ethtool -K veth-c gso on tso on >/dev/null 2>&1
+
+# 5. Throughput over the clean veth, same boot: four connections at once,
+# so that the 64 KiB window of each (XTCP has no window scaling yet) is not
+# the only limit; the kernel's TCP with its window scaling off for the
+# same windows. The rates are xtcp_xfer's own (first byte to last).
+bench=$(to_bytes "$XTCP_GSO_BENCH")
+bench_rate() { # TAG: the client's transmit rate
+	sed -n 's/.* tx=\([0-9.]*Mbit\/s\).*/\1/p' "$TMPD/x$PORT.client" | tail -1
+}
+bench_xfer() { # DESC
+	xfer "bench: $1, 4 x $(hsize "$bench")" "-N 4 -s $bench -S $dseed -t $t" \
+		"-N 4 -s $bench -S $dseed -t $t"
+	RATE=$(bench_rate)
+}
+ip netns exec "$NS_C" ethtool -K veth-c tso on tx on >/dev/null 2>&1
+bench_xfer "xtcp"
+xrate=$RATE
+ip netns exec "$NS_C" ethtool -K veth-c gso off >/dev/null 2>&1
+bench_xfer "xtcp, gso off (one skb per segment)"
+norate=$RATE
+ip netns exec "$NS_C" ethtool -K veth-c gso on >/dev/null 2>&1
+XFER_PROTO_C=tcp XFER_PROTO_S=tcp
+bench_xfer "tcp"
+trate=$RATE
+ip netns exec "$NS_C" sysctl -qw net.ipv4.tcp_window_scaling=0
+ip netns exec "$NS_S" sysctl -qw net.ipv4.tcp_window_scaling=0
+bench_xfer "tcp, no window scaling"
+t64rate=$RATE
+XFER_PROTO_C=$XTCP_TEST_PROTO XFER_PROTO_S=$XTCP_TEST_PROTO
+info "throughput, 4 connections: xtcp $xrate, xtcp gso off $norate, tcp $trate, tcp without window scaling $t64rate"
+
+# 6. Forwarding: client -> router -> server. The router aggregates with
+# GRO what the client sends segment by segment, and its link to the server
+# has TSO and checksum offload off: each GRO packet is cut up again by
+# xtcp4_gso_segment(), in software, on the way out. The router's capture
+# (after GRO) sees aggregates, the server's wire-sized segments with valid
+# checksums.
+fwd_setup() {
+	router_topology &&
+	ip netns exec "$NS_C" ethtool -K veth-c gso off tso off >/dev/null &&
+	ip netns exec "$NS_R" ethtool -K veth-rc gro on >/dev/null &&
+	ip netns exec "$NS_R" ethtool -K veth-rs tso off tx off >/dev/null
+}
+fwd_setup || info "router setup failed"
+SERVER_IP=10.0.2.2
+capture_start "$TMPD/fwd-r.pcapng" 96 "$NS_R" veth-rc || info "no router capture"
+capture_start "$TMPD/fwd-s.pcapng" 2000 "$NS_S" veth-s || info "no server capture"
+upload fwd "forwarded"
+capture_stop
+frame_stats "$TMPD/fwd-r.pcapng"
+frames_case "forwarded: the router aggregated with GRO" gt 1514
+frame_stats "$TMPD/fwd-s.pcapng"
+frames_case "forwarded: the server gets wire-sized segments" le 1514
+csum_case "forwarded" "$TMPD/fwd-s.pcapng"
+
+check_counter "no InCsumErrors on the server" s InCsumErrors -eq 0
+check_counter "no InCsumErrors on the client" c InCsumErrors -eq 0
+
+tap_finish
