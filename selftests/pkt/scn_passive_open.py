@@ -23,7 +23,9 @@ def run(t):
     c.send("S", opts=SYN_OPTS)
     sa = c.expect("SA", ack=seq_add(c.iss, 1), plen=0,
                   opts=[("MSS", 1460), ("NOP", None), ("NOP", None),
-                        ("SAckOK", b"")], what="SYN-ACK")
+                        ("SAckOK", b""), ("NOP", None),
+                        ("WScale", sut_wscale())],
+                  what="SYN-ACK")
     check(0 < sa.win <= 65535, f"SYN-ACK window {sa.win}")
     # The third segment offers a window of 2400: shift 0, two segments.
     c.win = 2400

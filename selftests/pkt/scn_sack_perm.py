@@ -7,6 +7,9 @@ in its first duplicate ACK."""
 from xtcp_peer import check_eq, pattern, sack_opts, seq_add
 
 TITLE = "SACK-permitted: offered per net.xtcp.sack, echoed only if offered"
+# SACK-permitted alone: without timestamps and window scaling (scn_tstamp_*,
+# scn_wscale_* and scn_syn_fields cover the layout with them).
+SYSCTLS = {"timestamps": 0, "window_scaling": 0}
 
 MSS_ONLY = [("MSS", 1460)]
 MSS_SACK = [("MSS", 1460), ("NOP", None), ("NOP", None), ("SAckOK", b"")]

@@ -8,6 +8,8 @@ offered it."""
 from xtcp_peer import check, check_eq, pattern, seq_add, sut_wscale
 
 TITLE = "window scale: offered on SYN; on with a WS SYN-ACK, off without"
+# Window scale alone in XTCP's SYN (scn_syn_fields covers the full layout).
+SYSCTLS = {"sack": 0, "timestamps": 0}
 
 
 def established(t, c, sid, syn, sa_opts):

@@ -5,7 +5,8 @@ only, and the peer's later window fields are taken unscaled."""
 from xtcp_peer import check_eq
 
 TITLE = "window_scaling=0: no WS on SYN or SYN-ACK, windows unscaled"
-SYSCTLS = {"window_scaling": 0}
+# Nothing but MSS in XTCP's SYN: SACK and timestamps off too.
+SYSCTLS = {"window_scaling": 0, "sack": 0, "timestamps": 0}
 
 
 def run(t):
