@@ -224,6 +224,19 @@ struct xtcp_cong_ops;
  * @last_oow_ack: jiffies of the last ACK sent in reply to an out-of-window
  *	or otherwise invalid segment (xtcp_ratelimit.c), 0 if none
  * @orphan_counted: counted in xtcp_net.orphans until destroyed
+ * @cork: TCP_CORK set: partial segments wait for uncork (or the persist
+ *	timer, as in TCP)
+ * @more: the sendmsg() being pushed said MSG_MORE: hold its partial segment
+ * @push_once: send partial segments now, whatever Nagle or a cork says
+ *	(set around one xtcp_write_xmit(), as TCP_NAGLE_PUSH)
+ * @pingpong: TCP_QUICKACK was set to 0 (TCP's pingpong mode)
+ * @quickack: TCP_QUICKACK was set to 1: acknowledge at once, no delayed ACK
+ * @syncnt: TCP_SYNCNT, SYN retransmissions (0: the namespace's syn_retries)
+ * @linger2_ms: TCP_LINGER2: FIN_WAIT2 lifetime of an orphan (0: the
+ *	namespace's fin_timeout_ms, -1: no FIN_WAIT2 wait, a reset at once)
+ * @user_timeout: TCP_USER_TIMEOUT, milliseconds (0: off)
+ * @notsent_lowat: TCP_NOTSENT_LOWAT, bytes (0: off)
+ * @window_clamp: TCP_WINDOW_CLAMP, bytes (0: none)
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -301,6 +314,17 @@ struct xtcp_sock {
 	unsigned long synq_overflow;
 	u32 last_oow_ack;
 	u8 orphan_counted:1;
+
+	u8 cork:1,
+	   more:1,
+	   push_once:1,
+	   pingpong:1,
+	   quickack:1;
+	u8 syncnt;
+	int linger2_ms;
+	u32 user_timeout;
+	u32 notsent_lowat;
+	u32 window_clamp;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -512,6 +536,10 @@ long xtcp_memory_allocated_sum(void);
 bool xtcp_memory_pressure_now(void);
 void xtcp_forced_mem_schedule(struct sock *sk, int size, int kind);
 
+/* xtcp_info.c */
+struct tcp_info;
+void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *info);
+
 /* xtcp_ipv4.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
@@ -564,6 +592,8 @@ int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
 __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
 void xtcp_write_space(struct sock *sk);
+bool xtcp_stream_memory_free(const struct sock *sk, int wake);
+void xtcp_push_now(struct sock *sk);
 
 /* xtcp_window.c */
 u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss);

@@ -622,6 +622,7 @@ struct proto xtcp_prot = {
 	.orphan_count		= &xtcp_orphan_count,
 	.enter_memory_pressure	= xtcp_enter_memory_pressure,
 	.leave_memory_pressure	= xtcp_leave_memory_pressure,
+	.stream_memory_free	= xtcp_stream_memory_free,
 	.sockets_allocated	= &xtcp_sockets_allocated,
 	.memory_allocated	= &xtcp_memory_allocated,
 	.per_cpu_fw_alloc	= &xtcp_memory_per_cpu_fw_alloc,

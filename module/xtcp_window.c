@@ -75,6 +75,7 @@ u32 xtcp_select_window(struct sock *sk)
 	u32 rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	u32 space = xtcp_window_space(rcvbuf, atomic_read(&sk->sk_rmem_alloc),
 				      xs->advmss);
+	u32 full = xtcp_window_space(rcvbuf, 0, xs->advmss);
 
 	/* Under XTCP's or the memory cgroup's pressure, offer at most four
 	 * segments more, as TCP clamps rcv_ssthresh (tcp_adjust_rcv_ssthresh()).
@@ -82,10 +83,13 @@ u32 xtcp_select_window(struct sock *sk)
 	 */
 	if (sk_under_memory_pressure(sk))
 		space = min(space, 4U * xs->advmss);
+	/* TCP_WINDOW_CLAMP bounds what we offer, as tp->window_clamp. */
+	if (xs->window_clamp) {
+		space = min(space, xs->window_clamp);
+		full = min(full, xs->window_clamp);
+	}
 
-	return xtcp_choose_window(xtcp_cur_window(xs), space,
-				  xtcp_window_space(rcvbuf, 0, xs->advmss),
-				  xs->advmss);
+	return xtcp_choose_window(xtcp_cur_window(xs), space, full, xs->advmss);
 }
 
 /**
