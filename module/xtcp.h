@@ -657,6 +657,8 @@ int xtcp_setsockopt(struct sock *sk, int level, int optname, sockptr_t optval,
 int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen);
 void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
+bool xtcp_defer_accept_holds(const struct sock *sk, struct request_sock *req,
+			     const struct sk_buff *skb);
 
 /* xtcp_syncookies.c */
 #define XTCP_COOKIE_MSS_BITS	3

@@ -545,8 +545,10 @@ static int xtcp_listen(struct socket *sock, int backlog)
 
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	if (sk->sk_state != TCP_LISTEN) {
-		/* SYN-ACK retransmissions, counted by reqsk_timer_handler(). */
-		inet_csk(sk)->icsk_syn_retries =
+		/* SYN-ACK retransmissions, counted by reqsk_timer_handler():
+		 * TCP_SYNCNT's, as for TCP, else the namespace's.
+		 */
+		inet_csk(sk)->icsk_syn_retries = xtcp_sk(sk)->syncnt ? :
 			READ_ONCE(xtcp_pernet(sock_net(sk))->synack_retries);
 		err = inet_csk_listen_start(sk);
 		if (err)

@@ -57,6 +57,33 @@ static int xtcp_retrans_to_secs(u8 n)
 	return total;
 }
 
+/**
+ * xtcp_defer_accept_holds() - keep a request through TCP_DEFER_ACCEPT
+ * @sk: the listener
+ * @req: the request the segment matched
+ * @skb: a valid ACK of our SYN-ACK
+ *
+ * As tcp_check_req(): while the listener defers and the SYN-ACK has been
+ * sent fewer times than the deferral allows, a bare ACK does not complete
+ * the handshake; it is dropped and the request marked acknowledged, so the
+ * request timer (reqsk_timer_handler()) holds its SYN-ACK until the end of
+ * the deferral, and the peer's ACK to that one, or its first data, makes
+ * the connection that accept() returns.
+ *
+ * Return: true when the caller must drop @skb and keep @req.
+ */
+bool xtcp_defer_accept_holds(const struct sock *sk, struct request_sock *req,
+			     const struct sk_buff *skb)
+{
+	u8 defer = READ_ONCE(inet_csk(sk)->icsk_accept_queue.rskq_defer_accept);
+
+	if (!defer || req->num_timeout >= defer ||
+	    XTCP_SKB_CB(skb)->end_seq != xtcp_rsk(req)->irs + 1)
+		return false;
+	inet_rsk(req)->acked = 1;
+	return true;
+}
+
 /* TCP_QUICKACK, as __tcp_sock_set_quickack(): 0 enters pingpong (delayed
  * ACK) mode; an odd value sends a pending ACK now and turns delayed ACKs off
  * until 0 is set.
@@ -153,11 +180,12 @@ static int xtcp_setsockopt_int(struct sock *sk, int optname, int val,
 		if (val < 1 || val > XTCP_MAX_SYNCNT)
 			return -EINVAL;
 		WRITE_ONCE(xs->syncnt, val);
+		if (sk->sk_state == TCP_LISTEN)	/* its SYN-ACKs */
+			WRITE_ONCE(inet_csk(sk)->icsk_syn_retries, val);
 		return 0;
 	case TCP_LINGER2:
 		return xtcp_set_linger2(sk, val);
 	case TCP_DEFER_ACCEPT:
-		/* Stored and reported; accept() is not deferred (README). */
 		WRITE_ONCE(inet_csk(sk)->icsk_accept_queue.rskq_defer_accept,
 			   xtcp_secs_to_retrans(val));
 		return 0;

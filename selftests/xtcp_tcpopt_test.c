@@ -13,7 +13,8 @@
  *   timer's ceiling sends it, as TCP's does), TCP_NOTSENT_LOWAT gates
  *   POLLOUT, TCP_USER_TIMEOUT fails a blackholed connection in about that
  *   time, TCP_SYNCNT bounds the SYN retransmissions, TCP_LINGER2 < 0 resets
- *   at close in FIN_WAIT2, TCP_WINDOW_CLAMP bounds the advertised window.
+ *   at close in FIN_WAIT2, TCP_WINDOW_CLAMP bounds the advertised window,
+ *   TCP_DEFER_ACCEPT keeps a connection from accept() until data comes.
  *
  * A blackhole is a drop-all SO_ATTACH_FILTER on the receiving socket (TCP
  * and XTCP both run socket filters on input, listeners included). Needs
@@ -758,6 +759,37 @@ TEST_F(beh, window_clamp_bounds_the_window)
 	}
 	EXPECT_GE(4000, ti.tcpi_snd_wnd) TH_LOG("peer window %u",
 						 ti.tcpi_snd_wnd);
+}
+
+/* TCP_DEFER_ACCEPT: accept() waits for the first data, not the ACK. */
+TEST_F(beh, defer_accept_waits_for_data)
+{
+	struct sockaddr_in sin;
+	unsigned short port;
+	struct pollfd p;
+	char c;
+	int l;
+
+	l = plisten(_metadata, variant->xtcp, 0, &port);
+	ASSERT_LE(0, l);
+	set_int(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, 5);
+	EXPECT_EQ(7, get_int(l, TCP_DEFER_ACCEPT));	/* 1 + 2 + 4 s */
+	sin = loopback(port);
+	self->c = socket(AF_INET, SOCK_STREAM, proto_of(variant->xtcp));
+	ASSERT_LE(0, self->c);
+	ASSERT_EQ(0, connect(self->c, (struct sockaddr *)&sin, sizeof(sin)));
+	p.fd = l;
+	p.events = POLLIN;
+	EXPECT_EQ(0, poll(&p, 1, 500)) TH_LOG("accept ready without data");
+	ASSERT_EQ(1, send(self->c, "d", 1, 0));
+	EXPECT_EQ(1, poll(&p, 1, 3000));
+	set_timeo(l, SO_RCVTIMEO, GUARD_MS);
+	self->a = accept(l, NULL, NULL);
+	ASSERT_LE(0, self->a);
+	set_timeo(self->a, SO_RCVTIMEO, GUARD_MS);
+	EXPECT_EQ(1, recv(self->a, &c, 1, 0));
+	EXPECT_EQ('d', c);
+	close(l);
 }
 
 TEST_HARNESS_MAIN
