@@ -14,7 +14,8 @@
  *   POLLOUT, TCP_USER_TIMEOUT fails a blackholed connection in about that
  *   time, TCP_SYNCNT bounds the SYN retransmissions, TCP_LINGER2 < 0 resets
  *   at close in FIN_WAIT2, TCP_WINDOW_CLAMP bounds the advertised window,
- *   TCP_DEFER_ACCEPT keeps a connection from accept() until data comes.
+ *   TCP_DEFER_ACCEPT keeps a connection from accept() until data comes,
+ *   TCP_QUICKACK acknowledges small segments at once.
  *
  * A blackhole is a drop-all SO_ATTACH_FILTER on the receiving socket (TCP
  * and XTCP both run socket filters on input, listeners included). Needs
@@ -759,6 +760,36 @@ TEST_F(beh, window_clamp_bounds_the_window)
 	}
 	EXPECT_GE(4000, ti.tcpi_snd_wnd) TH_LOG("peer window %u",
 						 ti.tcpi_snd_wnd);
+}
+
+/* TCP_QUICKACK: small segments are acknowledged at once, not after the
+ * delayed-ACK timer (40 ms for XTCP): the sender's queue empties quickly.
+ */
+TEST_F(beh, quickack_acks_at_once)
+{
+	long long worst = 0;
+	char buf[16];
+	int i;
+
+	ppair(_metadata, variant->xtcp, 0, &self->c, &self->a);
+	set_int(self->c, IPPROTO_TCP, TCP_NODELAY, 1);
+	set_int(self->a, IPPROTO_TCP, TCP_QUICKACK, 1);
+	EXPECT_EQ(1, get_int(self->a, TCP_QUICKACK));
+	for (i = 0; i < 5; i++) {
+		long long t0 = now_ms(), dt;
+
+		ASSERT_EQ(10, send(self->c, "0123456789", 10, 0));
+		while (ioctl_int(self->c, SIOCOUTQ) > 0 && now_ms() - t0 < 1000)
+			usleep(500);
+		dt = now_ms() - t0;
+		if (dt > worst)
+			worst = dt;
+		EXPECT_EQ(10, recv(self->a, buf, sizeof(buf), 0));
+		usleep(50000);
+	}
+	EXPECT_GT(25, worst) TH_LOG("slowest ACK after %lld ms", worst);
+	set_int(self->a, IPPROTO_TCP, TCP_QUICKACK, 0);
+	EXPECT_EQ(0, get_int(self->a, TCP_QUICKACK));
 }
 
 /* TCP_DEFER_ACCEPT: accept() waits for the first data, not the ACK. */
