@@ -264,6 +264,19 @@ struct xtcp_drs {
  * @snd_wscale: shift the peer applies to its window fields (RFC 7323)
  * @rcv_wscale: shift we apply to ours
  * @drs: receive buffer autotuning state (xtcp_wscale.c)
+ * @cork: TCP_CORK set: partial segments wait for uncork (or the persist
+ *	timer, as in TCP)
+ * @more: the sendmsg() being pushed said MSG_MORE: hold its partial segment
+ * @push_once: send partial segments now, whatever Nagle or a cork says
+ *	(set around one xtcp_write_xmit(), as TCP_NAGLE_PUSH)
+ * @pingpong: TCP_QUICKACK was set to 0 (TCP's pingpong mode)
+ * @quickack: TCP_QUICKACK was set to 1: acknowledge at once, no delayed ACK
+ * @syncnt: TCP_SYNCNT, SYN retransmissions (0: the namespace's syn_retries)
+ * @linger2_ms: TCP_LINGER2: FIN_WAIT2 lifetime of an orphan (0: the
+ *	namespace's fin_timeout_ms, -1: no FIN_WAIT2 wait, a reset at once)
+ * @user_timeout: TCP_USER_TIMEOUT, milliseconds (0: off)
+ * @notsent_lowat: TCP_NOTSENT_LOWAT, bytes (0: off)
+ * @window_clamp: TCP_WINDOW_CLAMP, bytes (0: none)
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -353,6 +366,17 @@ struct xtcp_sock {
 	u8 snd_wscale:4,
 	   rcv_wscale:4;
 	struct xtcp_drs drs;
+
+	u8 cork:1,
+	   more:1,
+	   push_once:1,
+	   pingpong:1,
+	   quickack:1;
+	u8 syncnt;
+	int linger2_ms;
+	u32 user_timeout;
+	u32 notsent_lowat;
+	u32 window_clamp;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -668,6 +692,8 @@ int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
 __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
 void xtcp_write_space(struct sock *sk);
+bool xtcp_stream_memory_free(const struct sock *sk, int wake);
+void xtcp_push_now(struct sock *sk);
 
 /* xtcp_window.c */
 u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale);
@@ -751,6 +777,8 @@ int xtcp_setsockopt(struct sock *sk, int level, int optname, sockptr_t optval,
 int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen);
 void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
+bool xtcp_defer_accept_holds(const struct sock *sk, struct request_sock *req,
+			     const struct sk_buff *skb);
 
 /* xtcp_syncookies.c */
 #define XTCP_COOKIE_MSS_BITS	3

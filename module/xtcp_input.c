@@ -872,6 +872,8 @@ struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
 		return NULL;
 	}
 
+	if (xtcp_defer_accept_holds(sk, req, skb))
+		return NULL;	/* TCP_DEFER_ACCEPT: no data yet */
 	af_ops = inet_csk(sk)->icsk_af_ops;
 	child = af_ops->syn_recv_sock(sk, skb, req, NULL, req, &own_req, NULL);
 	if (!child)

@@ -638,18 +638,20 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	return xtcp_send_skb(sk, skb, false);
 }
 
-/* Nagle (RFC 9293 3.7.4): hold a small segment while data is in flight. */
+/* Nagle (RFC 9293 3.7.4): hold a small segment while data is in flight;
+ * TCP_CORK and MSG_MORE hold it even with nothing in flight.
+ */
 static bool xtcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-	if (xs->nodelay || !xs->packets_out)
+	if (xs->push_once || (cb->flags & (XTCP_FLAG_FIN | XTCP_FLAG_SYN)))
 		return false;
-	if (cb->flags & (XTCP_FLAG_FIN | XTCP_FLAG_SYN))
+	if (skb->len >= xs->mss_cache ||
+	    !skb_queue_is_last(&sk->sk_write_queue, skb))
 		return false;
-	return skb->len < xs->mss_cache &&
-	       skb_queue_is_last(&sk->sk_write_queue, skb);
+	return xs->cork || xs->more || (!xs->nodelay && xs->packets_out);
 }
 
 /*

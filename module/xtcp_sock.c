@@ -551,8 +551,10 @@ static int xtcp_listen(struct socket *sock, int backlog)
 
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	if (sk->sk_state != TCP_LISTEN) {
-		/* SYN-ACK retransmissions, counted by reqsk_timer_handler(). */
-		inet_csk(sk)->icsk_syn_retries =
+		/* SYN-ACK retransmissions, counted by reqsk_timer_handler():
+		 * TCP_SYNCNT's, as for TCP, else the namespace's.
+		 */
+		inet_csk(sk)->icsk_syn_retries = xtcp_sk(sk)->syncnt ? :
 			READ_ONCE(xtcp_pernet(sock_net(sk))->synack_retries);
 		err = inet_csk_listen_start(sk);
 		if (err)
@@ -628,6 +630,7 @@ struct proto xtcp_prot = {
 	.orphan_count		= &xtcp_orphan_count,
 	.enter_memory_pressure	= xtcp_enter_memory_pressure,
 	.leave_memory_pressure	= xtcp_leave_memory_pressure,
+	.stream_memory_free	= xtcp_stream_memory_free,
 	.sockets_allocated	= &xtcp_sockets_allocated,
 	.memory_allocated	= &xtcp_memory_allocated,
 	.per_cpu_fw_alloc	= &xtcp_memory_per_cpu_fw_alloc,

@@ -185,7 +185,13 @@ out:
 		skb = skb_peek_tail(&sk->sk_write_queue);
 		if (skb && xs->send_head)
 			XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
+		/* MSG_MORE corks this push only, as TCP_NAGLE_CORK in
+		 * tcp_push(): later ACKs, or the persist timer when nothing
+		 * is in flight, send the held segment.
+		 */
+		xs->more = !!(flags & MSG_MORE);
 		xtcp_write_xmit(sk);
+		xs->more = 0;
 	}
 	release_sock(sk);
 	return copied;
@@ -381,6 +387,45 @@ int xtcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
 		return -ENOIOCTLCMD;
 	}
 	return put_user(answ, (int __user *)arg);
+}
+
+/**
+ * xtcp_push_now() - send partial segments now, past Nagle and a cork
+ * @sk: the socket, locked
+ *
+ * For uncorking with TCP_NODELAY set, setting TCP_NODELAY, and the persist
+ * timer (TCP_NAGLE_PUSH, tcp_write_wakeup()).
+ */
+void xtcp_push_now(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->push_once = 1;
+	xtcp_write_xmit(sk);
+	xs->push_once = 0;
+}
+
+/**
+ * xtcp_stream_memory_free() - the proto's stream_memory_free hook
+ * @sk: the socket
+ * @wake: 1 when deciding whether to wake a writer, 0 for poll and sendmsg
+ *
+ * With TCP_NOTSENT_LOWAT set, the socket is writable only while fewer
+ * bytes than that wait unsent; a wakeup waits until fewer than half do,
+ * as tcp_stream_memory_free().
+ *
+ * Return: true when the unsent bytes allow more to be written.
+ */
+bool xtcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 lowat = READ_ONCE(xs->notsent_lowat);
+	u32 notsent;
+
+	if (!lowat)
+		return true;
+	notsent = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
+	return ((u64)notsent << wake) < lowat;
 }
 
 /**

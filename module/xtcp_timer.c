@@ -133,10 +133,30 @@ u32 xtcp_rto_with_backoff(const struct xtcp_sock *xs)
 	return xtcp_rto_backoff(xs->rtt.rto, xs->backoff, max_us);
 }
 
+/* With TCP_USER_TIMEOUT set and a retransmission episode running, fire
+ * no later than the moment the user's timeout ends
+ * (tcp_clamp_rto_to_user_timeout()), so the connection fails then.
+ */
+static u32 xtcp_clamp_to_user_timeout(const struct xtcp_sock *xs, u8 mode,
+				      u32 delay_us)
+{
+	u64 end_ns, now = ktime_get_ns();
+
+	if (mode != XTCP_RTX_RETRANS || !xs->user_timeout || !xs->rtx_stamp_ns)
+		return delay_us;
+	end_ns = xs->rtx_stamp_ns + (u64)xs->user_timeout * NSEC_PER_MSEC;
+	if (end_ns <= now)
+		return 1000;
+	return min_t(u64, delay_us, div_u64(end_ns - now, NSEC_PER_USEC) + 1);
+}
+
 static void xtcp_rtx_arm(struct sock *sk, u8 mode, u32 delay_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	ktime_t deadline = ktime_add_us(ktime_get(), delay_us);
+	ktime_t deadline;
+
+	delay_us = xtcp_clamp_to_user_timeout(xs, mode, delay_us);
+	deadline = ktime_add_us(ktime_get(), delay_us);
 
 	xs->rtx_mode = mode;
 	xs->rtx_deadline = deadline;
@@ -199,6 +219,11 @@ void xtcp_arm_delack(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ms = READ_ONCE(xtcp_pernet(sock_net(sk))->delack_ms);
 
+	/* TCP_QUICKACK: no delayed ACK until it is set to 0. */
+	if (xs->quickack) {
+		xtcp_send_ack(sk);
+		return;
+	}
 	if (hrtimer_is_queued(&xs->delack_timer))
 		return;
 	xtcp_timer_start(sk, XTCP_TIMER_DELACK, ktime_add_ms(ktime_get(), ms));
@@ -273,13 +298,15 @@ static void xtcp_retransmit_timer(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool syn, expired;
 	int limit;
 
 	if (xs->snd_una == xs->snd_max)
 		return;
 
-	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
-		limit = READ_ONCE(xn->syn_retries);
+	syn = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV);
+	if (syn)
+		limit = xs->syncnt ? : READ_ONCE(xn->syn_retries);
 	else
 		limit = READ_ONCE(xn->retries2);
 	/* Nobody waits for an orphan: give up sooner (tcp_orphan_retries),
@@ -301,7 +328,19 @@ static void xtcp_retransmit_timer(struct sock *sk)
 	/* backoff stops counting at 31: beyond, the elapsed time decides
 	 * (retransmits_timed_out()), so that any limit ends in bounded time.
 	 */
-	if (xs->backoff >= limit || xtcp_rtx_timed_out(sk, limit)) {
+	/* TCP_USER_TIMEOUT replaces retries2's time once connected, and adds
+	 * to the SYN count before (tcp_write_timeout()).
+	 */
+	if (xs->user_timeout) {
+		expired = ktime_get_ns() - xs->rtx_stamp_ns >=
+			  (u64)xs->user_timeout * NSEC_PER_MSEC;
+		if (syn)
+			expired |= xs->backoff >= limit;
+	} else {
+		expired = xs->backoff >= limit ||
+			  xtcp_rtx_timed_out(sk, limit);
+	}
+	if (expired) {
 		if (sock_flag(sk, SOCK_DEAD))
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ORPHANTIMEOUTS);
 		/* An ICMP error met on the way says more than "timed out". */
@@ -364,7 +403,8 @@ static void xtcp_probe_timer(struct sock *sk)
 		return;
 	}
 	if (xtcp_head_fits_window(xs)) {
-		xtcp_write_xmit(sk);
+		/* Past Nagle and a cork, as tcp_write_wakeup(). */
+		xtcp_push_now(sk);
 		if (xs->packets_out) {
 			/* Out at last: the retransmission timer watches it. */
 			xs->probes_out = 0;

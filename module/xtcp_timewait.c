@@ -28,6 +28,16 @@ void xtcp_time_wait(struct sock *sk, int state, int timeo_ms)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_timewait_sock *tw;
 
+	/* TCP_LINGER2: no FIN_WAIT2 wait at all (a reset, as tcp_close()
+	 * sends), or the socket's own lifetime instead of fin_timeout_ms.
+	 */
+	if (state == TCP_FIN_WAIT2 && xs->linger2_ms < 0) {
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		goto done;
+	}
+	if (state == TCP_FIN_WAIT2 && xs->linger2_ms > 0)
+		timeo_ms = xs->linger2_ms;
+
 	tw = inet_twsk_alloc(sk, &xn->death_row, state);
 	if (tw) {
 		struct xtcp_timewait_sock *xtw = xtcp_twsk((struct sock *)tw);
@@ -53,6 +63,7 @@ void xtcp_time_wait(struct sock *sk, int state, int timeo_ms)
 		inet_twsk_hashdance(tw, sk, &xtcp_hashinfo);
 		local_bh_enable();
 	}
+done:
 	xtcp_done(sk);
 }
 

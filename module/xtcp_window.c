@@ -115,14 +115,17 @@ u32 xtcp_select_window(struct sock *sk)
 	u32 rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	u32 space = xtcp_window_space(rcvbuf, atomic_read(&sk->sk_rmem_alloc),
 				      xs->advmss, xs->rcv_wscale);
+	u32 full = xtcp_window_space(rcvbuf, 0, xs->advmss, xs->rcv_wscale);
 	u32 cur = xtcp_cur_window(xs), win;
 
 	/* What was offered already stays offered. */
 	space = xtcp_pressure_clamp(sk, space, xs->advmss);
-	win = xtcp_choose_window(cur, space,
-				 xtcp_window_space(rcvbuf, 0, xs->advmss,
-						   xs->rcv_wscale),
-				 xs->advmss);
+	/* TCP_WINDOW_CLAMP bounds what we offer, as tp->window_clamp. */
+	if (xs->window_clamp) {
+		space = min(space, xs->window_clamp);
+		full = min(full, xs->window_clamp);
+	}
+	win = xtcp_choose_window(cur, space, full, xs->advmss);
 	return xtcp_wscale_round(win, cur, xs->rcv_wscale);
 }
 

@@ -31,7 +31,7 @@ export XTCP_TEST_PROTO=${XTCP_TEST_PROTO:-xtcp}
 # orphans are done), then unloads and reloads the module, as does
 # xtcp_module.sh.
 XTCP_API_TESTS="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_sweep.sh
-	xtcp_cc_test"
+	xtcp_cc_test xtcp_tcpopt_test"
 XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
@@ -63,7 +63,7 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 # in the stock guest only, as does xtcp_memcg.sh (the debug kernel has no
 # memory cgroups).
 XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
-	xtcp_backlog.sh xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
+	xtcp_backlog.sh xtcp_tcpopt_test xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
 	$XTCP_CONFORMANCE_TESTS
 	$XTCP_NIC_TESTS xtcp_diag.sh"
 
