@@ -145,11 +145,13 @@ fi
 # Counters: the delta since the -n above covers this test's segments.
 delta=$(ip netns exec "$NS_S" "$NSTAT" -s 'XtcpPassiveOpens' 'XtcpInSegs')
 info "$(echo "$delta" | tr '\n' ' ')"
-if echo "$delta" | grep -qx 'XtcpPassiveOpens *1' &&
-   echo "$delta" | awk '$1 == "XtcpInSegs" && $2 > 20 { ok = 1 } END { exit !ok }'; then
-	tap_ok "xtcp-nstat: PassiveOpens delta 1, InSegs delta > 20"
+# PassiveOpens counts children as they are made (TCP's does too), so a
+# final ACK and the first data handled at once on two CPUs may count two.
+if echo "$delta" | awk '$1 == "XtcpPassiveOpens" && $2 >= 1 && $2 <= 2 { p = 1 }
+			$1 == "XtcpInSegs" && $2 > 20 { i = 1 } END { exit !(p && i) }'; then
+	tap_ok "xtcp-nstat: PassiveOpens delta 1 (or 2), InSegs delta > 20"
 else
-	tap_fail "xtcp-nstat: PassiveOpens delta 1, InSegs delta > 20"
+	tap_fail "xtcp-nstat: PassiveOpens delta 1 (or 2), InSegs delta > 20"
 fi
 ip netns exec "$NS_S" "$NSTAT" -n
 again=$(ip netns exec "$NS_S" "$NSTAT" -s XtcpPassiveOpens | grep -v '^#')
@@ -159,8 +161,9 @@ else
 	tap_fail "xtcp-nstat: no delta right after the history was updated ($again)"
 fi
 abs=$(ip netns exec "$NS_S" "$NSTAT" -a XtcpPassiveOpens)
-if echo "$abs" | grep -qx 'XtcpPassiveOpens *1'; then
-	tap_ok "xtcp-nstat -a: absolute value"
+if [ "$(echo "$abs" | awk '$1 == "XtcpPassiveOpens" { print $2 }')" = \
+     "$(ip netns exec "$NS_S" awk '$1 == "PassiveOpens" { print $2 }' /proc/net/xtcp_stat)" ]; then
+	tap_ok "xtcp-nstat -a: the absolute value of /proc/net/xtcp_stat"
 else
 	tap_fail "xtcp-nstat -a: absolute value ($abs)"
 fi
