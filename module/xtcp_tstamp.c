@@ -515,19 +515,6 @@ s64 xtcp_tstamp_child_init(struct sock *child, const struct request_sock *req,
 	return xtcp_ts_rtt_us(xtcp_ts_clock() + xs->ts_offset, tsecr);
 }
 
-/* The receive window a cookie's connection will scale by: the way
- * tcp_select_initial_window() picks it, for the buffer the socket may
- * grow to. (The window-scaling code owns the real computation.)
- */
-static u8 xtcp_cookie_rcv_wscale(const struct sock *sk)
-{
-	u32 space = max3((u32)READ_ONCE(sk->sk_rcvbuf),
-			 (u32)READ_ONCE(xtcp_sysctl_rmem[2]),
-			 (u32)READ_ONCE(sysctl_rmem_max));
-
-	return clamp_t(int, ilog2(space) - 15, 0, XTCP_TS_MAX_WSCALE);
-}
-
 /**
  * xtcp_tstamp_cookie_check() - the options a cookie ACK brings back
  * @sk: the listener
@@ -564,12 +551,17 @@ bool xtcp_tstamp_cookie_check(const struct sock *sk, struct request_sock *req,
 	if (tsecr)
 		tsecr -= xreq->ts_off;
 	xtcp_ts_cookie_decode(tsecr, &ws, &wscale, &sack);
+	/* Options turned off since the SYN-ACK went (cookie_timestamp_decode()). */
+	if ((ws && !READ_ONCE(xtcp_pernet(sock_net(sk))->window_scaling)) ||
+	    (sack && !READ_ONCE(xtcp_pernet(sock_net(sk))->sack)))
+		return false;
 	ireq->tstamp_ok = 1;
 	ireq->sack_ok = sack;
 	ireq->wscale_ok = ws;
 	ireq->snd_wscale = wscale;
+	/* The shift the SYN-ACK announced (xtcp_wscale_req_init()). */
 	if (ws)
-		ireq->rcv_wscale = xtcp_cookie_rcv_wscale(sk);
+		ireq->rcv_wscale = xtcp_wscale_choose(xtcp_wscale_rcv_space(sk));
 	xreq->ts_recent = tsval;
 	return true;
 }
