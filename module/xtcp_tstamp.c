@@ -42,7 +42,6 @@
 
 #define XTCP_TS_ALIGNED_WORD	(XTCP_OPT_NOP << 24 | XTCP_OPT_NOP << 16 | \
 				 XTCP_OPT_TIMESTAMP << 8 | XTCP_OLEN_TIMESTAMP)
-#define XTCP_TS_MAX_WSCALE	14
 
 static siphash_aligned_key_t xtcp_ts_key;
 
