@@ -92,19 +92,11 @@ dkms-remove:
 	dkms remove -m xtcp -v $(XTCP_VERSION) --all
 	rm -rf $(DKMS_SRC)
 
-# The tracepoint header is written the way include/trace/events/*.h are:
-# TRACE_EVENT's TP_STRUCT__entry( / TP_fast_assign( layout is what
-# checkpatch's OPEN_ENDED_LINE and PARENTHESIS_ALIGNMENT checks flag (as
-# they flag every in-tree trace header), so only those two are off, for
-# that file only.
-TRACE_HEADER = module/xtcp_trace.h
-CHECKPATCH_FILES = $(filter-out $(TRACE_HEADER),$(wildcard module/*.[ch] uapi/linux/*.h))
+CHECKPATCH_FILES = $(wildcard module/*.[ch] uapi/linux/*.h)
 
 checkpatch:
 	@cp=$$(bash -c '. scripts/lib.sh && checkpatch_pl') && \
-	perl "$$cp" --strict --no-tree --show-types -f $(CHECKPATCH_FILES) && \
-	perl "$$cp" --strict --no-tree --show-types \
-		--ignore OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT -f $(TRACE_HEADER)
+	perl "$$cp" --strict --no-tree --show-types -f $(CHECKPATCH_FILES)
 
 # C=2 runs sparse on every file, built or not; fail when it complains.
 sparse:

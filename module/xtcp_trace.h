@@ -50,155 +50,135 @@ static inline void xtcp_trace_tuple(const struct sock *sk, __be32 *saddr,
 #endif
 
 TRACE_EVENT(xtcp_set_state,
-	TP_PROTO(const struct sock *sk, int oldstate, int newstate),
-	TP_ARGS(sk, oldstate, newstate),
-	TP_STRUCT__entry(
-		__field(const void *, skaddr)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
-		__field(__u16, sport)
-		__field(__u16, dport)
-		__field(int, oldstate)
-		__field(int, newstate)
-	),
-	TP_fast_assign(
-		__entry->skaddr = sk;
-		xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
-				 &__entry->sport, &__entry->dport);
-		__entry->oldstate = oldstate;
-		__entry->newstate = newstate;
-	),
-	TP_printk("src=%pI4:%u dst=%pI4:%u %s -> %s",
-		  &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
-		  xtcp_show_state(__entry->oldstate),
-		  xtcp_show_state(__entry->newstate))
+	    TP_PROTO(const struct sock *sk, int oldstate, int newstate),
+	    TP_ARGS(sk, oldstate, newstate),
+	    TP_STRUCT__entry(__field(const void *, skaddr)
+			     __field(__be32, saddr)
+			     __field(__be32, daddr)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(int, oldstate)
+			     __field(int, newstate)),
+	    TP_fast_assign(__entry->skaddr = sk;
+			   xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
+					    &__entry->sport, &__entry->dport);
+			   __entry->oldstate = oldstate;
+			   __entry->newstate = newstate;),
+	    TP_printk("src=%pI4:%u dst=%pI4:%u %s -> %s",
+		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      xtcp_show_state(__entry->oldstate),
+		      xtcp_show_state(__entry->newstate))
 );
 
 TRACE_EVENT(xtcp_retransmit_skb,
-	TP_PROTO(const struct sock *sk, u32 seq, u32 end_seq, bool timeout),
-	TP_ARGS(sk, seq, end_seq, timeout),
-	TP_STRUCT__entry(
-		__field(const void *, skaddr)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
-		__field(__u16, sport)
-		__field(__u16, dport)
-		__field(u32, seq)
-		__field(u32, end_seq)
-		__field(int, state)
-		__field(bool, timeout)
-	),
-	TP_fast_assign(
-		__entry->skaddr = sk;
-		xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
-				 &__entry->sport, &__entry->dport);
-		__entry->seq = seq;
-		__entry->end_seq = end_seq;
-		__entry->state = sk->sk_state;
-		__entry->timeout = timeout;
-	),
-	TP_printk("src=%pI4:%u dst=%pI4:%u seq=%u end_seq=%u state=%s cause=%s",
-		  &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
-		  __entry->seq, __entry->end_seq,
-		  xtcp_show_state(__entry->state),
-		  __entry->timeout ? "rto" : "fast")
+	    TP_PROTO(const struct sock *sk, u32 seq, u32 end_seq, bool timeout),
+	    TP_ARGS(sk, seq, end_seq, timeout),
+	    TP_STRUCT__entry(__field(const void *, skaddr)
+			     __field(__be32, saddr)
+			     __field(__be32, daddr)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(u32, seq)
+			     __field(u32, end_seq)
+			     __field(int, state)
+			     __field(bool, timeout)),
+	    TP_fast_assign(__entry->skaddr = sk;
+			   xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
+					    &__entry->sport, &__entry->dport);
+			   __entry->seq = seq;
+			   __entry->end_seq = end_seq;
+			   __entry->state = sk->sk_state;
+			   __entry->timeout = timeout;),
+	    TP_printk("src=%pI4:%u dst=%pI4:%u seq=%u end_seq=%u state=%s cause=%s",
+		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      __entry->seq, __entry->end_seq,
+		      xtcp_show_state(__entry->state),
+		      __entry->timeout ? "rto" : "fast")
 );
 
 /* A reset we send: from a socket (abort) or in reply to a segment that
  * matched none (then only the segment's addresses are known).
  */
 TRACE_EVENT(xtcp_send_reset,
-	TP_PROTO(__be32 saddr, __be16 sport, __be32 daddr, __be16 dport,
-		 u32 seq, int state),
-	TP_ARGS(saddr, sport, daddr, dport, seq, state),
-	TP_STRUCT__entry(
-		__field(__be32, saddr)
-		__field(__be32, daddr)
-		__field(__u16, sport)
-		__field(__u16, dport)
-		__field(u32, seq)
-		__field(int, state)
-	),
-	TP_fast_assign(
-		__entry->sport = ntohs(sport);
-		__entry->dport = ntohs(dport);
-		__entry->saddr = saddr;
-		__entry->daddr = daddr;
-		__entry->seq = seq;
-		__entry->state = state;
-	),
-	TP_printk("src=%pI4:%u dst=%pI4:%u seq=%u state=%s",
-		  &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
-		  __entry->seq, xtcp_show_state(__entry->state))
+	    TP_PROTO(__be32 saddr, __be16 sport, __be32 daddr, __be16 dport,
+		     u32 seq, int state),
+	    TP_ARGS(saddr, sport, daddr, dport, seq, state),
+	    TP_STRUCT__entry(__field(__be32, saddr)
+			     __field(__be32, daddr)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(u32, seq)
+			     __field(int, state)),
+	    TP_fast_assign(__entry->sport = ntohs(sport);
+			   __entry->dport = ntohs(dport);
+			   __entry->saddr = saddr;
+			   __entry->daddr = daddr;
+			   __entry->seq = seq;
+			   __entry->state = state;),
+	    TP_printk("src=%pI4:%u dst=%pI4:%u seq=%u state=%s",
+		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      __entry->seq, xtcp_show_state(__entry->state))
 );
 
 TRACE_EVENT(xtcp_receive_reset,
-	TP_PROTO(const struct sock *sk),
-	TP_ARGS(sk),
-	TP_STRUCT__entry(
-		__field(const void *, skaddr)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
-		__field(__u16, sport)
-		__field(__u16, dport)
-		__field(int, state)
-	),
-	TP_fast_assign(
-		__entry->skaddr = sk;
-		xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
-				 &__entry->sport, &__entry->dport);
-		__entry->state = sk->sk_state;
-	),
-	TP_printk("src=%pI4:%u dst=%pI4:%u state=%s",
-		  &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
-		  xtcp_show_state(__entry->state))
+	    TP_PROTO(const struct sock *sk),
+	    TP_ARGS(sk),
+	    TP_STRUCT__entry(__field(const void *, skaddr)
+			     __field(__be32, saddr)
+			     __field(__be32, daddr)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(int, state)),
+	    TP_fast_assign(__entry->skaddr = sk;
+			   xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
+					    &__entry->sport, &__entry->dport);
+			   __entry->state = sk->sk_state;),
+	    TP_printk("src=%pI4:%u dst=%pI4:%u state=%s",
+		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      xtcp_show_state(__entry->state))
 );
 
 /* Per ACK, after it was processed: the sender's view, as tcp:tcp_probe. */
 TRACE_EVENT(xtcp_probe,
-	TP_PROTO(const struct sock *sk, u32 ack_seq, u32 data_len,
-		 u32 snd_nxt, u32 snd_una, u32 snd_cwnd, u32 ssthresh,
-		 u32 snd_wnd, u32 srtt_us, u32 rcv_wnd, u32 mss),
-	TP_ARGS(sk, ack_seq, data_len, snd_nxt, snd_una, snd_cwnd, ssthresh,
-		snd_wnd, srtt_us, rcv_wnd, mss),
-	TP_STRUCT__entry(
-		__field(const void *, skaddr)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
-		__field(__u16, sport)
-		__field(__u16, dport)
-		__field(u32, ack_seq)
-		__field(u32, data_len)
-		__field(u32, snd_nxt)
-		__field(u32, snd_una)
-		__field(u32, snd_cwnd)
-		__field(u32, ssthresh)
-		__field(u32, snd_wnd)
-		__field(u32, srtt)
-		__field(u32, rcv_wnd)
-		__field(u32, mss)
-	),
-	TP_fast_assign(
-		__entry->skaddr = sk;
-		xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
-				 &__entry->sport, &__entry->dport);
-		__entry->ack_seq = ack_seq;
-		__entry->data_len = data_len;
-		__entry->snd_nxt = snd_nxt;
-		__entry->snd_una = snd_una;
-		__entry->snd_cwnd = snd_cwnd;
-		__entry->ssthresh = ssthresh;
-		__entry->snd_wnd = snd_wnd;
-		__entry->srtt = srtt_us;
-		__entry->rcv_wnd = rcv_wnd;
-		__entry->mss = mss;
-	),
-	TP_printk("src=%pI4:%u dst=%pI4:%u ack=%u data_len=%u snd_nxt=%u snd_una=%u snd_cwnd=%u ssthresh=%u snd_wnd=%u srtt=%u rcv_wnd=%u mss=%u",
-		  &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
-		  __entry->ack_seq, __entry->data_len,
-		  __entry->snd_nxt, __entry->snd_una, __entry->snd_cwnd,
-		  __entry->ssthresh, __entry->snd_wnd, __entry->srtt,
-		  __entry->rcv_wnd, __entry->mss)
+	    TP_PROTO(const struct sock *sk, u32 ack_seq, u32 data_len,
+		     u32 snd_nxt, u32 snd_una, u32 snd_cwnd, u32 ssthresh,
+		     u32 snd_wnd, u32 srtt_us, u32 rcv_wnd, u32 mss),
+	    TP_ARGS(sk, ack_seq, data_len, snd_nxt, snd_una, snd_cwnd, ssthresh,
+		    snd_wnd, srtt_us, rcv_wnd, mss),
+	    TP_STRUCT__entry(__field(const void *, skaddr)
+			     __field(__be32, saddr)
+			     __field(__be32, daddr)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(u32, ack_seq)
+			     __field(u32, data_len)
+			     __field(u32, snd_nxt)
+			     __field(u32, snd_una)
+			     __field(u32, snd_cwnd)
+			     __field(u32, ssthresh)
+			     __field(u32, snd_wnd)
+			     __field(u32, srtt)
+			     __field(u32, rcv_wnd)
+			     __field(u32, mss)),
+	    TP_fast_assign(__entry->skaddr = sk;
+			   xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
+					    &__entry->sport, &__entry->dport);
+			   __entry->ack_seq = ack_seq;
+			   __entry->data_len = data_len;
+			   __entry->snd_nxt = snd_nxt;
+			   __entry->snd_una = snd_una;
+			   __entry->snd_cwnd = snd_cwnd;
+			   __entry->ssthresh = ssthresh;
+			   __entry->snd_wnd = snd_wnd;
+			   __entry->srtt = srtt_us;
+			   __entry->rcv_wnd = rcv_wnd;
+			   __entry->mss = mss;),
+	    TP_printk("src=%pI4:%u dst=%pI4:%u ack=%u data_len=%u snd_nxt=%u snd_una=%u snd_cwnd=%u ssthresh=%u snd_wnd=%u srtt=%u rcv_wnd=%u mss=%u",
+		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      __entry->ack_seq, __entry->data_len,
+		      __entry->snd_nxt, __entry->snd_una, __entry->snd_cwnd,
+		      __entry->ssthresh, __entry->snd_wnd, __entry->srtt,
+		      __entry->rcv_wnd, __entry->mss)
 );
 
 #endif /* _XTCP_TRACE_H */
