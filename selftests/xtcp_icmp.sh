@@ -72,7 +72,11 @@ else
 		"XTCP counter"
 fi
 
-# 2. Unreachable while connecting.
+# 2. Unreachable while connecting. The router has just sent "fragmentation
+# needed" errors to the client: without this its ICMP rate limit may eat
+# the first unreachable, and connect() would only fail on the SYN's
+# retransmission a second later.
+ip netns exec "$NS_R" sysctl -qw net.ipv4.icmp_ratelimit=0
 ip -n "$NS_R" route add unreachable 10.0.9.0/24
 set_retries "$NS_C" syn_retries 3
 saved=$SERVER_IP
