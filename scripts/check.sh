@@ -4,7 +4,8 @@
 # check.sh: what `make check` runs. Owns the whole test pipeline:
 #   setup (scripts/setup.sh) -> debug kernel (cached) -> xtcp.ko for the
 #   stock and the debug kernel -> selftests built on the host -> one stock
-#   guest and one debug guest, each running scripts/guest-tests.sh once ->
+#   guest and one debug guest at once (two guest slots, lib.sh), each
+#   running scripts/guest-tests.sh once ->
 #   per-test results, log scan, phase durations, and a last line
 #   "N passed, N failed[, N skipped]".
 # Exits non-zero on any failure, or when no test ran.
@@ -25,7 +26,7 @@
 # picks tests).
 #
 # Knobs: XTCP_STOCK_TIMEOUT / XTCP_DEBUG_TIMEOUT (seconds per guest, boot
-# included; default 2400 / 3600); XTCP_GUESTS="stock debug" (the default)
+# included; default 3000 / 3600); XTCP_GUESTS="stock debug" (the default)
 # picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
 # skips the debug kernel, its module and its guest: not a full check).
 # XTCP_DEMO_STATUS=N (set by .ci/run, which runs `make demo` first) counts
@@ -36,7 +37,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-stock_tmo=${XTCP_STOCK_TIMEOUT:-2400}
+stock_tmo=${XTCP_STOCK_TIMEOUT:-3000}
 debug_tmo=${XTCP_DEBUG_TIMEOUT:-3600}
 guests=${XTCP_GUESTS:-stock debug}
 want() { [[ " $guests " == *" $1 "* ]]; }
@@ -315,11 +316,14 @@ run_pair() {
 	phase "nic pair guests" "$t"
 }
 
-# run_guest KIND TIMEOUT TESTS_TIMEOUT: one boot running guest-tests.sh.
-run_guest() {
-	local kind=$1 tmo=$2 ttmo=$3 dir=$XTCP_OUT/results/$1 rc=0 t nics=()
+# start_guest KIND TIMEOUT TESTS-TIMEOUT: boot KIND's guest in the
+# background (GUEST_PID[KIND]); finish_guest collects it. The stock and
+# debug guests run at once, each in its own guest slot (lib.sh).
+declare -A GUEST_PID=() GUEST_T0=()
+start_guest() {
+	local kind=$1 tmo=$2 ttmo=$3 dir=$XTCP_OUT/results/$1 nics=()
 	[ "$ttmo" -ge $((tmo / 2)) ] || ttmo=$((tmo / 2))
-	t=$(date +%s)
+	GUEST_T0[$kind]=$(date +%s)
 	rm -rf "$dir" && mkdir -p "$dir"
 	# Emulated NIC pairs for selftests/xtcp_nic.sh: a driver that sums only
 	# TCP/UDP, one that sums anything, and virtio without offloads. The
@@ -329,9 +333,15 @@ run_guest() {
 		--timeout "$tmo" --console "$dir/console.log" "${nics[@]}" -- \
 		env "${guest_env[@]}" XTCP_TESTS_TIMEOUT="$ttmo" \
 		scripts/guest-tests.sh "$kind" "$dir" "$XTCP_OUT/$kind" \
-		>"$dir/guest.out" || rc=$?
+		>"$dir/guest.out" &
+	GUEST_PID[$kind]=$!
+}
+
+finish_guest() {
+	local kind=$1 dir=$XTCP_OUT/results/$1 rc=0
+	wait "${GUEST_PID[$kind]}" || rc=$?
 	grep -E 'vm-run:|ERROR' "$dir/guest.out" >&2 || true
-	phase "$kind guest" "$t"
+	phase "$kind guest" "${GUEST_T0[$kind]}"
 	collect "$kind" "$rc"
 }
 
@@ -439,12 +449,15 @@ main() {
 
 	for kind in "${built[@]}"; do
 		case $kind in
-		stock) run_guest stock "$stock_tmo" $((stock_tmo - 240)) ;;
+		stock) start_guest stock "$stock_tmo" $((stock_tmo - 240)) ;;
 		debug)
 			export XTCP_DEBUG_TREE=$tree
-			run_guest debug "$debug_tmo" $((debug_tmo - 900))
+			start_guest debug "$debug_tmo" $((debug_tmo - 900))
 			;;
 		esac
+	done
+	for kind in "${built[@]}"; do
+		finish_guest "$kind"
 	done
 
 	if [[ " ${built[*]} " == *" stock "* ]] &&
