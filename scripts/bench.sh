@@ -143,9 +143,12 @@ main() {
 	log "bench: $rounds rounds, ${secs}s bulk, ${rrsecs}s rr/crr, $conns idle connections (guest timeout ${tmo}s)"
 	# The guest is slowed down by whatever else the host runs: keep its
 	# load beside the figures.
-	# Alone on the machine: every guest slot, as nic-pair.sh takes them.
-	guest_slot_take all
-	export XTCP_GUEST_LOCK_HELD=1
+	# Alone on the machine: every guest slot, as nic-pair.sh takes them
+	# (unless the caller holds them, or chose to share: XTCP_GUEST_LOCK_HELD=1).
+	if [ "${XTCP_GUEST_LOCK_HELD:-}" != 1 ]; then
+		guest_slot_take all
+		export XTCP_GUEST_LOCK_HELD=1
+	fi
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	"$XTCP_TOP/scripts/vm-run.sh" --kernel stock --rwdir "$out" --timeout "$tmo" \
 		--console "$out/console.log" -- \
