@@ -35,6 +35,8 @@ echo 1 >"$T/tracing_on"
 
 rand_range 1 1000000
 dseed=$RAND
+# netem must drop segments, not whole GSO super-packets.
+gso_off
 netem_set c loss 4% || tap_skip_rest "netem failed"
 snapshot c RetransSegs
 xfer "256 KiB upload, 4% loss" "-s 256K -S $dseed -t $(tmo 120)" \

@@ -44,11 +44,13 @@ def run(t):
     c.send("A")
     time.sleep(0.2)
     c.sid = t.drv.call("accept", lsid).int()
-    c.ignore = None
 
-    # TIME_WAIT: XTCP closes first, the peer's FIN completes the close.
+    # TIME_WAIT: XTCP closes first, the peer's FIN completes the close. A
+    # SYN-ACK retransmitted while the ACK was blocked may still be on its
+    # way: it is ignored until the FIN.
     t.drv.call("shutdown", c.sid, "wr")
     fin = c.expect("FA", ack=c.nxt, plen=0, what="FIN")
+    c.ignore = None
     peer_fin = c.nxt
     c.send("FA", ack=seq_add(fin.seq, 1))
     c.expect_ack(what="ACK of the FIN+ACK")
