@@ -72,7 +72,13 @@ trap 'kp_off; cleanup' EXIT
 snapshot c InCsumErrors
 snapshot s InCsumErrors
 
-# Corrupt the inner packets, before encapsulation, at both ends.
+# Corrupt the inner packets, before encapsulation, at both ends: segments,
+# not GSO super-packets; and no GRO on the tunnel, so each segment reaches
+# XTCP as CHECKSUM_COMPLETE rather than merged and validated by XTCP's GRO.
+for end in "$NS_C gre-c" "$NS_S gre-s"; do
+	read -r ns dev <<<"$end"
+	ip netns exec "$ns" ethtool -K "$dev" gso off tso off gro off >/dev/null 2>&1
+done
 tc -n "$NS_C" qdisc replace dev gre-c root netem limit 100000 corrupt 1% &&
 tc -n "$NS_S" qdisc replace dev gre-s root netem limit 100000 corrupt 1% ||
 	tap_skip_rest "netem on the GRE devices refused"
