@@ -23,9 +23,16 @@ netem_available || tap_skip_rest "no netem"
 
 trace_off() {
 	echo 0 >"$T/events/xtcp/enable" 2>/dev/null
-	echo 0 >"$T/tracing_on" 2>/dev/null
 }
-trap 'trace_off; cleanup' EXIT
+# Leave tracefs as found: later tests (xtcp_csum_complete.sh's kprobe)
+# need tracing on and the buffer as it was.
+buf_kb=$(cat "$T/buffer_size_kb")
+restore() {
+	trace_off
+	echo "${buf_kb%% *}" >"$T/buffer_size_kb" 2>/dev/null
+	echo 1 >"$T/tracing_on" 2>/dev/null
+}
+trap 'restore; cleanup' EXIT
 
 echo 0 >"$T/tracing_on"
 echo 16384 >"$T/buffer_size_kb"
