@@ -746,9 +746,13 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	flags = (fcb->flags & ~(XTCP_FLAG_PSH | XTCP_FLAG_FIN)) |
 		(XTCP_SKB_CB(last)->flags & (XTCP_FLAG_PSH | XTCP_FLAG_FIN));
 	/* A super-packet is always CHECKSUM_PARTIAL: it is summed by the
-	 * device that takes it whole, or per segment by xtcp4_gso_segment().
+	 * device that takes it whole, or per segment by xtcp4_gso_segment(),
+	 * which copies this header, options and all, into every segment:
+	 * each carries the timestamps, and no SACK blocks (no room in a
+	 * full-sized segment, as for one sent alone).
 	 */
-	xtcp_build_header(sk, head, fcb->seq, flags, 0, true, 0);
+	xtcp_build_header(sk, head, fcb->seq, flags, xtcp_tstamp_opt_len(sk),
+			  true, 0);
 
 	now_us = xtcp_now_us();
 	for (skb = first; ; skb = skb_queue_next(&sk->sk_write_queue, skb)) {

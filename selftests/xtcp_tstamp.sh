@@ -7,8 +7,10 @@
 # the server's veth: TSval on every non-RST segment, TSecr on all but the
 # first SYN), and the client's smoothed RTT (XTCP_INFO), fed by timestamp
 # samples for retransmitted data too, must end near the path's 80 ms.
-# Then net.xtcp.timestamps=0 on the server: only the client's SYN carries
-# TSopt, nothing else does, and the data still arrives.
+# Before that, the same capture check on a clean path with veth's GSO on
+# (super-packets included). Then net.xtcp.timestamps=0 on the server: only
+# the client's SYN carries TSopt, nothing else does, and the data still
+# arrives.
 #
 # XTCP_TSTAMP_BYTES  bytes uploaded (default 512K, 128K in the debug guest)
 
@@ -16,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 XTCP_TSTAMP_BYTES=$(pick_size "${XTCP_TSTAMP_BYTES:-}" 512K 128K)
-xtcp_lib_init 6 "timestamps on a lossy 80 ms path"
+xtcp_lib_init 8 "timestamps on a lossy 80 ms path"
 snapshot s PAWSEstabRejected
 
 bytes=$(to_bytes "$XTCP_TSTAMP_BYTES")
@@ -27,7 +29,6 @@ t=$(tmo 300)
 netem_available || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
 command -v dumpcap >/dev/null || tap_skip_rest "no dumpcap"
 command -v tshark >/dev/null || tap_skip_rest "no tshark"
-gso_off
 if [ "$XTCP_TEST_PROTO" = tcp ]; then
 	proto=6
 else
@@ -84,6 +85,18 @@ check_ts() {
 	fi
 }
 
+# GSO on (veth's default): the sender's super-packets, and so every
+# segment cut from them, carry the timestamps too.
+capture "$TMPD/gso.pcapng" || tap_skip_rest "cannot capture"
+xfer "GSO on, clean path: $(hsize "$bytes") upload" \
+	"-s $bytes -S $dseed -t $t" "-s $bytes -S $dseed -t $t"
+sleep 0.5
+capture_stop
+ts_summary "$TMPD/gso.pcapng" >"$TMPD/gso.sum"
+check_ts "GSO on: TSopt on every segment and super-packet, both ways" \
+	"$TMPD/gso.sum" all
+
+gso_off
 netem_set both loss 2% delay 40ms
 capture "$TMPD/on.pcapng" || tap_skip_rest "cannot capture"
 xfer "timestamps on: $(hsize "$bytes") upload over 80 ms, 2% loss" \
