@@ -75,20 +75,9 @@ static void xpair(struct __test_metadata *_metadata, int *c, int *a)
 {
 	unsigned short port;
 	int l = xlisten(_metadata, &port);
-	struct sockaddr_in sin = loopback(port);
 
 	*c = socket(AF_XTCP, SOCK_STREAM, 0);
-	ASSERT_LE(0, *c);
-	set_timeo(*c, SO_RCVTIMEO, GUARD_MS);
-	set_timeo(*c, SO_SNDTIMEO, GUARD_MS);
-	ASSERT_EQ(0, connect(*c, (struct sockaddr *)&sin, sizeof(sin)))
-		TH_LOG("connect: %s", strerror(errno));
-	set_timeo(l, SO_RCVTIMEO, GUARD_MS);
-	*a = accept(l, NULL, NULL);
-	ASSERT_LE(0, *a) TH_LOG("accept: %s", strerror(errno));
-	set_timeo(*a, SO_RCVTIMEO, GUARD_MS);
-	set_timeo(*a, SO_SNDTIMEO, GUARD_MS);
-	close(l);
+	pair_up(_metadata, l, port, *c, a, GUARD_MS);
 }
 
 static int ioctl_int(int fd, unsigned long cmd)

@@ -123,21 +123,9 @@ static void ppair(struct __test_metadata *_metadata, bool xtcp, int rcvbuf,
 {
 	unsigned short port;
 	int l = plisten(_metadata, xtcp, rcvbuf, &port);
-	struct sockaddr_in sin = loopback(port);
 
-	ASSERT_LE(0, l);
 	*c = socket(AF_INET, SOCK_STREAM, proto_of(xtcp));
-	ASSERT_LE(0, *c);
-	set_timeo(*c, SO_RCVTIMEO, GUARD_MS);
-	set_timeo(*c, SO_SNDTIMEO, GUARD_MS);
-	ASSERT_EQ(0, connect(*c, (struct sockaddr *)&sin, sizeof(sin)))
-		TH_LOG("connect: %s", strerror(errno));
-	set_timeo(l, SO_RCVTIMEO, GUARD_MS);
-	*a = accept(l, NULL, NULL);
-	ASSERT_LE(0, *a) TH_LOG("accept: %s", strerror(errno));
-	set_timeo(*a, SO_RCVTIMEO, GUARD_MS);
-	set_timeo(*a, SO_SNDTIMEO, GUARD_MS);
-	close(l);
+	pair_up(_metadata, l, port, *c, a, GUARD_MS);
 }
 
 /* Wait until SIOCINQ on @fd reaches @want; the last value seen. */

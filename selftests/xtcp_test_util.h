@@ -120,6 +120,30 @@ static inline void netns_setup(struct __test_metadata *_metadata)
 	close(fd);
 }
 
+/*
+ * Connect @c to loopback @port where @l listens, accept the peer into *@a,
+ * close @l: an established pair, every blocking call on it bounded by
+ * @guard_ms.
+ */
+static inline void pair_up(struct __test_metadata *_metadata, int l,
+			   unsigned short port, int c, int *a, int guard_ms)
+{
+	struct sockaddr_in sin = loopback(port);
+
+	ASSERT_LE(0, l);
+	ASSERT_LE(0, c);
+	set_timeo(c, SO_RCVTIMEO, guard_ms);
+	set_timeo(c, SO_SNDTIMEO, guard_ms);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&sin, sizeof(sin)))
+		TH_LOG("connect: %s", strerror(errno));
+	set_timeo(l, SO_RCVTIMEO, guard_ms);
+	*a = accept(l, NULL, NULL);
+	ASSERT_LE(0, *a) TH_LOG("accept: %s", strerror(errno));
+	set_timeo(*a, SO_RCVTIMEO, guard_ms);
+	set_timeo(*a, SO_SNDTIMEO, guard_ms);
+	close(l);
+}
+
 #endif /* __KSELFTEST_HARNESS_H */
 
 #endif /* XTCP_TEST_UTIL_H */
