@@ -246,7 +246,10 @@ pcap_csum() {
 
 # decode_all: both lossy transfers' captures, merged into the FIFO of the
 # waiting tshark, then split by server port into $TMPD/CLIENT-SERVER.txt for
-# the checks; and the xtcp_pcap_csum.py verdicts.
+# the checks; and the xtcp_pcap_csum.py verdicts. mergecap blocks on the
+# FIFO while tshark loads and decodes: on a loaded host (two guests and
+# builds) that took more than a minute for 36 packets, so the guard is
+# five minutes.
 decode_all() {
 	local caps=() p start
 
@@ -256,7 +259,7 @@ decode_all() {
 	done
 	if [ -z "$DECODE_PID" ] || [ ${#caps[@]} -eq 0 ] ||
 	   ! kill -0 "$DECODE_PID" 2>/dev/null ||
-	   ! timeout "$(tmo 60)" mergecap -a -w "$TMPD/decode.fifo" "${caps[@]}" ||
+	   ! timeout "$(tmo 300)" mergecap -a -w "$TMPD/decode.fifo" "${caps[@]}" ||
 	   ! wait "$DECODE_PID"; then
 		show_log "$TMPD/all.txt.err"
 		info "no capture or decoding failed: the capture cases fail"
