@@ -34,7 +34,7 @@ err() {
 }
 
 main() {
-	local top ko loaded kko n r suite runner tmp rc kml
+	local top ko loaded kko n r suite runner tmp rc kml i
 	kind=${1:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
 	outdir=${2:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
 	top=$(cd "$(dirname "$0")/.." && pwd)
@@ -139,8 +139,19 @@ main() {
 	if [ $loaded -eq 1 ] && [ ! -d /sys/module/xtcp ]; then
 		say "xtcp is not loaded any more (a test unloaded it): no rmmod"
 	elif [ $loaded -eq 1 ]; then
+		# The last test's namespaces are torn down asynchronously
+		# (cleanup_net), and their sockets with them: give that 30 s.
+		# A leaked socket or module reference stays, and fails.
 		say "rmmod xtcp"
-		rmmod xtcp || err "$kind: rmmod xtcp failed"
+		for ((i = 0; i < 30; i++)); do
+			rmmod xtcp 2>/dev/null && break
+			sleep 1
+		done
+		if [ -d /sys/module/xtcp ]; then
+			say "refcnt $(cat /sys/module/xtcp/refcnt 2>/dev/null); sockets:"
+			cat /proc/net/xtcp 2>/dev/null || true
+			err "$kind: rmmod xtcp failed (still in use after 30 s)"
+		fi
 	fi
 
 	dmesg >"$outdir/dmesg.txt" || err "$kind: dmesg failed"
