@@ -394,8 +394,8 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	xreq->last_oow_ack = 0;
 	xreq->mss = XTCP_SKB_CB(skb)->rx_mss ? : XTCP_DEFAULT_MSS;
 	xtcp_wscale_req_init(sk, req, skb, want_cookie);
-	/* A cookie has no room to remember SACK-permitted: not offered. */
-	ireq->sack_ok = !want_cookie &&
+	/* A cookie remembers SACK-permitted in its timestamp, if it has one. */
+	ireq->sack_ok = (!want_cookie || ireq->tstamp_ok) &&
 			READ_ONCE(xtcp_pernet(sock_net(sk))->sack) &&
 			xtcp_sack_syn_perm(skb);
 	req->rsk_rcv_wnd = 0;	/* the first SYN-ACK sets it */

@@ -195,8 +195,10 @@ void xtcp_wscale_syn_rcvd(struct sock *sk, const struct sk_buff *skb)
  * @want_cookie: the SYN-ACK will carry a SYN cookie
  *
  * The SYN-ACK offers scaling only when the SYN did and the namespace
- * allows it. A cookie keeps no state: without timestamps to encode it in
- * (as Linux), a cookie connection does not scale.
+ * allows it. A cookie keeps no state: the shift travels in the
+ * timestamp (so xtcp_tstamp_openreq() must have set tstamp_ok), and
+ * without timestamps to encode it in (as Linux), a cookie connection does
+ * not scale.
  */
 void xtcp_wscale_req_init(const struct sock *sk, struct request_sock *req,
 			  const struct sk_buff *skb, bool want_cookie)
@@ -207,8 +209,11 @@ void xtcp_wscale_req_init(const struct sock *sk, struct request_sock *req,
 	xtcp_wscale_parse(skb, &opts);
 	ireq->snd_wscale = 0;
 	ireq->rcv_wscale = 0;
+	/* A cookie keeps the SYN's shift in its timestamp (xtcp_tstamp.c):
+	 * without one it cannot, and the option is not echoed.
+	 */
 	ireq->wscale_ok = opts.saw_wscale && xtcp_wscale_enabled(sk) &&
-			  !want_cookie;
+			  (!want_cookie || ireq->tstamp_ok);
 	if (!ireq->wscale_ok)
 		return;
 	ireq->snd_wscale = xtcp_wscale_from_peer(opts.wscale);
