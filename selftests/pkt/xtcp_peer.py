@@ -97,6 +97,10 @@ DEFAULT_SYSCTLS = {
     "retries2": 4,
     "syn_retries": 3,
     "synack_retries": 3,
+    # RFC 6675 DupThresh and plain RTOs: scenarios that want RACK-TLP's
+    # timers (which fire tens of milliseconds after a flight when the peer
+    # is slow to answer) turn it on themselves.
+    "recovery": 0,
 }
 
 # Tolerances (see the docstring).
