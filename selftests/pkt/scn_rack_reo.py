@@ -20,14 +20,8 @@ RTT = 0.4
 
 def slow_open(t):
     """Passive open with SACK, MSS 1000, the handshake's ACK RTT late."""
-    lsid, port = t.listen()
-    c = t.conn(port)
-    c.send("S", opts=[("MSS", 1000), ("SAckOK", b"")])
-    c.expect("SA", ack=c.nxt, plen=0, what="SYN-ACK")
-    time.sleep(RTT)
-    c.send("A")
-    c.sid = t.drv.call("accept", lsid).int()
-    return c
+    return t.passive_open(syn_opts=[("MSS", 1000), ("SAckOK", b"")],
+                          ack_delay=RTT)
 
 
 def send_sack_last(c, data, at):

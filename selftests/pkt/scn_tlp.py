@@ -22,15 +22,8 @@ SYSCTLS = {"recovery": 1, "rto_min_ms": 1000}
 def slow_open(t, delay):
     """Passive open with SACK, MSS 1000, the handshake's ACK held back
     `delay` seconds: XTCP's first RTT sample (and SRTT) is about that."""
-    lsid, port = t.listen()
-    c = t.conn(port)
-    c.lsid = lsid
-    c.send("S", opts=[("MSS", 1000), ("SAckOK", b"")])
-    c.expect("SA", ack=c.nxt, plen=0, what="SYN-ACK")
-    time.sleep(delay)
-    c.send("A")
-    c.sid = t.drv.call("accept", lsid).int()
-    return c
+    return t.passive_open(syn_opts=[("MSS", 1000), ("SAckOK", b"")],
+                          ack_delay=delay)
 
 
 def send_tail(t, c, data):
