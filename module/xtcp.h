@@ -61,6 +61,7 @@
 #include <net/sock.h>
 #include "uapi/linux/xtcp.h"
 
+#include "xtcp_rack.h"
 #include "xtcp_sack.h"
 #include "xtcp_seq.h"
 #include "xtcp_wire.h"
@@ -137,6 +138,8 @@ enum xtcp_rtx_mode {
 	XTCP_RTX_NONE = 0,
 	XTCP_RTX_RETRANS,	/* RTO for outstanding data, SYN or FIN */
 	XTCP_RTX_PROBE,		/* zero-window persist probe */
+	XTCP_RTX_REO,		/* RACK reorder timeout (xtcp_rack.c) */
+	XTCP_RTX_TLP,		/* tail loss probe timeout (xtcp_rack.c) */
 };
 
 /* The three timers: bit numbers in xtcp_sock.deferred (work waiting for
@@ -200,6 +203,7 @@ struct xtcp_drs {
  * @sack_ok: SACK in use: both ends sent SACK-permitted (before the
  *	handshake ends: we offer it)
  * @sack: SACK scoreboard and receiver blocks (xtcp_sack.c)
+ * @rack: RACK-TLP loss detection state (xtcp_rack.c)
  * @rtt: RTT estimator
  * @backoff: consecutive RTO expirations (exponential backoff shift)
  * @probes_out: unanswered zero-window or keepalive probes
@@ -305,6 +309,7 @@ struct xtcp_sock {
 	   tstamp_ok:1,
 	   sack_ok:1;
 	struct xtcp_sack_state sack;
+	struct xtcp_rack rack;
 
 	struct xtcp_rtt rtt;
 	u8 backoff;
@@ -509,6 +514,11 @@ enum xtcp_mib_field {
 	XTCP_MIB_DSACKSENT,
 	XTCP_MIB_SPURIOUSRETRANSUNDO,
 	XTCP_MIB_GSOSENDS,
+	XTCP_MIB_TLPPROBES,
+	XTCP_MIB_TLPRECOVERY,
+	XTCP_MIB_RACKREORDER,
+	XTCP_MIB_RACKREOTIMEOUTS,
+	XTCP_MIB_LOSTRETRANSMIT,
 	XTCP_MIB_MAX
 };
 
@@ -552,6 +562,7 @@ struct xtcp_mib {
  * @window_scaling: offer and accept RFC 7323 window scaling (0/1)
  * @sack: offer and accept SACK (RFC 2018), as net.ipv4.tcp_sack
  * @dsack: report duplicates in SACK blocks (RFC 2883), as tcp_dsack
+ * @recovery: loss detection, as tcp_recovery: XTCP_RACK_* bits
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -582,6 +593,7 @@ struct xtcp_net {
 	int window_scaling;
 	int sack;
 	int dsack;
+	int recovery;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -678,6 +690,7 @@ void xtcp_send_fin(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 int xtcp_connect(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+int xtcp_send_new_one(struct sock *sk);
 struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req,
 				 struct dst_entry *dst);
 unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu);
@@ -727,6 +740,7 @@ void xtcp_clear_timers(struct sock *sk);
 void xtcp_rearm_rto(struct sock *sk);
 void xtcp_stop_rto(struct sock *sk);
 void xtcp_arm_probe(struct sock *sk);
+void xtcp_rtx_arm_mode(struct sock *sk, u8 mode, u32 delay_us);
 void xtcp_arm_delack(struct sock *sk);
 void xtcp_arm_keepalive(struct sock *sk, u64 delay_ns);
 void xtcp_stop_keepalive(struct sock *sk);
@@ -754,6 +768,7 @@ void xtcp_cong_on_partial_ack(struct sock *sk, u32 acked_bytes);
 void xtcp_cong_enter_recovery(struct sock *sk);
 void xtcp_cong_exit_recovery(struct sock *sk);
 void xtcp_cong_on_rto(struct sock *sk);
+void xtcp_cong_cwr(struct sock *sk);
 
 /* xtcp_ratelimit.c */
 bool xtcp_rate_limited(struct net *net, int mib, u32 *last);

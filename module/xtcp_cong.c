@@ -368,3 +368,19 @@ void xtcp_cong_on_rto(struct sock *sk)
 	xs->high_seq = xs->snd_max;
 	xtcp_cong_set_state(sk, XTCP_CA_LOSS);
 }
+
+/**
+ * xtcp_cong_cwr() - reduce the window once, without a recovery episode
+ * @sk: the socket, locked, in the Open state
+ *
+ * For a loss a tail loss probe repaired (RFC 8985 7.4.2): ssthresh from
+ * the algorithm, cwnd down to it (as TCP's CWR state ends).
+ */
+void xtcp_cong_cwr(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->snd_ssthresh = xtcp_cong_ssthresh(sk);
+	xs->snd_cwnd = min(xs->snd_cwnd, xs->snd_ssthresh);
+	xs->snd_cwnd_cnt = 0;
+}

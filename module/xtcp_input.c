@@ -83,6 +83,8 @@ static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 			break;
 		if (!(cb->sacked & XTCP_SKB_RETRANS))
 			*rtt_us = (u32)(now_us - cb->tx_us);
+		if (!(cb->sacked & XTCP_SKB_SACKED))
+			xtcp_rack_advance(sk, skb);
 		xtcp_sack_unlink(sk, skb, skb != xs->send_head && xs->packets_out);
 		if (skb == xs->send_head) {
 			/* Resent after an RTO but acknowledged from the first
@@ -204,6 +206,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 
 	dupack = xtcp_is_dupack(xs, skb, ack, wnd);
 	sacked = xtcp_sack_ack(sk, skb);
+	xtcp_tlp_ack(sk, ack, xtcp_seq_after(ack, xs->snd_una), dupack, sacked);
 	/* The peer answers: persist and keepalive probes are not lost
 	 * (tcp_ack() clears icsk_probes_out too). Without this a keepalive
 	 * interval longer than the idle time would count answered probes
@@ -247,14 +250,15 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		}
 		xs->probes_out = 0;
 		xtcp_cong_pkts_acked(sk, acked, rtt_us);
-		xtcp_on_new_ack(sk, acked);
-		xtcp_sndbuf_expand(sk);
+		/* Before recovery, which may arm the reorder timer. */
 		if (xs->snd_una != xs->snd_max) {
-			xtcp_rearm_rto(sk);
+			xtcp_rack_set_xmit_timer(sk);
 		} else {
 			xs->backoff = 0;
 			xtcp_stop_rto(sk);
 		}
+		xtcp_on_new_ack(sk, acked);
+		xtcp_sndbuf_expand(sk);
 		if (sk->sk_socket &&
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 			sk->sk_write_space(sk);

@@ -198,6 +198,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->window_scaling = 1;
 	xn->sack = 1;
 	xn->dsack = 1;
+	xn->recovery = XTCP_RACK_LOSS_DETECTION;
 	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);

@@ -638,6 +638,28 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	return xtcp_send_skb(sk, skb, false);
 }
 
+/**
+ * xtcp_send_new_one() - send the send head now, a tail loss probe
+ * @sk: the socket, locked
+ *
+ * Past the congestion window, Nagle and a cork (RFC 8985 7.3), within
+ * the peer's window.
+ *
+ * Return: 0 if it left, -EAGAIN if nothing may go, or a negative errno.
+ */
+int xtcp_send_new_one(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = xs->send_head) && xtcp_sack_skip_sent(sk, skb))
+		xtcp_skb_sent(sk, skb);
+	if (!skb || xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq,
+				   xs->snd_una + xs->snd_wnd))
+		return -EAGAIN;
+	return xtcp_send_skb(sk, skb, true);
+}
+
 /* Nagle (RFC 9293 3.7.4): hold a small segment while data is in flight;
  * TCP_CORK and MSG_MORE hold it even with nothing in flight.
  */
@@ -830,9 +852,11 @@ void xtcp_write_xmit(struct sock *sk)
 			break;
 		sent = true;
 	}
-	/* RFC 6298 5.1: start the timer if it is not running. */
-	if (sent && xs->rtx_mode != XTCP_RTX_RETRANS)
-		xtcp_rearm_rto(sk);
+	/* RFC 6298 5.1: start the timer if it is not running; then the
+	 * tail loss probe (RFC 8985 7.2).
+	 */
+	if (sent)
+		xtcp_rack_on_send(sk);
 	/* Data (or a FIN) waits with nothing in flight and no timer: the
 	 * transmission failed below us (a qdisc or netfilter drop, no
 	 * route, no memory). No ACK will come to clock it out: the persist

@@ -70,6 +70,11 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_DSACKSENT]		= "DSACKSent",
 	[XTCP_MIB_SPURIOUSRETRANSUNDO]	= "SpuriousRetransUndo",
 	[XTCP_MIB_GSOSENDS]		= "GsoSends",
+	[XTCP_MIB_TLPPROBES]		= "TLPProbes",
+	[XTCP_MIB_TLPRECOVERY]		= "TLPRecovery",
+	[XTCP_MIB_RACKREORDER]		= "RACKReorder",
+	[XTCP_MIB_RACKREOTIMEOUTS]	= "RACKReoTimeouts",
+	[XTCP_MIB_LOSTRETRANSMIT]	= "LostRetransmit",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -60,6 +60,7 @@ void xtcp_sack_init(struct sock *sk)
 
 	memset(&xs->sack, 0, sizeof(xs->sack));
 	xs->sack.undo_retrans = -1;
+	xtcp_rack_init(sk);
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_sack_init);
 
@@ -514,6 +515,7 @@ static void xtcp_sack_mark(struct sock *sk, struct sk_buff *skb)
 	if (lost_hint &&
 	    xtcp_seq_before(cb->seq, XTCP_SKB_CB(lost_hint)->seq))
 		xs->sack.lost_cnt_hint++;
+	xtcp_rack_advance(sk, skb);
 }
 
 /* Tag the skbs one valid block covers entirely. Return: any newly. */
@@ -580,6 +582,7 @@ bool xtcp_sack_ack(struct sock *sk, const struct sk_buff *skb)
 	struct xtcp_options opts;
 	bool dsack, news = false;
 
+	xs->rack.ack_dsack = 0;
 	if (!xs->sack_ok || th->doff <= XTCP_HDR_LEN / 4)
 		return false;
 	if (xtcp_parse_options((const u8 *)(th + 1),
@@ -604,6 +607,7 @@ bool xtcp_sack_ack(struct sock *sk, const struct sk_buff *skb)
 		}
 		if (is_dsack) {
 			XTCP_INC_STATS(net, XTCP_MIB_DSACKRECV);
+			xs->rack.ack_dsack = 1;
 			xtcp_sack_dsack_undo(xs, b);
 			news = true;
 			continue;
@@ -684,7 +688,7 @@ static void xtcp_sack_xmit_lost(struct sock *sk, bool force)
 		cb->sacked |= XTCP_SKB_RTX_OUT;
 		xs->sack.retrans_out++;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SACKRETRANS);
-		if (skb == head)
+		if (skb == head && xs->rtx_mode != XTCP_RTX_REO)
 			xtcp_rearm_rto(sk);
 	}
 	xs->sack.rtx_hint = skb;
@@ -711,13 +715,19 @@ static void xtcp_sack_enter_recovery(struct sock *sk)
 	xs->sack.lost_hint = NULL;
 	xs->sack.lost_cnt_hint = 0;
 	xs->sack.rtx_hint = NULL;
-	/* The head is lost: three duplicate ACKs or IsLost(snd_una). */
-	if (head && head != xs->send_head &&
-	    !(XTCP_SKB_CB(head)->sacked & (XTCP_SKB_SACKED | XTCP_SKB_LOST))) {
-		XTCP_SKB_CB(head)->sacked |= XTCP_SKB_LOST;
-		xs->sack.lost_out++;
+	xs->rack.tlp_out = 0;
+	/* RACK marked what is lost already. Else the head is lost: three
+	 * duplicate ACKs or IsLost(snd_una).
+	 */
+	if (!xtcp_rack_enabled(sk)) {
+		if (head && head != xs->send_head &&
+		    !(XTCP_SKB_CB(head)->sacked &
+		      (XTCP_SKB_SACKED | XTCP_SKB_LOST))) {
+			XTCP_SKB_CB(head)->sacked |= XTCP_SKB_LOST;
+			xs->sack.lost_out++;
+		}
+		xtcp_sack_mark_lost(sk);
 	}
-	xtcp_sack_mark_lost(sk);
 	xtcp_sack_xmit_lost(sk, true);
 }
 
@@ -781,6 +791,7 @@ static void xtcp_sack_try_undo(struct sock *sk)
 void xtcp_sack_on_ack(struct sock *sk, u32 acked, bool dupack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u8 prior_state = xs->ca_state;
 
 	if (acked)
 		xs->dupacks = 0;
@@ -805,6 +816,13 @@ void xtcp_sack_on_ack(struct sock *sk, u32 acked, bool dupack)
 	}
 	xtcp_sack_try_undo(sk);
 
+	if (xtcp_rack_enabled(sk)) {
+		/* RFC 8985: RACK marks what is lost, not DupThresh. */
+		xtcp_rack_on_ack(sk, prior_state != XTCP_CA_OPEN &&
+				 xs->ca_state == XTCP_CA_OPEN);
+		xtcp_sack_recover(sk);
+		return;
+	}
 	if (xs->ca_state == XTCP_CA_OPEN) {
 		if (xs->snd_una != xs->snd_max &&
 		    !xtcp_seq_before(xs->snd_una, xs->high_seq) &&
@@ -816,6 +834,60 @@ void xtcp_sack_on_ack(struct sock *sk, u32 acked, bool dupack)
 		xtcp_sack_xmit_lost(sk, false);
 	}
 }
+
+/**
+ * xtcp_sack_recover() - act on what RACK marked lost
+ * @sk: the socket, locked, SACK and RACK in use
+ *
+ * Enters recovery when a segment is lost (RFC 8985 6.3, as
+ * tcp_time_to_recover() with RACK: lost_out, not DupThresh), and in
+ * recovery retransmits what is lost as pipe allows.
+ */
+void xtcp_sack_recover(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_state == XTCP_CA_OPEN) {
+		if (xs->sack.lost_out && xs->snd_una != xs->snd_max &&
+		    !xtcp_seq_before(xs->snd_una, xs->high_seq))
+			xtcp_sack_enter_recovery(sk);
+	} else if (xs->ca_state == XTCP_CA_RECOVERY) {
+		xtcp_sack_xmit_lost(sk, false);
+	}
+}
+
+/**
+ * xtcp_sack_mark_skb_lost() - RACK says this sent segment is lost
+ * @sk: the socket, locked
+ * @skb: a sent, unacknowledged, not SACKed write-queue skb
+ *
+ * A retransmission in flight that is lost (RFC 8985 6.2: RACK detects
+ * lost retransmissions too) is no longer counted in retrans_out, and is
+ * sent again. Counts LostRetransmit.
+ */
+void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *hint = xs->sack.rtx_hint;
+
+	if (cb->sacked & XTCP_SKB_SACKED)
+		return;
+	if (cb->sacked & XTCP_SKB_RTX_OUT) {
+		cb->sacked &= ~XTCP_SKB_RTX_OUT;
+		if (xs->sack.retrans_out)
+			xs->sack.retrans_out--;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
+	}
+	if (!(cb->sacked & XTCP_SKB_LOST)) {
+		cb->sacked |= XTCP_SKB_LOST;
+		xs->sack.lost_out++;
+	}
+	/* Recovery's next walk must reach it. */
+	if (hint && xtcp_seq_before(cb->seq, XTCP_SKB_CB(hint)->seq))
+		xs->sack.rtx_hint = skb;
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_sack_mark_skb_lost);
 
 /**
  * xtcp_sack_unlink() - a write-queue skb is about to be freed

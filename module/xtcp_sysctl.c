@@ -22,6 +22,7 @@ static int xtcp_hour_ms = 3600 * MSEC_PER_SEC;
 static int xtcp_max_keep = 32767;
 static int xtcp_max_delack = 500;
 static int xtcp_zero;
+static int xtcp_recovery_max = 7;
 static int xtcp_int_max = INT_MAX;
 
 #define XTCP_SYSCTL(_name, _field, _min, _max)			\
@@ -138,6 +139,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("window_scaling", window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL("sack", sack, &xtcp_zero, &xtcp_one),
 	XTCP_SYSCTL("dsack", dsack, &xtcp_zero, &xtcp_one),
+	XTCP_SYSCTL("recovery", recovery, &xtcp_zero, &xtcp_recovery_max),
 	{ }
 };
 

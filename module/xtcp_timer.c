@@ -166,6 +166,17 @@ static void xtcp_rtx_arm(struct sock *sk, u8 mode, u32 delay_us)
 }
 
 /**
+ * xtcp_rtx_arm_mode() - arm the retransmission hrtimer for @mode
+ * @sk: the socket, locked
+ * @mode: XTCP_RTX_REO or XTCP_RTX_TLP (xtcp_rack.c)
+ * @delay_us: from now
+ */
+void xtcp_rtx_arm_mode(struct sock *sk, u8 mode, u32 delay_us)
+{
+	xtcp_rtx_arm(sk, mode, delay_us);
+}
+
+/**
  * xtcp_rearm_rto() - (re)start the retransmission timeout from now
  * @sk: the socket, locked
  *
@@ -190,7 +201,7 @@ void xtcp_stop_rto(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->rtx_mode == XTCP_RTX_RETRANS)
+	if (xs->rtx_mode != XTCP_RTX_PROBE)
 		xs->rtx_mode = XTCP_RTX_NONE;
 }
 
@@ -349,6 +360,7 @@ static void xtcp_retransmit_timer(struct sock *sk)
 	}
 
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
+	xtcp_rack_on_rto(sk);
 	xtcp_cong_on_rto(sk);
 	if (xs->backoff < 31)
 		xs->backoff++;
@@ -443,6 +455,10 @@ static void xtcp_rtx_timer_expired(struct sock *sk)
 	xs->rtx_mode = XTCP_RTX_NONE;
 	if (mode == XTCP_RTX_PROBE)
 		xtcp_probe_timer(sk);
+	else if (mode == XTCP_RTX_REO)
+		xtcp_rack_reo_timeout(sk);
+	else if (mode == XTCP_RTX_TLP)
+		xtcp_tlp_fire(sk);
 	else
 		xtcp_retransmit_timer(sk);
 }
@@ -577,6 +593,7 @@ void xtcp_init_timers(struct sock *sk)
 	xs->deferred = 0;
 	xs->armed = 0;
 }
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_init_timers);
 
 /**
  * xtcp_clear_timers() - cancel every timer of a socket
@@ -596,3 +613,4 @@ void xtcp_clear_timers(struct sock *sk)
 	xtcp_timer_stop(sk, XTCP_TIMER_DELACK);
 	xtcp_timer_stop(sk, XTCP_TIMER_KEEPALIVE);
 }
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_clear_timers);

@@ -3,6 +3,8 @@
  * xtcp_rr: request/response latency benchmark for XTCP and, for
  * comparison, the kernel's TCP. The client sends a small request, the
  * server echoes it, ITER times; the client prints transactions per second.
+ * Each request carries its own byte pattern and the client checks every
+ * byte of the echo: a transaction that comes back different fails.
  *
  *   xtcp_rr -l [-p xtcp|tcp] ADDR PORT          server (one connection)
  *   xtcp_rr [-p xtcp|tcp] [-n ITER] [-z SIZE] ADDR PORT   client
@@ -61,7 +63,7 @@ int main(int argc, char **argv)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct timespec t0, t1;
 	int listen_mode = 0, fd, c, one = 1;
-	char buf[65536];
+	static char buf[65536], rbuf[65536];
 	double secs;
 
 	while ((c = getopt(argc, argv, "lp:n:z:")) != -1) {
@@ -119,9 +121,15 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (long i = 0; i < iter; i++) {
-		if (full_io(fd, buf, size, 0) <= 0 || full_io(fd, buf, size, 1) <= 0) {
+		for (long j = 0; j < size; j++)
+			buf[j] = (char)(i * 131 + j * 7 + (j >> 8));
+		if (full_io(fd, buf, size, 0) <= 0 || full_io(fd, rbuf, size, 1) <= 0) {
 			fprintf(stderr, "xtcp_rr: transaction %ld failed: %s\n", i,
 				strerror(errno));
+			return 1;
+		}
+		if (memcmp(buf, rbuf, size)) {
+			fprintf(stderr, "xtcp_rr: transaction %ld: the echo differs\n", i);
 			return 1;
 		}
 	}

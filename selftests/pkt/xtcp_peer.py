@@ -97,6 +97,10 @@ DEFAULT_SYSCTLS = {
     "retries2": 4,
     "syn_retries": 3,
     "synack_retries": 3,
+    # RFC 6675 DupThresh and plain RTOs: scenarios that want RACK-TLP's
+    # timers (which fire tens of milliseconds after a flight when the peer
+    # is slow to answer) turn it on themselves.
+    "recovery": 0,
 }
 
 # Tolerances (see the docstring).
@@ -757,15 +761,18 @@ class Testbed:
         self.drv.call("listen", sid, backlog)
         return sid, port
 
-    def passive_open(self, mss=1460, win=65535, syn_opts=None, lopts=()):
+    def passive_open(self, mss=1460, win=65535, syn_opts=None, lopts=(),
+                     ack_delay=0.0):
         """XTCP listens, the peer connects; return the established Conn
-        (conn.sid is the accepted socket, conn.lsid the listener)."""
+        (conn.sid is the accepted socket, conn.lsid the listener). The
+        handshake's ACK waits `ack_delay` s: XTCP's first RTT sample."""
         lsid, port = self.listen(opts=lopts)
         c = self.conn(port)
         c.win = win
         c.lsid = lsid
         c.send("S", opts=syn_opts if syn_opts is not None else [("MSS", mss)])
         sa = c.expect("SA", ack=c.nxt, plen=0, what="SYN-ACK")
+        time.sleep(ack_delay)
         c.send("A")
         c.sid = self.drv.call("accept", lsid).int()
         c.synack = sa

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0
+"""RACK reordering window (RFC 8985 6.2): five segments are sent; only the
+last is SACKed, in one duplicate ACK. Three duplicate ACKs (RFC 6675
+DupThresh) never come, yet the four segments sent before the SACKed one
+are lost once min_RTT / 4 has passed since the SACK (a segment sent later
+was delivered, and the reordering window expired): the reorder timer
+fires, recovery starts and they are retransmitted, long before the RTO.
+An earlier segment SACKed within that window would have been
+reordering, not loss. With net.xtcp.recovery=0 (RFC 6675 DupThresh) the
+same single duplicate ACK leaves the holes to the RTO."""
+import time
+
+from xtcp_peer import (check_eq, check_interval, pattern, sack_opts,
+                       seq_add, sleep_until)
+
+TITLE = "RACK retransmits after the reordering window, one dup ACK, no RTO"
+SYSCTLS = {"recovery": 1, "rto_min_ms": 1500}
+RTT = 0.4
+
+
+def slow_open(t):
+    """Passive open with SACK, MSS 1000, the handshake's ACK RTT late."""
+    return t.passive_open(syn_opts=[("MSS", 1000), ("SAckOK", b"")],
+                          ack_delay=RTT)
+
+
+def send_sack_last(c, data, at):
+    """XTCP sends 5 segments of `data`; one RTT after the last, the peer
+    SACKs it. Return the time of that duplicate ACK."""
+    for i in range(5):
+        last = c.expect("PA" if i == 4 else "A", seq=at(i), plen=1000,
+                        what=f"segment {i}")
+    sleep_until(last.ts + RTT)
+    return c.send("A", ack=at(0), opts=sack_opts((at(4), at(5))))
+
+
+def run(t):
+    c = slow_open(t)
+    una = c.sut_nxt
+
+    def at(i):
+        return seq_add(una, 1000 * i)
+
+    # One round trip of RTT: min_RTT is RTT, reo_wnd RTT / 4.
+    t.drv.send(c.sid, pattern(0, 1000))
+    c.expect("PA", seq=at(0), plen=1000, what="warm-up segment")
+    time.sleep(RTT)
+    c.send("A", ack=at(1))
+    una = at(1)
+    info = t.drv.info(c.sid)
+    reo_wnd = min(RTT / 4, info["srtt"] / 1e6)
+
+    before = t.counters()
+    data = pattern(1000, 5000)
+    t.drv.send(c.sid, data)
+    # Segment 4 arrives, 0-3 are late (or lost): one duplicate ACK, one
+    # round trip after segment 4 left (a quicker one would lower min_RTT).
+    sacked = send_sack_last(c, data, at)
+    seg = c.expect("A", seq=at(0), data=data[:1000], timeout=2,
+                   what="segment 0 after the reordering window")
+    check_interval(seg.ts - sacked, reo_wnd, "reordering window")
+    # All four are lost; as many go at once as the reduced cwnd allows
+    # (pipe: RFC 6675), in order, the rest when those are acknowledged.
+    rtx = [seg] + c.collect(time.time() + 0.3)
+    info = t.drv.info(c.sid)
+    check_eq(info["ca_state"], 1, "in recovery")
+    k = min(4, info["snd_cwnd"])
+    check_eq([(s.seq, s.plen) for s in rtx], [(at(i), 1000) for i in range(k)],
+             f"segments 0-{k - 1} retransmitted (cwnd {info['snd_cwnd']})")
+    if k < 4:
+        c.send("A", ack=at(k), opts=sack_opts((at(4), at(5))))
+        for i in range(k, 4):
+            c.expect("A", seq=at(i), data=data[1000 * i:1000 * (i + 1)],
+                     what=f"segment {i}, lost too")
+    t.check_counters(before, RACKReoTimeouts=1, SACKRecovery=1,
+                     FastRetrans=1, Timeouts=0, RetransSegs=4, TLPProbes=0)
+    c.send("A", ack=at(5))
+    c.expect_none(0.3, "anything after the full ACK")
+    check_eq(t.drv.info(c.sid)["ca_state"], 0, "recovery over")
+
+    # RFC 6675 alone: one duplicate ACK is not DupThresh; the RTO repairs.
+    t.sysctl("recovery", 0)
+    c = slow_open(t)
+    una2 = c.sut_nxt
+    before = t.counters()
+    t.drv.send(c.sid, data)
+    send_sack_last(c, data, lambda i: seq_add(una2, 1000 * i))
+    c.expect_none(0.6, "a retransmission with net.xtcp.recovery=0")
+    c.expect("A", seq=una2, data=data[:1000], timeout=3,
+             what="segment 0 after the RTO")
+    c.send("A", ack=seq_add(una2, 5000))
+    t.check_counters(before, RACKReoTimeouts=0, Timeouts=1)
