@@ -12,7 +12,9 @@
  * PREFIX/lib/xtcp/libxtcpize.so), then in /usr/local/lib/xtcp/;
  * XTCPIZE_LIB names it explicitly. Programs LD_PRELOAD cannot reach (static
  * or 32-bit ELF executables) are refused with a clear error instead of
- * running silently over TCP. See libxtcpize.c for what is translated.
+ * running silently over TCP. If the module is installed but not loaded,
+ * one XTCP socket makes the kernel load it by its alias before CMD starts.
+ * See libxtcpize.c for what is translated.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -23,7 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <linux/xtcp.h>
 #include <unistd.h>
 
 #define LIB_NAME "libxtcpize.so"
@@ -49,6 +54,8 @@ static void usage(FILE *f)
 		"  XTCPIZE_LIB=PATH    the library to preload (default: beside xtcpize,\n"
 		"                      then ../lib/xtcp/, then " LIB_DEFAULT_DIR "/)\n"
 		"\n"
+		"An installed but unloaded xtcp module is loaded by the kernel on xtcpize's\n"
+		"first XTCP socket (module alias), as socket(AF_XTCP) would.\n"
 		"Static and 32-bit programs cannot be xtcpized (exit 126).\n");
 }
 
@@ -196,6 +203,24 @@ static int check_exe(const char *path, char *why, size_t size, int depth)
 	return 0;
 }
 
+/*
+ * Is the module there? If not, one XTCP socket lets the kernel load an
+ * installed one by its alias (net-pf-2-proto-253-type-1), as socket(AF_XTCP)
+ * would; the library then finds it.
+ */
+static bool xtcp_loaded(void)
+{
+	int fd;
+
+	if (!access("/sys/module/xtcp", F_OK) || getenv("XTCPIZE_PROTO"))
+		return true;
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return !access("/sys/module/xtcp", F_OK);
+}
+
 static int run(char **argv)
 {
 	char lib[PATH_MAX], exe[PATH_MAX], why[PATH_MAX + 200];
@@ -217,7 +242,7 @@ static int run(char **argv)
 		fprintf(stderr, "xtcpize: cannot run over XTCP: %s\n", why);
 		return 126;
 	}
-	if (access("/sys/module/xtcp", F_OK) && !getenv("XTCPIZE_PROTO"))
+	if (!xtcp_loaded())
 		fprintf(stderr, "xtcpize: warning: the xtcp module is not loaded: %s\n",
 			getenv("XTCPIZE_FALLBACK") && strcmp(getenv("XTCPIZE_FALLBACK"), "0") ?
 			"TCP sockets stay TCP (XTCPIZE_FALLBACK)" :
