@@ -48,12 +48,18 @@ check "uapi header installed" test -f "$stage/usr/include/linux/xtcp.h"
 check "uapi header compiles alone" bash -c \
 	"echo '#include <linux/xtcp.h>' | cc -fsyntax-only -I'$stage/usr/include' -x c -"
 check "tools installed" test -x "$stage/usr/local/bin/xtcp_rr"
+# XTCPIZE_PROTO: xtcpize must not make the kernel load a module here.
+check "xtcpize installed, preloading PREFIX/lib/xtcp/libxtcpize.so" bash -c \
+	"XTCPIZE_PROTO=253 '$stage/usr/local/bin/xtcpize' run sh -c 'echo \$LD_PRELOAD' 2>/dev/null |
+	 grep -qx '$stage/usr/local/lib/xtcp/libxtcpize.so'"
 make -C "$src" uninstall DESTDIR="$stage" KDIR="$kdir" >>"$work/install.log" 2>&1 ||
 	die "make uninstall failed"
 check "uninstall removed the modules" test ! -e "$mod" -a ! -e "${mod%/*}/xtcp_diag.ko"
 check "uninstall removed it from modules.dep" bash -c \
 	"! grep -q xtcp '$stage/lib/modules/$kver/modules.dep'"
 check "uninstall removed the header" test ! -e "$stage/usr/include/linux/xtcp.h"
+check "uninstall removed xtcpize and its library" \
+	test ! -e "$stage/usr/local/bin/xtcpize" -a ! -e "$stage/usr/local/lib/xtcp"
 
 # DKMS, in private trees, for the stock kernel.
 ver=$(sed -n 's/^XTCP_VERSION := //p' "$src/Makefile")

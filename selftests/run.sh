@@ -49,7 +49,7 @@ XTCP_NIC_TESTS="xtcp_nic.sh"
 # Operators' tools (tools/xtcp-ss through xtcp_diag.ko, tools/xtcp-nstat,
 # the tracepoints); xtcp_diag.ko exists only for kernels with inet_diag
 # (not the debug one).
-XTCP_TOOL_TESTS="xtcp_diag.sh xtcp_trace.sh"
+XTCP_TOOL_TESTS="xtcp_diag.sh xtcp_trace.sh xtcpize.sh"
 # Timer and lifetime races (rmmod attempts, namespaces deleted under load)
 # just before the lifetime tests, which then find every socket freed.
 XTCP_RACE_TESTS="xtcp_races.sh"
@@ -74,7 +74,7 @@ XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tstamp.sh xtcp_cc.sh xtcp_tw_reconnect.sh
 	xtcp_gso.sh xtcp_trace.sh xtcp_csum_complete.sh xtcp_mem_synack.sh
 	$XTCP_CONFORMANCE_TESTS
-	$XTCP_NIC_TESTS xtcp_diag.sh xtcp_rack.sh"
+	$XTCP_NIC_TESTS xtcp_diag.sh xtcp_rack.sh xtcpize.sh"
 
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS
