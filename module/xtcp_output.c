@@ -597,11 +597,13 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 		opt += xtcp_sack_write_syn(opt, true, false);
 	if (ireq->wscale_ok)
 		xtcp_wscale_write(opt, ireq->rcv_wscale);
-	if (IS_ENABLED(CONFIG_IPV6) && ireq->ireq_family == AF_INET6)
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ireq->ireq_family == AF_INET6)
 		th->check = xtcp_v6_csum(&ireq->ir_v6_loc_addr,
 					 &ireq->ir_v6_rmt_addr, skb->len,
 					 csum_partial(th, hlen, 0));
 	else
+#endif
 		th->check = xtcp_v4_csum(ireq->ir_loc_addr, ireq->ir_rmt_addr,
 					 skb->len, csum_partial(th, hlen, 0));
 	return skb;
