@@ -18,6 +18,7 @@
 
 #include <net/inet_connection_sock.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/route.h>
 
 #include "xtcp.h"
