@@ -57,6 +57,7 @@
 #include <net/inet_connection_sock.h>
 #include <net/inet_timewait_sock.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 #include "uapi/linux/xtcp.h"
@@ -104,6 +105,9 @@ struct xtcp_rtt {
 struct xtcp_skb_cb {
 	union {
 		struct inet_skb_parm h4;
+#if IS_ENABLED(CONFIG_IPV6)
+		struct inet6_skb_parm h6;
+#endif
 	} header;
 	u32 seq;		/* first sequence number */
 	u32 end_seq;		/* seq + SYN + FIN + payload length */
@@ -563,6 +567,7 @@ struct xtcp_mib {
  * @sack: offer and accept SACK (RFC 2018), as net.ipv4.tcp_sack
  * @dsack: report duplicates in SACK blocks (RFC 2883), as tcp_dsack
  * @recovery: loss detection, as tcp_recovery: XTCP_RACK_* bits
+ * @ctl_sk6: the IPv6 control socket (resets and TIME_WAIT ACKs over IPv6)
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -594,6 +599,7 @@ struct xtcp_net {
 	int sack;
 	int dsack;
 	int recovery;
+	struct sock *ctl_sk6;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -634,6 +640,7 @@ int xtcp_family_number(void);
 
 /* xtcp_sock.c */
 extern const struct proto_ops xtcp_stream_ops;
+int xtcp_listen(struct socket *sock, int backlog);
 extern struct request_sock_ops xtcp_request_sock_ops;
 void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
@@ -654,9 +661,13 @@ void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *info);
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
 void xtcp_v4_mtu_reduced(struct sock *sk);
+void xtcp_pmtu_shrink(struct sock *sk, u32 mtu);
+void xtcp_req_err(struct request_sock *req, u32 seq, bool abort);
+void xtcp_icmp_report(struct sock *sk, int err, bool recverr);
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int xtcp_v4_pre_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+int xtcp_connect_start(struct sock *sk, u32 iss);
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb);
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
@@ -664,6 +675,112 @@ void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 void xtcp_v4_send_ack_ts(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 			 u32 win, const u32 *ts);
 extern const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops;
+void xtcp_v4_send_check(struct sock *sk, struct sk_buff *skb);
+int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th);
+struct sk_buff *xtcp_ctl_skb(const struct sk_buff *in_skb, u32 seq, u32 ack,
+			     u8 flags, u32 win, const u32 *ts);
+u32 xtcp_isn_clock(void);
+void xtcp_ctl_sent(struct net *net, u8 flags);
+void xtcp_reset_reply(struct net *net, struct sk_buff *skb);
+
+/**
+ * struct xtcp_rcv_ops - what xtcp_rcv() needs from an address family
+ * @csum_init: skb_checksum_init() over the family's pseudo-header; true
+ *	when the checksum is known bad
+ * @lookup: find the socket for the segment (referenced if *refcounted)
+ * @policy_check: xfrm policy check (sk may be NULL); false to drop
+ * @min_ttl_drop: IP_MINTTL / IPV6_MINHOPCOUNT says drop
+ * @do_rcv: process the segment on a locked (or listening) socket
+ */
+struct xtcp_rcv_ops {
+	bool (*csum_init)(struct sk_buff *skb);
+	struct sock *(*lookup)(struct sk_buff *skb, const struct tcphdr *th,
+			       bool *refcounted);
+	bool (*policy_check)(struct sock *sk, struct sk_buff *skb);
+	bool (*min_ttl_drop)(const struct sock *sk, const struct sk_buff *skb);
+	int (*do_rcv)(struct sock *sk, struct sk_buff *skb);
+};
+
+int xtcp_rcv(struct sk_buff *skb, const struct xtcp_rcv_ops *ops);
+
+/**
+ * struct xtcp_req_family - what xtcp_conn_request() needs from a family
+ * @rsk_ops: request socket ops of the family
+ * @init_req: fill the request's addresses from the SYN
+ * @isn: the ISN for the SYN's 4-tuple
+ * @cookie_seq: SYN cookie ISN, or NULL when the family has no cookies
+ * @send_synack: send the SYN-ACK for the request
+ */
+struct xtcp_req_family {
+	struct request_sock_ops *rsk_ops;
+	void (*init_req)(const struct sock *sk, struct request_sock *req,
+			 struct sk_buff *skb);
+	u32 (*isn)(const struct sk_buff *skb);
+	u32 (*cookie_seq)(struct sock *sk, const struct sk_buff *skb,
+			  u16 *mssp);
+	int (*send_synack)(const struct sock *sk, struct request_sock *req);
+};
+
+int xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
+		      const struct xtcp_req_family *fam);
+int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb);
+void xtcp_child_init(struct sock *sk, struct sock *newsk,
+		     struct request_sock *req, struct sk_buff *skb);
+struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk, struct sk_buff *skb,
+				   struct request_sock *req,
+				   struct dst_entry *dst,
+				   struct request_sock *req_unhash,
+				   bool *own_req,
+				   void (*opt_child_init)(struct sock *newsk,
+							  const struct sock *sk));
+
+/* xtcp_ipv6.c */
+#if IS_ENABLED(CONFIG_IPV6)
+int xtcp_ipv6_init(void);
+void xtcp_ipv6_exit(void);
+void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
+		      u32 ack, u8 flags, u32 win, const u32 *ts);
+struct sock *xtcp_v6_tw_listener(struct net *net, struct sk_buff *skb);
+void xtcp_v6_send_reset(const struct sock *sk, struct sk_buff *skb);
+void xtcp_v6_time_wait(struct inet_timewait_sock *tw, const struct sock *sk);
+#else
+static inline int xtcp_ipv6_init(void)
+{
+	return 0;
+}
+
+static inline void xtcp_ipv6_exit(void)
+{
+}
+
+static inline void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
+				    u32 seq, u32 ack, u8 flags, u32 win,
+				    const u32 *ts)
+{
+}
+
+static inline void xtcp_v6_send_reset(const struct sock *sk,
+				      struct sk_buff *skb)
+{
+}
+
+static inline struct sock *xtcp_v6_tw_listener(struct net *net,
+					       struct sk_buff *skb)
+{
+	return NULL;
+}
+
+static inline void xtcp_v6_time_wait(struct inet_timewait_sock *tw,
+				     const struct sock *sk)
+{
+}
+#endif
+
+/* Did @skb come over IPv6? (A v4-mapped socket's segments did not.) */
+static inline bool xtcp_skb_is_v6(const struct sk_buff *skb)
+{
+	return IS_ENABLED(CONFIG_IPV6) && skb->protocol == htons(ETH_P_IPV6);
+}
 
 /* xtcp_input.c */
 int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
@@ -682,6 +799,9 @@ bool xtcp_ofo_prune_tail(struct rb_root *root, u32 after, u32 *bytes);
 bool xtcp_csum_offload(struct sock *sk);
 void xtcp_csum_set_partial(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 __sum16 xtcp_v4_csum(__be32 saddr, __be32 daddr, unsigned int len, __wsum base);
+__sum16 xtcp_v6_csum(const struct in6_addr *saddr, const struct in6_addr *daddr,
+		     unsigned int len, __wsum base);
+__wsum xtcp_csum_partial_prep(struct sk_buff *skb);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp);
 void xtcp_write_xmit(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);

@@ -33,7 +33,7 @@ void xtcp_v4_mtu_reduced(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct dst_entry *dst;
-	u32 mtu, old_mss;
+	u32 mtu;
 
 	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
 		return;
@@ -49,6 +49,18 @@ void xtcp_v4_mtu_reduced(struct sock *sk)
 	mtu = dst_mtu(dst);
 	if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT || !ip_sk_accept_pmtu(sk))
 		return;
+	xtcp_pmtu_shrink(sk, mtu);
+}
+
+/**
+ * xtcp_pmtu_shrink() - the path MTU went down to @mtu: resize (both families)
+ * @sk: the socket, locked
+ * @mtu: the new path MTU
+ */
+void xtcp_pmtu_shrink(struct sock *sk, u32 mtu)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 old_mss;
 
 	old_mss = xs->mss_cache;
 	xtcp_sync_mss(sk, mtu);
@@ -63,10 +75,16 @@ void xtcp_v4_mtu_reduced(struct sock *sk)
 		xtcp_go_back_n(sk);
 }
 
-/* An ICMP error for a request socket: the SYN-ACK it quotes cannot reach
- * the client. Drop the request on a fatal error (RFC 1122 4.2.3.9).
+/**
+ * xtcp_req_err() - an ICMP error for a request socket (both families)
+ * @req: the request, referenced by the lookup (released here)
+ * @seq: the sequence number the error quotes
+ * @abort: the error is fatal
+ *
+ * The SYN-ACK it quotes cannot reach the client. Drop the request on a
+ * fatal error (RFC 1122 4.2.3.9).
  */
-static void xtcp_v4_req_err(struct request_sock *req, u32 seq, bool abort)
+void xtcp_req_err(struct request_sock *req, u32 seq, bool abort)
 {
 	struct net *net = sock_net(req_to_sk(req));
 
@@ -136,9 +154,9 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 	seq = ntohl(th->seq);
 	err = xtcp_icmp_errno(type, code);
 	if (sk->sk_state == TCP_NEW_SYN_RECV) {
-		xtcp_v4_req_err(inet_reqsk(sk), seq,
-				type == ICMP_DEST_UNREACH && err &&
-				icmp_err_convert[code].fatal);
+		xtcp_req_err(inet_reqsk(sk), seq,
+			     type == ICMP_DEST_UNREACH && err &&
+			     icmp_err_convert[code].fatal);
 		return 0;
 	}
 
@@ -170,9 +188,22 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 			sock_hold(sk);
 		goto out;
 	}
-	if (!err)
-		goto out;
+	if (err)
+		xtcp_icmp_report(sk, err, inet_sk(sk)->recverr);
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+}
 
+/**
+ * xtcp_icmp_report() - report an ICMP error to the socket (both families)
+ * @sk: the socket, bh-locked
+ * @err: the positive errno
+ * @recverr: IP_RECVERR / IPV6_RECVERR is set
+ */
+void xtcp_icmp_report(struct sock *sk, int err, bool recverr)
+{
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
 		/* Nobody is there: fail the open now. */
 		if (!sock_owned_by_user(sk)) {
@@ -182,19 +213,15 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		} else {
 			WRITE_ONCE(sk->sk_err_soft, err);
 		}
-		goto out;
+		return;
 	}
 	/* Synchronized: probably transient (a route flapping); report it
 	 * only if the connection later times out, unless asked to.
 	 */
-	if (!sock_owned_by_user(sk) && inet_sk(sk)->recverr) {
+	if (!sock_owned_by_user(sk) && recverr) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 	} else {
 		WRITE_ONCE(sk->sk_err_soft, err);
 	}
-out:
-	bh_unlock_sock(sk);
-	sock_put(sk);
-	return 0;
 }

@@ -43,28 +43,42 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 	hash = siphash_3u32((__force u32)saddr, (__force u32)daddr,
 			    (__force u32)sport << 16 | (__force u32)dport,
 			    &xtcp_isn_key);
-	return hash + (u32)(ktime_get_real_ns() >> 6);
+	return hash + xtcp_isn_clock();
 }
 
-/* A segment sent without a full socket: RST or ACK, through the
- * namespace's control socket; @ts: TSval and TSecr, or NULL.
+/**
+ * xtcp_isn_clock() - M of RFC 6528: a clock ticking every 64 ns
+ *
+ * Return: its value now.
  */
-static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
-			     u32 ack, u8 flags, u32 win, const u32 *ts)
+u32 xtcp_isn_clock(void)
+{
+	return (u32)(ktime_get_real_ns() >> 6);
+}
+
+/**
+ * xtcp_ctl_skb() - a RST or ACK answering @in_skb, without a full socket
+ * @in_skb: the segment being answered
+ * @seq: our sequence number
+ * @ack: our acknowledgment number
+ * @flags: XTCP_FLAG_*
+ * @win: the window field, already scaled
+ * @ts: TSval and TSecr, or NULL
+ *
+ * Return: the segment, header filled but not checksummed, or NULL.
+ */
+struct sk_buff *xtcp_ctl_skb(const struct sk_buff *in_skb, u32 seq, u32 ack,
+			     u8 flags, u32 win, const u32 *ts)
 {
 	unsigned int hlen = sizeof(struct tcphdr) +
 			    (ts ? XTCP_OLEN_TSTAMP_ALIGNED : 0);
 	const struct tcphdr *th = tcp_hdr(in_skb);
-	const struct iphdr *iph = ip_hdr(in_skb);
-	struct sock *ctl_sk = xtcp_pernet(net)->ctl_sk;
 	struct sk_buff *skb;
 	struct tcphdr *rth;
-	struct flowi4 fl4;
-	struct rtable *rt;
 
 	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 	if (!skb)
-		return;
+		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	rth = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
@@ -78,8 +92,31 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 		xtcp_tstamp_write((u8 *)(rth + 1), ts[0], ts[1]);
 	xtcp_flag_byte(rth) = flags;
 	rth->window = htons(min(win, XTCP_MAX_WINDOW));	/* already scaled */
-	rth->check = xtcp_v4_csum(iph->daddr, iph->saddr, skb->len,
-				  csum_partial(rth, skb->len, 0));
+	return skb;
+}
+
+/* A segment sent without a full socket: RST or ACK, through the
+ * namespace's control socket; @ts: TSval and TSecr, or NULL.
+ */
+static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
+			     u32 ack, u8 flags, u32 win, const u32 *ts)
+{
+	const struct tcphdr *th = tcp_hdr(in_skb);
+	const struct iphdr *iph = ip_hdr(in_skb);
+	struct sock *ctl_sk = xtcp_pernet(net)->ctl_sk;
+	struct sk_buff *skb;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (xtcp_skb_is_v6(in_skb)) {
+		xtcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, ts);
+		return;
+	}
+	skb = xtcp_ctl_skb(in_skb, seq, ack, flags, win, ts);
+	if (!skb)
+		return;
+	tcp_hdr(skb)->check = xtcp_v4_csum(iph->daddr, iph->saddr, skb->len,
+					   csum_partial(skb->data, skb->len, 0));
 
 	flowi4_init_output(&fl4, 0, in_skb->mark, RT_TOS(iph->tos),
 			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
@@ -98,29 +135,61 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	 */
 	local_bh_disable();
 	if (!ip_build_and_send_pkt(skb, ctl_sk, iph->daddr, iph->saddr, NULL,
-				   iph->tos & ~INET_ECN_MASK)) {
-		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
-		if (flags & XTCP_FLAG_RST)
-			XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
-	}
+				   iph->tos & ~INET_ECN_MASK))
+		xtcp_ctl_sent(net, flags);
 	local_bh_enable();
 }
 
 /**
- * xtcp_v4_send_reset() - answer a segment with a RST (RFC 9293 3.10.7.1)
- * @sk: the socket the segment reached, or NULL
+ * xtcp_ctl_sent() - count a RST or ACK sent without a full socket
+ * @net: the namespace
+ * @flags: its XTCP_FLAG_* flags
+ */
+void xtcp_ctl_sent(struct net *net, u8 flags)
+{
+	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+	if (flags & XTCP_FLAG_RST)
+		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+}
+
+/**
+ * xtcp_reset_reply() - send the RST that answers @skb, either family
+ * @net: the namespace
  * @skb: the offending segment; never a RST itself
  *
  * With an ACK in the segment: <SEQ=SEG.ACK><CTL=RST>. Without one:
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
  */
+void xtcp_reset_reply(struct net *net, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (tcp_hdr(skb)->ack)
+		xtcp_v4_send_ctl(net, skb, cb->ack_seq, 0, XTCP_FLAG_RST, 0,
+				 NULL);
+	else
+		xtcp_v4_send_ctl(net, skb, 0, cb->end_seq,
+				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, NULL);
+}
+
+/**
+ * xtcp_v4_send_reset() - answer a segment with a RST (RFC 9293 3.10.7.1)
+ * @sk: the socket the segment reached, or NULL
+ * @skb: the offending segment; never a RST itself (one over IPv6 goes to
+ *	xtcp_v6_send_reset())
+ */
 void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	const struct rtable *rt = skb_rtable(skb);
+	const struct rtable *rt;
 	struct net *net;
 
+	if (xtcp_skb_is_v6(skb)) {
+		xtcp_v6_send_reset(sk, skb);
+		return;
+	}
+	rt = skb_rtable(skb);
 	if (th->rst)
 		return;
 	/*
@@ -141,12 +210,7 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 	trace_xtcp_send_reset(ip_hdr(skb)->daddr, th->dest, ip_hdr(skb)->saddr,
 			      th->source, th->ack ? cb->ack_seq : 0,
 			      sk ? sk->sk_state : TCP_CLOSE);
-	if (th->ack)
-		xtcp_v4_send_ctl(net, skb, cb->ack_seq, 0, XTCP_FLAG_RST, 0,
-				 NULL);
-	else
-		xtcp_v4_send_ctl(net, skb, 0, cb->end_seq,
-				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, NULL);
+	xtcp_reset_reply(net, skb);
 }
 
 /**
@@ -274,14 +338,12 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	sk_setup_caps(sk, &rt->dst);
 	rt = NULL;
 
-	xtcp_sk(sk)->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
-				    inet->inet_sport, inet->inet_dport);
-	atomic_set(&inet->inet_id, get_random_u16());
-
-	err = xtcp_connect(sk);
+	err = xtcp_connect_start(sk, xtcp_isn(inet->inet_saddr,
+					      inet->inet_daddr,
+					      inet->inet_sport,
+					      inet->inet_dport));
 	if (err)
 		goto failure;
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
 	return 0;
 
 failure:
@@ -290,6 +352,26 @@ failure:
 	ip_rt_put(rt);
 	sk->sk_route_caps = 0;
 	inet->inet_dport = 0;
+	return err;
+}
+
+/**
+ * xtcp_connect_start() - the end of an active open, either family: the
+ *	ISN, then the SYN
+ * @sk: the socket, locked, hashed in SYN_SENT with its route
+ * @iss: the initial sequence number
+ *
+ * Return: 0 when the SYN is on its way, or a negative errno.
+ */
+int xtcp_connect_start(struct sock *sk, u32 iss)
+{
+	int err;
+
+	xtcp_sk(sk)->iss = iss;
+	atomic_set(&inet_sk(sk)->inet_id, get_random_u16());
+	err = xtcp_connect(sk);
+	if (!err)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
 	return err;
 }
 
@@ -332,29 +414,79 @@ struct request_sock_ops xtcp_request_sock_ops __read_mostly = {
 	.syn_ack_timeout = xtcp_syn_ack_timeout,
 };
 
-/* A SYN reached a listener: make a request socket and answer SYN-ACK. */
-static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
+static void xtcp_v4_init_req(const struct sock *sk, struct request_sock *req,
+			     struct sk_buff *skb)
 {
-	const struct tcphdr *th = tcp_hdr(skb);
-	struct inet_request_sock *ireq;
-	struct xtcp_request_sock *xreq;
-	struct request_sock *req;
+	sk_rcv_saddr_set(req_to_sk(req), ip_hdr(skb)->daddr);
+	sk_daddr_set(req_to_sk(req), ip_hdr(skb)->saddr);
+	inet_rsk(req)->ireq_family = AF_INET;
+}
+
+static u32 xtcp_v4_isn_skb(const struct sk_buff *skb)
+{
+	return xtcp_isn(ip_hdr(skb)->daddr, ip_hdr(skb)->saddr,
+			tcp_hdr(skb)->dest, tcp_hdr(skb)->source);
+}
+
+static const struct xtcp_req_family xtcp_v4_req_family = {
+	.rsk_ops	= &xtcp_request_sock_ops,
+	.init_req	= xtcp_v4_init_req,
+	.isn		= xtcp_v4_isn_skb,
+	.cookie_seq	= xtcp_cookie_v4_init_sequence,
+	.send_synack	= xtcp_v4_send_synack,
+};
+
+/**
+ * xtcp_v4_conn_request() - a SYN over IPv4 reached a listener
+ * @sk: the listener (an IPv4 one, or a dual-stack IPv6 one)
+ * @skb: the SYN
+ *
+ * Return: 0, or -1 when the SYN was dropped.
+ */
+int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
+{
 	const struct rtable *rt = skb_rtable(skb);
-	bool want_cookie = false;
 
 	/*
 	 * Runs without the listener's lock, in softirq context, for a segment
 	 * fresh from the IP layer; a route-less segment (one that waited in a
 	 * backlog) is dropped rather than trusted.
 	 */
-	if (!rt || (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
-		goto drop;
+	if (!rt || (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LISTENDROPS);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
+		return -1;
+	}
+	return xtcp_conn_request(sk, skb, &xtcp_v4_req_family);
+}
+
+/**
+ * xtcp_conn_request() - a SYN reached a listener: make a request socket
+ *	and answer SYN-ACK
+ * @sk: the listener
+ * @skb: the SYN, checked for broadcast/multicast by the caller
+ * @fam: the family of @skb
+ *
+ * Return: 0, or -1 when the SYN was dropped.
+ */
+int xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
+		      const struct xtcp_req_family *fam)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct inet_request_sock *ireq;
+	struct xtcp_request_sock *xreq;
+	struct request_sock *req;
+	bool want_cookie = false;
 
 	/* A full request queue: answer with a SYN cookie, or drop (the peer
-	 * retries). A full accept queue: drop, cookie or not.
+	 * retries). A full accept queue: drop, cookie or not. A family
+	 * without cookies (IPv6 for now) drops.
 	 */
-	if (READ_ONCE(xtcp_pernet(sock_net(sk))->syncookies) == 2 ||
-	    inet_csk_reqsk_queue_is_full(sk)) {
+	if (!fam->cookie_seq) {
+		if (inet_csk_reqsk_queue_is_full(sk))
+			goto drop;
+	} else if (READ_ONCE(xtcp_pernet(sock_net(sk))->syncookies) == 2 ||
+		   inet_csk_reqsk_queue_is_full(sk)) {
 		want_cookie = xtcp_syn_flood_action(sk);
 		if (!want_cookie)
 			goto drop;
@@ -364,19 +496,17 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
-	req = inet_reqsk_alloc(&xtcp_request_sock_ops, sk, !want_cookie);
+	req = inet_reqsk_alloc(fam->rsk_ops, sk, !want_cookie);
 	if (!req)
 		goto drop;
 
 	ireq = inet_rsk(req);
 	xreq = xtcp_rsk(req);
-	sk_rcv_saddr_set(req_to_sk(req), ip_hdr(skb)->daddr);
-	sk_daddr_set(req_to_sk(req), ip_hdr(skb)->saddr);
 	ireq->ir_rmt_port = th->source;
 	ireq->ir_num = ntohs(th->dest);
 	ireq->ir_mark = inet_request_mark(sk, skb);
-	ireq->ireq_family = AF_INET;
 	ireq->ir_iif = READ_ONCE(sk->sk_bound_dev_if);
+	fam->init_req(sk, req, skb);
 	/* No window scaling or SACK (yet): the allocator leaves these. */
 	ireq->snd_wscale = 0;
 	ireq->rcv_wscale = 0;
@@ -388,9 +518,7 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 	/* A SYN that ended a TIME_WAIT entry comes with an ISN above the old
 	 * connection's sequence space (tcp_tw_isn).
 	 */
-	xreq->iss = XTCP_SKB_CB(skb)->tw_isn ? :
-		    xtcp_isn(ip_hdr(skb)->daddr, ip_hdr(skb)->saddr,
-			     th->dest, th->source);
+	xreq->iss = XTCP_SKB_CB(skb)->tw_isn ? : fam->isn(skb);
 	xreq->last_oow_ack = 0;
 	xreq->mss = XTCP_SKB_CB(skb)->rx_mss ? : XTCP_DEFAULT_MSS;
 	xtcp_wscale_req_init(sk, req, skb, want_cookie);
@@ -405,9 +533,9 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 
 	if (want_cookie) {
 		/* No state: the SYN-ACK carries it, the request goes. */
-		xreq->iss = xtcp_cookie_v4_init_sequence(sk, skb, &xreq->mss);
+		xreq->iss = fam->cookie_seq(sk, skb, &xreq->mss);
 		rcu_read_lock();
-		xtcp_v4_send_synack(sk, req);
+		fam->send_synack(sk, req);
 		rcu_read_unlock();
 		reqsk_free(req);
 		return 0;
@@ -425,7 +553,7 @@ static int xtcp_v4_conn_request(struct sock *sk, struct sk_buff *skb)
 		reqsk_free(req);
 		return 0;
 	}
-	xtcp_v4_send_synack(sk, req);
+	fam->send_synack(sk, req);
 	reqsk_put(req);
 	return 0;
 
@@ -438,45 +566,23 @@ drop:
 	return -1;
 }
 
-/* The handshake completed: make the full socket from the request. */
-static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
-					  struct sk_buff *skb,
-					  struct request_sock *req,
-					  struct dst_entry *dst,
-					  struct request_sock *req_unhash,
-					  bool *own_req,
-					  void (*opt_child_init)(struct sock *newsk,
-								 const struct sock *sk))
+/**
+ * xtcp_child_init() - start the protocol state of a child fresh from the
+ *	request (both families)
+ * @sk: the listener
+ * @newsk: the child, cloned from the listener by inet_csk_clone_lock()
+ * @req: the request
+ * @skb: the segment that completed the handshake
+ */
+void xtcp_child_init(struct sock *sk, struct sock *newsk,
+		     struct request_sock *req, struct sk_buff *skb)
 {
 	struct xtcp_request_sock *xreq = xtcp_rsk(req);
 	struct inet_request_sock *ireq = inet_rsk(req);
-	struct ip_options_rcu *inet_opt;
-	struct inet_sock *newinet;
-	struct xtcp_sock *nxs;
-	struct sock *newsk;
+	struct xtcp_sock *nxs = xtcp_sk(newsk);
 	s64 rtt_us;
 
-	if (sk_acceptq_is_full(sk))
-		goto overflow;
-
-	newsk = inet_csk_clone_lock(sk, req, GFP_ATOMIC);
-	if (!newsk)
-		goto exit;
-
-	newinet = inet_sk(newsk);
-	sk_daddr_set(newsk, ireq->ir_rmt_addr);
-	sk_rcv_saddr_set(newsk, ireq->ir_loc_addr);
-	newinet->inet_saddr = ireq->ir_loc_addr;
-	inet_opt = rcu_dereference(ireq->ireq_opt);
-	RCU_INIT_POINTER(newinet->inet_opt, inet_opt);
-	/* The clone copied the listener's: the child's own options count. */
-	inet_csk(newsk)->icsk_ext_hdr_len = inet_opt ? inet_opt->opt.optlen : 0;
-	newinet->mc_index = inet_iif(skb);
-	newinet->mc_ttl = ip_hdr(skb)->ttl;
-	atomic_set(&newinet->inet_id, get_random_u16());
-
 	/* The clone copied the listener's memory: start the protocol fresh. */
-	nxs = xtcp_sk(newsk);
 	xtcp_init_timers(newsk);
 	xtcp_init_xmit_state(newsk);
 	/* The handshake's final ACK, processed next, acknowledges our SYN. */
@@ -522,6 +628,56 @@ static struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk,
 				xn->rto_min_ms * USEC_PER_MSEC,
 				xn->rto_max_ms * USEC_PER_MSEC);
 	}
+}
+
+/**
+ * xtcp_v4_syn_recv_sock() - the handshake completed over IPv4: make the
+ *	full socket from the request
+ * @sk: the listener
+ * @skb: the segment that completed the handshake
+ * @req: the request
+ * @dst: the route to the peer, or NULL to look it up
+ * @req_unhash: the request to take out of the ehash
+ * @own_req: set when the child replaced the request in the ehash
+ * @opt_child_init: unused (MPTCP's hook)
+ *
+ * Return: the child, bh-locked, or NULL.
+ */
+struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk, struct sk_buff *skb,
+				   struct request_sock *req,
+				   struct dst_entry *dst,
+				   struct request_sock *req_unhash,
+				   bool *own_req,
+				   void (*opt_child_init)(struct sock *newsk,
+							  const struct sock *sk))
+{
+	struct inet_request_sock *ireq = inet_rsk(req);
+	struct ip_options_rcu *inet_opt;
+	struct inet_sock *newinet;
+	struct xtcp_sock *nxs;
+	struct sock *newsk;
+
+	if (sk_acceptq_is_full(sk))
+		goto overflow;
+
+	newsk = inet_csk_clone_lock(sk, req, GFP_ATOMIC);
+	if (!newsk)
+		goto exit;
+
+	newinet = inet_sk(newsk);
+	sk_daddr_set(newsk, ireq->ir_rmt_addr);
+	sk_rcv_saddr_set(newsk, ireq->ir_loc_addr);
+	newinet->inet_saddr = ireq->ir_loc_addr;
+	inet_opt = rcu_dereference(ireq->ireq_opt);
+	RCU_INIT_POINTER(newinet->inet_opt, inet_opt);
+	/* The clone copied the listener's: the child's own options count. */
+	inet_csk(newsk)->icsk_ext_hdr_len = inet_opt ? inet_opt->opt.optlen : 0;
+	newinet->mc_index = inet_iif(skb);
+	newinet->mc_ttl = ip_hdr(skb)->ttl;
+	atomic_set(&newinet->inet_id, get_random_u16());
+
+	nxs = xtcp_sk(newsk);
+	xtcp_child_init((struct sock *)sk, newsk, req, skb);
 
 	if (!dst) {
 		dst = inet_csk_route_child_sock(sk, newsk, req);
@@ -562,6 +718,7 @@ put_and_exit:
 const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops = {
 	.queue_xmit	= ip_queue_xmit,
 	.rebuild_header	= inet_sk_rebuild_header,
+	.send_check	= xtcp_v4_send_check,
 	.conn_request	= xtcp_v4_conn_request,
 	.syn_recv_sock	= xtcp_v4_syn_recv_sock,
 	.net_header_len	= sizeof(struct iphdr),
@@ -569,6 +726,7 @@ const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops = {
 	.getsockopt	= ip_getsockopt,
 	.addr2sockaddr	= inet_csk_addr2sockaddr,
 	.sockaddr_len	= sizeof(struct sockaddr_in),
+	.mtu_reduced	= xtcp_v4_mtu_reduced,
 };
 
 /**
@@ -589,14 +747,17 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-/*
- * Fill the control block from the header; length and checksum were checked
- * by the caller. The option list is checked here, for every segment in
- * every state (RFC 9293 3.1: unknown kinds are skipped by their length).
+/**
+ * xtcp_fill_cb() - fill the control block from the header
+ * @skb: the segment; length and checksum were checked by the caller
+ * @th: its header
+ *
+ * The option list is checked here, for every segment in every state
+ * (RFC 9293 3.1: unknown kinds are skipped by their length).
  *
  * Return: 0, or -EINVAL for a malformed option list.
  */
-static int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
+int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_options opts = {};
@@ -609,7 +770,14 @@ static int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 			       th->syn, &opts))
 		return -EINVAL;
 
-	memmove(&cb->header.h4, IPCB(skb), sizeof(struct inet_skb_parm));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (xtcp_skb_is_v6(skb))
+		memmove(&cb->header.h6, IP6CB(skb),
+			sizeof(struct inet6_skb_parm));
+	else
+#endif
+		memmove(&cb->header.h4, IPCB(skb),
+			sizeof(struct inet_skb_parm));
 	barrier();
 	cb->rx_mss = opts.mss;
 	cb->seq = ntohl(th->seq);
@@ -649,8 +817,9 @@ static bool xtcp_min_ttl_drop(const struct sock *sk, const struct sk_buff *skb)
 }
 
 /**
- * xtcp_v4_rcv() - the IP protocol handler: every XTCP segment starts here
+ * xtcp_rcv() - every XTCP segment, IPv4 or IPv6, starts here
  * @skb: the datagram, network header pulled
+ * @ops: what differs between the families
  *
  * Validates the header and checksum, finds the socket (established,
  * TIME_WAIT, request or listener) and hands the segment on, directly or
@@ -658,7 +827,7 @@ static bool xtcp_min_ttl_drop(const struct sock *sk, const struct sk_buff *skb)
  *
  * Return: 0 (the skb is always consumed).
  */
-int xtcp_v4_rcv(struct sk_buff *skb)
+int xtcp_rcv(struct sk_buff *skb, const struct xtcp_rcv_ops *ops)
 {
 	struct net *net = dev_net(skb->dev);
 	const struct tcphdr *th;
@@ -679,7 +848,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	if (!pskb_may_pull(skb, th->doff * 4))
 		goto bad_packet;
 
-	if (skb_checksum_init(skb, xtcp_ipproto, inet_compute_pseudo))
+	if (ops->csum_init(skb))
 		goto csum_error;
 	if (skb_checksum_complete(skb))
 		goto csum_error;
@@ -691,14 +860,13 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	}
 
 lookup:
-	sk = __inet_lookup_skb(&xtcp_hashinfo, skb, th->doff * 4, th->source,
-			       th->dest, inet_sdif(skb), &refcounted);
+	sk = ops->lookup(skb, th, &refcounted);
 	if (!sk)
 		goto no_socket;
 
 	if (sk->sk_state == TCP_TIME_WAIT) {
 		/* IPsec policy, as for every segment (no_policy is set). */
-		if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
+		if (!ops->policy_check(NULL, skb)) {
 			inet_twsk_put(inet_twsk(sk));
 			goto discard;
 		}
@@ -719,7 +887,7 @@ lookup:
 		/* The listener's policy and filter judge the segment that
 		 * would complete the handshake.
 		 */
-		if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+		if (!ops->policy_check(sk, skb)) {
 			reqsk_put(req);
 			goto discard;
 		}
@@ -749,9 +917,9 @@ lookup:
 		}
 	}
 
-	if (unlikely(xtcp_min_ttl_drop(sk, skb)))
+	if (unlikely(ops->min_ttl_drop(sk, skb)))
 		goto discard_and_relse;
-	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb))
+	if (!ops->policy_check(sk, skb))
 		goto discard_and_relse;
 	nf_reset_ct(skb);
 	if (xtcp_filter(sk, skb))
@@ -766,7 +934,7 @@ lookup:
 	 * (where they could lose their route) nor serialise on its lock.
 	 */
 	if (sk->sk_state == TCP_LISTEN) {
-		ret = xtcp_v4_do_rcv(sk, skb);
+		ret = ops->do_rcv(sk, skb);
 		if (refcounted)
 			sock_put(sk);
 		return ret;
@@ -775,7 +943,7 @@ lookup:
 	bh_lock_sock_nested(sk);
 	ret = 0;
 	if (!sock_owned_by_user(sk)) {
-		ret = xtcp_v4_do_rcv(sk, skb);
+		ret = ops->do_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, sk->sk_rcvbuf + sk->sk_sndbuf)) {
 		bh_unlock_sock(sk);
 		XTCP_INC_STATS(net, XTCP_MIB_RCVPRUNED);
@@ -787,7 +955,7 @@ lookup:
 	return ret;
 
 no_socket:
-	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
+	if (!ops->policy_check(NULL, skb))
 		goto discard;
 	xtcp_v4_send_reset(NULL, skb);
 	goto discard;
@@ -804,4 +972,41 @@ discard_and_relse:
 	if (refcounted)
 		sock_put(sk);
 	goto discard;
+}
+
+static bool xtcp_v4_csum_init(struct sk_buff *skb)
+{
+	return skb_checksum_init(skb, xtcp_ipproto, inet_compute_pseudo) != 0;
+}
+
+static struct sock *xtcp_v4_lookup(struct sk_buff *skb,
+				   const struct tcphdr *th, bool *refcounted)
+{
+	return __inet_lookup_skb(&xtcp_hashinfo, skb, th->doff * 4, th->source,
+				 th->dest, inet_sdif(skb), refcounted);
+}
+
+static bool xtcp_v4_policy_check(struct sock *sk, struct sk_buff *skb)
+{
+	return xfrm4_policy_check(sk, XFRM_POLICY_IN, skb);
+}
+
+static const struct xtcp_rcv_ops xtcp_v4_rcv_ops = {
+	.csum_init	= xtcp_v4_csum_init,
+	.lookup		= xtcp_v4_lookup,
+	.policy_check	= xtcp_v4_policy_check,
+	.min_ttl_drop	= xtcp_min_ttl_drop,
+	.do_rcv		= xtcp_v4_do_rcv,
+};
+
+/**
+ * xtcp_v4_rcv() - the IP protocol handler: every XTCP segment over IPv4
+ *	starts here
+ * @skb: the datagram, network header pulled
+ *
+ * Return: 0 (the skb is always consumed).
+ */
+int xtcp_v4_rcv(struct sk_buff *skb)
+{
+	return xtcp_rcv(skb, &xtcp_v4_rcv_ops);
 }

@@ -433,10 +433,17 @@ static int __init xtcp_init(void)
 		goto err_offload;
 	}
 
+	/* IPv6 after IPv4 (it copies and uses IPv4's registrations). */
+	err = xtcp_ipv6_init();
+	if (err)
+		goto err_sock;
+
 	pr_info("registered IP protocol %u and socket family %d\n",
 		xtcp_ipproto, xtcp_family);
 	return 0;
 
+err_sock:
+	sock_unregister(xtcp_family);
 err_offload:
 	xtcp_offload_exit();
 err_protocol:
@@ -459,6 +466,7 @@ err_hash:
 
 static void __exit xtcp_exit(void)
 {
+	xtcp_ipv6_exit();
 	sock_unregister(xtcp_family);
 	xtcp_offload_exit();
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
@@ -475,8 +483,11 @@ static void __exit xtcp_exit(void)
 module_init(xtcp_init);
 module_exit(xtcp_exit);
 
-/* socket(AF_INET, SOCK_STREAM, 253) and socket(AF_XTCP, ...) autoload. */
+/* socket(AF_INET or AF_INET6, SOCK_STREAM, 253) and socket(AF_XTCP, ...)
+ * autoload.
+ */
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, 253, 1);
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, 253, 1);
 MODULE_ALIAS_NETPROTO(AF_XTCP);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("XTCP: an alternate TCP on its own IP protocol number");

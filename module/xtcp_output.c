@@ -18,6 +18,7 @@
 
 #include <net/inet_connection_sock.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/route.h>
 
 #include "xtcp.h"
@@ -39,6 +40,23 @@ __sum16 xtcp_v4_csum(__be32 saddr, __be32 daddr, unsigned int len, __wsum base)
 	return csum_tcpudp_magic(saddr, daddr, len, xtcp_ipproto, base);
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_v4_csum);
+
+/**
+ * xtcp_v6_csum() - finish a segment checksum over the IPv6 pseudo-header
+ * @saddr: source address
+ * @daddr: destination address
+ * @len: segment length, header included
+ * @base: ones'-complement sum of the segment (header and payload)
+ *
+ * The pseudo-header's next header is XTCP's protocol number (RFC 8200 8.1).
+ *
+ * Return: the value for the header's checksum field.
+ */
+__sum16 xtcp_v6_csum(const struct in6_addr *saddr, const struct in6_addr *daddr,
+		     unsigned int len, __wsum base)
+{
+	return csum_ipv6_magic(saddr, daddr, len, xtcp_ipproto, base);
+}
 
 static u32 xtcp_now_us(void)
 {
@@ -96,16 +114,46 @@ bool xtcp_csum_offload(struct sock *sk)
  */
 void xtcp_csum_set_partial(struct sk_buff *skb, __be32 saddr, __be32 daddr)
 {
-	struct tcphdr *th = tcp_hdr(skb);
+	tcp_hdr(skb)->check =
+		~xtcp_v4_csum(saddr, daddr, skb->len - skb_transport_offset(skb),
+			      xtcp_csum_partial_prep(skb));
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_csum_set_partial);
+
+/**
+ * xtcp_csum_partial_prep() - the family-independent part of
+ *	xtcp_csum_set_partial()
+ * @skb: the segment, transport header set
+ *
+ * Return: the sum of the ports, to fold into the pseudo-header seed.
+ */
+__wsum xtcp_csum_partial_prep(struct sk_buff *skb)
+{
 	unsigned int skip = offsetof(struct tcphdr, seq);
 
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_transport_header(skb) - skb->head + skip;
 	skb->csum_offset = offsetof(struct tcphdr, check) - skip;
-	th->check = ~xtcp_v4_csum(saddr, daddr, skb->len - skb_transport_offset(skb),
-				  csum_partial(th, skip, 0));
+	return csum_partial(tcp_hdr(skb), skip, 0);
 }
-EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_csum_set_partial);
+
+/**
+ * xtcp_v4_send_check() - checksum a segment of @sk over IPv4
+ * @sk: the socket
+ * @skb: the segment: CHECKSUM_PARTIAL to leave the sum to the device,
+ *	else CHECKSUM_NONE with skb->csum the sum of header and payload
+ */
+void xtcp_v4_send_check(struct sock *sk, struct sk_buff *skb)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL)
+		xtcp_csum_set_partial(skb, inet->inet_saddr, inet->inet_daddr);
+	else
+		tcp_hdr(skb)->check = xtcp_v4_csum(inet->inet_saddr,
+						   inet->inet_daddr, skb->len,
+						   skb->csum);
+}
 
 /* The payload checksum of a write-queue skb, computed now if the copy did
  * not compute it (the route offloaded checksums when it was filled).
@@ -122,7 +170,7 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 			      u8 flags, unsigned int opt_len, bool offload,
 			      __wsum payload_csum)
 {
-	struct inet_sock *inet = inet_sk(sk);
+	const struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned int hlen, sack_len = 0;
 	struct tcphdr *th;
@@ -182,13 +230,13 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 
 	if (offload) {
 		/* The device (or the stack, should the route move) sums it. */
-		xtcp_csum_set_partial(skb, inet->inet_saddr, inet->inet_daddr);
+		skb->ip_summed = CHECKSUM_PARTIAL;
 	} else {
 		skb->ip_summed = CHECKSUM_NONE;
-		th->check = xtcp_v4_csum(inet->inet_saddr, inet->inet_daddr,
-					 skb->len,
-					 csum_partial(th, hlen, payload_csum));
+		skb->csum = csum_partial(th, hlen, payload_csum);
 	}
+	/* Over the pseudo-header of the socket's family (v4 or v6). */
+	inet_csk(sk)->icsk_af_ops->send_check(sk, skb);
 	if (flags & XTCP_FLAG_ACK)
 		xs->ack_pending = 0;
 }
@@ -204,7 +252,9 @@ static int xtcp_queue_xmit(struct sock *sk, struct sk_buff *skb)
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTSEGS);
 	if (tcp_hdr(skb)->rst)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
-	err = ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+	/* ip_queue_xmit(), or inet6_csk_xmit() for an IPv6 socket. */
+	err = inet_csk(sk)->icsk_af_ops->queue_xmit(sk, skb,
+						    &inet_sk(sk)->cork.fl);
 	return net_xmit_eval(err);
 }
 
@@ -393,7 +443,8 @@ unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu)
 	if (!pmtu)
 		return xs->mss_cache;
 	icsk->icsk_pmtu_cookie = pmtu;
-	mss = (int)min_t(u32, pmtu, U16_MAX + 64U) - (int)sizeof(struct iphdr) -
+	mss = (int)min_t(u32, pmtu, U16_MAX + 64U) -
+	      (int)icsk->icsk_af_ops->net_header_len -
 	      (int)sizeof(struct tcphdr) - (int)icsk->icsk_ext_hdr_len;
 	mss = clamp_t(int, mss, XTCP_MIN_MSS, U16_MAX);
 	if (xs->user_mss)
@@ -512,7 +563,9 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	skb_dst_set(skb, dst);
 
-	mss = clamp_t(u32, dst_mtu(dst) - sizeof(struct iphdr) -
+	mss = clamp_t(u32, dst_mtu(dst) -
+		      (dst->ops->family == AF_INET6 ? sizeof(struct ipv6hdr) :
+						      sizeof(struct iphdr)) -
 		      sizeof(struct tcphdr), XTCP_MIN_MSS, U16_MAX);
 	/* Not scaled: the SYN-ACK's window field never is. */
 	win = xtcp_synack_window(sk, req, mss);
@@ -545,8 +598,15 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 		opt += xtcp_sack_write_syn(opt, true, false);
 	if (ireq->wscale_ok)
 		xtcp_wscale_write(opt, ireq->rcv_wscale);
-	th->check = xtcp_v4_csum(ireq->ir_loc_addr, ireq->ir_rmt_addr, skb->len,
-				 csum_partial(th, hlen, 0));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ireq->ireq_family == AF_INET6)
+		th->check = xtcp_v6_csum(&ireq->ir_v6_loc_addr,
+					 &ireq->ir_v6_rmt_addr, skb->len,
+					 csum_partial(th, hlen, 0));
+	else
+#endif
+		th->check = xtcp_v4_csum(ireq->ir_loc_addr, ireq->ir_rmt_addr,
+					 skb->len, csum_partial(th, hlen, 0));
 	return skb;
 }
 

@@ -99,6 +99,23 @@ static int xtcp_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/* The two addresses: [v6]:port for IPv6, a.b.c.d:port for IPv4 and for
+ * a dual-stack socket talking IPv4 (v4-mapped peer).
+ */
+static void xtcp_show_addrs(struct seq_file *seq, const struct sock *sk,
+			    __be32 saddr, u16 sport, __be32 daddr, u16 dport)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+		seq_printf(seq, "[%pI6c]:%-5u [%pI6c]:%-5u ",
+			   &sk->sk_v6_rcv_saddr, sport, &sk->sk_v6_daddr,
+			   dport);
+		return;
+	}
+#endif
+	seq_printf(seq, "%pI4:%-5u %pI4:%-5u ", &saddr, sport, &daddr, dport);
+}
+
 /* One line per socket; the iteration walks the hash tables under RCU. */
 static void xtcp_show_full(struct seq_file *seq, struct sock *sk)
 {
@@ -114,9 +131,9 @@ static void xtcp_show_full(struct seq_file *seq, struct sock *sk)
 		rx_queue = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
 		tx_queue = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
 	}
-	seq_printf(seq, "%pI4:%-5u %pI4:%-5u %-11s %8u %8u %8u %6u %u\n",
-		   &inet->inet_rcv_saddr, ntohs(inet->inet_sport),
-		   &inet->inet_daddr, ntohs(inet->inet_dport),
+	xtcp_show_addrs(seq, sk, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+			inet->inet_daddr, ntohs(inet->inet_dport));
+	seq_printf(seq, "%-11s %8u %8u %8u %6u %u\n",
 		   xtcp_state_name(state), tx_queue, rx_queue,
 		   state == TCP_LISTEN ? 0 : xtcp_rto_with_backoff(xs) / 1000,
 		   READ_ONCE(xs->total_retrans), sock_i_uid(sk).val);
@@ -130,9 +147,10 @@ static void xtcp_show_mini(struct seq_file *seq, struct sock *sk)
 		state = inet_twsk(sk)->tw_substate;
 	else
 		state = TCP_SYN_RECV;
-	seq_printf(seq, "%pI4:%-5u %pI4:%-5u %-11s %8u %8u %8u %6u %u\n",
-		   &sk->sk_rcv_saddr, sk->sk_num, &sk->sk_daddr,
-		   ntohs(sk->sk_dport), xtcp_state_name(state), 0, 0, 0, 0, 0);
+	xtcp_show_addrs(seq, sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
+			ntohs(sk->sk_dport));
+	seq_printf(seq, "%-11s %8u %8u %8u %6u %u\n", xtcp_state_name(state),
+		   0, 0, 0, 0, 0);
 }
 
 static int xtcp_sockets_show(struct seq_file *seq, void *v)

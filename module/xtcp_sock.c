@@ -537,7 +537,14 @@ static void xtcp_keepalive(struct sock *sk, int on)
 		xtcp_stop_keepalive(sk);
 }
 
-static int xtcp_listen(struct socket *sock, int backlog)
+/**
+ * xtcp_listen() - listen(2) for XTCP sockets of both families
+ * @sock: the socket
+ * @backlog: the accept queue length
+ *
+ * Return: 0 or a negative errno.
+ */
+int xtcp_listen(struct socket *sock, int backlog)
 {
 	struct sock *sk = sock->sk;
 	int err;

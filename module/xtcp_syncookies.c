@@ -303,6 +303,9 @@ struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb)
 	if (!READ_ONCE(xtcp_pernet(net)->syncookies) || !th->ack || th->rst ||
 	    th->syn)
 		return sk;
+	/* No cookies over IPv6 (yet): xtcp_ipv6.c never sends one. */
+	if (xtcp_skb_is_v6(skb))
+		return sk;
 	if (xtcp_synq_no_recent_overflow(sk))
 		return sk;
 

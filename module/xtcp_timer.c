@@ -568,7 +568,7 @@ void xtcp_release_cb(struct sock *sk)
 		__sock_put(sk);
 	}
 	if (test_and_clear_bit(XTCP_MTU_DEFERRED, &xs->deferred)) {
-		xtcp_v4_mtu_reduced(sk);
+		inet_csk(sk)->icsk_af_ops->mtu_reduced(sk);
 		__sock_put(sk);
 	}
 }

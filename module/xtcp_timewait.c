@@ -51,6 +51,7 @@ void xtcp_time_wait(struct sock *sk, int state, int timeo_ms)
 		xtcp_tstamp_time_wait(sk, xtw);
 		xtw->max_window = max(xs->max_window, XTCP_MAX_WINDOW);
 		tw->tw_rcv_wscale = xs->rcv_wscale;
+		xtcp_v6_time_wait(tw, sk);
 		tw->tw_mark = sk->sk_mark;
 		tw->tw_priority = sk->sk_priority;
 		if (state == TCP_TIME_WAIT) {
@@ -217,11 +218,17 @@ struct sock *xtcp_timewait_rcv(struct inet_timewait_sock *tw,
 		 * TSval tells a new SYN from an old duplicate whatever its
 		 * sequence number (RFC 6191).
 		 */
-		lsk = __inet_lookup_listener(net, &xtcp_hashinfo, skb,
-					     th->doff * 4, ip_hdr(skb)->saddr,
-					     th->source, ip_hdr(skb)->daddr,
-					     ntohs(th->dest), inet_iif(skb),
-					     inet_sdif(skb));
+		if (xtcp_skb_is_v6(skb))
+			lsk = xtcp_v6_tw_listener(net, skb);
+		else
+			lsk = __inet_lookup_listener(net, &xtcp_hashinfo, skb,
+						     th->doff * 4,
+						     ip_hdr(skb)->saddr,
+						     th->source,
+						     ip_hdr(skb)->daddr,
+						     ntohs(th->dest),
+						     inet_iif(skb),
+						     inet_sdif(skb));
 		if (lsk) {
 			cb->tw_isn = xtw->snd_nxt + XTCP_MAX_WINDOW + 2 ? : 1;
 			inet_twsk_deschedule_put(tw);

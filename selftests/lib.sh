@@ -292,6 +292,22 @@ router_topology() {
 	ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
 }
 
+# setup_ipv6: IPv6 on the veth pair too, CLIENT_IP6 and SERVER_IP6, with
+# nodad (usable at once, no duplicate address detection delay) and permanent
+# neighbour entries as for IPv4.
+CLIENT_IP6=fd00:1::1
+SERVER_IP6=fd00:1::2
+setup_ipv6() {
+	local mac_c mac_s
+
+	ip -n "$NS_C" addr add "$CLIENT_IP6/64" dev veth-c nodad &&
+	ip -n "$NS_S" addr add "$SERVER_IP6/64" dev veth-s nodad || return 1
+	mac_c=$(ip -n "$NS_C" -br link show veth-c | awk '{ print $3 }')
+	mac_s=$(ip -n "$NS_S" -br link show veth-s | awk '{ print $3 }')
+	ip -n "$NS_C" neigh replace "$SERVER_IP6" lladdr "$mac_s" dev veth-c nud permanent &&
+	ip -n "$NS_S" neigh replace "$CLIENT_IP6" lladdr "$mac_c" dev veth-s nud permanent
+}
+
 # side_ns c|s, side_dev c|s
 side_ns() { if [ "$1" = c ]; then echo "$NS_C"; else echo "$NS_S"; fi; }
 side_dev() { if [ "$1" = c ]; then echo veth-c; else echo veth-s; fi; }

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Module lifecycle: rmmod is refused while a socket is open and works once it
-# is closed; insmod/rmmod in a loop; insmod with a family or IP protocol
-# number that is taken fails cleanly and leaves nothing registered.
+# is closed (IPv4 and IPv6); insmod/rmmod in a loop; insmod with a family or
+# IP protocol number that is taken (for IPv4, or only for IPv6) fails
+# cleanly and leaves nothing registered.
 #
 # Needs XTCP_KO (absolute path to xtcp.ko for the running kernel) and the
 # module loaded; leaves it loaded with default parameters.
@@ -14,7 +15,7 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 SOCK=$DIR/xtcp_sock
 XFER=$DIR/xtcp_xfer
 ITER=${XTCP_MODULE_ITERATIONS:-50}
-PLAN=14
+PLAN=20
 KSFT_SKIP=4
 
 TAP_NUM=0
@@ -115,6 +116,11 @@ no_leftovers() {
 	"$SOCK" -e EPROTONOSUPPORT inet stream ipproto_xtcp |
 		sed 's/^/# socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP): /'
 	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+	if [ -e /proc/net/if_inet6 ]; then
+		"$SOCK" -e EPROTONOSUPPORT inet6 stream ipproto_xtcp |
+			sed 's/^/# socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP): /'
+		[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+	fi
 	return $rc
 }
 
@@ -183,6 +189,43 @@ fi
 result $rc "rmmod is refused while an AF_INET/IPPROTO_XTCP socket is open"
 
 rc=0
+if loaded && hold inet6 stream ipproto_xtcp; then
+	rmmod xtcp 2>"$TMPD/err" && rc=1
+	show "$TMPD/err"
+	loaded || rc=1
+	release
+else
+	rc=1
+fi
+result $rc "rmmod is refused while an AF_INET6/IPPROTO_XTCP socket is open"
+
+# An IPv6 connection (listener, request, child, TIME_WAIT) in a namespace
+# that is then deleted: its minisocks go with it, rmmod works below.
+rc=0
+if [ -x "$XFER" ] && command -v ip >/dev/null; then
+	NS=xtcp-mod6-$$
+	ip netns add "$NS" && ip -n "$NS" link set lo up || rc=1
+	ip netns exec "$NS" "$XFER" -l -p xtcp6 -q -F "$TMPD/ready6" -b \
+		-s 256K -t 30 ::1 0 >"$TMPD/srv6" 2>&1 &
+	srv=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$TMPD/ready6" ] && break
+		sleep 0.05
+	done
+	ip netns exec "$NS" "$XFER" -p xtcp6 -q -b -s 256K -t 30 ::1 \
+		"$(cat "$TMPD/ready6" 2>/dev/null)" >"$TMPD/cli6" 2>&1 || rc=1
+	wait $srv || rc=1
+	show "$TMPD/srv6"
+	show "$TMPD/cli6"
+	ip netns exec "$NS" cat /proc/net/xtcp | sed 's/^/# /'
+	ip netns del "$NS"
+	NS=
+else
+	rc=1
+fi
+result $rc "an IPv6 connection over ::1 in a namespace, deleted with its TIME_WAIT"
+
+rc=0
 if loaded; then
 	rmmod_retry 30 || rc=1
 	! loaded || rc=1
@@ -207,7 +250,9 @@ for ((i = 1; i <= ITER; i++)); do
 		break
 	fi
 	if ! "$SOCK" xtcp stream 0 >"$TMPD/err" 2>&1 ||
-	   ! "$SOCK" inet stream ipproto_xtcp >>"$TMPD/err" 2>&1; then
+	   ! "$SOCK" inet stream ipproto_xtcp >>"$TMPD/err" 2>&1 ||
+	   { [ -e /proc/net/if_inet6 ] &&
+	     ! "$SOCK" inet6 stream ipproto_xtcp >>"$TMPD/err" 2>&1; }; then
 		info "round $i: socket failed"
 		show "$TMPD/err"
 		rc=1
@@ -284,7 +329,41 @@ else
 	echo "ok $TAP_NUM kernel TCP still works # SKIP no xtcp_xfer or ip"
 fi
 
-# 13: back to normal, as the harness expects.
+# IPv6 next header taken (58 is ICMPv6's), IPv4 protocol 58 free: the
+# failure comes after IPv4 is registered, and must unwind all of it.
+kmsg_mark
+rc=0
+if insmod "$XTCP_KO" ipproto=58 2>"$TMPD/err"; then
+	info "insmod ipproto=58 succeeded"
+	rc=1
+fi
+show "$TMPD/err"
+grep -q "File exists" "$TMPD/err" || rc=1
+result $rc "insmod ipproto=58 (ICMPv6's next header, taken) fails with EEXIST"
+rc=0
+explained 'IPv6.*58|58.*IPv6' || rc=1
+result $rc "dmesg has an xtcp line explaining the ipproto=58 failure"
+rc=0
+no_leftovers || rc=1
+"$SOCK" -e EPROTONOSUPPORT inet stream 58 | sed 's/^/# socket(AF_INET, SOCK_STREAM, 58): /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+result $rc "failed ipproto=58 load leaves nothing behind (IPv4 part unwound)"
+loaded && rmmod xtcp
+rc=0
+if command -v ping >/dev/null && command -v ip >/dev/null; then
+	NS=xtcp-mod58-$$
+	ip netns add "$NS" && ip -n "$NS" link set lo up || rc=1
+	ip netns exec "$NS" ping -6 -c 1 -W 5 ::1 >"$TMPD/ping" 2>&1 || rc=1
+	show "$TMPD/ping"
+	ip netns del "$NS"
+	NS=
+	result $rc "ICMPv6 still works after the failed ipproto=58 load (ping -6 ::1)"
+else
+	TAP_NUM=$((TAP_NUM + 1))
+	echo "ok $TAP_NUM ICMPv6 still works # SKIP no ping or ip"
+fi
+
+# Back to normal, as the harness expects.
 rc=0
 insmod "$XTCP_KO" 2>"$TMPD/err" || { show "$TMPD/err"; rc=1; }
 loaded || rc=1

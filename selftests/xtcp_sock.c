@@ -4,7 +4,8 @@
  *
  *   xtcp_sock [-w] [-e ERRNO] FAMILY TYPE PROTOCOL
  *
- * FAMILY, TYPE and PROTOCOL are numbers (or xtcp/inet, stream/dgram, xtcp).
+ * FAMILY, TYPE and PROTOCOL are numbers (or xtcp/inet/inet6, stream/dgram,
+ * xtcp).
  * Prints "ok" or "error NAME (message)". -w holds the socket open: it prints
  * "ok", then waits for SIGTERM or SIGINT, then closes it.
  * -e ERRNO: succeed only if socket() fails with that errno.
@@ -29,6 +30,7 @@ static const struct {
 	{ "dgram", SOCK_DGRAM }, { "ipproto_xtcp", IPPROTO_XTCP },
 	{ "EAFNOSUPPORT", EAFNOSUPPORT }, { "EPROTONOSUPPORT", EPROTONOSUPPORT },
 	{ "ESOCKTNOSUPPORT", ESOCKTNOSUPPORT }, { "EINVAL", EINVAL },
+	{ "inet6", AF_INET6 },
 };
 
 static const char *errname(int e)

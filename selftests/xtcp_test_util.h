@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers the XTCP selftest programs share: clocks, IPv4 addresses, socket
+ * Helpers the XTCP selftest programs share: clocks, IPv4 and IPv6 addresses, socket
  * timeouts, the module's parameters and, for kselftest_harness.h tests, a
  * private network namespace per case and an errno-checking EXPECT.
  *
@@ -44,6 +44,18 @@ static inline struct sockaddr_in addr4(const char *ip, unsigned short port)
 	sin.sin_port = htons(port);
 	inet_pton(AF_INET, ip, &sin.sin_addr);
 	return sin;
+}
+
+/* struct sockaddr_in6 for IPv6 literal @ip and host-order @port. */
+static inline struct sockaddr_in6 addr6(const char *ip, unsigned short port)
+{
+	struct sockaddr_in6 sin6;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(port);
+	inet_pton(AF_INET6, ip, &sin6.sin6_addr);
+	return sin6;
 }
 
 /* 127.0.0.1:@port. */

@@ -56,6 +56,8 @@ static const char *mode_names[] = { "upload", "both", "half-close" };
 /* Options. */
 static bool opt_listen;
 static enum proto opt_proto = P_XTCP;
+static int opt_family = AF_INET;	/* AF_INET6 for -p xtcp6 / tcp6 */
+static bool opt_v6only;			/* -6: IPV6_V6ONLY on the socket */
 static enum mode opt_mode = M_UPLOAD;
 static uint64_t opt_size = 1 << 20;
 static uint64_t opt_seed = 1;
@@ -278,6 +280,14 @@ static int sol_level(void)
 	return opt_proto == P_TCP ? IPPROTO_TCP : SOL_XTCP;
 }
 
+/* The -p name, IPv6 ones included. */
+static const char *proto_name(void)
+{
+	if (opt_family == AF_INET6)
+		return opt_proto == P_TCP ? "tcp6" : "xtcp6";
+	return proto_names[opt_proto];
+}
+
 static int make_socket(void)
 {
 	int fd;
@@ -287,20 +297,26 @@ static int make_socket(void)
 		fd = socket(af_xtcp, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		break;
 	case P_XTCP_INET:
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, ipproto_xtcp);
+		fd = socket(opt_family, SOCK_STREAM | SOCK_CLOEXEC,
+			    ipproto_xtcp);
 		break;
 	default:
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		fd = socket(opt_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		break;
 	}
 	if (fd < 0) {
 		int e = errno;
 
+		/* XTCP is there (over IPv4) but not over IPv6: a failure. */
+		if (opt_family == AF_INET6 && opt_proto != P_TCP &&
+		    (fd = socket(AF_INET, SOCK_STREAM, ipproto_xtcp)) >= 0)
+			die(1, "socket(%s): %s, but XTCP over IPv4 works",
+			    proto_name(), strerror(e));
 		if (e == EAFNOSUPPORT || e == EPROTONOSUPPORT ||
 		    e == ESOCKTNOSUPPORT)
 			die(EXIT_SKIP, "socket(%s): %s: protocol not available",
-			    proto_names[opt_proto], strerror(e));
-		die(1, "socket(%s): %s", proto_names[opt_proto], strerror(e));
+			    proto_name(), strerror(e));
+		die(1, "socket(%s): %s", proto_name(), strerror(e));
 	}
 	return fd;
 }
@@ -313,6 +329,9 @@ static void set_int(int fd, int level, int opt, int val, const char *name)
 
 static void sock_opts(int fd)
 {
+	if (opt_family == AF_INET6)
+		set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, opt_v6only,
+			"IPV6_V6ONLY");
 	if (opt_rcvbuf)
 		set_int(fd, SOL_SOCKET, SO_RCVBUF, opt_rcvbuf, "SO_RCVBUF");
 	if (opt_sndbuf)
@@ -730,16 +749,16 @@ static struct conn *conn_new(int fd)
 
 static void client_connected(struct conn *c)
 {
-	struct sockaddr_in sa;
+	struct sockaddr_in6 sa;	/* sin_port and sin6_port share an offset */
 	socklen_t len = sizeof(sa);
 
 	if (getsockname(c->fd, (struct sockaddr *)&sa, &len))
 		die(1, "getsockname: %s", strerror(errno));
-	c->cport = ntohs(sa.sin_port);
+	c->cport = ntohs(sa.sin6_port);
 	conn_start(c);
 }
 
-static void client_open(const struct sockaddr_in *dst)
+static void client_open(const struct sockaddr *dst, socklen_t dlen)
 {
 	int i;
 
@@ -752,8 +771,7 @@ static void client_open(const struct sockaddr_in *dst)
 		c->state = C_CONNECTING;
 		if (opt_nonblock) {
 			set_nonblock(fd);
-			if (!connect(fd, (const struct sockaddr *)dst,
-				     sizeof(*dst))) {
+			if (!connect(fd, dst, dlen)) {
 				client_connected(c);
 				continue;
 			}
@@ -765,7 +783,7 @@ static void client_open(const struct sockaddr_in *dst)
 			conn_fail(c, errno, "connect");
 			continue;
 		}
-		if (connect(fd, (const struct sockaddr *)dst, sizeof(*dst))) {
+		if (connect(fd, dst, dlen)) {
 			conn_fail(c, errno, "connect");
 			continue;
 		}
@@ -791,8 +809,9 @@ static void client_connect_done(struct conn *c)
 static void server_accept(void)
 {
 	while (nconns < opt_conns) {
-		struct sockaddr_in sa;
+		struct sockaddr_in6 sa;
 		socklen_t len = sizeof(sa);
+		char peer[INET6_ADDRSTRLEN];
 		struct conn *c;
 		int fd;
 
@@ -805,22 +824,33 @@ static void server_accept(void)
 			die(1, "accept: %s", strerror(errno));
 		}
 		c = conn_new(fd);
-		c->cport = ntohs(sa.sin_port);
+		c->cport = ntohs(sa.sin6_port);
+		/* The peer as accept() names it (v4-mapped on a dual-stack
+		 * listener).
+		 */
+		if (!opt_quiet &&
+		    inet_ntop(sa.sin6_family,
+			      sa.sin6_family == AF_INET6 ?
+			      (void *)&sa.sin6_addr :
+			      (void *)&((struct sockaddr_in *)&sa)->sin_addr,
+			      peer, sizeof(peer)))
+			msg("accepted %s port %u (addrlen %u)", peer, c->cport,
+			    (unsigned int)len);
 		conn_start(c);
 	}
 	epoll_ctl(epfd, EPOLL_CTL_DEL, listen_fd, NULL);
 }
 
-static void server_listen(const struct sockaddr_in *addr)
+static void server_listen(const struct sockaddr *addr, socklen_t alen)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
-	struct sockaddr_in sa;
+	struct sockaddr_in6 sa;
 	socklen_t len = sizeof(sa);
 
 	listen_fd = make_socket();
 	set_int(listen_fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
 	sock_opts(listen_fd);
-	if (bind(listen_fd, (const struct sockaddr *)addr, sizeof(*addr)))
+	if (bind(listen_fd, addr, alen))
 		die(1, "bind: %s", strerror(errno));
 	if (listen(listen_fd, opt_backlog))
 		die(1, "listen: %s", strerror(errno));
@@ -834,12 +864,12 @@ static void server_listen(const struct sockaddr_in *addr)
 		/* Written then renamed, so a poller never reads it half-done. */
 		snprintf(tmp, sizeof(tmp), "%s.tmp", opt_ready);
 		f = fopen(tmp, "w");
-		if (!f || fprintf(f, "%u\n", ntohs(sa.sin_port)) < 0 ||
+		if (!f || fprintf(f, "%u\n", ntohs(sa.sin6_port)) < 0 ||
 		    fclose(f) || rename(tmp, opt_ready))
 			die(1, "%s: %s", opt_ready, strerror(errno));
 	}
 	if (!opt_quiet)
-		msg("listening on port %u, backlog %d%s", ntohs(sa.sin_port),
+		msg("listening on port %u, backlog %d%s", ntohs(sa.sin6_port),
 		    opt_backlog, opt_accept_wait || opt_gate ?
 		    ", not accepting yet" : "");
 	if (!opt_accept_wait && !opt_gate &&
@@ -1102,7 +1132,7 @@ static int report(void)
 		secs = 1e-9;
 	msg("%s %s mode=%s conns=%d sent=%" PRIu64 " received=%" PRIu64
 	    " time=%.3fs tx=%.1fMbit/s rx=%.1fMbit/s (%.2f MB/s)%s%s",
-	    proto_names[opt_proto], opt_listen ? "server" : "client",
+	    proto_name(), opt_listen ? "server" : "client",
 	    mode_names[opt_mode], nconns, sent, rcvd, secs,
 	    sent * 8 / secs / 1e6, rcvd * 8 / secs / 1e6,
 	    (sent + rcvd) / secs / 1e6,
@@ -1140,6 +1170,9 @@ static void __attribute__((noreturn)) usage(void)
 "  -p PROTO    xtcp: socket(AF_XTCP, SOCK_STREAM, 0) (default)\n"
 "              xtcp-inet: socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP)\n"
 "              tcp: socket(AF_INET, SOCK_STREAM, 0), to validate the tests\n"
+"              xtcp6, tcp6: the same with AF_INET6 (ADDR an IPv6 literal,\n"
+"              or ::ffff:a.b.c.d)\n"
+"  -6          IPV6_V6ONLY on (xtcp6/tcp6; default off: dual-stack)\n"
 "  -s BYTES    generated bytes each sender sends per connection [1M]\n"
 "              (K/M/G suffixes; the receiver checks every byte)\n"
 "  -S SEED     generator seed [1]; both ends must agree\n"
@@ -1181,6 +1214,7 @@ static void __attribute__((noreturn)) usage(void)
 
 int main(int argc, char **argv)
 {
+	struct sockaddr_in6 addr6;
 	struct sockaddr_in addr;
 	struct sigaction sa;
 	int o;
@@ -1190,7 +1224,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-l"))
 			role = "server";
 
-	while ((o = getopt(argc, argv, "lp:s:S:i:o:bHN:r:m:M:ne:t:IA:B:w:UF:C:k:KZDqc:h")) != -1) {
+	while ((o = getopt(argc, argv, "lp:s:S:i:o:bHN:r:m:M:ne:t:IA:B:w:UF:C:k:KZDqc:6h")) != -1) {
 		switch (o) {
 		case 'l': opt_listen = true; break;
 		case 'p':
@@ -1200,6 +1234,10 @@ int main(int argc, char **argv)
 				opt_proto = P_XTCP_INET;
 			else if (!strcmp(optarg, "tcp"))
 				opt_proto = P_TCP;
+			else if (!strcmp(optarg, "xtcp6"))
+				opt_proto = P_XTCP_INET, opt_family = AF_INET6;
+			else if (!strcmp(optarg, "tcp6"))
+				opt_proto = P_TCP, opt_family = AF_INET6;
 			else
 				die(2, "unknown protocol '%s'", optarg);
 			break;
@@ -1235,6 +1273,7 @@ int main(int argc, char **argv)
 		case 'D': opt_nodelay = true; break;
 		case 'q': opt_quiet = true; break;
 		case 'c': opt_cc = optarg; break;
+		case '6': opt_v6only = true; break;
 		default: usage();
 		}
 	}
@@ -1246,8 +1285,15 @@ int main(int argc, char **argv)
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons(atoi(argv[optind + 1]));
-	if (inet_pton(AF_INET, argv[optind], &addr.sin_addr) != 1)
+	memset(&addr6, 0, sizeof(addr6));
+	addr6.sin6_family = AF_INET6;
+	addr6.sin6_port = addr.sin_port;
+	if (opt_family == AF_INET6) {
+		if (inet_pton(AF_INET6, argv[optind], &addr6.sin6_addr) != 1)
+			die(2, "bad IPv6 address '%s'", argv[optind]);
+	} else if (inet_pton(AF_INET, argv[optind], &addr.sin_addr) != 1) {
 		die(2, "bad IPv4 address '%s'", argv[optind]);
+	}
 
 	ipproto_xtcp = read_param("ipproto", IPPROTO_XTCP);
 	af_xtcp = read_param("family", AF_XTCP);
@@ -1276,15 +1322,19 @@ int main(int argc, char **argv)
 	deadline_ns = t0_ns + (uint64_t)opt_timeout * 1000000000ull;
 	if (!opt_quiet)
 		msg("%s %s:%s mode=%s size=%" PRIu64 " seed=%" PRIu64
-		    " conns=%d%s%s", proto_names[opt_proto], argv[optind],
+		    " conns=%d%s%s", proto_name(), argv[optind],
 		    argv[optind + 1], mode_names[opt_mode], opt_size, opt_seed,
 		    opt_conns, opt_nonblock ? " nonblocking-connect" : "",
 		    opt_rate ? " slow-reader" : "");
 
-	if (opt_listen)
-		server_listen(&addr);
+	if (opt_family == AF_INET6 && opt_listen)
+		server_listen((struct sockaddr *)&addr6, sizeof(addr6));
+	else if (opt_family == AF_INET6)
+		client_open((struct sockaddr *)&addr6, sizeof(addr6));
+	else if (opt_listen)
+		server_listen((struct sockaddr *)&addr, sizeof(addr));
 	else
-		client_open(&addr);
+		client_open((struct sockaddr *)&addr, sizeof(addr));
 	run_loop();
 	alarm(0);
 	return report();

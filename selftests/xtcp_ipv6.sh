@@ -1,0 +1,197 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# XTCP over IPv6 (issue 11 item 2): socket(AF_INET6, SOCK_STREAM,
+# IPPROTO_XTCP) between two namespaces over IPv6 (next header = XTCP's
+# number), bytes checked with cmp both ways; a transfer under netem loss
+# and reordering; the capture decoded by tshark as TCP over IPv6; a reset
+# from a closed IPv6 port; a dual-stack listener accepting an IPv4 client
+# (v4-mapped peer), IPV6_V6ONLY refusing it; a v4-mapped connect() from an
+# IPv6 socket; an ICMPv6 packet-too-big lowering the MSS.
+#
+# Sizes: XTCP_IPV6_BYTES (default 4M, 1M in the debug guest).
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+xtcp_lib_init 13 "XTCP over IPv6"
+
+BYTES=$(pick_size "${XTCP_IPV6_BYTES:-}" 4M 1M)
+t=$(tmo 120)
+if [ "$XTCP_TEST_PROTO" = tcp ]; then
+	P6=tcp6
+	P4=tcp
+else
+	P6=xtcp6
+	P4=xtcp-inet
+fi
+IP4_SERVER=$SERVER_IP
+
+if ! setup_ipv6; then
+	tap_skip_rest "cannot add IPv6 addresses"
+fi
+info "IPv6: $CLIENT_IP6 veth-c <-> $SERVER_IP6 veth-s"
+
+# --- 1-3: a transfer both ways over IPv6, captured, cmp both directions ---
+head -c "$BYTES" /dev/urandom >"$TMPD/c.in"
+head -c "$BYTES" /dev/urandom >"$TMPD/s.in"
+CAP=$TMPD/v6.pcapng
+have_dumpcap=0
+if command -v dumpcap >/dev/null && command -v tshark >/dev/null &&
+   capture_start "$NS_S" "$CAP" -i veth-s -s 128 -q; then
+	have_dumpcap=1
+fi
+
+SERVER_IP=$SERVER_IP6
+XFER_PROTO_S=$P6
+XFER_PROTO_C=$P6
+snapshot s PassiveOpens
+xfer "ipv6: transfer both ways over IPv6" \
+	"-b -i $TMPD/s.in -o $TMPD/s.out -t $t" \
+	"-b -i $TMPD/c.in -o $TMPD/c.out -t $t"
+[ "$have_dumpcap" = 1 ] && capture_stop
+if cmp "$TMPD/c.in" "$TMPD/s.out" && cmp "$TMPD/s.in" "$TMPD/c.out"; then
+	tap_ok "ipv6: cmp: the bytes arrived intact in both directions"
+else
+	tap_fail "ipv6: cmp: the bytes arrived intact in both directions"
+fi
+check_counter "ipv6: the server counted the passive open" s PassiveOpens -ge 1
+
+# --- 4: tshark decodes next header 253 as TCP over IPv6 ---
+if [ "$have_dumpcap" != 1 ]; then
+	tap_skip "ipv6: tshark decodes the capture" "no dumpcap/tshark"
+else
+	proto=$(cat /sys/module/xtcp/parameters/ipproto 2>/dev/null || echo 253)
+	[ "$XTCP_TEST_PROTO" = tcp ] && proto=6
+	ip6n=$(tshark -n -r "$CAP" -d "ip.proto==$proto,tcp" \
+		-Y "ipv6.nxt == $proto && tcp.flags.syn == 1" 2>/dev/null | wc -l)
+	ip6d=$(tshark -n -r "$CAP" -d "ip.proto==$proto,tcp" \
+		-Y "ipv6.nxt == $proto && tcp.len > 0" 2>/dev/null | wc -l)
+	info "tshark: $ip6n SYN/SYN-ACK and $ip6d data segments with ipv6.nxt == $proto"
+	if [ "$ip6n" -ge 2 ] && [ "$ip6d" -ge 10 ]; then
+		tap_ok "ipv6: tshark decodes the capture (ipv6.nxt == $proto as TCP)"
+	else
+		tap_fail "ipv6: tshark decodes the capture (ipv6.nxt == $proto as TCP)"
+	fi
+fi
+
+# --- 5: under loss and reordering ---
+if netem_available; then
+	netem_set both loss 2% delay 5ms reorder 25% 50%
+	xfer "ipv6: transfer under netem loss 2% and reordering" \
+		"-b -s $BYTES -t $t" "-b -s $BYTES -t $t"
+	netem_clear both
+else
+	tap_skip "ipv6: transfer under netem loss 2% and reordering" "no netem"
+fi
+
+# --- 6-7: connection refused over IPv6 ---
+rand_range 20000 30000
+CLOSED=$RAND
+snapshot s OutRsts
+rc=0
+ip netns exec "$NS_C" "$XFER" -p "$P6" -e ECONNREFUSED -t "$t" \
+	"$SERVER_IP6" "$CLOSED" >"$TMPD/refused.client" 2>&1 || rc=$?
+show_log "$TMPD/refused.client"
+tap_result "$rc" "ipv6: connect() to a closed IPv6 port fails with ECONNREFUSED"
+check_counter "ipv6: the server answered with a reset (OutRsts)" s OutRsts -ge 1
+
+# --- 8-9: a dual-stack listener takes an IPv4 client, v4-mapped ---
+SERVER_IP=::
+XFER_PROTO_S=$P6
+XFER_PROTO_C=$P4
+PORT=$((PORT + 1))
+if start_server ds -s 64K -t "$t"; then
+	rc=0
+	ip netns exec "$NS_C" "$XFER" -p "$P4" -s 64K -t "$t" \
+		"$IP4_SERVER" "$PORT" >"$TMPD/ds.client" 2>&1 || rc=$?
+	wait_server || rc=$?
+	show_log "$TMPD/ds.server"
+	show_log "$TMPD/ds.client"
+else
+	rc=1
+fi
+tap_result "$rc" "ipv6: a dual-stack listener on :: accepts an IPv4 client"
+if grep -q "accepted ::ffff:$CLIENT_IP port" "$TMPD/ds.server"; then
+	tap_ok "ipv6: accept() names the IPv4 client ::ffff:$CLIENT_IP"
+else
+	tap_fail "ipv6: accept() names the IPv4 client ::ffff:$CLIENT_IP"
+fi
+
+# --- 10: IPV6_V6ONLY: the same listener refuses IPv4 ---
+PORT=$((PORT + 1))
+if start_server v6only -6 -s 64K -t "$t"; then
+	rc=0
+	ip netns exec "$NS_C" "$XFER" -p "$P4" -e ECONNREFUSED -t "$t" \
+		"$IP4_SERVER" "$PORT" >"$TMPD/v6only.client" 2>&1 || rc=$?
+	show_log "$TMPD/v6only.client"
+	kill "$SRV_PID" 2>/dev/null
+	wait_server
+else
+	rc=1
+fi
+tap_result "$rc" "ipv6: an IPV6_V6ONLY listener refuses an IPv4 client"
+
+# --- 11: an IPv6 socket connects to a v4-mapped address over IPv4 ---
+SERVER_IP=$IP4_SERVER
+XFER_PROTO_S=$P4
+PORT=$((PORT + 1))
+if start_server mapped -b -s 256K -t "$t"; then
+	rc=0
+	ip netns exec "$NS_C" "$XFER" -p "$P6" -b -s 256K -t "$t" \
+		"::ffff:$IP4_SERVER" "$PORT" >"$TMPD/mapped.client" 2>&1 || rc=$?
+	wait_server || rc=$?
+	show_log "$TMPD/mapped.server"
+	show_log "$TMPD/mapped.client"
+else
+	rc=1
+fi
+tap_result "$rc" "ipv6: an AF_INET6 socket connects to ::ffff:$IP4_SERVER (IPv4 on the wire)"
+
+# --- 12-13: ICMPv6 packet too big lowers the MSS ---
+# A router namespace between the two whose link towards the server has a
+# 1280-byte MTU (the server's own is 1500, so its MSS does not hide the
+# bottleneck): the client's full-sized segments draw packet-too-big.
+NS_R=xtcp-r-${NS_C#xtcp-c-}
+if ip netns add "$NS_R" &&
+   ip -n "$NS_R" link set lo up &&
+   ip link add veth-c2 netns "$NS_C" type veth peer name veth-rc netns "$NS_R" &&
+   ip link add veth-s2 netns "$NS_S" type veth peer name veth-rs netns "$NS_R" &&
+   ip -n "$NS_C" addr add fd00:2::1/64 dev veth-c2 nodad &&
+   ip -n "$NS_R" addr add fd00:2::fe/64 dev veth-rc nodad &&
+   ip -n "$NS_R" addr add fd00:3::fe/64 dev veth-rs nodad &&
+   ip -n "$NS_S" addr add fd00:3::2/64 dev veth-s2 nodad &&
+   ip -n "$NS_R" link set veth-rs mtu 1280 &&
+   ip -n "$NS_C" link set veth-c2 up && ip -n "$NS_R" link set veth-rc up &&
+   ip -n "$NS_R" link set veth-rs up && ip -n "$NS_S" link set veth-s2 up &&
+   ip -n "$NS_C" -6 route add fd00:3::/64 via fd00:2::fe &&
+   ip -n "$NS_S" -6 route add fd00:2::/64 via fd00:3::fe &&
+   ip netns exec "$NS_R" sysctl -qw net.ipv6.conf.all.forwarding=1; then
+	sleep 1
+	SERVER_IP=fd00:3::2
+	XFER_PROTO_S=$P6
+	snapshot c PmtuReduced
+	PORT=$((PORT + 1))
+	if start_server pmtu -s 1M -t "$t"; then
+		rc=0
+		ip netns exec "$NS_C" "$XFER" -p "$P6" -s 1M -t "$t" \
+			fd00:3::2 "$PORT" >"$TMPD/pmtu.client" 2>&1 || rc=$?
+		wait_server || rc=$?
+		show_log "$TMPD/pmtu.server"
+		show_log "$TMPD/pmtu.client"
+	else
+		rc=1
+	fi
+	tap_result "$rc" "ipv6: a transfer through a 1280-byte link completes (PMTU discovery)"
+	if [ "$XTCP_TEST_PROTO" = tcp ]; then
+		tap_skip "ipv6: packet too big lowered the MSS (PmtuReduced)" "tcp"
+	else
+		check_counter "ipv6: packet too big lowered the MSS (PmtuReduced)" \
+			c PmtuReduced -ge 1
+	fi
+else
+	tap_skip "ipv6: a transfer through a 1280-byte link completes (PMTU discovery)" "no router"
+	tap_skip "ipv6: packet too big lowered the MSS (PmtuReduced)" "no router"
+fi
+
+tap_finish

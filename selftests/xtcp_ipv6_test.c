@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP's IPv6 socket API: socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP) with
+ * struct sockaddr_in6 in bind, connect, getsockname, getpeername and
+ * accept; bad address lengths; dual-stack sockets with v4-mapped addresses
+ * and IPV6_V6ONLY; ECONNREFUSED from a closed IPv6 port. Each case runs in
+ * its own network namespace (loopback ::1 and 127.0.0.1). Built with
+ * -DUSE_TCP the same cases run over the kernel's TCP.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <linux/xtcp.h>
+
+#include "kselftest_harness.h"
+#include "xtcp_test_util.h"
+
+#define GUARD_MS	5000
+
+static int proto(void)
+{
+#ifdef USE_TCP
+	return IPPROTO_TCP;
+#else
+	return read_param("ipproto", IPPROTO_XTCP);
+#endif
+}
+
+static int sock6(void)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM, proto());
+
+	if (fd >= 0) {
+		set_timeo(fd, SO_RCVTIMEO, GUARD_MS);
+		set_timeo(fd, SO_SNDTIMEO, GUARD_MS);
+	}
+	return fd;
+}
+
+static int set_v6only(int fd, int on)
+{
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+}
+
+/* A listener of @family on @ip (port chosen by the kernel); its port. */
+static int listener(int fd, const struct sockaddr *sa, socklen_t len,
+		    unsigned short *port)
+{
+	struct sockaddr_in6 got;
+	socklen_t glen = sizeof(got);
+
+	if (bind(fd, sa, len) || listen(fd, 8) ||
+	    getsockname(fd, (struct sockaddr *)&got, &glen))
+		return -1;
+	*port = ntohs(got.sin6_port);	/* same offset as sin_port */
+	return 0;
+}
+
+static bool is_addr(const struct sockaddr_in6 *sa, const char *ip)
+{
+	struct in6_addr want;
+
+	inet_pton(AF_INET6, ip, &want);
+	return sa->sin6_family == AF_INET6 &&
+	       !memcmp(&sa->sin6_addr, &want, sizeof(want));
+}
+
+TEST(socket_af_inet6)
+{
+	int fd, v;
+	socklen_t len = sizeof(v);
+
+	netns_setup(_metadata);
+	fd = sock6();
+	ASSERT_LE(0, fd) TH_LOG("socket(AF_INET6, SOCK_STREAM, %d): %s",
+				proto(), strerror(errno));
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len));
+	EXPECT_EQ(AF_INET6, v);
+	len = sizeof(v);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len));
+	EXPECT_EQ(proto(), v);
+	close(fd);
+}
+
+TEST(bind_getsockname_sockaddr_in6)
+{
+	struct sockaddr_in6 sa = addr6("::1", 0), got;
+	socklen_t len = sizeof(got);
+	int fd;
+
+	netns_setup(_metadata);
+	fd = sock6();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		TH_LOG("bind: %s", strerror(errno));
+	memset(&got, 0, sizeof(got));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&got, &len));
+	EXPECT_EQ(sizeof(struct sockaddr_in6), len);
+	EXPECT_TRUE(is_addr(&got, "::1"));
+	EXPECT_NE(0, got.sin6_port);
+	close(fd);
+}
+
+TEST(bad_address_lengths_einval)
+{
+	struct sockaddr_in6 sa = addr6("::1", 0);
+	struct sockaddr_in sin = addr4("127.0.0.1", 9);
+	int fd;
+
+	netns_setup(_metadata);
+	fd = sock6();
+	ASSERT_LE(0, fd);
+	/* Shorter than RFC 2133's sockaddr_in6 (24 bytes): EINVAL. */
+	EXPECT_FAIL(EINVAL, bind(fd, (struct sockaddr *)&sa, 8));
+	EXPECT_FAIL(EINVAL, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	EXPECT_FAIL(EINVAL, connect(fd, (struct sockaddr *)&sa, 20));
+	EXPECT_FAIL(EINVAL, connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	close(fd);
+}
+
+TEST(link_local_without_scope_einval)
+{
+	struct sockaddr_in6 sa = addr6("fe80::1", 9);
+	int fd;
+
+	netns_setup(_metadata);
+	fd = sock6();
+	ASSERT_LE(0, fd);
+	EXPECT_FAIL(EINVAL, connect(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	close(fd);
+}
+
+TEST(connect_accept_names_and_data)
+{
+	struct sockaddr_in6 sa = addr6("::1", 0), peer, name, acc;
+	socklen_t len;
+	unsigned short port;
+	int lfd, cfd, afd;
+	char buf[6] = "";
+
+	netns_setup(_metadata);
+	lfd = sock6();
+	cfd = sock6();
+	ASSERT_LE(0, lfd);
+	ASSERT_LE(0, cfd);
+	ASSERT_EQ(0, listener(lfd, (struct sockaddr *)&sa, sizeof(sa), &port));
+	sa.sin6_port = htons(port);
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sa, sizeof(sa)))
+		TH_LOG("connect [::1]:%u: %s", port, strerror(errno));
+	len = sizeof(acc);
+	afd = accept(lfd, (struct sockaddr *)&acc, &len);
+	ASSERT_LE(0, afd) TH_LOG("accept: %s", strerror(errno));
+	EXPECT_EQ(sizeof(struct sockaddr_in6), len);
+
+	len = sizeof(peer);
+	ASSERT_EQ(0, getpeername(cfd, (struct sockaddr *)&peer, &len));
+	EXPECT_EQ(sizeof(struct sockaddr_in6), len);
+	EXPECT_TRUE(is_addr(&peer, "::1"));
+	EXPECT_EQ(port, ntohs(peer.sin6_port));
+	len = sizeof(name);
+	ASSERT_EQ(0, getsockname(cfd, (struct sockaddr *)&name, &len));
+	EXPECT_TRUE(is_addr(&name, "::1"));
+	EXPECT_TRUE(is_addr(&acc, "::1"));
+	EXPECT_EQ(name.sin6_port, acc.sin6_port);
+
+	EXPECT_EQ(5, send(cfd, "hello", 5, 0));
+	EXPECT_EQ(5, recv(afd, buf, 5, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	EXPECT_EQ(5, send(afd, "world", 5, 0));
+	EXPECT_EQ(5, recv(cfd, buf, 5, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf, "world", 5));
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+/* /proc/net/xtcp names an IPv6 listener by its IPv6 address. */
+TEST(proc_lists_ipv6)
+{
+	struct sockaddr_in6 sa = addr6("::1", 0);
+	char line[256], want[64];
+	unsigned short port;
+	bool found = false;
+	FILE *f;
+	int fd;
+
+#ifdef USE_TCP
+	SKIP(return, "/proc/net/tcp6 has another format");
+#endif
+	netns_setup(_metadata);
+	fd = sock6();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, listener(fd, (struct sockaddr *)&sa, sizeof(sa), &port));
+	snprintf(want, sizeof(want), "[::1]:%-5u [::]:0", port);
+	f = fopen("/proc/net/xtcp", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, want) && strstr(line, "LISTEN"))
+			found = true;
+	fclose(f);
+	EXPECT_TRUE(found) TH_LOG("no '%s ... LISTEN' in /proc/net/xtcp", want);
+	close(fd);
+}
+
+TEST(closed_port_econnrefused)
+{
+	struct sockaddr_in6 sa = addr6("::1", 9);
+	int fd;
+
+	netns_setup(_metadata);
+	fd = sock6();
+	ASSERT_LE(0, fd);
+	EXPECT_FAIL(ECONNREFUSED,
+		    connect(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	close(fd);
+}
+
+/* A dual-stack listener takes an AF_INET client: v4-mapped names. */
+TEST(dual_stack_v4_mapped)
+{
+	struct sockaddr_in6 any = addr6("::", 0), acc, name;
+	struct sockaddr_in sin;
+	unsigned short port;
+	int lfd, cfd, c6, afd;
+	socklen_t len;
+	char c = 0;
+
+	netns_setup(_metadata);
+	lfd = sock6();
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, set_v6only(lfd, 0));
+	ASSERT_EQ(0, listener(lfd, (struct sockaddr *)&any, sizeof(any),
+			      &port));
+
+	/* An IPv4 client. */
+	cfd = socket(AF_INET, SOCK_STREAM, proto());
+	ASSERT_LE(0, cfd);
+	sin = addr4("127.0.0.1", port);
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sin, sizeof(sin)))
+		TH_LOG("connect 127.0.0.1:%u: %s", port, strerror(errno));
+	len = sizeof(acc);
+	afd = accept(lfd, (struct sockaddr *)&acc, &len);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(sizeof(struct sockaddr_in6), len);
+	EXPECT_TRUE(is_addr(&acc, "::ffff:127.0.0.1"));
+	EXPECT_EQ(1, send(cfd, "x", 1, 0));
+	EXPECT_EQ(1, recv(afd, &c, 1, 0));
+	EXPECT_EQ('x', c);
+	close(afd);
+	close(cfd);
+
+	/* An IPv6 socket to a v4-mapped address: IPv4 on the wire. */
+	c6 = sock6();
+	ASSERT_LE(0, c6);
+	any = addr6("::ffff:127.0.0.1", port);
+	ASSERT_EQ(0, connect(c6, (struct sockaddr *)&any, sizeof(any)))
+		TH_LOG("connect [::ffff:127.0.0.1]:%u: %s", port,
+		       strerror(errno));
+	len = sizeof(name);
+	ASSERT_EQ(0, getsockname(c6, (struct sockaddr *)&name, &len));
+	EXPECT_TRUE(is_addr(&name, "::ffff:127.0.0.1"));
+	len = sizeof(acc);
+	afd = accept(lfd, (struct sockaddr *)&acc, &len);
+	ASSERT_LE(0, afd);
+	EXPECT_TRUE(is_addr(&acc, "::ffff:127.0.0.1"));
+	EXPECT_EQ(name.sin6_port, acc.sin6_port);
+	EXPECT_EQ(1, send(afd, "y", 1, 0));
+	EXPECT_EQ(1, recv(c6, &c, 1, 0));
+	EXPECT_EQ('y', c);
+	close(afd);
+	close(c6);
+	close(lfd);
+}
+
+TEST(v6only_refuses_ipv4)
+{
+	struct sockaddr_in6 any = addr6("::", 0), mapped;
+	struct sockaddr_in sin;
+	unsigned short port;
+	int lfd, cfd, c6;
+
+	netns_setup(_metadata);
+	lfd = sock6();
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, set_v6only(lfd, 1));
+	ASSERT_EQ(0, listener(lfd, (struct sockaddr *)&any, sizeof(any),
+			      &port));
+	cfd = socket(AF_INET, SOCK_STREAM, proto());
+	ASSERT_LE(0, cfd);
+	sin = addr4("127.0.0.1", port);
+	EXPECT_FAIL(ECONNREFUSED,
+		    connect(cfd, (struct sockaddr *)&sin, sizeof(sin)));
+	close(cfd);
+
+	/* A v6-only socket cannot reach a v4-mapped address at all. */
+	c6 = sock6();
+	ASSERT_LE(0, c6);
+	ASSERT_EQ(0, set_v6only(c6, 1));
+	mapped = addr6("::ffff:127.0.0.1", port);
+	EXPECT_FAIL(ENETUNREACH,
+		    connect(c6, (struct sockaddr *)&mapped, sizeof(mapped)));
+	close(c6);
+	close(lfd);
+}
+
+TEST_HARNESS_MAIN
