@@ -36,14 +36,17 @@
 
 #ifndef _XTCP_TRACE_TUPLE
 #define _XTCP_TRACE_TUPLE
-/* The addresses and ports of a full socket, which every event records. */
-static inline void xtcp_trace_tuple(const struct sock *sk, __be32 *saddr,
-				    __be32 *daddr, __u16 *sport, __u16 *dport)
+/* The addresses and ports of a full socket, which every event records.
+ * Addresses are kept as 4 bytes in network order (as tcp_probe does), not
+ * as __be32 fields, which the event macros would treat as integers.
+ */
+static inline void xtcp_trace_tuple(const struct sock *sk, __u8 *saddr,
+				    __u8 *daddr, __u16 *sport, __u16 *dport)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 
-	*saddr = inet->inet_saddr;
-	*daddr = inet->inet_daddr;
+	memcpy(saddr, &inet->inet_saddr, sizeof(inet->inet_saddr));
+	memcpy(daddr, &inet->inet_daddr, sizeof(inet->inet_daddr));
 	*sport = ntohs(inet->inet_sport);
 	*dport = ntohs(inet->inet_dport);
 }
@@ -53,19 +56,19 @@ TRACE_EVENT(xtcp_set_state,
 	    TP_PROTO(const struct sock *sk, int oldstate, int newstate),
 	    TP_ARGS(sk, oldstate, newstate),
 	    TP_STRUCT__entry(__field(const void *, skaddr)
-			     __field(__be32, saddr)
-			     __field(__be32, daddr)
+			     __array(__u8, saddr, 4)
+			     __array(__u8, daddr, 4)
 			     __field(__u16, sport)
 			     __field(__u16, dport)
 			     __field(int, oldstate)
 			     __field(int, newstate)),
 	    TP_fast_assign(__entry->skaddr = sk;
-			   xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
+			   xtcp_trace_tuple(sk, __entry->saddr, __entry->daddr,
 					    &__entry->sport, &__entry->dport);
 			   __entry->oldstate = oldstate;
 			   __entry->newstate = newstate;),
 	    TP_printk("src=%pI4:%u dst=%pI4:%u %s -> %s",
-		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
 		      xtcp_show_state(__entry->oldstate),
 		      xtcp_show_state(__entry->newstate))
 );
@@ -74,8 +77,8 @@ TRACE_EVENT(xtcp_retransmit_skb,
 	    TP_PROTO(const struct sock *sk, u32 seq, u32 end_seq, bool timeout),
 	    TP_ARGS(sk, seq, end_seq, timeout),
 	    TP_STRUCT__entry(__field(const void *, skaddr)
-			     __field(__be32, saddr)
-			     __field(__be32, daddr)
+			     __array(__u8, saddr, 4)
+			     __array(__u8, daddr, 4)
 			     __field(__u16, sport)
 			     __field(__u16, dport)
 			     __field(u32, seq)
@@ -83,14 +86,14 @@ TRACE_EVENT(xtcp_retransmit_skb,
 			     __field(int, state)
 			     __field(bool, timeout)),
 	    TP_fast_assign(__entry->skaddr = sk;
-			   xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
+			   xtcp_trace_tuple(sk, __entry->saddr, __entry->daddr,
 					    &__entry->sport, &__entry->dport);
 			   __entry->seq = seq;
 			   __entry->end_seq = end_seq;
 			   __entry->state = sk->sk_state;
 			   __entry->timeout = timeout;),
 	    TP_printk("src=%pI4:%u dst=%pI4:%u seq=%u end_seq=%u state=%s cause=%s",
-		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
 		      __entry->seq, __entry->end_seq,
 		      xtcp_show_state(__entry->state),
 		      __entry->timeout ? "rto" : "fast")
@@ -103,20 +106,20 @@ TRACE_EVENT(xtcp_send_reset,
 	    TP_PROTO(__be32 saddr, __be16 sport, __be32 daddr, __be16 dport,
 		     u32 seq, int state),
 	    TP_ARGS(saddr, sport, daddr, dport, seq, state),
-	    TP_STRUCT__entry(__field(__be32, saddr)
-			     __field(__be32, daddr)
+	    TP_STRUCT__entry(__array(__u8, saddr, 4)
+			     __array(__u8, daddr, 4)
 			     __field(__u16, sport)
 			     __field(__u16, dport)
 			     __field(u32, seq)
 			     __field(int, state)),
 	    TP_fast_assign(__entry->sport = ntohs(sport);
 			   __entry->dport = ntohs(dport);
-			   __entry->saddr = saddr;
-			   __entry->daddr = daddr;
+			   memcpy(__entry->saddr, &saddr, sizeof(saddr));
+			   memcpy(__entry->daddr, &daddr, sizeof(daddr));
 			   __entry->seq = seq;
 			   __entry->state = state;),
 	    TP_printk("src=%pI4:%u dst=%pI4:%u seq=%u state=%s",
-		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
 		      __entry->seq, xtcp_show_state(__entry->state))
 );
 
@@ -124,17 +127,17 @@ TRACE_EVENT(xtcp_receive_reset,
 	    TP_PROTO(const struct sock *sk),
 	    TP_ARGS(sk),
 	    TP_STRUCT__entry(__field(const void *, skaddr)
-			     __field(__be32, saddr)
-			     __field(__be32, daddr)
+			     __array(__u8, saddr, 4)
+			     __array(__u8, daddr, 4)
 			     __field(__u16, sport)
 			     __field(__u16, dport)
 			     __field(int, state)),
 	    TP_fast_assign(__entry->skaddr = sk;
-			   xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
+			   xtcp_trace_tuple(sk, __entry->saddr, __entry->daddr,
 					    &__entry->sport, &__entry->dport);
 			   __entry->state = sk->sk_state;),
 	    TP_printk("src=%pI4:%u dst=%pI4:%u state=%s",
-		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
 		      xtcp_show_state(__entry->state))
 );
 
@@ -146,8 +149,8 @@ TRACE_EVENT(xtcp_probe,
 	    TP_ARGS(sk, ack_seq, data_len, snd_nxt, snd_una, snd_cwnd, ssthresh,
 		    snd_wnd, srtt_us, rcv_wnd, mss),
 	    TP_STRUCT__entry(__field(const void *, skaddr)
-			     __field(__be32, saddr)
-			     __field(__be32, daddr)
+			     __array(__u8, saddr, 4)
+			     __array(__u8, daddr, 4)
 			     __field(__u16, sport)
 			     __field(__u16, dport)
 			     __field(u32, ack_seq)
@@ -161,7 +164,7 @@ TRACE_EVENT(xtcp_probe,
 			     __field(u32, rcv_wnd)
 			     __field(u32, mss)),
 	    TP_fast_assign(__entry->skaddr = sk;
-			   xtcp_trace_tuple(sk, &__entry->saddr, &__entry->daddr,
+			   xtcp_trace_tuple(sk, __entry->saddr, __entry->daddr,
 					    &__entry->sport, &__entry->dport);
 			   __entry->ack_seq = ack_seq;
 			   __entry->data_len = data_len;
@@ -174,7 +177,7 @@ TRACE_EVENT(xtcp_probe,
 			   __entry->rcv_wnd = rcv_wnd;
 			   __entry->mss = mss;),
 	    TP_printk("src=%pI4:%u dst=%pI4:%u ack=%u data_len=%u snd_nxt=%u snd_una=%u snd_cwnd=%u ssthresh=%u snd_wnd=%u srtt=%u rcv_wnd=%u mss=%u",
-		      &__entry->saddr, __entry->sport, &__entry->daddr, __entry->dport,
+		      __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
 		      __entry->ack_seq, __entry->data_len,
 		      __entry->snd_nxt, __entry->snd_una, __entry->snd_cwnd,
 		      __entry->ssthresh, __entry->snd_wnd, __entry->srtt,
