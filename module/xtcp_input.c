@@ -513,6 +513,7 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst;
 	s64 rtt_us;
 
 	if (th->ack && (!xtcp_seq_after(cb->ack_seq, xs->iss) ||
@@ -547,7 +548,10 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	xs->snd_wl1 = cb->seq;
 	xs->snd_wl2 = cb->ack_seq;
 	xtcp_wscale_syn_rcvd(sk, skb);
-	xtcp_sync_mss(sk, dst_mtu(__sk_dst_get(sk)));
+	/* The route connect() stored; without one the MSS connect() chose. */
+	dst = __sk_dst_get(sk);
+	if (dst)
+		xtcp_sync_mss(sk, dst_mtu(dst));
 
 	if (!th->ack) {
 		/* Simultaneous open: our SYN becomes a SYN-ACK. */

@@ -74,22 +74,24 @@ static u32 xtcp_now_us(void)
  *
  * sk_route_caps does not tell them apart: sk_setup_caps() adds HW_CSUM
  * (with SG and GSO) for every socket that "can GSO", and a socket with no
- * sk_gso_type always can. So look at the device of the route itself,
- * validated now: ip_queue_xmit() uses the same route unless it goes stale
- * in between, and if it does the new route's device still gets a correct
- * segment (see xtcp_csum_set_partial()).
+ * sk_gso_type always can. So look at the device of the cached route
+ * itself, without validating it: the transmit path validates it (an
+ * IPv6 route only with the socket's dst_cookie; a check with 0 would
+ * drop every IPv6 socket's route here), and a segment built for a route
+ * that went stale is still correct on the new route's device (see
+ * xtcp_csum_set_partial()).
  *
  * Return: true if the segment should leave with CHECKSUM_PARTIAL.
  */
 bool xtcp_csum_offload(struct sock *sk)
 {
-	struct dst_entry *dst = __sk_dst_check(sk, 0);
-	netdev_features_t features;
+	netdev_features_t features = 0;
+	struct dst_entry *dst;
 
-	if (!dst)
-		return false;
 	rcu_read_lock();
-	features = READ_ONCE(dst->dev)->features;
+	dst = __sk_dst_get(sk);
+	if (dst)
+		features = READ_ONCE(dst->dev)->features;
 	rcu_read_unlock();
 	return features & NETIF_F_HW_CSUM;
 }
