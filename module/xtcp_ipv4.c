@@ -639,8 +639,10 @@ void xtcp_child_init(struct sock *sk, struct sock *newsk,
  * @dst: the route to the peer, or NULL to look it up
  * @req_unhash: the request to take out of the ehash
  * @own_req: set when the child replaced the request in the ehash
- * @opt_child_init: unused (MPTCP's hook)
- *
+ * @opt_child_init: NULL, or (for a dual-stack IPv6 listener) what gives the
+ *	child its own IPv6 part, called right after the clone so that no
+ *	failure path below frees a child that shares the listener's
+ * *
  * Return: the child, bh-locked, or NULL.
  */
 struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk, struct sk_buff *skb,
@@ -663,6 +665,8 @@ struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk, struct sk_buff *skb,
 	newsk = inet_csk_clone_lock(sk, req, GFP_ATOMIC);
 	if (!newsk)
 		goto exit;
+	if (opt_child_init)
+		opt_child_init(newsk, sk);
 
 	newinet = inet_sk(newsk);
 	sk_daddr_set(newsk, ireq->ir_rmt_addr);

@@ -411,6 +411,13 @@ static struct ipv6_pinfo *xtcp_v6_child_pinfo(const struct sock *sk,
 	return newnp;
 }
 
+/* A dual-stack listener's IPv4 child: its IPv6 part, from the start. */
+static void xtcp_v6_mapped_child_init(struct sock *newsk,
+				      const struct sock *sk)
+{
+	xtcp_v6_child_pinfo(sk, newsk);
+}
+
 static struct sock *xtcp_v6_syn_recv_sock(const struct sock *sk,
 					  struct sk_buff *skb,
 					  struct request_sock *req,
@@ -432,10 +439,10 @@ static struct sock *xtcp_v6_syn_recv_sock(const struct sock *sk,
 	if (skb->protocol == htons(ETH_P_IP)) {
 		/* Over IPv4 to a dual-stack listener: a v4-mapped child. */
 		newsk = xtcp_v4_syn_recv_sock(sk, skb, req, dst, req_unhash,
-					      own_req, opt_child_init);
+					      own_req, xtcp_v6_mapped_child_init);
 		if (!newsk)
 			return NULL;
-		newnp = xtcp_v6_child_pinfo(sk, newsk);
+		newnp = inet6_sk(newsk);
 		newnp->saddr = newsk->sk_v6_rcv_saddr;
 		newnp->mcast_oif = inet_iif(skb);
 		newnp->mcast_hops = ip_hdr(skb)->ttl;
@@ -457,8 +464,9 @@ static struct sock *xtcp_v6_syn_recv_sock(const struct sock *sk,
 	if (!newsk)
 		goto exit;
 
-	ip6_dst_store(newsk, dst, NULL, NULL);
+	/* Its own IPv6 part first: ip6_dst_store() writes into it. */
 	newnp = xtcp_v6_child_pinfo(sk, newsk);
+	ip6_dst_store(newsk, dst, NULL, NULL);
 	newsk->sk_v6_daddr = ireq->ir_v6_rmt_addr;
 	newsk->sk_v6_rcv_saddr = ireq->ir_v6_loc_addr;
 	newnp->saddr = ireq->ir_v6_loc_addr;
@@ -767,17 +775,28 @@ static struct pernet_operations xtcp_v6_net_ops = {
 	.exit	= xtcp_v6_net_exit,
 };
 
+/* xtcp_ipv6_init() registered everything (IPv6 is not disabled). */
+static bool xtcp_ipv6_registered;
+
 /**
  * xtcp_ipv6_init() - register XTCP over IPv6 (after IPv4)
  *
  * The proto, request and TIME_WAIT ops are copies of the IPv4 ones (as
  * MPTCP builds mptcp_v6_prot) with the IPv6 parts changed.
  *
+ * A kernel booted with ipv6.disable=1 has no PF_INET6 to register with:
+ * XTCP then runs over IPv4 alone, as TCP does.
+ *
  * Return: 0, or a negative errno with nothing left registered.
  */
 int xtcp_ipv6_init(void)
 {
 	int err;
+
+	if (!ipv6_mod_enabled()) {
+		pr_info("IPv6 is disabled: XTCP over IPv4 only\n");
+		return 0;
+	}
 
 	xtcp6_request_sock_ops = xtcp_request_sock_ops;
 	xtcp6_request_sock_ops.family = AF_INET6;
@@ -823,6 +842,7 @@ int xtcp_ipv6_init(void)
 		err = -EEXIST;
 		goto err_pernet;
 	}
+	xtcp_ipv6_registered = true;
 	return 0;
 
 err_pernet:
@@ -839,6 +859,9 @@ err_proto:
  */
 void xtcp_ipv6_exit(void)
 {
+	if (!xtcp_ipv6_registered)
+		return;
+	xtcp_ipv6_registered = false;
 	inet6_del_protocol(&xtcp6_protocol, xtcp_ipproto);
 	synchronize_net();
 	unregister_pernet_subsys(&xtcp_v6_net_ops);
