@@ -26,8 +26,9 @@ snapshot c TimeWaits
 snapshot s TimeWaits
 
 netem_set both delay "${delay}ms"
-# Time for the handshake and 16 KiB each way over the delayed link.
-at=$(($(now_ms) + $(tmo 4) * 1000))
+# Time for both programs to start (seconds on a loaded TCG guest), the
+# handshakes and 16 KiB each way over the delayed link.
+at=$(($(now_ms) + $(tmo 8) * 1000))
 info "both ends shut down at CLOCK_REALTIME $at ms"
 xfer "simultaneous close: $conns connections, 16 KiB each way, FINs cross" \
 	"-b -N $conns -s 16K -S $dseed -C $at -t $t" \
