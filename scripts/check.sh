@@ -26,7 +26,7 @@
 # picks tests).
 #
 # Knobs: XTCP_STOCK_TIMEOUT / XTCP_DEBUG_TIMEOUT (seconds per guest, boot
-# included; default 3600 / 3600); XTCP_GUESTS="stock debug" (the default)
+# included; default 4500 / 4200); XTCP_GUESTS="stock debug" (the default)
 # picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
 # skips the debug kernel, its module and its guest: not a full check).
 # XTCP_DEMO_STATUS=N (set by .ci/run, which runs `make demo` first) counts
@@ -37,8 +37,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-stock_tmo=${XTCP_STOCK_TIMEOUT:-3600}
-debug_tmo=${XTCP_DEBUG_TIMEOUT:-3600}
+stock_tmo=${XTCP_STOCK_TIMEOUT:-4500}
+debug_tmo=${XTCP_DEBUG_TIMEOUT:-4200}
 guests=${XTCP_GUESTS:-stock debug}
 want() { [[ " $guests " == *" $1 "* ]]; }
 
