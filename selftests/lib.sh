@@ -383,19 +383,26 @@ set_retries() {
 	info "$path = $n in $ns"
 }
 
-# dumpcap_wait LOG PID: wait (up to a minute) until the dumpcap writing
-# LOG captures; fails, showing its log, if it exits first or never does.
-dumpcap_wait() {
-	local i
+# wait_log FILE PATTERN PID [TENTHS]: wait until FILE has PATTERN (at most
+# TENTHS tenths of a second, default 30 s scaled); fails, showing FILE, if
+# PID exits first or the pattern never comes.
+wait_log() {
+	local i n=${4:-$((300 * XTCP_TIME_SCALE))}
 
-	for ((i = 0; i < 600; i++)); do
-		grep -q '^Capturing on' "$1" 2>/dev/null && return 0
-		kill -0 "$2" 2>/dev/null || break
+	for ((i = 0; i < n; i++)); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$3" 2>/dev/null || break
 		sleep 0.1
 	done
-	info "dumpcap did not start"
+	info "never saw '$2' in ${1##*/}"
 	show_log "$1"
 	return 1
+}
+
+# dumpcap_wait LOG PID: wait (up to a minute) until the dumpcap writing
+# LOG captures.
+dumpcap_wait() {
+	wait_log "$1" '^Capturing on' "$2" 600
 }
 
 # --- counters ---------------------------------------------------------------------------

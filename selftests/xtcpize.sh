@@ -89,20 +89,6 @@ finish() {
 	wait "$1"
 }
 
-# wait_log FILE PATTERN PID: until FILE has PATTERN (fails if PID exits).
-wait_log() {
-	local i
-
-	for ((i = 0; i < 300 * XTCP_TIME_SCALE; i++)); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$3" 2>/dev/null || break
-		sleep 0.1
-	done
-	info "never saw '$2' in ${1##*/}"
-	show_log "$1"
-	return 1
-}
-
 # tcp_snmp NS NAME: the kernel TCP's counter of /proc/net/snmp in NS.
 tcp_snmp() { XTCP_TEST_PROTO=tcp counter "$1" "$2"; }
 
