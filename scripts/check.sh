@@ -342,7 +342,20 @@ finish_guest() {
 	wait "${GUEST_PID[$kind]}" || rc=$?
 	grep -E 'vm-run:|ERROR' "$dir/guest.out" >&2 || true
 	phase "$kind guest" "${GUEST_T0[$kind]}"
+	slowest "$kind" "$dir/kselftest.stderr"
 	collect "$kind" "$rc"
+}
+
+# slowest KIND STDERR: the five slowest programs, from the lines
+# "run.sh: NAME took N s" that selftests/run.sh writes to its stderr, as
+# indented lines under the guest's phase.
+slowest() {
+	local l
+	[ -f "$2" ] || return 0
+	while IFS= read -r l; do
+		phases+=("  $l")
+	done < <(sed -n 's/^run\.sh: \(.*\) took \([0-9]*\) s$/\2 \1/p' "$2" |
+		sort -rn | head -5 | awk '{ printf "%-20s %5d s\n", $2, $1 }')
 }
 
 main() {

@@ -109,6 +109,24 @@ for t in $tests; do
 done
 echo "run.sh: guest=$XTCP_GUEST kernel=$(uname -r) timeout=${kselftest_default_timeout}s tests: ${tests//[[:space:]]/ }" >&2
 
+# Copy the TAP stream through, and after each program's result line tell
+# stderr how long that program took, so slow ones show in the host's
+# kselftest.stderr and in check.sh's summary.
+stamp() {
+	local l t0=$SECONDS
+
+	while IFS= read -r l; do
+		printf '%s\n' "$l"
+		case $l in
+		"ok "[0-9]*" selftests: "* | "not ok "[0-9]*" selftests: "*)
+			l=${l%% # *}
+			echo "run.sh: ${l##*[: /]} took $((SECONDS - t0)) s" >&2
+			t0=$SECONDS
+			;;
+		esac
+	done
+}
+
 cd "$HERE" || exit 0
 list=()
 for t in $tests; do
@@ -131,7 +149,7 @@ if [ -n "$BASE_DIR" ]; then
 	# it a pipe: reopening a pipe shares it, while reopening a regular file
 	# would write at a second file offset.
 	export logfile=/proc/self/fd/1
-	run_many "${list[@]}" | cat
+	run_many "${list[@]}" | stamp
 	exit 0
 fi
 
@@ -154,5 +172,5 @@ for t in "${list[@]}"; do
 	124) echo "not ok $n selftests: xtcp: ${t#./} # TIMEOUT $kselftest_default_timeout seconds" ;;
 	*) echo "not ok $n selftests: xtcp: ${t#./} # exit=$rc" ;;
 	esac
-done
+done | stamp
 exit 0
