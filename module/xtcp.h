@@ -814,6 +814,7 @@ int xtcp_send_new_one(struct sock *sk);
 struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req,
 				 struct dst_entry *dst);
 unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu);
+unsigned int xtcp_current_mss(struct sock *sk);
 void xtcp_go_back_n(struct sock *sk);
 void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);

@@ -460,6 +460,29 @@ unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu)
 	return xs->mss_cache;
 }
 
+/**
+ * xtcp_current_mss() - the sending MSS, resynchronised with the route
+ * @sk: the socket, locked
+ *
+ * As tcp_current_mss(): the route's MTU can change with no ICMP error for
+ * this socket (a link or route MTU set lower, a PMTU exception learned by
+ * another socket towards the same host). IPv6 then drops every segment
+ * above the MTU in ip6_xmit() with no more than a local error, so a
+ * sender that kept the old MSS would retransmit it forever. Segments
+ * already queued are cut to the new size as they leave (xtcp_send_skb()).
+ *
+ * Return: the sending MSS.
+ */
+unsigned int xtcp_current_mss(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+	u32 mtu = dst ? dst_mtu(dst) : 0;
+
+	if (mtu && mtu != inet_csk(sk)->icsk_pmtu_cookie)
+		return xtcp_sync_mss(sk, mtu);
+	return xtcp_sk(sk)->mss_cache;
+}
+
 /* The send head @skb went out (or counts as sent): advance past it. */
 static void xtcp_skb_sent(struct sock *sk, struct sk_buff *skb)
 {
@@ -697,6 +720,7 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
  */
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
+	xtcp_current_mss(sk);
 	return xtcp_send_skb(sk, skb, false);
 }
 
@@ -714,6 +738,7 @@ int xtcp_send_new_one(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	xtcp_current_mss(sk);
 	while ((skb = xs->send_head) && xtcp_sack_skip_sent(sk, skb))
 		xtcp_skb_sent(sk, skb);
 	if (!skb || xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq,
@@ -884,6 +909,7 @@ void xtcp_write_xmit(struct sock *sk)
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		return;
 
+	xtcp_current_mss(sk);
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		u32 wnd_end = xs->snd_una + xs->snd_wnd;

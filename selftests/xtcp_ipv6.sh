@@ -7,14 +7,15 @@
 # and reordering; the capture decoded by tshark as TCP over IPv6; a reset
 # from a closed IPv6 port; a dual-stack listener accepting an IPv4 client
 # (v4-mapped peer), IPV6_V6ONLY refusing it; a v4-mapped connect() from an
-# IPv6 socket; an ICMPv6 packet-too-big lowering the MSS.
+# IPv6 socket; an ICMPv6 packet-too-big lowering the MSS; a route MTU
+# lowered under a running transfer, with no ICMPv6 at all.
 #
 # Sizes: XTCP_IPV6_BYTES (default 4M, 1M in the debug guest).
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-xtcp_lib_init 13 "XTCP over IPv6"
+xtcp_lib_init 14 "XTCP over IPv6"
 
 BYTES=$(pick_size "${XTCP_IPV6_BYTES:-}" 4M 1M)
 t=$(tmo 120)
@@ -193,5 +194,35 @@ else
 	tap_skip "ipv6: a transfer through a 1280-byte link completes (PMTU discovery)" "no router"
 	tap_skip "ipv6: packet too big lowered the MSS (PmtuReduced)" "no router"
 fi
+
+# --- 14: the route's MTU drops under a running transfer, no ICMPv6 ---
+# ip6_xmit() drops a segment above the route's MTU with only a local
+# error, and no packet-too-big comes back: the sender must notice the new
+# MTU itself (as tcp_current_mss() does) and cut its segments to it, or it
+# retransmits the old size until the timeout. A slow reader keeps the
+# transfer going while the client's route to the server is narrowed.
+SERVER_IP=$SERVER_IP6
+XFER_PROTO_S=$P6
+PORT=$((PORT + 1))
+if start_server mturoute -s 1M -r 512K -t "$t"; then
+	rc=0
+	ip netns exec "$NS_C" "$XFER" -p "$P6" -s 1M -t "$t" \
+		"$SERVER_IP6" "$PORT" >"$TMPD/mturoute.client" 2>&1 &
+	cpid=$!
+	BG_PIDS+=("$cpid")
+	sleep 0.5
+	ip -n "$NS_C" -6 route add "$SERVER_IP6/128" dev veth-c mtu 1280 || rc=1
+	start=$(date +%s)
+	wait "$cpid" || rc=$?
+	wait_server || rc=$?
+	took=$(($(date +%s) - start))
+	ip -n "$NS_C" -6 route del "$SERVER_IP6/128" dev veth-c 2>/dev/null
+	show_log "$TMPD/mturoute.server"
+	show_log "$TMPD/mturoute.client"
+	info "the transfer ended ${took} s after the route MTU went to 1280"
+else
+	rc=1
+fi
+tap_result "$rc" "ipv6: a transfer completes after its route MTU drops to 1280 (no ICMPv6)"
 
 tap_finish
