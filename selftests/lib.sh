@@ -58,7 +58,9 @@ TAP_SKIP=0
 
 # --- output ------------------------------------------------------------------
 
-info() { printf '# %s\n' "$*"; }
+# Comment lines carry the seconds since the script started, so a log shows
+# where a slow run spent its time.
+info() { printf '# [%ds] %s\n' "$SECONDS" "$*"; }
 
 # Prefix a file's lines as TAP comments.
 show_log() {
@@ -241,30 +243,71 @@ xtcp_lib_init() {
 	setup_ns || tap_skip_rest "cannot create namespaces and veth"
 }
 
+# Fixed MAC addresses for the veth pair, so that the permanent neighbour
+# entries need no lookup.
+MAC_C=02:58:54:43:50:01
+MAC_S=02:58:54:43:50:02
+
+# setup_ns: the two namespaces and their veth pair, each with an anchor
+# (ns_anchor). Three ip processes in all: in the debug guest every exec
+# costs a second or more.
 setup_ns() {
 	local sfx
 
 	printf -v sfx '%08x' $((SRANDOM))
 	NS_C=xtcp-c-$sfx
 	NS_S=xtcp-s-$sfx
-	ip netns add "$NS_C" || return 1
-	ip netns add "$NS_S" || return 1
-	ip -n "$NS_C" link set lo up &&
-	ip -n "$NS_S" link set lo up &&
-	ip link add veth-c netns "$NS_C" type veth peer name veth-s netns "$NS_S" &&
-	ip -n "$NS_C" addr add "$CLIENT_IP/24" dev veth-c &&
-	ip -n "$NS_S" addr add "$SERVER_IP/24" dev veth-s &&
-	ip -n "$NS_C" link set veth-c up &&
-	ip -n "$NS_S" link set veth-s up || return 1
+	ip -batch - <<-EOF || return 1
+		netns add $NS_C
+		netns add $NS_S
+		link add veth-c netns $NS_C address $MAC_C type veth peer name veth-s netns $NS_S address $MAC_S
+	EOF
 	# Permanent neighbour entries: when netem blackholes the link, ARP
 	# must not fail first (connect() would get EHOSTUNREACH, not ETIMEDOUT).
-	local mac_c mac_s
-	mac_c=$(ip -n "$NS_C" -br link show veth-c | awk '{ print $3 }')
-	mac_s=$(ip -n "$NS_S" -br link show veth-s | awk '{ print $3 }')
-	ip -n "$NS_C" neigh replace "$SERVER_IP" lladdr "$mac_s" dev veth-c nud permanent &&
-	ip -n "$NS_S" neigh replace "$CLIENT_IP" lladdr "$mac_c" dev veth-s nud permanent ||
-		return 1
+	ip -n "$NS_C" -batch - <<-EOF || return 1
+		link set lo up
+		addr add $CLIENT_IP/24 dev veth-c
+		link set veth-c up
+		neigh replace $SERVER_IP lladdr $MAC_S dev veth-c nud permanent
+	EOF
+	ip -n "$NS_S" -batch - <<-EOF || return 1
+		link set lo up
+		addr add $SERVER_IP/24 dev veth-s
+		link set veth-s up
+		neigh replace $CLIENT_IP lladdr $MAC_C dev veth-s nud permanent
+	EOF
+	ns_anchor "$NS_C" && ns_anchor "$NS_S" || return 1
 	info "namespaces $NS_C ($CLIENT_IP veth-c) <-> $NS_S ($SERVER_IP veth-s)"
+}
+
+# ns_anchor NS: a sleeping process inside NS, so that counter() reads
+# NS's /proc/net files as /proc/PID/net/... with no process to start. It
+# holds the namespace: cleanup kills it (BG_PIDS) before deleting the
+# namespace, and a test that deletes one itself uses ns_del.
+declare -A NS_PID=()
+ns_anchor() {
+	local i
+
+	ip netns exec "$1" sleep infinity </dev/null >/dev/null 2>&1 &
+	NS_PID[$1]=$!
+	BG_PIDS+=("$!")
+	for ((i = 0; i < 100 * XTCP_TIME_SCALE; i++)); do
+		[ "/proc/${NS_PID[$1]}/ns/net" -ef "/run/netns/$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# ns_del NS: delete a namespace, after its anchor.
+ns_del() {
+	local pid=${NS_PID[$1]:-}
+
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		unset "NS_PID[$1]"
+	fi
+	ip netns del "$1"
 }
 
 # router_topology: rebuild the link as client -- router -- server, a
@@ -434,6 +477,15 @@ counter() {
 
 	# shellcheck disable=SC2016	# awk programs
 	if [ "$XTCP_TEST_PROTO" != tcp ]; then
+		local pid=${NS_PID[$ns]:-} k v
+
+		# Through the namespace's anchor, if it still lives there.
+		if [ -n "$pid" ] && [ "/proc/$pid/ns/net" -ef "/run/netns/$ns" ]; then
+			while read -r k v _; do
+				[ "$k" = "$name" ] && { echo "$v"; break; }
+			done <"/proc/$pid/net/xtcp_stat" 2>/dev/null
+			return 0
+		fi
 		ip netns exec "$ns" awk -v n="$name" \
 			'$1 == n { print $2; exit }' /proc/net/xtcp_stat 2>/dev/null
 		return 0

@@ -131,8 +131,8 @@ else
 fi
 
 # --- 5: namespaces deleted under load ---------------------------------------
-ip netns del "$NS_C"
-ip netns del "$NS_S"
+ns_del "$NS_C"
+ns_del "$NS_S"
 NS_C=
 NS_S=
 setup_ns && tune || tap_skip_rest "cannot recreate the namespaces"
@@ -155,12 +155,12 @@ info "$((n - 1)) sockets listed in the client namespace"
 kill -9 "$srv"
 wait "$srv" 2>/dev/null
 ok=1
-ip netns del "$NS_S" || ok=0
+ns_del "$NS_S" || ok=0
 NS_S=
 sleep 2
 kill -9 "$cli3"
 wait "$cli3" 2>/dev/null
-ip netns del "$NS_C" || ok=0
+ns_del "$NS_C" || ok=0
 NS_C=
 if [ "$ok" = 1 ] && [ "$n" -gt 1 ]; then
 	tap_ok "races: namespaces deleted under load (server's first, then the client's)"

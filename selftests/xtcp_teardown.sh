@@ -60,8 +60,8 @@ else
 fi
 
 # Deleting the namespace purges its TIME_WAIT entries.
-ip netns del "$NS_C"
-ip netns del "$NS_S"
+ns_del "$NS_C"
+ns_del "$NS_S"
 NS_C=
 NS_S=
 if wait_refcnt "$(tmo 20)" && rmmod xtcp; then
@@ -92,8 +92,8 @@ fi
 
 kill -9 "$CLI_PID" "$SRV_PID" 2>/dev/null
 wait "$CLI_PID" "$SRV_PID" 2>/dev/null
-ip netns del "$NS_C"
-ip netns del "$NS_S"
+ns_del "$NS_C"
+ns_del "$NS_S"
 NS_C=
 NS_S=
 # Killed with data queued, each end aborts with a RST; should a RST be
