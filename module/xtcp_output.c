@@ -755,7 +755,7 @@ static struct sk_buff *xtcp_super_last(struct sock *sk, struct sk_buff *first,
 
 	max_segs = min3(xtcp_gso_size_goal(sk->sk_gso_max_size, xs->max_window, mss),
 			(unsigned int)sk->sk_gso_max_segs,
-			xs->snd_cwnd - xs->packets_out);
+			xs->snd_cwnd - xtcp_packets_in_flight(xs));
 	*segs = 1;
 	while (*segs < max_segs && last->len == mss &&
 	       !skb_queue_is_last(&sk->sk_write_queue, last)) {
