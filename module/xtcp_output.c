@@ -683,6 +683,7 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 	err = xtcp_transmit_skb(sk, skb, GFP_ATOMIC);
 	if (err)
 		return err;
+	xtcp_prr_sent(sk, 1);
 	if (advance)
 		xtcp_skb_sent(sk, skb);
 	return 0;
@@ -854,6 +855,7 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	err = xtcp_queue_xmit(sk, head);
 	if (err)
 		return err;
+	xtcp_prr_sent(sk, segs);
 	xs->segs_out += segs - 1;
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs - 1);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_GSOSENDS);
