@@ -84,7 +84,7 @@ def run(t):
               "(the scenario stays in PRR's proportional part)")
         want = ceil_div(d * ssthresh, prior_cwnd) - sent
         for n in range(want):
-            what = (f"{sent + n + 1}th segment of recovery after "
+            what = (f"segment {sent + n + 1} of recovery after "
                     f"{d} delivered (ssthresh {ssthresh}, prior cwnd "
                     f"{prior_cwnd})")
             if not rtx_sent:
