@@ -62,6 +62,7 @@
 #include <net/sock.h>
 #include "uapi/linux/xtcp.h"
 
+#include "xtcp_prr.h"
 #include "xtcp_rack.h"
 #include "xtcp_sack.h"
 #include "xtcp_seq.h"
@@ -208,6 +209,7 @@ struct xtcp_drs {
  *	handshake ends: we offer it)
  * @sack: SACK scoreboard and receiver blocks (xtcp_sack.c)
  * @rack: RACK-TLP loss detection state (xtcp_rack.c)
+ * @prr: Proportional Rate Reduction state (xtcp_prr.c)
  * @rtt: RTT estimator
  * @backoff: consecutive RTO expirations (exponential backoff shift)
  * @probes_out: unanswered zero-window or keepalive probes
@@ -314,6 +316,7 @@ struct xtcp_sock {
 	   sack_ok:1;
 	struct xtcp_sack_state sack;
 	struct xtcp_rack rack;
+	struct xtcp_prr prr;
 
 	struct xtcp_rtt rtt;
 	u8 backoff;

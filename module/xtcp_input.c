@@ -83,8 +83,10 @@ static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 			break;
 		if (!(cb->sacked & XTCP_SKB_RETRANS))
 			*rtt_us = (u32)(now_us - cb->tx_us);
-		if (!(cb->sacked & XTCP_SKB_SACKED))
+		if (!(cb->sacked & XTCP_SKB_SACKED)) {
 			xtcp_rack_advance(sk, skb);
+			xs->prr.delivered_cnt++;
+		}
 		xtcp_sack_unlink(sk, skb, skb != xs->send_head && xs->packets_out);
 		if (skb == xs->send_head) {
 			/* Resent after an RTO but acknowledged from the first

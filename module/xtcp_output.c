@@ -706,6 +706,7 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 	err = xtcp_transmit_skb(sk, skb, GFP_ATOMIC);
 	if (err)
 		return err;
+	xtcp_prr_sent(sk, 1);
 	if (advance)
 		xtcp_skb_sent(sk, skb);
 	return 0;
@@ -780,7 +781,7 @@ static struct sk_buff *xtcp_super_last(struct sock *sk, struct sk_buff *first,
 
 	max_segs = min3(xtcp_gso_size_goal(sk->sk_gso_max_size, xs->max_window, mss),
 			(unsigned int)sk->sk_gso_max_segs,
-			xs->snd_cwnd - xs->packets_out);
+			xs->snd_cwnd - xtcp_packets_in_flight(xs));
 	*segs = 1;
 	while (*segs < max_segs && last->len == mss &&
 	       !skb_queue_is_last(&sk->sk_write_queue, last)) {
@@ -879,6 +880,7 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	err = xtcp_queue_xmit(sk, head);
 	if (err)
 		return err;
+	xtcp_prr_sent(sk, segs);
 	xs->segs_out += segs - 1;
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs - 1);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_GSOSENDS);

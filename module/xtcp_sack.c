@@ -22,7 +22,8 @@
  * follows RFC 6675: an skb with DupThresh SACKed skbs above it is lost
  * (the marker walks forward from lost_hint once per skb and episode), pipe
  * is packets_out - sacked_out - lost_out + retrans_out, and every lost skb
- * is retransmitted as pipe allows, in one round trip, before new data.
+ * is retransmitted as pipe allows, in one round trip, before new data;
+ * PRR (xtcp_prr.c) sets cwnd on each ACK of the episode.
  * After a timeout the go-back-N pass skips SACKed skbs, unless the peer
  * reneged (the skb at snd_una is SACKed): then the marks are forgotten.
  * When every retransmission of a recovery episode comes back as a DSACK,
@@ -496,6 +497,16 @@ static struct sk_buff *xtcp_sack_find(struct sock *sk, u32 seq)
 	return skb;
 }
 
+/* Mark one skb lost: counted in lost_out, and once in the lifetime count
+ * that tells PRR whether an ACK found a new loss.
+ */
+static void xtcp_sack_set_lost(struct xtcp_sock *xs, struct xtcp_skb_cb *cb)
+{
+	cb->sacked |= XTCP_SKB_LOST;
+	xs->sack.lost_out++;
+	xs->prr.lost_cnt++;
+}
+
 /* Mark one skb SACKed, taking it out of the lost and retransmitted ones. */
 static void xtcp_sack_mark(struct sock *sk, struct sk_buff *skb)
 {
@@ -512,6 +523,7 @@ static void xtcp_sack_mark(struct sock *sk, struct sk_buff *skb)
 	/* Only what is below snd_nxt is in packets_out (go-back-N). */
 	if (xtcp_seq_before(cb->seq, xs->snd_nxt))
 		xs->sack.sacked_out++;
+	xs->prr.delivered_cnt++;
 	if (lost_hint &&
 	    xtcp_seq_before(cb->seq, XTCP_SKB_CB(lost_hint)->seq))
 		xs->sack.lost_cnt_hint++;
@@ -652,10 +664,8 @@ void xtcp_sack_mark_lost(struct sock *sk)
 
 		if (xs->sack.sacked_out < cnt + sacked + XTCP_SACK_DUPTHRESH)
 			break;
-		if (!sacked && !(cb->sacked & XTCP_SKB_LOST)) {
-			cb->sacked |= XTCP_SKB_LOST;
-			xs->sack.lost_out++;
-		}
+		if (!sacked && !(cb->sacked & XTCP_SKB_LOST))
+			xtcp_sack_set_lost(xs, cb);
 		cnt += sacked;
 		skb = xtcp_wq_next(sk, skb);
 	}
@@ -694,7 +704,9 @@ static void xtcp_sack_xmit_lost(struct sock *sk, bool force)
 	xs->sack.rtx_hint = skb;
 }
 
-/* Enter SACK loss recovery (RFC 6675 5, steps 4.1-4.3). */
+/* Enter SACK loss recovery (RFC 6675 5, steps 4.1-4.2); the caller sends
+ * (step 4.3) once PRR has set cwnd.
+ */
 static void xtcp_sack_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -709,8 +721,8 @@ static void xtcp_sack_enter_recovery(struct sock *sk)
 	xs->sack.undo_retrans = -1;
 	xs->sack.undo_active = 1;
 	xs->high_seq = xs->snd_max;
+	xtcp_prr_init(sk);
 	xtcp_cong_enter_recovery(sk);
-	xs->snd_cwnd = xs->snd_ssthresh;	/* pipe, not inflation */
 
 	xs->sack.lost_hint = NULL;
 	xs->sack.lost_cnt_hint = 0;
@@ -722,13 +734,10 @@ static void xtcp_sack_enter_recovery(struct sock *sk)
 	if (!xtcp_rack_enabled(sk)) {
 		if (head && head != xs->send_head &&
 		    !(XTCP_SKB_CB(head)->sacked &
-		      (XTCP_SKB_SACKED | XTCP_SKB_LOST))) {
-			XTCP_SKB_CB(head)->sacked |= XTCP_SKB_LOST;
-			xs->sack.lost_out++;
-		}
+		      (XTCP_SKB_SACKED | XTCP_SKB_LOST)))
+			xtcp_sack_set_lost(xs, XTCP_SKB_CB(head));
 		xtcp_sack_mark_lost(sk);
 	}
-	xtcp_sack_xmit_lost(sk, true);
 }
 
 /* Forget the lost and retransmitted marks (and, @sacked, the SACK ones). */
@@ -777,6 +786,47 @@ static void xtcp_sack_try_undo(struct sock *sk)
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SPURIOUSRETRANSUNDO);
 }
 
+/* Is it time to enter recovery (RFC 6675 5; RFC 8985 6.3, as
+ * tcp_time_to_recover() with RACK: a segment marked lost, not DupThresh)?
+ * Only for losses after the last episode (RFC 6582 3.2 step 2).
+ */
+static bool xtcp_sack_time_to_recover(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->snd_una == xs->snd_max ||
+	    xtcp_seq_before(xs->snd_una, xs->high_seq))
+		return false;
+	if (xtcp_rack_enabled(sk))
+		return xs->sack.lost_out;
+	return xs->dupacks >= XTCP_SACK_DUPTHRESH ||
+	       xs->sack.sacked_out >= XTCP_SACK_DUPTHRESH;
+}
+
+/* After the losses are marked: enter recovery if it is time, and in
+ * recovery let PRR set cwnd for what the ACK delivered (@delivered
+ * segments, @bonus as xtcp_prr_ack()), then retransmit what is lost as
+ * pipe allows. The ACK (or timer) that begins an episode counts as one
+ * delivered segment at least, and its first retransmission goes anyway.
+ */
+static void xtcp_sack_recover_ack(struct sock *sk, u32 delivered, bool bonus)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool entered = false;
+
+	if (xs->ca_state == XTCP_CA_OPEN) {
+		if (!xtcp_sack_time_to_recover(sk))
+			return;
+		xtcp_sack_enter_recovery(sk);
+		delivered = max(delivered, 1U);
+		entered = true;
+	} else if (xs->ca_state != XTCP_CA_RECOVERY) {
+		return;
+	}
+	xtcp_prr_ack(sk, delivered, bonus);
+	xtcp_sack_xmit_lost(sk, entered);
+}
+
 /**
  * xtcp_sack_on_ack() - loss recovery for a SACK connection (RFC 6675)
  * @sk: the socket, locked, SACK in use, snd_una already moved
@@ -785,12 +835,15 @@ static void xtcp_sack_try_undo(struct sock *sk)
  *
  * Ends recovery at the recovery point, undoes a spurious episode, enters
  * recovery on the third duplicate ACK or when the segment at snd_una is
- * lost by the SACK rule, and in recovery retransmits what is lost as pipe
- * allows. New data follows from xtcp_write_xmit(), which uses pipe too.
+ * lost by the SACK rule, and in recovery sets cwnd by PRR (xtcp_prr.c)
+ * for what the ACK delivered and retransmits what is lost as pipe allows.
+ * New data follows from xtcp_write_xmit(), which uses pipe too.
  */
 void xtcp_sack_on_ack(struct sock *sk, u32 acked, bool dupack)
 {
+	u32 delivered = xtcp_prr_take_delivered(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 lost_cnt = xs->prr.lost_cnt;
 	u8 prior_state = xs->ca_state;
 
 	if (acked)
@@ -800,8 +853,10 @@ void xtcp_sack_on_ack(struct sock *sk, u32 acked, bool dupack)
 
 	switch (xs->ca_state) {
 	case XTCP_CA_RECOVERY:
-		if (!xtcp_seq_before(xs->snd_una, xs->high_seq))
+		if (!xtcp_seq_before(xs->snd_una, xs->high_seq)) {
 			xtcp_cong_exit_recovery(sk);
+			xtcp_prr_end(sk);
+		}
 		break;
 	case XTCP_CA_LOSS:
 		if (!xtcp_seq_before(xs->snd_una, xs->high_seq))
@@ -820,19 +875,11 @@ void xtcp_sack_on_ack(struct sock *sk, u32 acked, bool dupack)
 		/* RFC 8985: RACK marks what is lost, not DupThresh. */
 		xtcp_rack_on_ack(sk, prior_state != XTCP_CA_OPEN &&
 				 xs->ca_state == XTCP_CA_OPEN);
-		xtcp_sack_recover(sk);
-		return;
-	}
-	if (xs->ca_state == XTCP_CA_OPEN) {
-		if (xs->snd_una != xs->snd_max &&
-		    !xtcp_seq_before(xs->snd_una, xs->high_seq) &&
-		    (xs->dupacks >= XTCP_SACK_DUPTHRESH ||
-		     xs->sack.sacked_out >= XTCP_SACK_DUPTHRESH))
-			xtcp_sack_enter_recovery(sk);
 	} else if (xs->ca_state == XTCP_CA_RECOVERY) {
 		xtcp_sack_mark_lost(sk);
-		xtcp_sack_xmit_lost(sk, false);
 	}
+	xtcp_sack_recover_ack(sk, delivered,
+			      acked && lost_cnt == xs->prr.lost_cnt);
 }
 
 /**
@@ -840,20 +887,14 @@ void xtcp_sack_on_ack(struct sock *sk, u32 acked, bool dupack)
  * @sk: the socket, locked, SACK and RACK in use
  *
  * Enters recovery when a segment is lost (RFC 8985 6.3, as
- * tcp_time_to_recover() with RACK: lost_out, not DupThresh), and in
+ * tcp_time_to_recover() with RACK: lost_out, not DupThresh; PRR's first
+ * cwnd counts one segment delivered, as tcp_rack_reo_timeout()), and in
  * recovery retransmits what is lost as pipe allows.
  */
 void xtcp_sack_recover(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (xs->ca_state == XTCP_CA_OPEN) {
-		if (xs->sack.lost_out && xs->snd_una != xs->snd_max &&
-		    !xtcp_seq_before(xs->snd_una, xs->high_seq))
-			xtcp_sack_enter_recovery(sk);
-	} else if (xs->ca_state == XTCP_CA_RECOVERY) {
-		xtcp_sack_xmit_lost(sk, false);
-	}
+	/* Not an ACK: PRR sets cwnd only when recovery begins here. */
+	xtcp_sack_recover_ack(sk, 0, false);
 }
 
 /**
@@ -879,10 +920,8 @@ void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 			xs->sack.retrans_out--;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
 	}
-	if (!(cb->sacked & XTCP_SKB_LOST)) {
-		cb->sacked |= XTCP_SKB_LOST;
-		xs->sack.lost_out++;
-	}
+	if (!(cb->sacked & XTCP_SKB_LOST))
+		xtcp_sack_set_lost(xs, cb);
 	/* Recovery's next walk must reach it. */
 	if (hint && xtcp_seq_before(cb->seq, XTCP_SKB_CB(hint)->seq))
 		xs->sack.rtx_hint = skb;

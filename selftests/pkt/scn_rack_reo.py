@@ -10,8 +10,8 @@ reordering, not loss. With net.xtcp.recovery=0 (RFC 6675 DupThresh) the
 same single duplicate ACK leaves the holes to the RTO."""
 import time
 
-from xtcp_peer import (check_eq, check_interval, pattern, sack_opts,
-                       seq_add, sleep_until)
+from xtcp_peer import (check, check_eq, check_interval, pattern,
+                       sack_opts, seq_add, sleep_until)
 
 TITLE = "RACK retransmits after the reordering window, one dup ACK, no RTO"
 SYSCTLS = {"recovery": 1, "rto_min_ms": 1500}
@@ -60,18 +60,22 @@ def run(t):
                    what="segment 0 after the reordering window")
     check_interval(seg.ts - sacked, reo_wnd, "reordering window")
     # All four are lost; as many go at once as the reduced cwnd allows
-    # (pipe: RFC 6675), in order, the rest when those are acknowledged.
+    # (pipe: RFC 6675; PRR's slow start reduction bound, RFC 6937, lets
+    # one go for the timer), in order, the rest as those are acknowledged.
     rtx = [seg] + c.collect(time.time() + 0.3)
     info = t.drv.info(c.sid)
     check_eq(info["ca_state"], 1, "in recovery")
     k = min(4, info["snd_cwnd"])
     check_eq([(s.seq, s.plen) for s in rtx], [(at(i), 1000) for i in range(k)],
              f"segments 0-{k - 1} retransmitted (cwnd {info['snd_cwnd']})")
-    if k < 4:
+    while k < 4:
         c.send("A", ack=at(k), opts=sack_opts((at(4), at(5))))
-        for i in range(k, 4):
-            c.expect("A", seq=at(i), data=data[1000 * i:1000 * (i + 1)],
-                     what=f"segment {i}, lost too")
+        more = c.collect(time.time() + 0.3)
+        check(more, f"segment {k}, lost too, for the ACK of segment {k - 1}")
+        check_eq([(s.seq, s.plen) for s in more],
+                 [(at(i), 1000) for i in range(k, k + len(more))],
+                 f"segments from {k} on, lost too")
+        k += len(more)
     t.check_counters(before, RACKReoTimeouts=1, SACKRecovery=1,
                      FastRetrans=1, Timeouts=0, RetransSegs=4, TLPProbes=0)
     c.send("A", ack=at(5))
