@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The socket API as libxtcpize.so presents it, checked from a program that
-# knows only TCP (run under `xtcpize run`): TCP sockets are XTCP sockets,
-# AF_INET6 ones translated to and from IPv4 (addresses, the caller's
-# address-length rules, IPV6_V6ONLY, IPV6_TCLASS, real IPv6 refused), the
+# knows only TCP (run under `xtcpize run`): TCP sockets are XTCP sockets;
+# AF_INET6 ones are XTCP's own IPv6 sockets (native: ::1, dual-stack
+# listeners, IPV6_V6ONLY and real IPv6 addresses as the kernel has them) or,
+# in the fallback, translated to and from IPv4 (addresses, the caller's
+# address-length rules, IPV6_V6ONLY, IPV6_TCLASS, real IPv6 refused); the
 # per-descriptor flag following dup/dup2/fcntl(F_DUPFD) and cleared by
 # close. Prints one "ok"/"not ok" line per check; exits 1 on any failure.
 #
-#   xtcpize_probe.py PROTO     PROTO: the IP protocol XTCP sockets must have
+#   xtcpize_probe.py PROTO [MODE]
+#     PROTO: the IP protocol XTCP sockets must have
+#     MODE:  native (default) or translate (run with XTCPIZE_TRANSLATE6=1)
 
 import ctypes
 import errno
@@ -19,6 +23,7 @@ import struct
 import sys
 
 PROTO = int(sys.argv[1])
+NATIVE = (sys.argv[2] if len(sys.argv) > 2 else "native") == "native"
 IPV6_MTU = 24                           # not in the socket module
 libc = ctypes.CDLL(None, use_errno=True)
 failed = 0
@@ -154,13 +159,68 @@ u.close()
 a.close()
 c4.close()
 
-# IPV6_TCLASS maps to IP_TOS; unknown IPv6 options: what an IPv4 socket gets.
+def v6only_socket():
+    """An AF_INET6 socket with IPV6_V6ONLY set to 1 (and reading 1)."""
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    check(s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == 1, "IPV6_V6ONLY 1 reads 1")
+    return s
+
+
+def v6only_no_mapped(s):
+    """A v6-only socket refuses v4-mapped addresses as Linux does."""
+    check(err_of(lambda: s.bind(("::ffff:127.0.0.1", 0))) == errno.EINVAL,
+          "IPV6_V6ONLY=1 then bind(v4-mapped): EINVAL, as Linux")
+    check(err_of(lambda: s.connect(("::ffff:127.0.0.1", port))) == errno.ENETUNREACH,
+          "IPV6_V6ONLY=1 then connect(v4-mapped): ENETUNREACH, as Linux")
+    s.close()
+
+
+# IPV6_TCLASS: the kernel's (native) or IP_TOS (translated).
 s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_TCLASS, 0x20)
-check(s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_TCLASS) == 0x20 and
-      s.getsockopt(socket.IPPROTO_IP, socket.IP_TOS) == 0x20, "IPV6_TCLASS 0x20 is IP_TOS 0x20")
+check(s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_TCLASS) == 0x20, "IPV6_TCLASS 0x20 reads 0x20")
 check(err_of(lambda: s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_TCLASS, 300)) == errno.EINVAL,
       "IPV6_TCLASS 300: EINVAL")
+
+if NATIVE:
+    # IPV6_MTU before connect: the kernel's ENOTCONN, not an IPv4 socket's
+    # ENOPROTOOPT.
+    e6 = err_of(lambda: s.getsockopt(socket.IPPROTO_IPV6, IPV6_MTU))
+    check(e6 == errno.ENOTCONN, "IPV6_MTU unconnected: ENOTCONN, as TCP (%s)" % os.strerror(e6))
+    # Real IPv6 goes to the kernel: no such local address, not "no IPv6".
+    e = err_of(lambda: s.bind(("2001:db8::1", 0)))
+    check(e == errno.EADDRNOTAVAIL, "bind(2001:db8::1): EADDRNOTAVAIL, as TCP (%s)" % os.strerror(e))
+    check(err_of(lambda: s.bind(("ff02::1", 0))) == errno.EINVAL, "bind(multicast): EINVAL, as TCP")
+    s.close()
+    # An IPv6-only listener: ::1 clients, no IPv4 ones.
+    s = v6only_socket()
+    e = err_of(lambda: s.bind(("::", 0)))
+    check(e == 0, "IPV6_V6ONLY=1 then bind(::): %s" % os.strerror(e))
+    if e:
+        sys.exit(1)
+    s.listen(8)
+    p6 = s.getsockname()[1]
+    c = socket.create_connection(("::1", p6))
+    a, peer = s.accept()
+    c.sendall(b"y" * 100000)
+    got = b""
+    while len(got) < 100000:
+        got += a.recv(65536)
+    check(peer[0] == "::1" and proto_of(a) == PROTO and got == b"y" * 100000,
+          "IPV6_V6ONLY=1 listener on :: takes a ::1 client (peer %s): 100000 bytes over IPv6" % (peer,))
+    a.close()
+    c.close()
+    e = err_of(lambda: socket.create_connection(("127.0.0.1", p6)))
+    check(e == errno.ECONNREFUSED, "IPV6_V6ONLY=1 listener: an IPv4 client is refused (%s)" % os.strerror(e))
+    s.close()
+    v6only_no_mapped(v6only_socket())
+    ls.close()
+    sys.exit(1 if failed else 0)
+
+# Translated: IPV6_TCLASS is IP_TOS; other IPv6 options: what an IPv4
+# socket gets.
+check(s.getsockopt(socket.IPPROTO_IP, socket.IP_TOS) == 0x20, "IPV6_TCLASS 0x20 is IP_TOS 0x20")
 v4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 e4 = err_of(lambda: v4.getsockopt(socket.IPPROTO_IPV6, IPV6_MTU))
 e6 = err_of(lambda: s.getsockopt(socket.IPPROTO_IPV6, IPV6_MTU))
@@ -176,16 +236,10 @@ e = err_of(lambda: s.bind(("2001:db8::1", 0)))
 check(e == errno.EAFNOSUPPORT, "bind(2001:db8::1): EAFNOSUPPORT (%s)" % os.strerror(e))
 check(err_of(lambda: s.bind(("ff02::1", 0))) == errno.EINVAL, "bind(multicast): EINVAL, as TCP")
 s.close()
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-check(s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == 1, "IPV6_V6ONLY 1 reads 1")
+s = v6only_socket()
 check(err_of(lambda: s.bind(("::", 0))) == errno.EAFNOSUPPORT,
       "IPV6_V6ONLY=1 then bind(::): EAFNOSUPPORT (would need real IPv6)")
-check(err_of(lambda: s.bind(("::ffff:127.0.0.1", 0))) == errno.EINVAL,
-      "IPV6_V6ONLY=1 then bind(v4-mapped): EINVAL, as Linux")
-check(err_of(lambda: s.connect(("::ffff:127.0.0.1", port))) == errno.ENETUNREACH,
-      "IPV6_V6ONLY=1 then connect(v4-mapped): ENETUNREACH, as Linux")
-s.close()
+v6only_no_mapped(s)
 ls.close()
 
 sys.exit(1 if failed else 0)

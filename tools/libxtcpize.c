@@ -8,9 +8,17 @@
  * /sys/module/xtcp/parameters/ipproto. XTCP takes TCP's SOL_TCP options with
  * TCP's numbers, so nothing else changes for such a socket.
  *
- * XTCP has no IPv6 here, so an AF_INET6 SOCK_STREAM socket (dual-stack
- * servers: iperf3 -s, python's http.server, redis) becomes an AF_INET XTCP
- * socket too, and this library translates its addresses in user space:
+ * socket(AF_INET6, SOCK_STREAM, 0 or IPPROTO_TCP) becomes socket(AF_INET6,
+ * type, IPPROTO_XTCP): XTCP's own IPv6, addresses untouched, so IPv6
+ * addresses work and a dual-stack server (iperf3 -s, python's http.server
+ * --bind ::, redis) takes IPv4 clients (v4-mapped) and IPv6 ones, with
+ * IPV6_V6ONLY and every IPPROTO_IPV6 option the kernel's.
+ *
+ * Fallback, for a module built without IPv6 or a kernel booted with
+ * ipv6.disable=1 (that socket() failing with EPROTONOSUPPORT or
+ * EAFNOSUPPORT, remembered for the process), or forced by
+ * XTCPIZE_TRANSLATE6=1: an AF_INET6 socket becomes an AF_INET XTCP socket
+ * and this library translates its addresses in user space:
  *   in:  ::  -> 0.0.0.0 (bind) or 127.0.0.1 (connect, as Linux does),
  *        ::ffff:a.b.c.d -> a.b.c.d, ::1 -> 127.0.0.1;
  *        any other address: bind EAFNOSUPPORT, connect ENETUNREACH
@@ -23,9 +31,11 @@
  * and connect with ENETUNREACH. IPV6_TCLASS maps to IP_TOS and
  * IPV6_UNICAST_HOPS to IP_TTL; other IPPROTO_IPV6 options get what they get
  * on an IPv4 TCP socket (ENOPROTOOPT). SO_DOMAIN reads AF_INET6.
+ * SO_PROTOCOL reads XTCP's protocol number on every XTCP socket, native or
+ * translated.
  *
  * A byte per descriptor (fds below XTCPIZE_FD_MAX) marks the translated
- * sockets; dup, dup2, dup3 and fcntl(F_DUPFD*) copy it, close and close_range
+ * sockets (native ones need nothing); dup, dup2, dup3 and fcntl(F_DUPFD*) copy it, close and close_range
  * clear it, and before translating anything the socket is checked to still be
  * an AF_INET XTCP socket (a descriptor closed behind our back, by fclose say,
  * then reused, is left alone). No locks and no malloc in the wrappers.
@@ -34,7 +44,8 @@
  * message on stderr; XTCPIZE_FALLBACK=1 makes them plain TCP sockets instead
  * (with a warning). XTCPIZE_DEBUG=1 logs each conversion to stderr.
  * XTCPIZE_PROTO=N uses protocol N instead of asking sysfs (for testing the
- * library itself: N=6 runs the whole translation over the kernel's TCP).
+ * library itself: N=6 runs it over the kernel's TCP, with
+ * XTCPIZE_TRANSLATE6=1 the whole translation too).
  *
  * Not covered: sockets made by raw syscall(SYS_socket), sendmmsg/recvmmsg
  * addresses, translated sockets inherited across exec (the flags are per
@@ -67,7 +78,7 @@
 #define XTCPIZE_FD_MAX	(1 << 20)
 
 #define XF_XTCP		0x01	/* made an XTCP socket here */
-#define XF_V6		0x02	/* the program asked for AF_INET6: translate */
+#define XF_V6		0x02	/* AF_INET6 made AF_INET (fallback): translate */
 #define XF_V6ONLY	0x04	/* IPV6_V6ONLY set to 1 */
 #define XF_LO6		0x08	/* bound or connected to ::1 (or ::) */
 #define XF_INHERIT	(XF_XTCP | XF_V6 | XF_LO6)	/* accept()ed children */
@@ -76,6 +87,7 @@ static unsigned char fd_flags[XTCPIZE_FD_MAX];
 static int fd_high;		/* highest descriptor ever flagged, + 1 */
 static int xtcp_ipproto;	/* cached protocol number, 0: unknown */
 static int opt_debug, opt_fallback, inited;
+static int native6;		/* AF_INET6 XTCP: 0 try, -1 translate instead */
 static int warned_missing;
 
 static struct {
@@ -134,6 +146,8 @@ static void xtcpize_init(void)
 		__atomic_store_n(&xtcp_ipproto, atoi(proto), __ATOMIC_RELAXED);
 	opt_debug = env_on("XTCPIZE_DEBUG");
 	opt_fallback = env_on("XTCPIZE_FALLBACK");
+	if (env_on("XTCPIZE_TRANSLATE6"))
+		__atomic_store_n(&native6, -1, __ATOMIC_RELAXED);
 	__atomic_store_n(&inited, 1, __ATOMIC_RELEASE);
 }
 
@@ -342,12 +356,34 @@ static void warn_missing(void)
 	line_write(&l);
 }
 
+/*
+ * socket(AF_INET6, ..., XTCP) failed with @err: does that mean XTCP has no
+ * IPv6 here (module built without it, ipv6.disable=1)? If so, remembered
+ * for the process: AF_INET6 sockets are translated to IPv4 from now on.
+ */
+static bool no_ipv6(int err)
+{
+	struct line l;
+
+	if (err != EAFNOSUPPORT && err != EPROTONOSUPPORT)
+		return false;
+	__atomic_store_n(&native6, -1, __ATOMIC_RELAXED);
+	if (opt_debug) {
+		line_start(&l);
+		put(&l, "socket(AF_INET6, SOCK_STREAM, XTCP): errno ");
+		put_num(&l, err);
+		put(&l, ": XTCP has no IPv6 here, AF_INET6 sockets become IPv4 XTCP sockets, addresses translated");
+		line_write(&l);
+	}
+	return true;
+}
+
 int socket(int domain, int type, int protocol)
 {
 	int (*fn)(int, int, int) = REAL(socket);
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd, proto, family = domain;
 	struct line l;
-	int fd, proto;
 
 	NEED(fn);
 	if ((domain != AF_INET && domain != AF_INET6) || base != SOCK_STREAM ||
@@ -367,16 +403,25 @@ int socket(int domain, int type, int protocol)
 		flag_set(fd, 0);
 		return fd;
 	}
-	fd = fn(AF_INET, type, proto);
+	fd = -1;
+	if (domain == AF_INET6 && !__atomic_load_n(&native6, __ATOMIC_RELAXED)) {
+		fd = fn(AF_INET6, type, proto);
+		if (fd < 0 && !no_ipv6(errno))
+			return fd;
+	}
+	if (fd < 0) {
+		family = AF_INET;
+		fd = fn(AF_INET, type, proto);
+	}
 	if (fd < 0)
 		return fd;
-	if (fd >= XTCPIZE_FD_MAX && domain == AF_INET6) {
+	if (fd >= XTCPIZE_FD_MAX && domain != family) {
 		/* No room to remember that it needs translating. */
 		REAL(close)(fd);
 		errno = EMFILE;
 		return -1;
 	}
-	flag_set(fd, XF_XTCP | (domain == AF_INET6 ? XF_V6 : 0));
+	flag_set(fd, XF_XTCP | (domain != family ? XF_V6 : 0));
 	if (opt_debug) {
 		line_start(&l);
 		put(&l, "socket(");
@@ -385,9 +430,11 @@ int socket(int domain, int type, int protocol)
 		put_num(&l, protocol);
 		put(&l, ") -> fd ");
 		put_num(&l, fd);
-		put(&l, ": AF_INET XTCP (protocol ");
+		put(&l, ": ");
+		put(&l, family_name(family));
+		put(&l, " XTCP (protocol ");
 		put_num(&l, proto);
-		put(&l, domain == AF_INET6 ? "), IPv6 addresses translated" : ")");
+		put(&l, domain != family ? "), IPv6 addresses translated" : ")");
 		line_write(&l);
 	}
 	return fd;
