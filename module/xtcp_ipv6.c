@@ -13,8 +13,8 @@
  * The state machine, input and output are the IPv4 ones: they reach the
  * family through icsk_af_ops (queue_xmit, send_check, net_header_len,
  * mtu_reduced, conn_request, syn_recv_sock) and, for segments without a
- * socket, through skb->protocol (xtcp_skb_is_v6()). SYN cookies are not
- * sent over IPv6: a full request queue drops SYNs.
+ * socket, through skb->protocol (xtcp_skb_is_v6()). SYN cookies work as
+ * over IPv4 (xtcp_syncookies.c hashes the IPv6 addresses).
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -344,8 +344,14 @@ static void xtcp_v6_syn_ack_timeout(const struct request_sock *req)
 	XTCP_INC_STATS(sock_net(req->rsk_listener), XTCP_MIB_RETRANSSEGS);
 }
 
-static void xtcp_v6_init_req(const struct sock *sk, struct request_sock *req,
-			     struct sk_buff *skb)
+/**
+ * xtcp_v6_init_req() - the IPv6 addresses of a request socket
+ * @sk: the listener
+ * @req: the request, made for a SYN or a cookie ACK
+ * @skb: that segment, over IPv6
+ */
+void xtcp_v6_init_req(const struct sock *sk, struct request_sock *req,
+		      struct sk_buff *skb)
 {
 	struct inet_request_sock *ireq = inet_rsk(req);
 
@@ -373,7 +379,7 @@ static const struct xtcp_req_family xtcp_v6_req_family = {
 	.rsk_ops	= &xtcp6_request_sock_ops,
 	.init_req	= xtcp_v6_init_req,
 	.isn		= xtcp_v6_isn_skb,
-	.cookie_seq	= NULL,		/* no SYN cookies over IPv6 (yet) */
+	.cookie_seq	= xtcp_cookie_v6_init_sequence,
 	.send_synack	= xtcp_v6_send_synack,
 };
 
