@@ -746,6 +746,8 @@ void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 struct sock *xtcp_v6_tw_listener(struct net *net, struct sk_buff *skb);
 void xtcp_v6_send_reset(const struct sock *sk, struct sk_buff *skb);
 void xtcp_v6_time_wait(struct inet_timewait_sock *tw, const struct sock *sk);
+void xtcp_v6_init_req(const struct sock *sk, struct request_sock *req,
+		      struct sk_buff *skb);
 #else
 static inline int xtcp_ipv6_init(void)
 {
@@ -775,6 +777,12 @@ static inline struct sock *xtcp_v6_tw_listener(struct net *net,
 
 static inline void xtcp_v6_time_wait(struct inet_timewait_sock *tw,
 				     const struct sock *sk)
+{
+}
+
+static inline void xtcp_v6_init_req(const struct sock *sk,
+				    struct request_sock *req,
+				    struct sk_buff *skb)
 {
 }
 #endif
@@ -934,9 +942,17 @@ int xtcp_cookie_decode(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 		       __be16 sport, __be16 dport, u32 irs, u32 cookie,
 		       u32 now_tick);
 bool xtcp_syn_flood_action(struct sock *sk);
+u32 xtcp_cookie_encode6(const siphash_key_t *key, const struct in6_addr *saddr,
+			const struct in6_addr *daddr, __be16 sport,
+			__be16 dport, u32 irs, u32 tick, unsigned int mss_idx);
+int xtcp_cookie_decode6(const siphash_key_t *key, const struct in6_addr *saddr,
+			const struct in6_addr *daddr, __be16 sport,
+			__be16 dport, u32 irs, u32 cookie, u32 now_tick);
 u32 xtcp_cookie_v4_init_sequence(struct sock *sk, const struct sk_buff *skb,
 				 u16 *mssp);
-struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb);
+u32 xtcp_cookie_v6_init_sequence(struct sock *sk, const struct sk_buff *skb,
+				 u16 *mssp);
+struct sock *xtcp_cookie_check(struct sock *sk, struct sk_buff *skb);
 
 /* xtcp_tstamp.c */
 #define XTCP_PAWS_24DAYS	(60 * 60 * 24 * 24)	/* seconds */

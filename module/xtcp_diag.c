@@ -2,7 +2,7 @@
 /*
  * xtcp_diag.ko: XTCP in the kernel's sock_diag/inet_diag, as tcp_diag.ko
  * and dccp_diag.ko are for their protocols. A NETLINK_SOCK_DIAG request
- * for AF_INET and protocol XTCP (253, or xtcp.ko's ipproto=) lists XTCP's
+ * for AF_INET or AF_INET6 and protocol XTCP (253, or xtcp.ko's ipproto=) lists XTCP's
  * listeners, connections, request and TIME_WAIT/FIN_WAIT2 minisocks
  * through the generic inet_diag walkers over xtcp_hashinfo, with TCP's
  * struct tcp_info as INET_DIAG_INFO (xtcp_info.c) and XTCP's hrtimers
@@ -114,7 +114,11 @@ module_exit(xtcp_diag_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("XTCP inet_diag handler");
 /* What sock_load_diag_module() asks for: PF_NETLINK, NETLINK_SOCK_DIAG,
- * then AF_INET (2) and XTCP's default protocol number (253).
+ * then AF_INET (2) or AF_INET6 (10) and XTCP's default protocol number
+ * (253). The handler serves both families (inet_diag walks the one
+ * xtcp_hashinfo and fills IPv6 addresses for AF_INET6 sockets).
  */
 MODULE_ALIAS("net-pf-" __stringify(PF_NETLINK) "-proto-"
 	     __stringify(NETLINK_SOCK_DIAG) "-type-2-253");
+MODULE_ALIAS("net-pf-" __stringify(PF_NETLINK) "-proto-"
+	     __stringify(NETLINK_SOCK_DIAG) "-type-10-253");

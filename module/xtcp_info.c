@@ -41,6 +41,16 @@ void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_backoff = xs->backoff;
 	info->tcpi_rto = xtcp_rto_with_backoff(xs);
 	info->tcpi_ato = jiffies_to_usecs(icsk->icsk_ack.ato);
+	/* The options the handshake agreed (tcp_get_info()). */
+	if (xs->tstamp_ok)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (xs->sack_ok)
+		info->tcpi_options |= TCPI_OPT_SACK;
+	if (xs->wscale_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_wscale = xs->snd_wscale;
+		info->tcpi_rcv_wscale = xs->rcv_wscale;
+	}
 	info->tcpi_snd_mss = xs->mss_cache;
 	info->tcpi_rcv_mss = xs->rx_mss ? xs->rx_mss : xs->advmss;
 	info->tcpi_advmss = xs->advmss;

@@ -751,7 +751,7 @@ static int xtcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 	 * hashing and its spinlock want BHs off, as in softirq input.
 	 */
 	local_bh_disable();
-	nsk = xtcp_cookie_v4_check(sk, skb);
+	nsk = xtcp_cookie_check(sk, skb);
 	if (nsk == sk) {
 		ret = 1;
 	} else if (!nsk) {

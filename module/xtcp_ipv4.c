@@ -480,7 +480,7 @@ int xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
 
 	/* A full request queue: answer with a SYN cookie, or drop (the peer
 	 * retries). A full accept queue: drop, cookie or not. A family
-	 * without cookies (IPv6 for now) drops.
+	 * without cookies drops.
 	 */
 	if (!fam->cookie_seq) {
 		if (inet_csk_reqsk_queue_is_full(sk))

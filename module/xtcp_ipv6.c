@@ -3,7 +3,7 @@
  * XTCP over IPv6: the inet6 protocol handler (next header = XTCP's
  * protocol number), socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP), active and
  * passive open over IPv6, resets and TIME_WAIT ACKs over IPv6, ICMPv6
- * errors and path MTU.
+ * errors and path MTU, flow labels.
  *
  * An AF_INET6 socket without IPV6_V6ONLY is dual-stack, as TCP's: it
  * connects to v4-mapped addresses over IPv4 (its icsk_af_ops switch to
@@ -13,8 +13,16 @@
  * The state machine, input and output are the IPv4 ones: they reach the
  * family through icsk_af_ops (queue_xmit, send_check, net_header_len,
  * mtu_reduced, conn_request, syn_recv_sock) and, for segments without a
- * socket, through skb->protocol (xtcp_skb_is_v6()). SYN cookies are not
- * sent over IPv6: a full request queue drops SYNs.
+ * socket, through skb->protocol (xtcp_skb_is_v6()). SYN cookies work as
+ * over IPv4 (xtcp_syncookies.c hashes the IPv6 addresses).
+ *
+ * Flow labels (RFC 6437) as TCP's: ip6_xmit() puts np->flow_label, or an
+ * automatic label (net.ipv6.auto_flowlabels), on every segment;
+ * connect() takes a label from sin6_flowinfo under IPV6_FLOWINFO_SEND,
+ * one the socket leased when exclusive leases are in use;
+ * net.ipv6.flowlabel_reflect bit 0 makes a listener's SYN-ACK and child
+ * reflect the peer's label, bit 1 a RST the label of what it answers.
+ * Not done: TIME_WAIT ACKs carry an automatic label, not the socket's.
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -26,6 +34,7 @@
 #include <net/inet6_hashtables.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_common.h>
+#include <net/inet_ecn.h>
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
@@ -119,6 +128,13 @@ void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	fl6.fl6_dport = th->source;
 	fl6.fl6_sport = th->dest;
 	fl6.flowi6_uid = sock_net_uid(net, NULL);
+	/* net.ipv6.flowlabel_reflect bit 1: a RST carries the label of the
+	 * segment it answers (else ip6_xmit() makes an automatic one).
+	 */
+	if ((flags & XTCP_FLAG_RST) &&
+	    READ_ONCE(net->ipv6.sysctl.flowlabel_reflect) &
+	    FLOWLABEL_REFLECT_TCP_RESET)
+		fl6.flowlabel = ip6_flowlabel(ip6h);
 	security_skb_classify_flow(in_skb, flowi6_to_flowi_common(&fl6));
 
 	/* The control socket is only read (hop limit, protocol): no lock. */
@@ -216,8 +232,22 @@ static int xtcp_v6_connect(struct sock *sk, struct sockaddr *uaddr,
 		return -EINVAL;
 
 	memset(&fl6, 0, sizeof(fl6));
-	if (np->sndflow)
+	/* IPV6_FLOWINFO_SEND: the label (and traffic class) of sin6_flowinfo;
+	 * a label must be one the socket leased (IPV6_FLOWLABEL_MGR) when
+	 * exclusive leases are in use (tcp_v6_connect()).
+	 */
+	if (np->sndflow) {
 		fl6.flowlabel = usin->sin6_flowinfo & IPV6_FLOWINFO_MASK;
+		IP6_ECN_flow_init(fl6.flowlabel);
+		if (fl6.flowlabel & IPV6_FLOWLABEL_MASK) {
+			struct ip6_flowlabel *flowlabel;
+
+			flowlabel = fl6_sock_lookup(sk, fl6.flowlabel);
+			if (IS_ERR(flowlabel))
+				return -EINVAL;
+			fl6_sock_release(flowlabel);
+		}
+	}
 
 	/* connect() to INADDR_ANY means loopback (BSD'ism). */
 	if (ipv6_addr_any(&usin->sin6_addr))
@@ -320,6 +350,9 @@ static int xtcp_v6_send_synack(const struct sock *sk, struct request_sock *req)
 	if (!skb)
 		return -ENOMEM;
 	fl6.daddr = ireq->ir_v6_rmt_addr;
+	/* net.ipv6.flowlabel_reflect bit 0: the SYN's label, not a new one. */
+	if (np->repflow && ireq->pktopts)
+		fl6.flowlabel = ip6_flowlabel(ipv6_hdr(ireq->pktopts));
 	rcu_read_lock();
 	opt = ireq->ipv6_opt;
 	if (!opt)
@@ -344,8 +377,14 @@ static void xtcp_v6_syn_ack_timeout(const struct request_sock *req)
 	XTCP_INC_STATS(sock_net(req->rsk_listener), XTCP_MIB_RETRANSSEGS);
 }
 
-static void xtcp_v6_init_req(const struct sock *sk, struct request_sock *req,
-			     struct sk_buff *skb)
+/**
+ * xtcp_v6_init_req() - the IPv6 addresses of a request socket
+ * @sk: the listener
+ * @req: the request, made for a SYN or a cookie ACK
+ * @skb: that segment, over IPv6
+ */
+void xtcp_v6_init_req(const struct sock *sk, struct request_sock *req,
+		      struct sk_buff *skb)
 {
 	struct inet_request_sock *ireq = inet_rsk(req);
 
@@ -361,6 +400,15 @@ static void xtcp_v6_init_req(const struct sock *sk, struct request_sock *req,
 	if (!sk->sk_bound_dev_if &&
 	    ipv6_addr_type(&ireq->ir_v6_rmt_addr) & IPV6_ADDR_LINKLOCAL)
 		ireq->ir_iif = inet6_iif(skb);
+	/* The SYN-ACK reflects the SYN's flow label: keep the SYN (not for
+	 * a cookie, which keeps nothing, nor for a SYN that ended a
+	 * TIME_WAIT entry, as tcp_v6_init_req()).
+	 */
+	if (inet6_sk(sk)->repflow && !XTCP_SKB_CB(skb)->tw_isn &&
+	    req->rsk_listener) {
+		refcount_inc(&skb->users);
+		ireq->pktopts = skb;
+	}
 }
 
 static u32 xtcp_v6_isn_skb(const struct sk_buff *skb)
@@ -373,7 +421,7 @@ static const struct xtcp_req_family xtcp_v6_req_family = {
 	.rsk_ops	= &xtcp6_request_sock_ops,
 	.init_req	= xtcp_v6_init_req,
 	.isn		= xtcp_v6_isn_skb,
-	.cookie_seq	= NULL,		/* no SYN cookies over IPv6 (yet) */
+	.cookie_seq	= xtcp_cookie_v6_init_sequence,
 	.send_synack	= xtcp_v6_send_synack,
 };
 
@@ -447,6 +495,8 @@ static struct sock *xtcp_v6_syn_recv_sock(const struct sock *sk,
 		newnp->mcast_oif = inet_iif(skb);
 		newnp->mcast_hops = ip_hdr(skb)->ttl;
 		newnp->rcv_flowinfo = 0;
+		if (np->repflow)
+			newnp->flow_label = 0;
 		inet_csk(newsk)->icsk_af_ops = &xtcp_ipv6_mapped;
 		/* The MSS was computed with the listener's IPv6 header. */
 		xtcp_sync_mss(newsk, inet_csk(newsk)->icsk_pmtu_cookie);
@@ -474,6 +524,9 @@ static struct sock *xtcp_v6_syn_recv_sock(const struct sock *sk,
 	newnp->mcast_oif = inet6_iif(skb);
 	newnp->mcast_hops = ipv6_hdr(skb)->hop_limit;
 	newnp->rcv_flowinfo = ip6_flowinfo(ipv6_hdr(skb));
+	/* flowlabel_reflect bit 0: the peer's label, on every segment. */
+	if (np->repflow)
+		newnp->flow_label = ip6_flowlabel(ipv6_hdr(skb));
 
 	newinet = inet_sk(newsk);
 	newinet->inet_opt = NULL;

@@ -22,6 +22,9 @@
  *
  * The SYN's other options travel in the low bits of the SYN-ACK's TSval,
  * when the SYN had timestamps (xtcp_tstamp.c).
+ *
+ * Over IPv6 the layout is the same; SipHash first folds the two 128-bit
+ * addresses into the 64 bits the two IPv4 ones fill (xtcp_cookie_addrs6()).
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -88,6 +91,57 @@ static u64 xtcp_cookie_ports(__be16 sport, __be16 dport, u32 irs)
 	return (u64)((__force u32)sport << 16 | (__force u32)dport) << 32 | irs;
 }
 
+/* IPv6: the two addresses are first folded by SipHash into the 64 bits
+ * the IPv4 addresses fill as they are (as __cookie_v6_init_sequence()
+ * hashes the whole IPv6 header's addresses). Their 32 bytes make an input
+ * of another length than the 16 and 24 bytes hashed below, so the digest
+ * cannot collide with those hashes under the one key.
+ */
+static u64 xtcp_cookie_addrs6(const siphash_key_t *key,
+			      const struct in6_addr *saddr,
+			      const struct in6_addr *daddr)
+{
+	const struct {
+		struct in6_addr saddr;
+		struct in6_addr daddr;
+	} __aligned(SIPHASH_ALIGNMENT) addrs = {
+		.saddr = *saddr,
+		.daddr = *daddr,
+	};
+
+	return siphash(&addrs, sizeof(addrs), key);
+}
+
+static u32 __xtcp_cookie_encode(const siphash_key_t *key, u64 a, u64 p,
+				u32 tick, unsigned int mss_idx)
+{
+	u32 h1, h2, low;
+
+	mss_idx &= XTCP_COOKIE_MSS_MASK;
+	h1 = (u32)siphash_2u64(a, p, key);
+	h2 = (u32)siphash_3u64(a, p, (u64)tick << 8 | mss_idx, key);
+	low = (tick & XTCP_COOKIE_TICK_MASK) << XTCP_COOKIE_MSS_BITS | mss_idx;
+	return (h2 & ~XTCP_COOKIE_LOW_MASK) | ((low ^ h1) & XTCP_COOKIE_LOW_MASK);
+}
+
+static int __xtcp_cookie_decode(const siphash_key_t *key, u64 a, u64 p,
+				u32 cookie, u32 now_tick)
+{
+	unsigned int mss_idx;
+	u32 low, age, tick, h2;
+
+	low = (cookie ^ (u32)siphash_2u64(a, p, key)) & XTCP_COOKIE_LOW_MASK;
+	mss_idx = low & XTCP_COOKIE_MSS_MASK;
+	age = (now_tick - (low >> XTCP_COOKIE_MSS_BITS)) & XTCP_COOKIE_TICK_MASK;
+	if (age > XTCP_COOKIE_MAX_AGE)
+		return -ESTALE;
+	tick = now_tick - age;
+	h2 = (u32)siphash_3u64(a, p, (u64)tick << 8 | mss_idx, key);
+	if ((h2 ^ cookie) & ~XTCP_COOKIE_LOW_MASK)
+		return -EBADMSG;
+	return mss_idx;
+}
+
 /**
  * xtcp_cookie_encode() - compute a cookie (pure: no clock, no state)
  * @key: the secret
@@ -105,15 +159,9 @@ u32 xtcp_cookie_encode(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 		       __be16 sport, __be16 dport, u32 irs, u32 tick,
 		       unsigned int mss_idx)
 {
-	u64 a = xtcp_cookie_addrs(saddr, daddr);
-	u64 p = xtcp_cookie_ports(sport, dport, irs);
-	u32 h1, h2, low;
-
-	mss_idx &= XTCP_COOKIE_MSS_MASK;
-	h1 = (u32)siphash_2u64(a, p, key);
-	h2 = (u32)siphash_3u64(a, p, (u64)tick << 8 | mss_idx, key);
-	low = (tick & XTCP_COOKIE_TICK_MASK) << XTCP_COOKIE_MSS_BITS | mss_idx;
-	return (h2 & ~XTCP_COOKIE_LOW_MASK) | ((low ^ h1) & XTCP_COOKIE_LOW_MASK);
+	return __xtcp_cookie_encode(key, xtcp_cookie_addrs(saddr, daddr),
+				    xtcp_cookie_ports(sport, dport, irs),
+				    tick, mss_idx);
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_cookie_encode);
 
@@ -135,23 +183,60 @@ int xtcp_cookie_decode(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 		       __be16 sport, __be16 dport, u32 irs, u32 cookie,
 		       u32 now_tick)
 {
-	u64 a = xtcp_cookie_addrs(saddr, daddr);
-	u64 p = xtcp_cookie_ports(sport, dport, irs);
-	unsigned int mss_idx;
-	u32 low, age, tick, h2;
-
-	low = (cookie ^ (u32)siphash_2u64(a, p, key)) & XTCP_COOKIE_LOW_MASK;
-	mss_idx = low & XTCP_COOKIE_MSS_MASK;
-	age = (now_tick - (low >> XTCP_COOKIE_MSS_BITS)) & XTCP_COOKIE_TICK_MASK;
-	if (age > XTCP_COOKIE_MAX_AGE)
-		return -ESTALE;
-	tick = now_tick - age;
-	h2 = (u32)siphash_3u64(a, p, (u64)tick << 8 | mss_idx, key);
-	if ((h2 ^ cookie) & ~XTCP_COOKIE_LOW_MASK)
-		return -EBADMSG;
-	return mss_idx;
+	return __xtcp_cookie_decode(key, xtcp_cookie_addrs(saddr, daddr),
+				    xtcp_cookie_ports(sport, dport, irs),
+				    cookie, now_tick);
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_cookie_decode);
+
+/**
+ * xtcp_cookie_encode6() - compute a cookie for an IPv6 SYN (pure)
+ * @key: the secret
+ * @saddr: the peer's address (source of its SYN)
+ * @daddr: the listener's address
+ * @sport: the peer's port
+ * @dport: the listener's port
+ * @irs: the peer's initial sequence number
+ * @tick: the current tick
+ * @mss_idx: MSS table index, below XTCP_COOKIE_MSS_NUM
+ *
+ * The layout of xtcp_cookie_encode(); the hashes cover all 256 bits of the
+ * two addresses.
+ *
+ * Return: the cookie, to use as our ISN.
+ */
+u32 xtcp_cookie_encode6(const siphash_key_t *key, const struct in6_addr *saddr,
+			const struct in6_addr *daddr, __be16 sport,
+			__be16 dport, u32 irs, u32 tick, unsigned int mss_idx)
+{
+	return __xtcp_cookie_encode(key, xtcp_cookie_addrs6(key, saddr, daddr),
+				    xtcp_cookie_ports(sport, dport, irs),
+				    tick, mss_idx);
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_cookie_encode6);
+
+/**
+ * xtcp_cookie_decode6() - check a cookie from an IPv6 ACK (pure)
+ * @key: the secret
+ * @saddr: the peer's address
+ * @daddr: the listener's address
+ * @sport: the peer's port
+ * @dport: the listener's port
+ * @irs: the peer's initial sequence number (its ACK's sequence number - 1)
+ * @cookie: the cookie (the ACK's acknowledgment number - 1)
+ * @now_tick: the current tick
+ *
+ * Return: as xtcp_cookie_decode().
+ */
+int xtcp_cookie_decode6(const siphash_key_t *key, const struct in6_addr *saddr,
+			const struct in6_addr *daddr, __be16 sport,
+			__be16 dport, u32 irs, u32 cookie, u32 now_tick)
+{
+	return __xtcp_cookie_decode(key, xtcp_cookie_addrs6(key, saddr, daddr),
+				    xtcp_cookie_ports(sport, dport, irs),
+				    cookie, now_tick);
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_cookie_decode6);
 
 static u32 xtcp_cookie_tick(void)
 {
@@ -180,12 +265,19 @@ bool xtcp_syn_flood_action(struct sock *sk)
 	struct request_sock_queue *queue = &inet_csk(sk)->icsk_accept_queue;
 	int mode = READ_ONCE(xtcp_pernet(sock_net(sk))->syncookies);
 
-	if (mode != 2 && !READ_ONCE(queue->synflood_warned) &&
-	    xchg(&queue->synflood_warned, 1) == 0)
+	const char *msg = mode ? "Sending cookies" : "Dropping request";
+
+	if (mode == 2 || READ_ONCE(queue->synflood_warned) ||
+	    xchg(&queue->synflood_warned, 1) != 0)
+		return mode != 0;
+	if (IS_ENABLED(CONFIG_IPV6) && sk->sk_family == AF_INET6)
+		net_info_ratelimited("Possible SYN flooding on port [%pI6c]:%u. %s. Check the counters in /proc/net/xtcp_stat.\n",
+				     &sk->sk_v6_rcv_saddr,
+				     inet_sk(sk)->inet_num, msg);
+	else
 		net_info_ratelimited("Possible SYN flooding on port %pI4:%u. %s. Check the counters in /proc/net/xtcp_stat.\n",
 				     &inet_sk(sk)->inet_rcv_saddr,
-				     inet_sk(sk)->inet_num,
-				     mode ? "Sending cookies" : "Dropping request");
+				     inet_sk(sk)->inet_num, msg);
 	return mode != 0;
 }
 
@@ -206,6 +298,17 @@ static bool xtcp_synq_no_recent_overflow(const struct sock *sk)
 	return !time_in_range(jiffies, last, last + XTCP_COOKIE_VALID);
 }
 
+/* A cookie SYN-ACK leaves: its table MSS, and the listener's books. */
+static unsigned int xtcp_cookie_sent(struct sock *sk, u16 *mssp)
+{
+	unsigned int idx = xtcp_cookie_mss_index(*mssp);
+
+	*mssp = xtcp_cookie_mss(idx);
+	xtcp_synq_overflow(sk);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESSENT);
+	return idx;
+}
+
 /**
  * xtcp_cookie_v4_init_sequence() - the cookie ISN for a SYN
  * @sk: the listener
@@ -221,15 +324,35 @@ u32 xtcp_cookie_v4_init_sequence(struct sock *sk, const struct sk_buff *skb,
 {
 	const struct tcphdr *th = tcp_hdr(skb);
 	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int idx = xtcp_cookie_mss_index(*mssp);
+	unsigned int idx = xtcp_cookie_sent(sk, mssp);
 
-	*mssp = xtcp_cookie_mss(idx);
-	xtcp_synq_overflow(sk);
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESSENT);
 	return xtcp_cookie_encode(xtcp_cookie_key(), iph->saddr, iph->daddr,
 				  th->source, th->dest,
 				  XTCP_SKB_CB(skb)->seq, xtcp_cookie_tick(),
 				  idx);
+}
+
+/**
+ * xtcp_cookie_v6_init_sequence() - the cookie ISN for an IPv6 SYN
+ * @sk: the listener
+ * @skb: the SYN, over IPv6
+ * @mssp: in: the MSS the peer offered; out: the table MSS the cookie carries
+ *
+ * As xtcp_cookie_v4_init_sequence().
+ *
+ * Return: the ISN of the cookie SYN-ACK.
+ */
+u32 xtcp_cookie_v6_init_sequence(struct sock *sk, const struct sk_buff *skb,
+				 u16 *mssp)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	unsigned int idx = xtcp_cookie_sent(sk, mssp);
+
+	return xtcp_cookie_encode6(xtcp_cookie_key(), &ip6h->saddr,
+				   &ip6h->daddr, th->source, th->dest,
+				   XTCP_SKB_CB(skb)->seq, xtcp_cookie_tick(),
+				   idx);
 }
 
 /* The listener closed before the child reached its accept queue. */
@@ -273,27 +396,45 @@ static struct sock *xtcp_get_cookie_sock(struct sock *sk, struct sk_buff *skb,
 	return NULL;
 }
 
+/* The cookie of an ACK: its MSS table index, or a negative errno. */
+static int xtcp_cookie_ack_decode(const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (xtcp_skb_is_v6(skb))
+		return xtcp_cookie_decode6(xtcp_cookie_key(),
+					   &ipv6_hdr(skb)->saddr,
+					   &ipv6_hdr(skb)->daddr, th->source,
+					   th->dest, cb->seq - 1,
+					   cb->ack_seq - 1, xtcp_cookie_tick());
+	return xtcp_cookie_decode(xtcp_cookie_key(), ip_hdr(skb)->saddr,
+				  ip_hdr(skb)->daddr, th->source, th->dest,
+				  cb->seq - 1, cb->ack_seq - 1,
+				  xtcp_cookie_tick());
+}
+
 /**
- * xtcp_cookie_v4_check() - a bare ACK reached a listener: a cookie?
+ * xtcp_cookie_check() - a bare ACK reached a listener: a cookie?
  * @sk: the listener
- * @skb: the segment, with ACK and without SYN or RST
+ * @skb: the segment, with ACK and without SYN or RST, over IPv4 or IPv6
  *
  * Checked only when cookies are on and the listener sent one recently. A
- * valid cookie makes the connection from the ACK: a request socket is
- * built on the fly and handed to the listener's syn_recv_sock, and the
- * child goes to the accept queue. Counts SyncookiesRecv and
- * SyncookiesFailed. Must run with BHs off.
+ * valid cookie makes the connection from the ACK: a request socket of the
+ * segment's family is built on the fly and handed to the listener's
+ * syn_recv_sock, and the child goes to the accept queue. Counts
+ * SyncookiesRecv and SyncookiesFailed. Must run with BHs off.
  *
  * Return: the new child socket, bh-locked, with a reference for the caller
  * (give it the segment with xtcp_child_process()); @sk when the segment is
  * no cookie ACK (the listener answers with a RST); NULL when the segment
  * must be dropped (out of memory, accept queue full, policy).
  */
-struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb)
+struct sock *xtcp_cookie_check(struct sock *sk, struct sk_buff *skb)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
+	bool v6 = xtcp_skb_is_v6(skb);
 	struct net *net = sock_net(sk);
 	struct inet_request_sock *ireq;
 	struct xtcp_request_sock *xreq;
@@ -303,32 +444,35 @@ struct sock *xtcp_cookie_v4_check(struct sock *sk, struct sk_buff *skb)
 	if (!READ_ONCE(xtcp_pernet(net)->syncookies) || !th->ack || th->rst ||
 	    th->syn)
 		return sk;
-	/* No cookies over IPv6 (yet): xtcp_ipv6.c never sends one. */
-	if (xtcp_skb_is_v6(skb))
-		return sk;
 	if (xtcp_synq_no_recent_overflow(sk))
 		return sk;
 
-	idx = xtcp_cookie_decode(xtcp_cookie_key(), iph->saddr, iph->daddr,
-				 th->source, th->dest, cb->seq - 1,
-				 cb->ack_seq - 1, xtcp_cookie_tick());
+	idx = xtcp_cookie_ack_decode(skb);
 	if (idx < 0) {
 		XTCP_INC_STATS(net, XTCP_MIB_SYNCOOKIESFAILED);
 		return sk;
 	}
 	XTCP_INC_STATS(net, XTCP_MIB_SYNCOOKIESRECV);
 
-	req = inet_reqsk_alloc(&xtcp_request_sock_ops, sk, false);
+	/* An IPv6 segment reaches only an IPv6 listener, whose proto's
+	 * request sockets are the IPv6 ones.
+	 */
+	req = inet_reqsk_alloc(v6 ? sk->sk_prot->rsk_prot :
+				    &xtcp_request_sock_ops, sk, false);
 	if (!req)
 		return NULL;
 	ireq = inet_rsk(req);
 	xreq = xtcp_rsk(req);
-	sk_rcv_saddr_set(req_to_sk(req), iph->daddr);
-	sk_daddr_set(req_to_sk(req), iph->saddr);
 	ireq->ir_rmt_port = th->source;
 	ireq->ir_num = ntohs(th->dest);
 	ireq->ir_mark = inet_request_mark(sk, skb);
 	ireq->ir_iif = READ_ONCE(sk->sk_bound_dev_if);
+	if (v6) {
+		xtcp_v6_init_req(sk, req, skb);
+	} else {
+		sk_rcv_saddr_set(req_to_sk(req), ip_hdr(skb)->daddr);
+		sk_daddr_set(req_to_sk(req), ip_hdr(skb)->saddr);
+	}
 	req->syncookie = 1;
 	ireq->sack_ok = 0;	/* the SYN-ACK did not offer it */
 

@@ -3,7 +3,8 @@
  * KUnit tests for XTCP's SYN cookies (the pure part of xtcp_syncookies.c):
  * the MSS table, the encode/decode round trip of the MSS index and the
  * tick, and the rejection of a wrong hash, a too-old or future tick, and a
- * cookie presented for another 4-tuple, peer ISN or secret.
+ * cookie presented for another 4-tuple, peer ISN or secret; the IPv6
+ * variant.
  */
 #include <kunit/test.h>
 #include <linux/siphash.h>
@@ -162,12 +163,52 @@ static void xtcp_cookie__wrong_tuple(struct kunit *test)
 					   IRS + 1, c, 77), 0);
 }
 
+/* IPv6: a round trip, and every byte of either address in the hash. */
+static void xtcp_cookie__v6(struct kunit *test)
+{
+	const struct in6_addr s6 = { { { 0xfd, 0, 0, 0, 0, 0, 0, 1,
+					 0, 0, 0, 0, 0, 0, 0, 2 } } };
+	const struct in6_addr d6 = { { { 0xfd, 0, 0, 0, 0, 0, 0, 1,
+					 0, 0, 0, 0, 0, 0, 0, 1 } } };
+	unsigned int idx, i;
+	u32 c;
+
+	for (idx = 0; idx < XTCP_COOKIE_MSS_NUM; idx++) {
+		c = xtcp_cookie_encode6(&key, &s6, &d6, SPORT, DPORT, IRS, 300,
+					idx);
+		KUNIT_EXPECT_EQ(test,
+				xtcp_cookie_decode6(&key, &s6, &d6, SPORT, DPORT,
+						    IRS, c, 300 + 1), (int)idx);
+	}
+	c = xtcp_cookie_encode6(&key, &s6, &d6, SPORT, DPORT, IRS, 300, 3);
+	for (i = 0; i < 32; i++) {
+		struct in6_addr x[2] = { s6, d6 };
+
+		x[i / 16].s6_addr[i % 16] ^= 0x80;
+		KUNIT_EXPECT_LT_MSG(test,
+				    xtcp_cookie_decode6(&key, &x[0], &x[1], SPORT,
+							DPORT, IRS, c, 300),
+				    0, "address byte %u", i);
+	}
+	KUNIT_EXPECT_LT(test,
+			xtcp_cookie_decode6(&key, &d6, &s6, DPORT, SPORT, IRS,
+					    c, 300), 0);
+	KUNIT_EXPECT_LT(test,
+			xtcp_cookie_decode6(&other_key, &s6, &d6, SPORT, DPORT,
+					    IRS, c, 300), 0);
+	KUNIT_EXPECT_LT(test,
+			xtcp_cookie_decode6(&key, &s6, &d6, SPORT, DPORT,
+					    IRS, c, 300 + XTCP_COOKIE_MAX_AGE + 1),
+			0);
+}
+
 static struct kunit_case xtcp_syncookies_cases[] = {
 	KUNIT_CASE(xtcp_cookie__mss_table),
 	KUNIT_CASE(xtcp_cookie__round_trip),
 	KUNIT_CASE(xtcp_cookie__wrong_hash),
 	KUNIT_CASE(xtcp_cookie__too_old),
 	KUNIT_CASE(xtcp_cookie__wrong_tuple),
+	KUNIT_CASE(xtcp_cookie__v6),
 	{}
 };
 

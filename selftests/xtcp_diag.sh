@@ -7,11 +7,12 @@
 # Known connections are set up and each listing is checked against them:
 # a listener, an accepted-but-unread connection holding a known number of
 # bytes (its server waits for SIGUSR1 before accept()), and the TIME_WAIT
-# entry the active closer keeps afterwards.
+# entry the active closer keeps afterwards; then the same over IPv6
+# (AF_INET6 sockets, [ADDR]:PORT, -4/-6 and IPv6 address filters).
 
 . "$(dirname "$0")/lib.sh"
 
-xtcp_lib_init 13 "xtcp-ss (sock_diag) and xtcp-nstat against known sockets"
+xtcp_lib_init 15 "xtcp-ss (sock_diag) and xtcp-nstat against known sockets"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP's own diagnostics"
 
@@ -166,6 +167,58 @@ if [ "$(echo "$abs" | awk '$1 == "XtcpPassiveOpens" { print $2 }')" = \
 	tap_ok "xtcp-nstat -a: the absolute value of /proc/net/xtcp_stat"
 else
 	tap_fail "xtcp-nstat -a: absolute value ($abs)"
+fi
+
+# --- IPv6: an accepted-but-unread connection between AF_INET6 sockets ---
+if setup_ipv6; then
+	SERVER_IP=$SERVER_IP6
+	XFER_PROTO_S=xtcp6
+	XFER_PROTO_C=xtcp6
+	PORT=$((PORT + 1))
+	bytes6=16384
+	if start_server srv6 -U -s $bytes6 -S "$dseed" -t "$(tmo 60)"; then
+		start_client cli6 -s $bytes6 -S "$dseed" -t "$(tmo 60)" \
+			-C $(($(now_ms) + $(tmo 20) * 1000))
+		line=
+		for ((i = 0; i < 100 * XTCP_TIME_SCALE; i++)); do
+			line=$(ss_s -6 state established)
+			[ "$(echo "$line" | awk '{ print $2 }')" = $bytes6 ] && break
+			sleep 0.1
+		done
+		info "server side, IPv6: $line"
+		if [ "$(echo "$line" | awk '{ print $1, $2, $4 }')" = \
+		     "ESTAB $bytes6 [$SERVER_IP6]:$PORT" ] &&
+		   [[ $(echo "$line" | awk '{ print $5 }') == "[$CLIENT_IP6]:"* ]]; then
+			tap_ok "IPv6: ESTAB listed as [$SERVER_IP6]:$PORT, Recv-Q $bytes6, the client as peer"
+		else
+			ss_s -a | show_log /dev/stdin
+			tap_fail "IPv6: ESTAB listed as [$SERVER_IP6]:$PORT, Recv-Q $bytes6, the client as peer"
+		fi
+		lst6=$(ss_s -l src "[$SERVER_IP6]:$PORT")
+		info "listener: $lst6"
+		if [ "$(echo "$lst6" | awk '{ print $1, $2, $4 }')" = \
+		     "LISTEN 1 [$SERVER_IP6]:$PORT" ] &&
+		   [ "$(ss_s -a sport ":$PORT" | wc -l)" = 2 ] &&
+		   ! ss_s -4 -a sport ":$PORT" | grep -q . &&
+		   [ "$(ss_s dst "$CLIENT_IP6" | wc -l)" = 1 ] &&
+		   ! ss_s dst "$SERVER_IP6" | grep -q . &&
+		   ss_c dst "[$SERVER_IP6]:$PORT" | grep -q '^ESTAB'; then
+			tap_ok "IPv6: -l, -4, src/dst [ADDR]:PORT and ADDR filters select exactly the expected sockets"
+		else
+			ss_s -a | show_log /dev/stdin
+			ss_c -a | show_log /dev/stdin
+			tap_fail "IPv6: -l, -4, src/dst [ADDR]:PORT and ADDR filters select exactly the expected sockets"
+		fi
+		kill -USR1 "$SRV_PID"
+		wait_server
+		wait "$CLI_PID"
+	else
+		tap_fail "IPv6: ESTAB listed (server did not start)"
+		tap_skip "IPv6: filters" "no server"
+	fi
+else
+	tap_skip "IPv6: ESTAB listed" "cannot add IPv6 addresses"
+	tap_skip "IPv6: filters" "cannot add IPv6 addresses"
 fi
 
 tap_finish

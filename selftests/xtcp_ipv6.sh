@@ -7,15 +7,19 @@
 # and reordering; the capture decoded by tshark as TCP over IPv6; a reset
 # from a closed IPv6 port; a dual-stack listener accepting an IPv4 client
 # (v4-mapped peer), IPV6_V6ONLY refusing it; a v4-mapped connect() from an
-# IPv6 socket; an ICMPv6 packet-too-big lowering the MSS; a route MTU
-# lowered under a running transfer, with no ICMPv6 at all.
+# IPv6 socket; an ICMPv6 packet-too-big lowering the MSS; flow labels as
+# TCP's: automatic ones (net.ipv6.auto_flowlabels), a label leased with
+# IPV6_FLOWLABEL_MGR and sent with IPV6_FLOWINFO_SEND, EINVAL for a label
+# not leased, and net.ipv6.flowlabel_reflect (the server's segments and a
+# RST carry the client's label); a route MTU lowered under a running
+# transfer, with no ICMPv6 at all.
 #
 # Sizes: XTCP_IPV6_BYTES (default 4M, 1M in the debug guest).
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-xtcp_lib_init 14 "XTCP over IPv6"
+xtcp_lib_init 20 "XTCP over IPv6"
 
 BYTES=$(pick_size "${XTCP_IPV6_BYTES:-}" 4M 1M)
 t=$(tmo 120)
@@ -76,7 +80,32 @@ else
 	fi
 fi
 
-# --- 5: under loss and reordering ---
+# --- 5: automatic flow labels (net.ipv6.auto_flowlabels, default on) ---
+# flow_fields FILE: "SRC SPORT DPORT RST LABEL" for each XTCP segment of
+# the capture FILE (one tshark run: it starts slowly in the guests).
+flow_fields() {
+	tshark -n -r "$1" -d "ip.proto==$proto,tcp" -Y "ipv6.nxt == $proto" \
+		-T fields -e ipv6.src -e tcp.srcport -e tcp.dstport \
+		-e tcp.flags.reset -e ipv6.flow 2>/dev/null
+}
+if [ "$have_dumpcap" != 1 ]; then
+	tap_skip "ipv6: both ends send automatic flow labels" "no dumpcap/tshark"
+else
+	flow_fields "$CAP" >"$TMPD/v6.flows"
+	lc=$(awk -v a="$CLIENT_IP6" '$1 == a { print $5 }' "$TMPD/v6.flows" |
+		sort -u | tr '\n' ' ')
+	ls=$(awk -v a="$SERVER_IP6" '$1 == a { print $5 }' "$TMPD/v6.flows" |
+		sort -u | tr '\n' ' ')
+	info "flow labels: client $lc; server $ls"
+	if [ -n "$lc" ] && [ -n "$ls" ] &&
+	   ! echo " $lc $ls " | grep -Eq ' 0x0+ '; then
+		tap_ok "ipv6: both ends send automatic flow labels"
+	else
+		tap_fail "ipv6: both ends send automatic flow labels"
+	fi
+fi
+
+# --- 6: under loss and reordering ---
 if netem_available; then
 	netem_set both loss 2% delay 5ms reorder 25% 50%
 	xfer "ipv6: transfer under netem loss 2% and reordering" \
@@ -195,7 +224,88 @@ else
 	tap_skip "ipv6: packet too big lowered the MSS (PmtuReduced)" "no router"
 fi
 
-# --- 14: the route's MTU drops under a running transfer, no ICMPv6 ---
+# --- 15-19: leased flow labels, flowlabel_reflect ---
+# The server's namespace reflects labels (bit 0: established connections,
+# from the SYN on; bit 1: RSTs), read when its sockets are made. A Python
+# client leases its label exclusively (IPV6_FLOWLABEL_MGR) and sends it
+# (IPV6_FLOWINFO_SEND, sin6_flowinfo), as tcp_v6_connect() allows.
+FL=$XTCP_SELFTESTS/xtcp_flowlabel.py
+FL_P=xtcp
+[ "$XTCP_TEST_PROTO" = tcp ] && FL_P=tcp
+L1=0x5a5a1
+L2=0x12345
+L3=0xbeef7
+SERVER_IP=$SERVER_IP6
+XFER_PROTO_S=$P6
+PORT=$((PORT + 1))
+CAP=$TMPD/fl.pcapng
+head -c 64K /dev/urandom >"$TMPD/fl.c.in"
+head -c 64K /dev/urandom >"$TMPD/fl.s.in"
+if [ "$have_dumpcap" = 1 ] && command -v python3 >/dev/null &&
+   ip netns exec "$NS_S" sysctl -qw net.ipv6.flowlabel_reflect=3 &&
+   capture_start "$NS_S" "$CAP" -i veth-s -s 128 -q; then
+	rc=0
+	if start_server fl -b -i "$TMPD/fl.s.in" -o "$TMPD/fl.s.out" -t "$t"; then
+		ip netns exec "$NS_C" python3 "$FL" -p "$FL_P" -l "$L1" \
+			-i "$TMPD/fl.c.in" -o "$TMPD/fl.c.out" "$SERVER_IP6" \
+			"$PORT" >"$TMPD/fl.client" 2>&1 || rc=$?
+		wait_server || rc=$?
+		show_log "$TMPD/fl.server"
+		show_log "$TMPD/fl.client"
+		cmp "$TMPD/fl.c.in" "$TMPD/fl.s.out" &&
+			cmp "$TMPD/fl.s.in" "$TMPD/fl.c.out" || rc=1
+	else
+		rc=1
+	fi
+	fl_port=$PORT
+	tap_result "$rc" "flowlabel: a connection with leased label $L1 moves bytes both ways (cmp)"
+	rc=0
+	ip netns exec "$NS_C" python3 "$FL" -p "$FL_P" -u -l "$L2" -e EINVAL \
+		"$SERVER_IP6" "$fl_port" >"$TMPD/fl.einval" 2>&1 || rc=$?
+	show_log "$TMPD/fl.einval"
+	tap_result "$rc" "flowlabel: connect() with label $L2, not leased, fails with EINVAL"
+	rc=0
+	ip netns exec "$NS_C" python3 "$FL" -p "$FL_P" -l "$L3" -e ECONNREFUSED \
+		"$SERVER_IP6" "$CLOSED" >"$TMPD/fl.rst" 2>&1 || rc=$?
+	show_log "$TMPD/fl.rst"
+	sleep 0.5
+	capture_stop
+	[ "$rc" = 0 ] || info "the refused connect did not go as expected"
+
+	# want_label DESC AWK-CONDITION LABEL: every XTCP segment matching
+	# the condition on flow_fields' columns carries LABEL (and there is
+	# at least one).
+	flow_fields "$CAP" >"$TMPD/fl.flows"
+	want_label() {
+		local got
+
+		got=$(awk "$2 { print \$5 }" "$TMPD/fl.flows" | sort -u |
+			tr '\n' ' ')
+		info "$1: flow labels [$got], want $3"
+		# One label, and only then compared (arithmetic on two
+		# would end the script).
+		if [ "$(echo "$got" | wc -w)" = 1 ] &&
+		   [ "$((${got% }))" = "$(($3))" ]; then
+			tap_ok "$1"
+		else
+			tap_fail "$1"
+		fi
+	}
+	want_label "flowlabel: every client segment carries $L1" \
+		"\$1 == \"$CLIENT_IP6\" && \$3 == $fl_port" "$L1"
+	want_label "flowlabel: reflect: the server's SYN-ACK and data carry $L1" \
+		"\$1 == \"$SERVER_IP6\" && \$2 == $fl_port" "$L1"
+	want_label "flowlabel: reflect: the RST from a closed port carries $L3" \
+		"\$1 == \"$SERVER_IP6\" && \$2 == $CLOSED && (\$4 == 1 || \$4 == \"True\")" "$L3"
+	ip netns exec "$NS_S" sysctl -qw net.ipv6.flowlabel_reflect=0
+else
+	for d in "a connection with a leased label" "a label not leased" \
+		 "client segments" "reflect: server segments" "reflect: RST"; do
+		tap_skip "flowlabel: $d" "no dumpcap/tshark/python3 or flowlabel_reflect"
+	done
+fi
+
+# --- 20: the route's MTU drops under a running transfer, no ICMPv6 ---
 # ip6_xmit() drops a segment above the route's MTU with only a local
 # error, and no packet-too-big comes back: the sender must notice the new
 # MTU itself (as tcp_current_mss() does) and cut its segments to it, or it

@@ -3,7 +3,8 @@
  * XTCP's IPv6 socket API: socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP) with
  * struct sockaddr_in6 in bind, connect, getsockname, getpeername and
  * accept; bad address lengths; dual-stack sockets with v4-mapped addresses
- * and IPV6_V6ONLY; ECONNREFUSED from a closed IPv6 port. Each case runs in
+ * and IPV6_V6ONLY; ECONNREFUSED from a closed IPv6 port; a connection made
+ * through a SYN cookie (syncookies=2) over IPv6. Each case runs in
  * its own network namespace (loopback ::1 and 127.0.0.1). Built with
  * -DUSE_TCP the same cases run over the kernel's TCP.
  */
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <linux/xtcp.h>
@@ -62,6 +64,22 @@ static int listener(int fd, const struct sockaddr *sa, socklen_t len,
 		return -1;
 	*port = ntohs(got.sin6_port);	/* same offset as sin_port */
 	return 0;
+}
+
+/* A listener *@lfd on [::1]:*@port and a client *@cfd connected to it. */
+static void connect6(struct __test_metadata *_metadata, int *lfd, int *cfd,
+		     unsigned short *port)
+{
+	struct sockaddr_in6 sa = addr6("::1", 0);
+
+	*lfd = sock6();
+	*cfd = sock6();
+	ASSERT_LE(0, *lfd);
+	ASSERT_LE(0, *cfd);
+	ASSERT_EQ(0, listener(*lfd, (struct sockaddr *)&sa, sizeof(sa), port));
+	sa.sin6_port = htons(*port);
+	ASSERT_EQ(0, connect(*cfd, (struct sockaddr *)&sa, sizeof(sa)))
+		TH_LOG("connect [::1]:%u: %s", *port, strerror(errno));
 }
 
 static bool is_addr(const struct sockaddr_in6 *sa, const char *ip)
@@ -140,21 +158,14 @@ TEST(link_local_without_scope_einval)
 
 TEST(connect_accept_names_and_data)
 {
-	struct sockaddr_in6 sa = addr6("::1", 0), peer, name, acc;
+	struct sockaddr_in6 peer, name, acc;
 	socklen_t len;
 	unsigned short port;
 	int lfd, cfd, afd;
 	char buf[6] = "";
 
 	netns_setup(_metadata);
-	lfd = sock6();
-	cfd = sock6();
-	ASSERT_LE(0, lfd);
-	ASSERT_LE(0, cfd);
-	ASSERT_EQ(0, listener(lfd, (struct sockaddr *)&sa, sizeof(sa), &port));
-	sa.sin6_port = htons(port);
-	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sa, sizeof(sa)))
-		TH_LOG("connect [::1]:%u: %s", port, strerror(errno));
+	connect6(_metadata, &lfd, &cfd, &port);
 	len = sizeof(acc);
 	afd = accept(lfd, (struct sockaddr *)&acc, &len);
 	ASSERT_LE(0, afd) TH_LOG("accept: %s", strerror(errno));
@@ -308,6 +319,109 @@ TEST(v6only_refuses_ipv4)
 	EXPECT_FAIL(ENETUNREACH,
 		    connect(c6, (struct sockaddr *)&mapped, sizeof(mapped)));
 	close(c6);
+	close(lfd);
+}
+
+#ifdef USE_TCP
+#define SYSCTL_COOKIES	"/proc/sys/net/ipv4/tcp_syncookies"
+#else
+#define SYSCTL_COOKIES	"/proc/sys/net/xtcp/syncookies"
+#endif
+
+static int write_file(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -1;
+	err = fputs(val, f) < 0;
+	return fclose(f) || err ? -1 : 0;
+}
+
+/* A counter of /proc/net/xtcp_stat, or -1. */
+static long long xtcp_stat(const char *name)
+{
+	char line[128], key[64];
+	long long v, ret = -1;
+	FILE *f = fopen("/proc/net/xtcp_stat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 &&
+		    !strcmp(key, name))
+			ret = v;
+	fclose(f);
+	return ret;
+}
+
+/*
+ * syncookies=2: every SYN is answered with a cookie, so the connection
+ * exists only once the cookie ACK is checked. Bytes both ways, the options
+ * the cookie carried (in TSval) agreed on both ends, the MSS one of the
+ * cookie table's (loopback offers 65476; the table stops at 8960).
+ */
+TEST(syncookies_always)
+{
+	static char out[65536], in[65536];
+	long long sent0, recv0;
+	struct tcp_info ti_a, ti_c;
+	socklen_t len;
+	unsigned short port;
+	int lfd, cfd, afd;
+	unsigned int i;
+
+	netns_setup(_metadata);
+	ASSERT_EQ(0, write_file(SYSCTL_COOKIES, "2"))
+		TH_LOG("%s: %s", SYSCTL_COOKIES, strerror(errno));
+	sent0 = xtcp_stat("SyncookiesSent");
+	recv0 = xtcp_stat("SyncookiesRecv");
+	connect6(_metadata, &lfd, &cfd, &port);
+	set_timeo(lfd, SO_RCVTIMEO, GUARD_MS);
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd) TH_LOG("accept: %s", strerror(errno));
+	set_timeo(afd, SO_RCVTIMEO, GUARD_MS);
+	set_timeo(afd, SO_SNDTIMEO, GUARD_MS);
+
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (char)(i * 7 + i / 251);
+	EXPECT_EQ(sizeof(out), send(cfd, out, sizeof(out), 0));
+	EXPECT_EQ(sizeof(in), recv(afd, in, sizeof(in), MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(in, out, sizeof(in)));
+	memset(in, 0, sizeof(in));
+	EXPECT_EQ(sizeof(out), send(afd, out, sizeof(out), 0));
+	EXPECT_EQ(sizeof(in), recv(cfd, in, sizeof(in), MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(in, out, sizeof(in)));
+
+	len = sizeof(ti_a);
+	ASSERT_EQ(0, getsockopt(afd, IPPROTO_TCP, TCP_INFO, &ti_a, &len));
+	len = sizeof(ti_c);
+	ASSERT_EQ(0, getsockopt(cfd, IPPROTO_TCP, TCP_INFO, &ti_c, &len));
+	TH_LOG("accepted: options 0x%x snd_wscale %u rcv_wscale %u snd_mss %u; client: options 0x%x snd_wscale %u rcv_wscale %u",
+	       ti_a.tcpi_options, ti_a.tcpi_snd_wscale, ti_a.tcpi_rcv_wscale,
+	       ti_a.tcpi_snd_mss, ti_c.tcpi_options, ti_c.tcpi_snd_wscale,
+	       ti_c.tcpi_rcv_wscale);
+	EXPECT_TRUE(ti_a.tcpi_options & TCPI_OPT_TIMESTAMPS);
+	EXPECT_TRUE(ti_a.tcpi_options & TCPI_OPT_SACK);
+	EXPECT_TRUE(ti_a.tcpi_options & TCPI_OPT_WSCALE);
+	EXPECT_EQ(ti_c.tcpi_options & 7, ti_a.tcpi_options & 7);
+	EXPECT_EQ((unsigned int)ti_c.tcpi_rcv_wscale,
+		  (unsigned int)ti_a.tcpi_snd_wscale);
+	EXPECT_EQ((unsigned int)ti_c.tcpi_snd_wscale,
+		  (unsigned int)ti_a.tcpi_rcv_wscale);
+	EXPECT_LE(ti_a.tcpi_snd_mss, 8960);
+	EXPECT_GE(ti_a.tcpi_snd_mss, 1200);
+
+#ifndef USE_TCP
+	EXPECT_LT(sent0, xtcp_stat("SyncookiesSent"));
+	EXPECT_LT(recv0, xtcp_stat("SyncookiesRecv"));
+#else
+	(void)sent0;
+	(void)recv0;
+#endif
+	close(afd);
+	close(cfd);
 	close(lfd);
 }
 

@@ -4,8 +4,11 @@
  * kernel's sock_diag (xtcp_diag.ko answers NETLINK_SOCK_DIAG requests for
  * XTCP's protocol number with TCP's inet_diag messages and tcp_info).
  *
- *   xtcp-ss [-a|-l] [-i] [-e] [-m] [-H] [-P PROTO] [FILTER...]
+ *   xtcp-ss [-a|-l] [-4|-6] [-i] [-e] [-m] [-H] [-P PROTO] [FILTER...]
  *     -a  all states          -l  listening only
+ *     -4  IPv4 sockets only   -6  IPv6 sockets only (default: both; a
+ *         dual-stack socket talking to an IPv4 peer is an IPv6 one, with
+ *         v4-mapped addresses, as in ss)
  *     (default: connected sockets, as ss: not listening, closed,
  *      TIME_WAIT or SYN_RECV)
  *     -i  internal TCP information (cwnd, rtt, rto, mss, retransmissions)
@@ -14,7 +17,8 @@
  *   FILTER: state NAME (repeatable; established, syn-sent, syn-recv,
  *           fin-wait-1, fin-wait-2, time-wait, close, close-wait,
  *           last-ack, listening, closing, all, connected),
- *           src ADDR[:PORT], dst ADDR[:PORT], sport PORT, dport PORT
+ *           src ADDR[:PORT], dst ADDR[:PORT], sport PORT, dport PORT;
+ *           an IPv6 ADDR as in ss: [ADDR]:PORT, or ADDR alone
  *
  * Exit status: 0, 1 on a usage error, 2 when the kernel cannot answer
  * (xtcp_diag not loaded: the message says so).
@@ -74,12 +78,13 @@ static const struct {
 
 struct endpoint {
 	bool set;
-	struct in_addr addr;	/* INADDR_ANY: any */
+	int family;		/* AF_UNSPEC: any address */
+	struct in6_addr addr;	/* the first 4 bytes for AF_INET */
 	int port;		/* -1: any */
 };
 
 static struct {
-	bool info, ext, mem, header;
+	bool info, ext, mem, header, v4, v6;
 	unsigned int states;
 	struct endpoint src, dst;
 } opt = { .header = true };
@@ -97,8 +102,9 @@ static unsigned int state_mask(const char *name)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: xtcp-ss [-a|-l] [-i] [-e] [-m] [-H] [-P PROTO] [FILTER...]\n"
-		"  FILTER: state NAME | src ADDR[:PORT] | dst ADDR[:PORT] | sport PORT | dport PORT\n");
+		"usage: xtcp-ss [-a|-l] [-4|-6] [-i] [-e] [-m] [-H] [-P PROTO] [FILTER...]\n"
+		"  FILTER: state NAME | src ADDR[:PORT] | dst ADDR[:PORT] | sport PORT | dport PORT\n"
+		"  (IPv6: [ADDR]:PORT or ADDR)\n");
 	exit(1);
 }
 
@@ -114,30 +120,54 @@ static int parse_port(const char *s)
 
 static void parse_endpoint(const char *s, struct endpoint *ep)
 {
-	char buf[64];
-	char *colon;
+	char buf[80];
+	char *a = buf, *colon;
 
 	if (strlen(s) >= sizeof(buf))
 		usage();
 	strcpy(buf, s);
 	ep->set = true;
 	ep->port = -1;
-	colon = strrchr(buf, ':');
-	if (colon) {
-		ep->port = parse_port(colon + 1);
-		*colon = '\0';
+	ep->family = AF_UNSPEC;
+	if (*a == '[') {
+		/* [IPv6]:PORT, [IPv6] */
+		char *end = strchr(a, ']');
+
+		if (!end || (end[1] && end[1] != ':'))
+			usage();
+		if (end[1])
+			ep->port = parse_port(end + 2);
+		*end = '\0';
+		a++;
+	} else if (inet_pton(AF_INET6, a, &ep->addr) == 1) {
+		/* A bare IPv6 address: its colons are not a port. */
+		ep->family = AF_INET6;
+		return;
+	} else {
+		colon = strrchr(a, ':');
+		if (colon) {
+			ep->port = parse_port(colon + 1);
+			*colon = '\0';
+		}
 	}
-	if (!*buf || !strcmp(buf, "*"))
-		ep->addr.s_addr = htonl(INADDR_ANY);
-	else if (inet_pton(AF_INET, buf, &ep->addr) != 1)
+	if (!*a || !strcmp(a, "*"))
+		return;
+	if (inet_pton(AF_INET6, a, &ep->addr) == 1)
+		ep->family = AF_INET6;
+	else if (inet_pton(AF_INET, a, &ep->addr) == 1)
+		ep->family = AF_INET;
+	else
 		usage();
 }
 
-static bool endpoint_match(const struct endpoint *ep, __be32 addr, __be16 port)
+static bool endpoint_match(const struct endpoint *ep, int family,
+			   const __be32 *addr, __be16 port)
 {
 	if (!ep->set)
 		return true;
-	if (ep->addr.s_addr != htonl(INADDR_ANY) && ep->addr.s_addr != addr)
+	if (ep->family != AF_UNSPEC &&
+	    (ep->family != family ||
+	     memcmp(&ep->addr, addr, family == AF_INET ? 4 : 16)))
 		return false;
 	return ep->port < 0 || ep->port == ntohs(port);
 }
@@ -155,16 +185,27 @@ static unsigned int default_proto(void)
 	return p;
 }
 
-static void print_addr(__be32 addr, __be16 port)
+/* As ss -n: 10.0.1.2:80, [fd00:1::2]:80, *:80, [::]:80 (an IPv6 listener
+ * on any address, dual-stack or not); *:* or [::]:* for no peer.
+ */
+static void print_addr(int family, const __be32 *addr, __be16 port)
 {
-	char buf[INET_ADDRSTRLEN + 8];
-	char a[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN + 16];
+	char a[INET6_ADDRSTRLEN + 2] = "*";
+	char p[8] = "*";
+	bool any = family == AF_INET ? !addr[0] :
+		   !(addr[0] | addr[1] | addr[2] | addr[3]);
 
-	inet_ntop(AF_INET, &addr, a, sizeof(a));
+	if (family == AF_INET6) {
+		a[0] = '[';
+		inet_ntop(AF_INET6, addr, a + 1, sizeof(a) - 2);
+		strcat(a, "]");
+	} else if (!any) {
+		inet_ntop(AF_INET, addr, a, sizeof(a));
+	}
 	if (port)
-		snprintf(buf, sizeof(buf), "%s:%u", addr ? a : "*", ntohs(port));
-	else
-		snprintf(buf, sizeof(buf), "%s:*", addr ? a : "*");
+		snprintf(p, sizeof(p), "%u", ntohs(port));
+	snprintf(buf, sizeof(buf), "%s:%s", a, p);
 	printf(" %-21s", buf);
 }
 
@@ -227,8 +268,10 @@ static void print_one(const struct nlmsghdr *h)
 	const struct rtattr *a;
 	const char *state;
 
-	if (!endpoint_match(&opt.src, m->id.idiag_src[0], m->id.idiag_sport) ||
-	    !endpoint_match(&opt.dst, m->id.idiag_dst[0], m->id.idiag_dport))
+	if (!endpoint_match(&opt.src, m->idiag_family, m->id.idiag_src,
+			    m->id.idiag_sport) ||
+	    !endpoint_match(&opt.dst, m->idiag_family, m->id.idiag_dst,
+			    m->id.idiag_dport))
 		return;
 	for (a = (const struct rtattr *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
 		if (a->rta_type == INET_DIAG_INFO) {
@@ -242,8 +285,8 @@ static void print_one(const struct nlmsghdr *h)
 	state = m->idiag_state < sizeof(state_names) / sizeof(state_names[0]) &&
 		state_names[m->idiag_state] ? state_names[m->idiag_state] : "UNKNOWN";
 	printf("%-11s %6u %6u", state, m->idiag_rqueue, m->idiag_wqueue);
-	print_addr(m->id.idiag_src[0], m->id.idiag_sport);
-	print_addr(m->id.idiag_dst[0], m->id.idiag_dport);
+	print_addr(m->idiag_family, m->id.idiag_src, m->id.idiag_sport);
+	print_addr(m->idiag_family, m->id.idiag_dst, m->id.idiag_dport);
 	print_timer(m);
 	if (opt.ext)
 		printf(" uid:%u ino:%u sk:%x%08x", m->idiag_uid, m->idiag_inode,
@@ -261,8 +304,8 @@ static void print_one(const struct nlmsghdr *h)
 	putchar('\n');
 }
 
-/* One dump request; returns 0, or an errno from the kernel. */
-static int dump(unsigned int proto)
+/* One dump request for @family; returns 0, or an errno from the kernel. */
+static int dump(int family, unsigned int proto)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -275,7 +318,7 @@ static int dump(unsigned int proto)
 			.nlmsg_seq = 1,
 		},
 		.r = {
-			.sdiag_family = AF_INET,
+			.sdiag_family = family,
 			.sdiag_protocol = proto,
 			.idiag_states = opt.states,
 		},
@@ -338,8 +381,10 @@ int main(int argc, char **argv)
 	bool all = false, listening = false;
 	int c, err;
 
-	while ((c = getopt(argc, argv, "aliemnHP:t")) != -1) {
+	while ((c = getopt(argc, argv, "aliemnHP:t46")) != -1) {
 		switch (c) {
+		case '4': opt.v4 = true; break;
+		case '6': opt.v6 = true; break;
 		case 'a': all = true; break;
 		case 'l': listening = true; break;
 		case 'i': opt.info = true; break;
@@ -382,7 +427,16 @@ int main(int argc, char **argv)
 		printf("%-11s %6s %6s %-21s %-21s\n", "State", "Recv-Q", "Send-Q",
 		       " Local Address:Port", " Peer Address:Port");
 	fflush(stdout);
-	err = dump(proto);
+	if (!opt.v4 && !opt.v6)
+		opt.v4 = opt.v6 = true;
+	/* An endpoint filter with an address names its family. */
+	if (opt.src.family == AF_INET || opt.dst.family == AF_INET)
+		opt.v6 = false;
+	if (opt.src.family == AF_INET6 || opt.dst.family == AF_INET6)
+		opt.v4 = false;
+	err = opt.v4 ? dump(AF_INET, proto) : 0;
+	if (!err && opt.v6)
+		err = dump(AF_INET6, proto);
 	if (err) {
 		fprintf(stderr, "xtcp-ss: sock_diag for protocol %u: %s%s\n", proto,
 			strerror(err), err == ENOENT ?
