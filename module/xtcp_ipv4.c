@@ -207,8 +207,7 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 	else
 		return;
 
-	trace_xtcp_send_reset(ip_hdr(skb)->daddr, th->dest, ip_hdr(skb)->saddr,
-			      th->source, th->ack ? cb->ack_seq : 0,
+	trace_xtcp_send_reset(NULL, skb, th->ack ? cb->ack_seq : 0,
 			      sk ? sk->sk_state : TCP_CLOSE);
 	xtcp_reset_reply(net, skb);
 }

@@ -43,6 +43,7 @@
 #include <net/xfrm.h>
 
 #include "xtcp.h"
+#include "xtcp_trace.h"
 
 /* An IPv6 XTCP socket: the IPv6 part must come last (inet6_sk_generic()). */
 struct xtcp6_sock {
@@ -173,6 +174,9 @@ void xtcp_v6_send_reset(const struct sock *sk, struct sk_buff *skb)
 		net = dev_net(dst->dev);
 	else
 		return;
+	trace_xtcp_send_reset(NULL, skb,
+			      tcp_hdr(skb)->ack ? XTCP_SKB_CB(skb)->ack_seq : 0,
+			      sk ? sk->sk_state : TCP_CLOSE);
 	xtcp_reset_reply(net, skb);
 }
 

@@ -353,11 +353,7 @@ void xtcp_send_probe(struct sock *sk)
  */
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 {
-	const struct inet_sock *inet = inet_sk(sk);
-
-	trace_xtcp_send_reset(inet->inet_saddr, inet->inet_sport,
-			      inet->inet_daddr, inet->inet_dport,
-			      xtcp_sk(sk)->snd_max, sk->sk_state);
+	trace_xtcp_send_reset(sk, NULL, xtcp_sk(sk)->snd_max, sk->sk_state);
 	xtcp_send_control(sk, xtcp_sk(sk)->snd_max, XTCP_FLAG_RST, gfp);
 }
 

@@ -10,7 +10,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-xtcp_lib_init 7 "tracepoints: state, retransmissions, resets, per-ACK probe"
+xtcp_lib_init 10 "tracepoints: state, retransmissions, resets, per-ACK probe"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP's own tracepoints"
 
@@ -58,6 +58,22 @@ refused_port=$((PORT + 1))
 ip netns exec "$NS_C" "$XFER" -p "$XFER_PROTO_C" -e ECONNREFUSED -t "$(tmo 30)" \
 	"$SERVER_IP" "$refused_port" >"$TMPD/refused.client" 2>&1 ||
 	show_log "$TMPD/refused.client"
+
+# The same over IPv6: a short transfer and a refused connect.
+have_v6=0
+if setup_ipv6; then
+	have_v6=1
+	ip4=$SERVER_IP
+	SERVER_IP=$SERVER_IP6
+	XFER_PROTO_S=xtcp6
+	XFER_PROTO_C=xtcp6
+	xfer "IPv6: 64 KiB upload" "-s 64K -t $(tmo 60)" "-s 64K -t $(tmo 60)"
+	v6_port=$PORT
+	ip netns exec "$NS_C" "$XFER" -p xtcp6 -e ECONNREFUSED -t "$(tmo 30)" \
+		"$SERVER_IP6" "$((PORT + 1))" >"$TMPD/refused6.client" 2>&1 ||
+		show_log "$TMPD/refused6.client"
+	SERVER_IP=$ip4
+fi
 trace_off
 cp "$T/trace" "$TMPD/trace.txt"
 info "$(grep -c xtcp_ "$TMPD/trace.txt") xtcp events; RetransSegs delta $retrans"
@@ -103,6 +119,28 @@ if grep -q "xtcp_probe: src=[0-9.]*:[0-9]* dst=[0-9.]*:[0-9]* ack=[0-9]* data_le
 	tap_ok "xtcp_probe format: addresses, ports, then tcp_probe's fields"
 else
 	tap_fail "xtcp_probe format: addresses, ports, then tcp_probe's fields"
+fi
+
+if [ "$have_v6" = 1 ]; then
+	v6_hs=$(ev xtcp_set_state "src=\[$CLIENT_IP6\]:[0-9]* dst=\[$SERVER_IP6\]:$v6_port SYN_SENT -> ESTABLISHED")
+	v6_pr=$(ev xtcp_probe "src=\[$CLIENT_IP6\]:[0-9]* dst=\[$SERVER_IP6\]:$v6_port ack=")
+	if [ "$v6_hs" = 1 ] && [ "$v6_pr" -ge 1 ]; then
+		tap_ok "IPv6: xtcp_set_state and xtcp_probe name the IPv6 addresses"
+	else
+		grep "$v6_port" "$TMPD/trace.txt" | head -5 | show_log /dev/stdin
+		tap_fail "IPv6: xtcp_set_state ($v6_hs) and xtcp_probe ($v6_pr) name the IPv6 addresses"
+	fi
+	sr6=$(ev xtcp_send_reset "src=\[$SERVER_IP6\]:$((v6_port + 1)) dst=\[$CLIENT_IP6\]:")
+	if [ "$sr6" = 1 ]; then
+		tap_ok "IPv6: the refused connect's xtcp_send_reset names the IPv6 addresses"
+	else
+		grep "reset" "$TMPD/trace.txt" | show_log /dev/stdin
+		tap_fail "IPv6: xtcp_send_reset for the refused connect: $sr6 events (expected 1)"
+	fi
+else
+	tap_skip "IPv6: 64 KiB upload" "cannot add IPv6 addresses"
+	tap_skip "IPv6: xtcp_set_state and xtcp_probe name the IPv6 addresses" "no IPv6"
+	tap_skip "IPv6: the refused connect's xtcp_send_reset names the IPv6 addresses" "no IPv6"
 fi
 
 tseq=$(dirname "$0")/../scripts/tseq.py
