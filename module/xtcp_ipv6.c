@@ -204,10 +204,13 @@ static int xtcp_v6_connect_mapped(struct sock *sk,
 	sin.sin_addr.s_addr = usin->sin6_addr.s6_addr32[3];
 
 	icsk->icsk_af_ops = &xtcp_ipv6_mapped;
+	/* IPv4 on the wire: XTCP's GSO segmenter applies. */
+	sk->sk_gso_disabled = 0;
 	err = xtcp_v4_connect(sk, (struct sockaddr *)&sin, sizeof(sin));
 	if (err) {
 		icsk->icsk_ext_hdr_len = 0;
 		icsk->icsk_af_ops = &xtcp_ipv6_af_ops;
+		sk_gso_disable(sk);
 		return err;
 	}
 	inet6_sk(sk)->saddr = sk->sk_v6_rcv_saddr;
@@ -463,11 +466,14 @@ static struct ipv6_pinfo *xtcp_v6_child_pinfo(const struct sock *sk,
 	return newnp;
 }
 
-/* A dual-stack listener's IPv4 child: its IPv6 part, from the start. */
+/* A dual-stack listener's IPv4 child: its IPv6 part, from the start; and,
+ * IPv4 on the wire, GSO, which the listener's clone had disabled.
+ */
 static void xtcp_v6_mapped_child_init(struct sock *newsk,
 				      const struct sock *sk)
 {
 	xtcp_v6_child_pinfo(sk, newsk);
+	newsk->sk_gso_disabled = 0;
 }
 
 static struct sock *xtcp_v6_syn_recv_sock(const struct sock *sk,
@@ -773,7 +779,10 @@ static int xtcp_v6_init_sock(struct sock *sk)
 	if (err)
 		return err;
 	inet_csk(sk)->icsk_af_ops = &xtcp_ipv6_af_ops;
-	/* XTCP's GSO segmenter is registered for IPv4 only. */
+	/* XTCP's GSO segmenter is registered for IPv4 only: a v4-mapped
+	 * connection turns it back on (xtcp_v6_connect_mapped(),
+	 * xtcp_v6_mapped_child_init()).
+	 */
 	sk_gso_disable(sk);
 	return 0;
 }

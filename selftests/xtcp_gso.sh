@@ -20,6 +20,9 @@
 # 5. Throughput, for the record: XTCP with and without GSO, the kernel's
 #    TCP with and without window scaling, four connections each, over the
 #    same clean veth in the same boot.
+# 1b. A dual-stack AF_INET6 socket talking IPv4 (v4-mapped): the client
+#    connects to ::ffff:10.0.1.2, the server listens on ::; both send, and
+#    both must send super-packets, as AF_INET sockets do.
 # 6. Forwarding through a router namespace that aggregates with GRO and
 #    forwards over a link without TSO or checksum offload: the router's
 #    GRO packets are segmented by XTCP's gso_segment; the router's capture
@@ -35,7 +38,7 @@
 
 XTCP_GSO_BYTES=$(pick_size "${XTCP_GSO_BYTES:-}" 16M 2M)
 XTCP_GSO_BENCH=$(pick_size "${XTCP_GSO_BENCH:-}" 16M 2M)
-xtcp_lib_init 25 "GSO super-packets over veth"
+xtcp_lib_init 28 "GSO super-packets over veth"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP offloads only"
 command -v ethtool >/dev/null || tap_skip_rest "no ethtool"
@@ -129,6 +132,31 @@ snapshot s InCsumErrors
 gso_case plain "veth" 96
 frames_case "veth: super-packets leave the socket" gt 1514
 check_counter "veth: GsoSends grew" c GsoSends -gt 0
+
+# 1b. v4-mapped: IPv4 on the wire from AF_INET6 sockets, both ends.
+snapshot c GsoSends
+snapshot s GsoSends
+PORT=$((PORT + 1))
+srv_ip=$SERVER_IP
+SERVER_IP=::
+XFER_PROTO_S=xtcp6
+if start_server mapped -b -s 1M -t "$(tmo 60)"; then
+	rc=0
+	ip netns exec "$NS_C" "$XFER" -p xtcp6 -b -s 1M -t "$(tmo 60)" \
+		"::ffff:$srv_ip" "$PORT" >"$TMPD/mapped.client" 2>&1 || rc=$?
+	wait_server || rc=$?
+	show_log "$TMPD/mapped.server"
+	show_log "$TMPD/mapped.client"
+else
+	rc=1
+fi
+SERVER_IP=$srv_ip
+XFER_PROTO_S=xtcp
+tap_result "$rc" "v4-mapped: 1 MiB both ways between AF_INET6 sockets over IPv4"
+check_counter "v4-mapped: the connecting AF_INET6 socket sent super-packets" \
+	c GsoSends -gt 0
+check_counter "v4-mapped: the dual-stack listener's child sent super-packets" \
+	s GsoSends -gt 0
 
 # 2. TSO and tx checksum off: segmented by xtcp4_gso_segment, summed in
 # software.
