@@ -262,22 +262,22 @@ setup_ns() {
 		netns add $NS_S
 		link add veth-c netns $NS_C address $MAC_C type veth peer name veth-s netns $NS_S address $MAC_S
 	EOF
-	# Permanent neighbour entries: when netem blackholes the link, ARP
-	# must not fail first (connect() would get EHOSTUNREACH, not ETIMEDOUT).
-	ip -n "$NS_C" -batch - <<-EOF || return 1
-		link set lo up
-		addr add $CLIENT_IP/24 dev veth-c
-		link set veth-c up
-		neigh replace $SERVER_IP lladdr $MAC_S dev veth-c nud permanent
-	EOF
-	ip -n "$NS_S" -batch - <<-EOF || return 1
-		link set lo up
-		addr add $SERVER_IP/24 dev veth-s
-		link set veth-s up
-		neigh replace $CLIENT_IP lladdr $MAC_C dev veth-s nud permanent
-	EOF
+	veth_end "$NS_C" veth-c "$CLIENT_IP" "$SERVER_IP" "$MAC_S" &&
+	veth_end "$NS_S" veth-s "$SERVER_IP" "$CLIENT_IP" "$MAC_C" &&
 	ns_anchor "$NS_C" && ns_anchor "$NS_S" || return 1
 	info "namespaces $NS_C ($CLIENT_IP veth-c) <-> $NS_S ($SERVER_IP veth-s)"
+}
+
+# veth_end NS DEV ADDR PEER PEER_MAC: address one end of the pair, up, with
+# a permanent neighbour entry for the peer (when netem blackholes the link,
+# ARP must not fail first: connect() would get EHOSTUNREACH, not ETIMEDOUT).
+veth_end() {
+	ip -n "$1" -batch - <<-EOF
+		link set lo up
+		addr add $3/24 dev $2
+		link set $2 up
+		neigh replace $4 lladdr $5 dev $2 nud permanent
+	EOF
 }
 
 # ns_anchor NS: a sleeping process inside NS, so that counter() reads
