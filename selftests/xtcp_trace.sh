@@ -143,11 +143,15 @@ else
 	tap_skip "IPv6: the refused connect's xtcp_send_reset names the IPv6 addresses" "no IPv6"
 fi
 
+# The plot starts at the first ACK: a retransmitted SYN (4% loss hits it
+# too) comes before and is not drawn.
+rt_data=$(grep ": xtcp_retransmit_skb: " "$TMPD/trace.txt" |
+	grep -- "dst=$SERVER_IP:$lossy_port " | grep -c -v "state=SYN_SENT")
 tseq=$(dirname "$0")/../scripts/tseq.py
 if out=$(python3 "$tseq" --trace "$TMPD/trace.txt" --port "$lossy_port" \
-	-o "$TMPD/tseq.svg" 2>&1) && [[ $out == *"$rt retransmissions"* ]] &&
-   [ "$(grep -o 'class="retransmission"' "$TMPD/tseq.svg" | wc -l)" = "$rt" ]; then
-	tap_ok "tseq.py --trace: plot with $rt retransmissions ($out)"
+	-o "$TMPD/tseq.svg" 2>&1) && [[ $out == *" $rt_data retransmissions"* ]] &&
+   [ "$(grep -o 'class="retransmission"' "$TMPD/tseq.svg" | wc -l)" = "$rt_data" ]; then
+	tap_ok "tseq.py --trace: plot with $rt_data retransmissions ($out)"
 else
 	tap_fail "tseq.py --trace: $out"
 fi
