@@ -143,10 +143,23 @@ else
 	tap_skip "IPv6: the refused connect's xtcp_send_reset names the IPv6 addresses" "no IPv6"
 fi
 
-# The plot starts at the first ACK: a retransmitted SYN (4% loss hits it
-# too) comes before and is not drawn.
-rt_data=$(grep ": xtcp_retransmit_skb: " "$TMPD/trace.txt" |
-	grep -- "dst=$SERVER_IP:$lossy_port " | grep -c -v "state=SYN_SENT")
+# The plot starts at the flow's first xtcp_probe (its first ACK): a
+# retransmission before it (a lost SYN, say) is not drawn. Count those
+# from there on.
+# shellcheck disable=SC2016	# awk program
+rt_data=$(awk -v flow="src=$CLIENT_IP:" -v dst="dst=$SERVER_IP:$lossy_port " '
+	index($0, flow) && index($0, dst) {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^xtcp_(probe|retransmit_skb):$/) {
+				ts = $(i - 1)
+				sub(/:$/, "", ts)
+				if ($i == "xtcp_probe:" && t0 == "")
+					t0 = ts + 0
+				else if ($i == "xtcp_retransmit_skb:" && t0 != "" && ts + 0 >= t0)
+					n++
+			}
+	}
+	END { print n + 0 }' "$TMPD/trace.txt")
 tseq=$(dirname "$0")/../scripts/tseq.py
 if out=$(python3 "$tseq" --trace "$TMPD/trace.txt" --port "$lossy_port" \
 	-o "$TMPD/tseq.svg" 2>&1) && [[ $out == *" $rt_data retransmissions"* ]] &&
