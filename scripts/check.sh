@@ -26,7 +26,7 @@
 # picks tests).
 #
 # Knobs: XTCP_STOCK_TIMEOUT / XTCP_DEBUG_TIMEOUT (seconds per guest, boot
-# included; default 4500 / 4200); XTCP_GUESTS="stock debug" (the default)
+# included; default 4500 / 4500); XTCP_GUESTS="stock debug" (the default)
 # picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
 # skips the debug kernel, its module and its guest: not a full check).
 # XTCP_DEMO_STATUS=N (set by .ci/run, which runs `make demo` first) counts
@@ -38,7 +38,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 stock_tmo=${XTCP_STOCK_TIMEOUT:-4500}
-debug_tmo=${XTCP_DEBUG_TIMEOUT:-4200}
+debug_tmo=${XTCP_DEBUG_TIMEOUT:-4500}
 guests=${XTCP_GUESTS:-stock debug}
 want() { [[ " $guests " == *" $1 "* ]]; }
 
@@ -465,7 +465,7 @@ main() {
 		stock) start_guest stock "$stock_tmo" $((stock_tmo - 240)) ;;
 		debug)
 			export XTCP_DEBUG_TREE=$tree
-			start_guest debug "$debug_tmo" $((debug_tmo - 900))
+			start_guest debug "$debug_tmo" $((debug_tmo - 600))
 			;;
 		esac
 	done
