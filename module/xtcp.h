@@ -748,6 +748,12 @@ void xtcp_v6_send_reset(const struct sock *sk, struct sk_buff *skb);
 void xtcp_v6_time_wait(struct inet_timewait_sock *tw, const struct sock *sk);
 void xtcp_v6_init_req(const struct sock *sk, struct request_sock *req,
 		      struct sk_buff *skb);
+u32 xtcp_v6_tuple_hash(const struct in6_addr *saddr,
+		       const struct in6_addr *daddr, __be16 sport,
+		       __be16 dport, const siphash_key_t *key);
+u32 xtcp_tstamp_offset6(const struct in6_addr *saddr,
+			const struct in6_addr *daddr, __be16 sport,
+			__be16 dport);
 #else
 static inline int xtcp_ipv6_init(void)
 {
@@ -963,6 +969,7 @@ struct sock *xtcp_cookie_check(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_ts_clock(void);
 u32 xtcp_tstamp_offset(__be32 saddr, __be32 daddr, __be16 sport,
 		       __be16 dport);
+u32 xtcp_tstamp_req_offset(const struct request_sock *req);
 bool xtcp_tstamp_get(const struct sk_buff *skb, u32 *tsval, u32 *tsecr);
 void xtcp_tstamp_parse(struct sock *sk, const struct sk_buff *skb);
 unsigned int xtcp_tstamp_opt_len(const struct sock *sk);

@@ -58,9 +58,19 @@ static const struct inet_connection_sock_af_ops xtcp_ipv6_af_ops;
 static const struct inet_connection_sock_af_ops xtcp_ipv6_mapped;
 static siphash_aligned_key_t xtcp_isn6_key;
 
-/* RFC 6528 over the IPv6 4-tuple (xtcp_isn() for IPv4). */
-static u32 xtcp_v6_isn(const struct in6_addr *saddr,
-		       const struct in6_addr *daddr, __be16 sport, __be16 dport)
+/**
+ * xtcp_v6_tuple_hash() - SipHash of an IPv6 4-tuple
+ * @saddr: local address
+ * @daddr: remote address
+ * @sport: local port
+ * @dport: remote port
+ * @key: the key
+ *
+ * Return: the low 32 bits of the hash.
+ */
+u32 xtcp_v6_tuple_hash(const struct in6_addr *saddr,
+		       const struct in6_addr *daddr, __be16 sport,
+		       __be16 dport, const siphash_key_t *key)
 {
 	const struct {
 		struct in6_addr saddr;
@@ -74,9 +84,16 @@ static u32 xtcp_v6_isn(const struct in6_addr *saddr,
 		.dport = dport,
 	};
 
+	return siphash(&tuple, offsetofend(typeof(tuple), dport), key);
+}
+
+/* RFC 6528 over the IPv6 4-tuple (xtcp_isn() for IPv4). */
+static u32 xtcp_v6_isn(const struct in6_addr *saddr,
+		       const struct in6_addr *daddr, __be16 sport, __be16 dport)
+{
 	net_get_random_once(&xtcp_isn6_key, sizeof(xtcp_isn6_key));
-	return siphash(&tuple, offsetofend(typeof(tuple), dport),
-		       &xtcp_isn6_key) + xtcp_isn_clock();
+	return xtcp_v6_tuple_hash(saddr, daddr, sport, dport, &xtcp_isn6_key) +
+	       xtcp_isn_clock();
 }
 
 static void xtcp_v6_send_check(struct sock *sk, struct sk_buff *skb)

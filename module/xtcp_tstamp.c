@@ -73,6 +73,70 @@ u32 xtcp_tstamp_offset(__be32 saddr, __be32 daddr, __be16 sport,
 			    &xtcp_ts_key);
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+/**
+ * xtcp_tstamp_offset6() - the TSval offset of an IPv6 connection
+ * @saddr: local address
+ * @daddr: remote address
+ * @sport: local port
+ * @dport: remote port
+ *
+ * As xtcp_tstamp_offset(), over the 128-bit addresses (secure_tcpv6_ts_off()
+ * hashes them too): an IPv6 socket's IPv4 fields are not its addresses.
+ *
+ * Return: SipHash of the 4-tuple under the same boot-time key.
+ */
+u32 xtcp_tstamp_offset6(const struct in6_addr *saddr,
+			const struct in6_addr *daddr, __be16 sport,
+			__be16 dport)
+{
+	net_get_random_once(&xtcp_ts_key, sizeof(xtcp_ts_key));
+	return xtcp_v6_tuple_hash(saddr, daddr, sport, dport, &xtcp_ts_key);
+}
+#endif
+
+/* The offset of a connecting socket, by the family it talks. */
+static u32 xtcp_tstamp_sk_offset(const struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr))
+		return xtcp_tstamp_offset6(&sk->sk_v6_rcv_saddr,
+					   &sk->sk_v6_daddr, inet->inet_sport,
+					   inet->inet_dport);
+#endif
+	return xtcp_tstamp_offset(inet->inet_saddr, inet->inet_daddr,
+				  inet->inet_sport, inet->inet_dport);
+}
+
+/**
+ * xtcp_tstamp_req_offset() - the TSval offset of a request socket
+ * @req: the request, its addresses and ports set
+ *
+ * The offset the SYN-ACK uses and the child inherits: over the IPv6
+ * addresses for an IPv6 request (ir_loc_addr and ir_rmt_addr are 0
+ * there), over the IPv4 ones otherwise. The family is the request ops'
+ * one: ireq_family is the listener's until init_req sets it, and the
+ * cookie path does not set it for IPv4.
+ *
+ * Return: the offset.
+ */
+u32 xtcp_tstamp_req_offset(const struct request_sock *req)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (req->rsk_ops->family == AF_INET6)
+		return xtcp_tstamp_offset6(&ireq->ir_v6_loc_addr,
+					   &ireq->ir_v6_rmt_addr,
+					   htons(ireq->ir_num),
+					   ireq->ir_rmt_port);
+#endif
+	return xtcp_tstamp_offset(ireq->ir_loc_addr, ireq->ir_rmt_addr,
+				  htons(ireq->ir_num), ireq->ir_rmt_port);
+}
+
 /**
  * xtcp_tstamp_get() - the timestamp option of a segment, if any
  * @skb: the segment, transport header set, options checked by the caller
@@ -230,13 +294,11 @@ s64 xtcp_tstamp_rtt_us(const struct sock *sk)
 void xtcp_tstamp_connect(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct inet_sock *inet = inet_sk(sk);
 
 	xs->tstamp_ok = !!READ_ONCE(xtcp_pernet(sock_net(sk))->timestamps);
 	xs->ts_recent = 0;
 	xs->ts_recent_stamp = 0;
-	xs->ts_offset = xtcp_tstamp_offset(inet->inet_saddr, inet->inet_daddr,
-					   inet->inet_sport, inet->inet_dport);
+	xs->ts_offset = xtcp_tstamp_sk_offset(sk);
 	xs->ts_syn_sent = xtcp_ts_clock() + xs->ts_offset;
 	xs->rx_opt.saw_tstamp = 0;
 }
@@ -372,8 +434,7 @@ void xtcp_tstamp_openreq(const struct sock *sk, struct request_sock *req,
 	     xtcp_tstamp_get(skb, &tsval, &tsecr);
 	ireq->tstamp_ok = ok;
 	xreq->ts_recent = ok ? tsval : 0;
-	xreq->ts_off = xtcp_tstamp_offset(ireq->ir_loc_addr, ireq->ir_rmt_addr,
-					  htons(ireq->ir_num), ireq->ir_rmt_port);
+	xreq->ts_off = xtcp_tstamp_req_offset(req);
 	req->syncookie = want_cookie;
 	if (want_cookie && !ok) {
 		ireq->wscale_ok = 0;
@@ -541,8 +602,7 @@ bool xtcp_tstamp_cookie_check(const struct sock *sk, struct request_sock *req,
 	ireq->rcv_wscale = 0;
 	ireq->sack_ok = 0;
 	xreq->ts_recent = 0;
-	xreq->ts_off = xtcp_tstamp_offset(ireq->ir_loc_addr, ireq->ir_rmt_addr,
-					  htons(ireq->ir_num), ireq->ir_rmt_port);
+	xreq->ts_off = xtcp_tstamp_req_offset(req);
 	if (!xtcp_tstamp_get(skb, &tsval, &tsecr))
 		return true;
 	if (!READ_ONCE(xtcp_pernet(sock_net(sk))->timestamps))

@@ -131,6 +131,72 @@ static void xtcp_ts_cookie__bits(struct kunit *test)
 			0x1040U | 0x1f);
 }
 
+/* Two requests alike but for their remote address, of @ops' family. */
+static void xtcp_tstamp_req_pair(struct kunit *test,
+				 const struct request_sock_ops *ops,
+				 struct inet_request_sock **a,
+				 struct inet_request_sock **b)
+{
+	*a = kunit_kzalloc(test, sizeof(**a), GFP_KERNEL);
+	*b = kunit_kzalloc(test, sizeof(**b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *a);
+	KUNIT_ASSERT_NOT_NULL(test, *b);
+	(*a)->req.rsk_ops = ops;
+	(*a)->ir_num = 5001;
+	(*a)->ir_rmt_port = htons(40000);
+	(*a)->ir_loc_addr = htonl(0x0a000102);
+	(*a)->ir_rmt_addr = htonl(0x0a000101);
+	(*a)->ir_v6_loc_addr.s6_addr32[0] = htonl(0xfd000000);
+	(*a)->ir_v6_loc_addr.s6_addr32[3] = htonl(2);
+	(*a)->ir_v6_rmt_addr.s6_addr32[0] = htonl(0xfd000000);
+	(*a)->ir_v6_rmt_addr.s6_addr32[3] = htonl(1);
+	**b = **a;
+	if (ops->family == AF_INET6) {
+		/* As xtcp_v6_init_req() leaves them. */
+		(*a)->ir_loc_addr = 0;
+		(*a)->ir_rmt_addr = 0;
+		**b = **a;
+		(*b)->ir_v6_rmt_addr.s6_addr32[3] = htonl(3);
+	} else {
+		(*b)->ir_rmt_addr = htonl(0x0a000103);
+	}
+}
+
+/* An IPv4 request's offset: its IPv4 4-tuple's. */
+static void xtcp_tstamp__req_offset_v4(struct kunit *test)
+{
+	static const struct request_sock_ops ops = { .family = AF_INET };
+	struct inet_request_sock *a, *b;
+
+	xtcp_tstamp_req_pair(test, &ops, &a, &b);
+	KUNIT_EXPECT_NE(test, xtcp_tstamp_req_offset(&a->req),
+			xtcp_tstamp_req_offset(&b->req));
+	KUNIT_EXPECT_EQ(test, xtcp_tstamp_req_offset(&a->req),
+			xtcp_tstamp_offset(a->ir_loc_addr, a->ir_rmt_addr,
+					   htons(5001), htons(40000)));
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* An IPv6 request's offset depends on its addresses, not only on its
+ * ports (its IPv4 fields are 0), and is stable.
+ */
+static void xtcp_tstamp__req_offset_v6(struct kunit *test)
+{
+	static const struct request_sock_ops ops = { .family = AF_INET6 };
+	struct inet_request_sock *a, *b;
+	u32 off;
+
+	xtcp_tstamp_req_pair(test, &ops, &a, &b);
+	off = xtcp_tstamp_req_offset(&a->req);
+	KUNIT_EXPECT_NE(test, off, xtcp_tstamp_req_offset(&b->req));
+	KUNIT_EXPECT_EQ(test, off, xtcp_tstamp_req_offset(&a->req));
+	KUNIT_EXPECT_EQ(test, off,
+			xtcp_tstamp_offset6(&a->ir_v6_loc_addr,
+					    &a->ir_v6_rmt_addr, htons(5001),
+					    htons(40000)));
+}
+#endif
+
 static struct kunit_case xtcp_tstamp_cases[] = {
 	KUNIT_CASE(xtcp_paws__order),
 	KUNIT_CASE(xtcp_paws__idle_24_days),
@@ -141,6 +207,10 @@ static struct kunit_case xtcp_tstamp_cases[] = {
 	KUNIT_CASE(xtcp_tstamp__parse_values),
 	KUNIT_CASE(xtcp_ts_cookie__round_trip),
 	KUNIT_CASE(xtcp_ts_cookie__bits),
+	KUNIT_CASE(xtcp_tstamp__req_offset_v4),
+#if IS_ENABLED(CONFIG_IPV6)
+	KUNIT_CASE(xtcp_tstamp__req_offset_v6),
+#endif
 	{}
 };
 
