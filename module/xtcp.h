@@ -676,7 +676,8 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb);
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 		      u32 win);
 void xtcp_v4_send_ack_ts(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
-			 u32 win, const u32 *ts);
+			 u32 win, const u32 *ts,
+			 const struct inet_timewait_sock *tw);
 extern const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops;
 void xtcp_v4_send_check(struct sock *sk, struct sk_buff *skb);
 int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th);
@@ -742,7 +743,8 @@ struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk, struct sk_buff *skb,
 int xtcp_ipv6_init(void);
 void xtcp_ipv6_exit(void);
 void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
-		      u32 ack, u8 flags, u32 win, const u32 *ts);
+		      u32 ack, u8 flags, u32 win, const u32 *ts,
+		      const struct inet_timewait_sock *tw);
 struct sock *xtcp_v6_tw_listener(struct net *net, struct sk_buff *skb);
 void xtcp_v6_send_reset(const struct sock *sk, struct sk_buff *skb);
 void xtcp_v6_time_wait(struct inet_timewait_sock *tw, const struct sock *sk);
@@ -766,7 +768,8 @@ static inline void xtcp_ipv6_exit(void)
 
 static inline void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
 				    u32 seq, u32 ack, u8 flags, u32 win,
-				    const u32 *ts)
+				    const u32 *ts,
+				    const struct inet_timewait_sock *tw)
 {
 }
 

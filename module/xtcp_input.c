@@ -878,7 +878,8 @@ struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
 					    xreq->irs + 1,
 					    xtcp_wscale_field(XTCP_MAX_WINDOW,
 							      inet_rsk(req)->rcv_wscale),
-					    xtcp_tstamp_req_ack(req, ts) ? ts : NULL);
+					    xtcp_tstamp_req_ack(req, ts) ? ts : NULL,
+					    NULL);
 		return NULL;
 	}
 

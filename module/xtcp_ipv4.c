@@ -96,20 +96,26 @@ struct sk_buff *xtcp_ctl_skb(const struct sk_buff *in_skb, u32 seq, u32 ack,
 }
 
 /* A segment sent without a full socket: RST or ACK, through the
- * namespace's control socket; @ts: TSval and TSecr, or NULL.
+ * namespace's control socket; @ts: TSval and TSecr, or NULL. For a
+ * TIME_WAIT minisock (@tw) it goes as the connection's did: its device,
+ * mark, TOS and flow hash (tcp_v4_timewait_ack()); otherwise as the
+ * segment it answers came (mark, TOS).
  */
 static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
-			     u32 ack, u8 flags, u32 win, const u32 *ts)
+			     u32 ack, u8 flags, u32 win, const u32 *ts,
+			     const struct inet_timewait_sock *tw)
 {
 	const struct tcphdr *th = tcp_hdr(in_skb);
 	const struct iphdr *iph = ip_hdr(in_skb);
 	struct sock *ctl_sk = xtcp_pernet(net)->ctl_sk;
+	u32 mark = tw ? tw->tw_mark : in_skb->mark;
+	u8 tos = tw ? tw->tw_tos : iph->tos;
 	struct sk_buff *skb;
 	struct flowi4 fl4;
 	struct rtable *rt;
 
 	if (xtcp_skb_is_v6(in_skb)) {
-		xtcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, ts);
+		xtcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, ts, tw);
 		return;
 	}
 	skb = xtcp_ctl_skb(in_skb, seq, ack, flags, win, ts);
@@ -117,10 +123,16 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 		return;
 	tcp_hdr(skb)->check = xtcp_v4_csum(iph->daddr, iph->saddr, skb->len,
 					   csum_partial(skb->data, skb->len, 0));
+	if (tw) {
+		/* ip_build_and_send_pkt() keeps a mark already set. */
+		skb->mark = mark;
+		if (tw->tw_txhash)
+			skb_set_hash(skb, tw->tw_txhash, PKT_HASH_TYPE_L4);
+	}
 
-	flowi4_init_output(&fl4, 0, in_skb->mark, RT_TOS(iph->tos),
-			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
-			   iph->daddr, th->source, th->dest,
+	flowi4_init_output(&fl4, tw ? tw->tw_bound_dev_if : 0, mark,
+			   RT_TOS(tos), RT_SCOPE_UNIVERSE, xtcp_ipproto, 0,
+			   iph->saddr, iph->daddr, th->source, th->dest,
 			   sock_net_uid(net, NULL));
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt)) {
@@ -135,7 +147,7 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	 */
 	local_bh_disable();
 	if (!ip_build_and_send_pkt(skb, ctl_sk, iph->daddr, iph->saddr, NULL,
-				   iph->tos & ~INET_ECN_MASK))
+				   tos & ~INET_ECN_MASK))
 		xtcp_ctl_sent(net, flags);
 	local_bh_enable();
 }
@@ -166,10 +178,10 @@ void xtcp_reset_reply(struct net *net, struct sk_buff *skb)
 
 	if (tcp_hdr(skb)->ack)
 		xtcp_v4_send_ctl(net, skb, cb->ack_seq, 0, XTCP_FLAG_RST, 0,
-				 NULL);
+				 NULL, NULL);
 	else
 		xtcp_v4_send_ctl(net, skb, 0, cb->end_seq,
-				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, NULL);
+				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, NULL, NULL);
 }
 
 /**
@@ -224,7 +236,7 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 		      u32 win)
 {
-	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, NULL);
+	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, NULL, NULL);
 }
 
 /**
@@ -235,11 +247,14 @@ void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
  * @ack: our acknowledgment number
  * @win: the window to advertise
  * @ts: TSval and TSecr, or NULL for no timestamp option
+ * @tw: the TIME_WAIT minisock answering, whose connection's device, mark,
+ *	TOS or traffic class, flow label and hash the ACK keeps; or NULL
  */
 void xtcp_v4_send_ack_ts(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
-			 u32 win, const u32 *ts)
+			 u32 win, const u32 *ts,
+			 const struct inet_timewait_sock *tw)
 {
-	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, ts);
+	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, ts, tw);
 }
 
 /**

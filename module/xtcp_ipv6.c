@@ -119,9 +119,15 @@ static void xtcp_v6_send_check(struct sock *sk, struct sk_buff *skb)
  * @flags: XTCP_FLAG_*
  * @win: the window field, already scaled
  * @ts: TSval and TSecr, or NULL
+ * @tw: the TIME_WAIT minisock answering, or NULL
+ *
+ * For a TIME_WAIT minisock the segment goes as the connection's did: its
+ * device, mark, priority, traffic class, flow label and flow hash
+ * (tcp_v6_timewait_ack()).
  */
 void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
-		      u32 ack, u8 flags, u32 win, const u32 *ts)
+		      u32 ack, u8 flags, u32 win, const u32 *ts,
+		      const struct inet_timewait_sock *tw)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(in_skb);
 	const struct tcphdr *th = tcp_hdr(in_skb);
@@ -140,9 +146,11 @@ void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	fl6.daddr = ip6h->saddr;
 	fl6.saddr = ip6h->daddr;
 	fl6.flowi6_proto = xtcp_ipproto;
-	if (rt6_need_strict(&fl6.daddr))
+	if (tw && tw->tw_bound_dev_if)
+		fl6.flowi6_oif = tw->tw_bound_dev_if;
+	else if (rt6_need_strict(&fl6.daddr))
 		fl6.flowi6_oif = inet6_iif(in_skb);
-	fl6.flowi6_mark = in_skb->mark;
+	fl6.flowi6_mark = tw ? tw->tw_mark : in_skb->mark;
 	fl6.fl6_dport = th->source;
 	fl6.fl6_sport = th->dest;
 	fl6.flowi6_uid = sock_net_uid(net, NULL);
@@ -153,6 +161,11 @@ void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	    READ_ONCE(net->ipv6.sysctl.flowlabel_reflect) &
 	    FLOWLABEL_REFLECT_TCP_RESET)
 		fl6.flowlabel = ip6_flowlabel(ip6h);
+	if (tw) {
+		fl6.flowlabel = cpu_to_be32(tw->tw_flowlabel);
+		if (tw->tw_txhash)
+			skb_set_hash(skb, tw->tw_txhash, PKT_HASH_TYPE_L4);
+	}
 	security_skb_classify_flow(in_skb, flowi6_to_flowi_common(&fl6));
 
 	/* The control socket is only read (hop limit, protocol): no lock. */
@@ -163,7 +176,8 @@ void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	}
 	skb_dst_set(skb, dst);
 	local_bh_disable();
-	if (!ip6_xmit(ctl_sk, skb, &fl6, fl6.flowi6_mark, NULL, 0, 0))
+	if (!ip6_xmit(ctl_sk, skb, &fl6, fl6.flowi6_mark, NULL,
+		      tw ? tw->tw_tclass : 0, tw ? tw->tw_priority : 0))
 		xtcp_ctl_sent(net, flags);
 	local_bh_enable();
 }
@@ -787,6 +801,13 @@ void xtcp_v6_time_wait(struct inet_timewait_sock *tw, const struct sock *sk)
 	tw->tw_v6_daddr = sk->sk_v6_daddr;
 	tw->tw_v6_rcv_saddr = sk->sk_v6_rcv_saddr;
 	tw->tw_ipv6only = sk->sk_ipv6only;
+	/* Its ACKs keep the connection's class and label (an explicit one,
+	 * or 0: ip6_xmit() then derives the automatic label from the flow
+	 * hash the minisock also keeps, the connection's).
+	 */
+	tw->tw_tclass = inet6_sk(sk)->tclass;
+	tw->tw_flowlabel = be32_to_cpu(inet6_sk(sk)->flow_label &
+				       IPV6_FLOWLABEL_MASK);
 }
 
 static int xtcp_v6_init_sock(struct sock *sk)

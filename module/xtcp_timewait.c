@@ -52,6 +52,7 @@ void xtcp_time_wait(struct sock *sk, int state, int timeo_ms)
 		xtw->max_window = max(xs->max_window, XTCP_MAX_WINDOW);
 		tw->tw_rcv_wscale = xs->rcv_wscale;
 		xtcp_v6_time_wait(tw, sk);
+		tw->tw_txhash = sk->sk_txhash;
 		tw->tw_mark = sk->sk_mark;
 		tw->tw_priority = sk->sk_priority;
 		if (state == TCP_TIME_WAIT) {
@@ -89,7 +90,7 @@ static void xtcp_tw_send_ack(struct inet_timewait_sock *tw, struct sk_buff *skb)
 
 	xtcp_v4_send_ack_ts(twsk_net(tw), skb, xtw->snd_nxt, xtw->rcv_nxt,
 			    xtcp_wscale_field(xtw->rcv_wnd, tw->tw_rcv_wscale),
-			    xtcp_tstamp_tw_ack(xtw, ts) ? ts : NULL);
+			    xtcp_tstamp_tw_ack(xtw, ts) ? ts : NULL, tw);
 }
 
 /* ACK @skb with the minisock's state unless the per-socket limit says no.

@@ -12,7 +12,8 @@
  *
  *	socket				-> ok ID
  *	setsockopt ID NAME INT		SO_RCVBUF SO_SNDBUF SO_REUSEADDR
- *					SO_KEEPALIVE XTCP_NODELAY XTCP_MAXSEG
+ *					SO_KEEPALIVE SO_MARK IP_TOS XTCP_NODELAY
+ *					XTCP_MAXSEG
  *	getsockopt ID NAME		-> ok INT
  *	nonblock ID 0|1
  *	bind ID ADDR PORT
@@ -114,6 +115,8 @@ static int opt_of(const char *name, int *level, int *opt)
 		{ "SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR },
 		{ "SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE },
 		{ "SO_ERROR", SOL_SOCKET, SO_ERROR },
+		{ "SO_MARK", SOL_SOCKET, SO_MARK },
+		{ "IP_TOS", SOL_IP, IP_TOS },
 		{ "XTCP_NODELAY", -1, XTCP_NODELAY },
 		{ "XTCP_MAXSEG", -1, XTCP_MAXSEG },
 	};
