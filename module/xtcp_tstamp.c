@@ -72,6 +72,7 @@ u32 xtcp_tstamp_offset(__be32 saddr, __be32 daddr, __be16 sport,
 			    (__force u32)sport << 16 | (__force u32)dport,
 			    &xtcp_ts_key);
 }
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_tstamp_offset);
 
 #if IS_ENABLED(CONFIG_IPV6)
 /**
@@ -93,6 +94,7 @@ u32 xtcp_tstamp_offset6(const struct in6_addr *saddr,
 	net_get_random_once(&xtcp_ts_key, sizeof(xtcp_ts_key));
 	return xtcp_v6_tuple_hash(saddr, daddr, sport, dport, &xtcp_ts_key);
 }
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_tstamp_offset6);
 #endif
 
 /* The offset of a connecting socket, by the family it talks. */
@@ -136,6 +138,7 @@ u32 xtcp_tstamp_req_offset(const struct request_sock *req)
 	return xtcp_tstamp_offset(ireq->ir_loc_addr, ireq->ir_rmt_addr,
 				  htons(ireq->ir_num), ireq->ir_rmt_port);
 }
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_tstamp_req_offset);
 
 /**
  * xtcp_tstamp_get() - the timestamp option of a segment, if any
