@@ -17,7 +17,10 @@
  * RFC 6675 DupThresh rule does.
  *
  * The reorder window (6.2 step 4) is min_RTT / 4 times reo_wnd_mult, at
- * most SRTT. Before any reordering was seen it is 0 in recovery and once
+ * most SRTT. min_RTT is the least RTT sample of the last
+ * net.xtcp.min_rtt_wlen seconds (tcp_min_rtt_wlen; samples from ACKs and
+ * SACKs of segments never retransmitted), so that it follows a route
+ * change to a longer path. Before any reordering was seen it is 0 in recovery and once
  * DupThresh segments are SACKed (as tcp_rack_reo_wnd()), so RACK is never
  * slower than DupThresh. A DSACK grows reo_wnd_mult once per round trip;
  * after 16 recoveries without one it falls back to 1.
@@ -159,6 +162,43 @@ u32 xtcp_tlp_pto_us(u32 srtt_us, u32 packets_out, u32 rto_left_us)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_tlp_pto_us);
 
+/**
+ * xtcp_min_rtt_update() - fold an RTT sample into a windowed minimum
+ * @m: the filter; all zero: no sample yet
+ * @win: the window, in the unit of @now
+ * @now: the time of the sample
+ * @rtt_us: the sample, microseconds (0 counts as 1)
+ *
+ * The minimum of the samples of the last @win, as tcp_update_rtt_min():
+ * the kernel exports minmax_running_max() only, so the filter keeps the
+ * complements of the samples, whose maximum is the minimum sought.
+ *
+ * Return: the minimum, microseconds.
+ */
+u32 xtcp_min_rtt_update(struct minmax *m, u32 win, u32 now, u32 rtt_us)
+{
+	return ~minmax_running_max(m, win, now, ~max(rtt_us, 1U));
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_min_rtt_update);
+
+/**
+ * xtcp_min_rtt_sample() - an RTT sample for min_RTT
+ * @sk: the socket, locked
+ * @rtt_us: RTT of a segment never retransmitted, microseconds
+ *
+ * A sample counts for net.xtcp.min_rtt_wlen seconds (tcp_min_rtt_wlen), so
+ * a route change to a longer path lifts min_RTT, and the reorder window
+ * with it, within that time.
+ */
+void xtcp_min_rtt_sample(struct sock *sk, u32 rtt_us)
+{
+	struct xtcp_rack *r = &xtcp_sk(sk)->rack;
+	u32 wlen = READ_ONCE(xtcp_pernet(sock_net(sk))->min_rtt_wlen);
+
+	r->min_rtt_us = xtcp_min_rtt_update(&r->min_rtt_win, wlen * HZ,
+					    (u32)jiffies, rtt_us);
+}
+
 static int xtcp_rack_sysctl(const struct sock *sk)
 {
 	return READ_ONCE(xtcp_pernet(sock_net(sk))->recovery);
@@ -234,8 +274,8 @@ void xtcp_rack_advance(struct sock *sk, const struct sk_buff *skb)
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RACKREORDER);
 		r->reord_seen = 1;
 	}
-	if (!retrans && (!r->min_rtt_us || rtt < r->min_rtt_us))
-		r->min_rtt_us = max(rtt, 1U);
+	if (!retrans)
+		xtcp_min_rtt_sample(sk, rtt);
 
 	r->rtt_us = rtt;
 	r->advanced = 1;
