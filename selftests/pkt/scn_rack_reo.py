@@ -39,25 +39,25 @@ def warm_open(t, delay):
     return c, una, c.send("A", ack=una)
 
 
-def send_sack_last(c, data, at):
-    """XTCP sends 5 segments of `data`; one RTT after the last, the peer
+def send_sack_last(c, data, at, rtt=RTT):
+    """XTCP sends 5 segments of `data`; `rtt` after the last, the peer
     SACKs it. Return the time of that duplicate ACK."""
     for i in range(5):
         last = c.expect("PA" if i == 4 else "A", seq=at(i), plen=1000,
                         what=f"segment {i}")
-    sleep_until(last.ts + RTT)
+    sleep_until(last.ts + rtt)
     return c.send("A", ack=at(0), opts=sack_opts((at(4), at(5))))
 
 
-def expect_reo_rtx(t, c, at, data, what):
+def expect_reo_rtx(t, c, at, data, what, rtt=RTT):
     """XTCP sends five segments of `data`; segment 4 arrives, 0-3 are late
     (or lost): one duplicate ACK, one round trip after segment 4 left (a
     quicker one would lower min_RTT). Segment 0 must go again once the
-    reordering window, min(min_RTT, which is RTT, / 4, SRTT), has passed
+    reordering window, min(min_RTT, which is `rtt`, / 4, SRTT), has passed
     since; return it."""
-    reo_wnd = min(RTT / 4, t.drv.info(c.sid)["srtt"] / 1e6)
+    reo_wnd = min(rtt / 4, t.drv.info(c.sid)["srtt"] / 1e6)
     t.drv.send(c.sid, data)
-    sacked = send_sack_last(c, data, at)
+    sacked = send_sack_last(c, data, at, rtt)
     seg = c.expect("A", seq=at(0), data=data[:1000], timeout=2,
                    what="segment 0 after the reordering window")
     check_interval(seg.ts - sacked, reo_wnd, what)
