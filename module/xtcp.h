@@ -571,6 +571,8 @@ struct xtcp_mib {
  * @dsack: report duplicates in SACK blocks (RFC 2883), as tcp_dsack
  * @recovery: loss detection, as tcp_recovery: XTCP_RACK_* bits
  * @ctl_sk6: the IPv6 control socket (resets and TIME_WAIT ACKs over IPv6)
+ * @min_rtt_wlen: seconds an RTT sample counts for min_RTT, as
+ *	tcp_min_rtt_wlen
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -603,6 +605,7 @@ struct xtcp_net {
 	int dsack;
 	int recovery;
 	struct sock *ctl_sk6;
+	int min_rtt_wlen;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)

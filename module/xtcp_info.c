@@ -58,6 +58,8 @@ void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_unacked = xs->packets_out;
 	info->tcpi_rtt = xs->rtt.srtt;
 	info->tcpi_rttvar = xs->rtt.rttvar;
+	/* As tcp_min_rtt(): ~0U before any sample. */
+	info->tcpi_min_rtt = xs->rack.min_rtt_us ? : ~0U;
 	info->tcpi_snd_ssthresh = xs->snd_ssthresh;
 	info->tcpi_snd_cwnd = xs->snd_cwnd;
 	info->tcpi_reordering = 3;

@@ -248,6 +248,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 			xtcp_rtt_sample(&xs->rtt, (u32)rtt_us,
 					xn->rto_min_ms * USEC_PER_MSEC,
 					xn->rto_max_ms * USEC_PER_MSEC);
+			xtcp_min_rtt_sample(sk, (u32)rtt_us);
 			xs->backoff = 0;
 		}
 		xs->probes_out = 0;
@@ -576,6 +577,7 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_rtt_sample(&xs->rtt, (u32)rtt_us,
 				xn->rto_min_ms * USEC_PER_MSEC,
 				xn->rto_max_ms * USEC_PER_MSEC);
+		xtcp_min_rtt_sample(sk, (u32)rtt_us);
 	}
 	xs->backoff = 0;
 	xs->high_seq = xs->snd_una;

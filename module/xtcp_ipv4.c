@@ -641,6 +641,7 @@ void xtcp_child_init(struct sock *sk, struct sock *newsk,
 		xtcp_rtt_sample(&nxs->rtt, (u32)rtt_us,
 				xn->rto_min_ms * USEC_PER_MSEC,
 				xn->rto_max_ms * USEC_PER_MSEC);
+		xtcp_min_rtt_sample(newsk, (u32)rtt_us);
 	}
 }
 

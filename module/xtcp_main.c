@@ -199,6 +199,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sack = 1;
 	xn->dsack = 1;
 	xn->recovery = XTCP_RACK_LOSS_DETECTION;
+	xn->min_rtt_wlen = 300;
 	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);

@@ -17,7 +17,10 @@
  * RFC 6675 DupThresh rule does.
  *
  * The reorder window (6.2 step 4) is min_RTT / 4 times reo_wnd_mult, at
- * most SRTT. Before any reordering was seen it is 0 in recovery and once
+ * most SRTT. min_RTT is the least RTT sample of the last
+ * net.xtcp.min_rtt_wlen seconds (tcp_min_rtt_wlen; samples from ACKs and
+ * SACKs of segments never retransmitted), so that it follows a route
+ * change to a longer path. Before any reordering was seen it is 0 in recovery and once
  * DupThresh segments are SACKed (as tcp_rack_reo_wnd()), so RACK is never
  * slower than DupThresh. A DSACK grows reo_wnd_mult once per round trip;
  * after 16 recoveries without one it falls back to 1.
@@ -30,9 +33,13 @@
  * TLP (RFC 8985 7): after new data is sent, or new data acknowledged, in
  * the Open state, the retransmission hrtimer is armed for the probe
  * timeout (XTCP_RTX_TLP): 2 * SRTT, plus the worst-case delayed ACK when
- * one segment is in flight, at least 10 ms, at most the RTO. On expiry it
- * sends one new segment, past the congestion window and Nagle, or else
- * the last segment sent again, and arms the RTO. One probe at a time.
+ * one segment is in flight, at least 10 ms, at most what is left of the
+ * RTO, counted from the last transmission of the segment at snd_una (as
+ * tcp_rto_delta_us()). On expiry it sends one new segment, past the
+ * congestion window and Nagle, or else the last segment sent again, and
+ * arms the RTO. One probe at a time: with one outstanding, the expiry
+ * arms the RTO for what is left of it, so data sent after a probe never
+ * postpones the RTO.
  * The probe's ACK tells (7.4): a DSACK of it or a pure duplicate ACK means
  * nothing was lost; an ACK beyond it without a DSACK means the probe
  * repaired a loss, and cwnd is reduced once (TLPRecovery).
@@ -159,6 +166,43 @@ u32 xtcp_tlp_pto_us(u32 srtt_us, u32 packets_out, u32 rto_left_us)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_tlp_pto_us);
 
+/**
+ * xtcp_min_rtt_update() - fold an RTT sample into a windowed minimum
+ * @m: the filter; all zero: no sample yet
+ * @win: the window, in the unit of @now
+ * @now: the time of the sample
+ * @rtt_us: the sample, microseconds (0 counts as 1)
+ *
+ * The minimum of the samples of the last @win, as tcp_update_rtt_min():
+ * the kernel exports minmax_running_max() only, so the filter keeps the
+ * complements of the samples, whose maximum is the minimum sought.
+ *
+ * Return: the minimum, microseconds.
+ */
+u32 xtcp_min_rtt_update(struct minmax *m, u32 win, u32 now, u32 rtt_us)
+{
+	return ~minmax_running_max(m, win, now, ~max(rtt_us, 1U));
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_min_rtt_update);
+
+/**
+ * xtcp_min_rtt_sample() - an RTT sample for min_RTT
+ * @sk: the socket, locked
+ * @rtt_us: RTT of a segment never retransmitted, microseconds
+ *
+ * A sample counts for net.xtcp.min_rtt_wlen seconds (tcp_min_rtt_wlen), so
+ * a route change to a longer path lifts min_RTT, and the reorder window
+ * with it, within that time.
+ */
+void xtcp_min_rtt_sample(struct sock *sk, u32 rtt_us)
+{
+	struct xtcp_rack *r = &xtcp_sk(sk)->rack;
+	u32 wlen = READ_ONCE(xtcp_pernet(sock_net(sk))->min_rtt_wlen);
+
+	r->min_rtt_us = xtcp_min_rtt_update(&r->min_rtt_win, wlen * HZ,
+					    (u32)jiffies, rtt_us);
+}
+
 static int xtcp_rack_sysctl(const struct sock *sk)
 {
 	return READ_ONCE(xtcp_pernet(sock_net(sk))->recovery);
@@ -234,8 +278,8 @@ void xtcp_rack_advance(struct sock *sk, const struct sk_buff *skb)
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RACKREORDER);
 		r->reord_seen = 1;
 	}
-	if (!retrans && (!r->min_rtt_us || rtt < r->min_rtt_us))
-		r->min_rtt_us = max(rtt, 1U);
+	if (!retrans)
+		xtcp_min_rtt_sample(sk, rtt);
 
 	r->rtt_us = rtt;
 	r->advanced = 1;
@@ -325,23 +369,36 @@ void xtcp_rack_on_ack(struct sock *sk, bool exited_recovery)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_rack_on_ack);
 
+/* The time left until one RTO after the last transmission of the segment
+ * at snd_una, at least 1 us (tcp_rto_delta_us()): a probe or reorder
+ * timeout that takes the timer's place must not push the RTO back.
+ */
+static u32 xtcp_rto_left_us(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	u32 rto = xtcp_rto_with_backoff(xs);
+	s32 left;
+
+	if (!head || head == xs->send_head)
+		return rto;
+	left = rto - (xtcp_rack_now_us() - XTCP_SKB_CB(head)->tx_us);
+	return clamp_t(s32, left, 1, rto);
+}
+
 /* Arm the probe timeout if RFC 8985 7.2 allows one now.
  * @advancing: the RTO is being restarted from now (an ACK of new data)
  */
 static bool xtcp_tlp_schedule(struct sock *sk, bool advancing)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 rto_left = xtcp_rto_with_backoff(xs);
+	u32 rto_left;
 
 	if (!xtcp_rack_enabled(sk) || !xs->packets_out ||
 	    xs->ca_state != XTCP_CA_OPEN || xs->rtx_mode == XTCP_RTX_REO ||
 	    ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
 		return false;
-	if (!advancing && xs->rtx_mode == XTCP_RTX_RETRANS) {
-		s64 left = ktime_us_delta(xs->rtx_deadline, ktime_get());
-
-		rto_left = clamp_t(s64, left, 1, rto_left);
-	}
+	rto_left = advancing ? xtcp_rto_with_backoff(xs) : xtcp_rto_left_us(sk);
 	xtcp_rtx_arm_mode(sk, XTCP_RTX_TLP,
 			  xtcp_tlp_pto_us(xs->rtt.srtt, xs->packets_out,
 					  rto_left));
@@ -426,7 +483,10 @@ static struct sk_buff *xtcp_tlp_last_sent(struct sock *sk)
  *
  * Sends new data if there is any the peer's window takes, else the last
  * segment again, once per probe episode; counts TLPProbes. The RTO runs
- * afterwards in every case.
+ * afterwards in every case: from now after a probe, else (a probe is
+ * outstanding already) one RTO after the segment at snd_una last left,
+ * as tcp_send_loss_probe(), so that data sent meanwhile, which armed
+ * this timer, does not postpone the RTO.
  */
 void xtcp_tlp_fire(struct sock *sk)
 {
@@ -454,8 +514,10 @@ sent:
 	r->tlp_out = 1;
 	r->tlp_high_seq = xs->snd_nxt;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TLPPROBES);
-rearm:
 	xtcp_rearm_rto(sk);
+	return;
+rearm:
+	xtcp_rtx_arm_mode(sk, XTCP_RTX_RETRANS, xtcp_rto_left_us(sk));
 }
 
 /**

@@ -8,6 +8,7 @@
 #define _XTCP_RACK_H
 
 #include <linux/types.h>
+#include <linux/win_minmax.h>
 
 struct sock;
 struct sk_buff;
@@ -29,7 +30,7 @@ struct sk_buff;
  *	segments was (last) sent, tx_us clock
  * @end_seq: RACK.end_seq: that segment's end
  * @rtt_us: RACK.rtt: the RTT of the most recently delivered segment
- * @min_rtt_us: RACK.min_RTT, from segments never retransmitted; 0: none
+ * @min_rtt_us: RACK.min_RTT: the minimum of @min_rtt_win, 0 if none
  * @fack: RACK.fack: the highest end_seq delivered (reordering detection)
  * @dsack_round: RACK.dsack_round: snd_nxt when reo_wnd last grew
  * @tlp_high_seq: snd_nxt when the outstanding loss probe was sent
@@ -44,6 +45,10 @@ struct sk_buff;
  * @ack_dsack: the ACK being processed carried a valid DSACK
  * @tlp_out: a loss probe is outstanding (RFC 8985 7.3 TLP.end_seq set)
  * @tlp_retrans: that probe was a retransmission (TLP.is_retrans)
+ * @min_rtt_win: the RTT samples of the last net.xtcp.min_rtt_wlen seconds,
+ *	as tcp_sock.rtt_min: a windowed minimum (lib/win_minmax.c) kept as
+ *	a maximum of complemented values, minmax_running_max() being the
+ *	helper the kernel exports
  */
 struct xtcp_rack {
 	u32 xmit_us;
@@ -63,6 +68,7 @@ struct xtcp_rack {
 	   ack_dsack:1,
 	   tlp_out:1,
 	   tlp_retrans:1;
+	struct minmax min_rtt_win;
 };
 
 /* Pure arithmetic (KUnit). */
@@ -74,10 +80,12 @@ s32 xtcp_rack_remaining(u32 now_us, u32 tx_us, u32 rtt_us, u32 reo_wnd_us);
 void xtcp_rack_reo_adapt(struct xtcp_rack *r, bool dsack, bool exited,
 			 u32 snd_una, u32 snd_nxt);
 u32 xtcp_tlp_pto_us(u32 srtt_us, u32 packets_out, u32 rto_left_us);
+u32 xtcp_min_rtt_update(struct minmax *m, u32 win, u32 now, u32 rtt_us);
 
 /* Hooks. */
 void xtcp_rack_init(struct sock *sk);
 bool xtcp_rack_enabled(const struct sock *sk);
+void xtcp_min_rtt_sample(struct sock *sk, u32 rtt_us);
 void xtcp_rack_advance(struct sock *sk, const struct sk_buff *skb);
 void xtcp_rack_on_ack(struct sock *sk, bool exited_recovery);
 void xtcp_rack_reo_timeout(struct sock *sk);

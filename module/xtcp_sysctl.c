@@ -24,6 +24,7 @@ static int xtcp_max_delack = 500;
 static int xtcp_zero;
 static int xtcp_recovery_max = 7;
 static int xtcp_int_max = INT_MAX;
+static int xtcp_day_s = 24 * 3600;
 
 #define XTCP_SYSCTL(_name, _field, _min, _max)			\
 	{							\
@@ -140,6 +141,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("sack", sack, &xtcp_zero, &xtcp_one),
 	XTCP_SYSCTL("dsack", dsack, &xtcp_zero, &xtcp_one),
 	XTCP_SYSCTL("recovery", recovery, &xtcp_zero, &xtcp_recovery_max),
+	XTCP_SYSCTL("min_rtt_wlen", min_rtt_wlen, &xtcp_zero, &xtcp_day_s),
 	{ }
 };
 

@@ -168,7 +168,8 @@ static void xtcp_rtx_arm(struct sock *sk, u8 mode, u32 delay_us)
 /**
  * xtcp_rtx_arm_mode() - arm the retransmission hrtimer for @mode
  * @sk: the socket, locked
- * @mode: XTCP_RTX_REO or XTCP_RTX_TLP (xtcp_rack.c)
+ * @mode: XTCP_RTX_REO or XTCP_RTX_TLP (xtcp_rack.c), or XTCP_RTX_RETRANS
+ *	for an RTO that does not start from now
  * @delay_us: from now
  */
 void xtcp_rtx_arm_mode(struct sock *sk, u8 mode, u32 delay_us)

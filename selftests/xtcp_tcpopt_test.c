@@ -473,6 +473,9 @@ TEST_F(beh, tcp_info_after_transfer)
 	EXPECT_EQ(ST_ESTABLISHED, ti.tcpi_state);
 	EXPECT_LT(0, ti.tcpi_snd_mss);
 	EXPECT_LT(0, ti.tcpi_rtt);
+	/* A sample was taken: neither 0 nor tcp_min_rtt()'s "none", ~0U. */
+	EXPECT_LT(0, ti.tcpi_min_rtt);
+	EXPECT_GT(~0U, ti.tcpi_min_rtt);
 	EXPECT_LE(sizeof(buf), ti.tcpi_bytes_acked);
 	EXPECT_LT(0, ti.tcpi_snd_cwnd);
 	EXPECT_LT(0, ti.tcpi_segs_out);

@@ -24,41 +24,56 @@ def slow_open(t):
                           ack_delay=RTT)
 
 
-def send_sack_last(c, data, at):
-    """XTCP sends 5 segments of `data`; one RTT after the last, the peer
+def warm_open(t, delay):
+    """Passive open with SACK and MSS 1000, then one segment; the
+    handshake's ACK and the segment's each come `delay` late: min_RTT is
+    `delay`. Return the Conn, the next sequence number and when that
+    segment's ACK went."""
+    c = t.passive_open(syn_opts=[("MSS", 1000), ("SAckOK", b"")],
+                       ack_delay=delay)
+    una = c.sut_nxt
+    t.drv.send(c.sid, pattern(0, 1000))
+    c.expect("PA", seq=una, plen=1000, what="warm-up segment")
+    time.sleep(delay)
+    una = seq_add(una, 1000)
+    return c, una, c.send("A", ack=una)
+
+
+def send_sack_last(c, data, at, rtt=RTT):
+    """XTCP sends 5 segments of `data`; `rtt` after the last, the peer
     SACKs it. Return the time of that duplicate ACK."""
     for i in range(5):
         last = c.expect("PA" if i == 4 else "A", seq=at(i), plen=1000,
                         what=f"segment {i}")
-    sleep_until(last.ts + RTT)
+    sleep_until(last.ts + rtt)
     return c.send("A", ack=at(0), opts=sack_opts((at(4), at(5))))
 
 
+def expect_reo_rtx(t, c, at, data, what, rtt=RTT):
+    """XTCP sends five segments of `data`; segment 4 arrives, 0-3 are late
+    (or lost): one duplicate ACK, one round trip after segment 4 left (a
+    quicker one would lower min_RTT). Segment 0 must go again once the
+    reordering window, min(min_RTT, which is `rtt`, / 4, SRTT), has passed
+    since; return it."""
+    reo_wnd = min(rtt / 4, t.drv.info(c.sid)["srtt"] / 1e6)
+    t.drv.send(c.sid, data)
+    sacked = send_sack_last(c, data, at, rtt)
+    seg = c.expect("A", seq=at(0), data=data[:1000], timeout=2,
+                   what="segment 0 after the reordering window")
+    check_interval(seg.ts - sacked, reo_wnd, what)
+    return seg
+
+
 def run(t):
-    c = slow_open(t)
-    una = c.sut_nxt
+    # One round trip of RTT: min_RTT is RTT, reo_wnd RTT / 4.
+    c, una, _ = warm_open(t, RTT)
 
     def at(i):
         return seq_add(una, 1000 * i)
 
-    # One round trip of RTT: min_RTT is RTT, reo_wnd RTT / 4.
-    t.drv.send(c.sid, pattern(0, 1000))
-    c.expect("PA", seq=at(0), plen=1000, what="warm-up segment")
-    time.sleep(RTT)
-    c.send("A", ack=at(1))
-    una = at(1)
-    info = t.drv.info(c.sid)
-    reo_wnd = min(RTT / 4, info["srtt"] / 1e6)
-
     before = t.counters()
     data = pattern(1000, 5000)
-    t.drv.send(c.sid, data)
-    # Segment 4 arrives, 0-3 are late (or lost): one duplicate ACK, one
-    # round trip after segment 4 left (a quicker one would lower min_RTT).
-    sacked = send_sack_last(c, data, at)
-    seg = c.expect("A", seq=at(0), data=data[:1000], timeout=2,
-                   what="segment 0 after the reordering window")
-    check_interval(seg.ts - sacked, reo_wnd, "reordering window")
+    seg = expect_reo_rtx(t, c, at, data, "reordering window")
     # All four are lost; as many go at once as the reduced cwnd allows
     # (pipe: RFC 6675; PRR's slow start reduction bound, RFC 6937, lets
     # one go for the timer), in order, the rest as those are acknowledged.
