@@ -178,6 +178,12 @@ static int rack_ctx_init(struct kunit *test)
 	skb_queue_head_init(&sk->sk_write_queue);
 	/* The reorder timer may be armed: a reference for it to take. */
 	refcount_set(&sk->sk_refcnt, 1);
+	/* Should it fire before the case ends (a vCPU stalled past its
+	 * 12 ms), it finds the socket owned, as by a user, and only defers:
+	 * nothing runs on this fake socket, and its lock is a real one.
+	 */
+	spin_lock_init(&sk->sk_lock.slock);
+	sk->sk_lock.owned = 1;
 	xtcp_init_timers(sk);
 	xs->sack_ok = 1;
 	xtcp_sack_init(sk);
