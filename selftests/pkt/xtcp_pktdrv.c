@@ -26,6 +26,8 @@
  *	close ID
  *	abortall			close every socket with SO_LINGER 0
  *	info ID				-> ok name=value... (struct xtcp_info)
+ *	tcpinfo ID			-> ok name=value... (TCP_INFO at
+ *					   IPPROTO_TCP, a few fields)
  *	sysctl NAME VALUE		writes /proc/sys/net/xtcp/NAME
  *	stat				-> ok Name=value... (/proc/net/xtcp_stat)
  *	quit
@@ -45,6 +47,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/tcp.h>
 #include <linux/xtcp.h>
 
 #include "../xtcp_test_util.h"
@@ -114,6 +117,7 @@ static int opt_of(const char *name, int *level, int *opt)
 		{ "SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR },
 		{ "SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE },
 		{ "SO_ERROR", SOL_SOCKET, SO_ERROR },
+		{ "SO_MAX_PACING_RATE", SOL_SOCKET, SO_MAX_PACING_RATE },
 		{ "XTCP_NODELAY", -1, XTCP_NODELAY },
 		{ "XTCP_MAXSEG", -1, XTCP_MAXSEG },
 	};
@@ -174,6 +178,21 @@ static void cmd_info(int fd)
 	       (unsigned long long)i.bytes_acked,
 	       (unsigned long long)i.bytes_received,
 	       (unsigned long long)i.segs_out, (unsigned long long)i.segs_in);
+}
+
+static void cmd_tcpinfo(int fd)
+{
+	struct tcp_info i;
+	socklen_t len = sizeof(i);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &i, &len) < 0) {
+		reply_err(errno);
+		return;
+	}
+	printf("ok rtt=%u snd_mss=%u snd_cwnd=%u snd_ssthresh=%u unacked=%u pacing_rate=%llu max_pacing_rate=%llu\n",
+	       i.tcpi_rtt, i.tcpi_snd_mss, i.tcpi_snd_cwnd, i.tcpi_snd_ssthresh,
+	       i.tcpi_unacked, (unsigned long long)i.tcpi_pacing_rate,
+	       (unsigned long long)i.tcpi_max_pacing_rate);
 }
 
 static void cmd_stat(void)
@@ -372,6 +391,8 @@ static int run(char **a, int n)
 		reply_ret(close(fd));
 	} else if (!strcmp(a[0], "info")) {
 		cmd_info(fd);
+	} else if (!strcmp(a[0], "tcpinfo")) {
+		cmd_tcpinfo(fd);
 	} else {
 		reply_err(EINVAL);
 	}
