@@ -8,7 +8,7 @@ the first ten of a connection. At 100 kB/s, the second flight of ten
 1000-byte segments must take about 70-90 ms (five bursts of two, or ten
 single segments, the first after half a gap), where unpaced it leaves at
 once."""
-from xtcp_peer import check, check_eq, pattern, seq_add
+from xtcp_peer import SCALE, check, check_eq, pattern, seq_add
 
 TITLE = "pacing: rate from cwnd and srtt, SO_MAX_PACING_RATE spaces segments"
 MSS = 1000
@@ -45,7 +45,7 @@ def run(t):
     c = t.passive_open(mss=MSS, ack_delay=0.1)
     t.drv.call("setsockopt", c.sid, "SO_MAX_PACING_RATE", 10 ** 9)
     i = tcpinfo(t, c.sid)
-    check(50000 <= i["rtt"] <= 500000, f"SRTT {i['rtt']} us after the handshake")
+    check(i["rtt"] >= 50000, f"SRTT {i['rtt']} us after the handshake")
     check_eq(i["max_pacing_rate"], 10 ** 9, "tcpi_max_pacing_rate")
     check_eq(i["pacing_rate"], want_rate(i),
              f"tcpi_pacing_rate after the handshake ({i})")
@@ -55,13 +55,14 @@ def run(t):
     una = c.sut_nxt
     t.drv.send(c.sid, pattern(0, 20 * MSS))
     first = take(c, 10, una, "first flight")
-    check(first[-1].ts - first[0].ts < 0.04,
+    check(first[-1].ts - first[0].ts < 0.04 * SCALE,
           f"first ten segments, unpaced, took {first[-1].ts - first[0].ts:.3f} s")
     c.send("A")
     second = take(c, 10, seq_add(una, 10 * MSS), "second flight")
     span = second[-1].ts - second[0].ts
     # 70 ms in bursts of two (GSO), 85 ms one by one; unpaced about 0.
-    check(0.045 <= span <= 0.6, f"second flight of ten took {span:.3f} s at "
+    t.log(f"second flight of ten: {span:.3f} s")
+    check(0.045 <= span <= 0.2 + 0.4 * SCALE, f"second flight of ten took {span:.3f} s at "
           f"{RATE} B/s, want 0.07-0.09 s")
     c.send("A")
     i = tcpinfo(t, c.sid)
