@@ -875,7 +875,7 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 		if (skb == last)
 			break;
 	}
-	len = head->len;
+	len = head->data_len;	/* the payload: the frag_list clones */
 	err = xtcp_queue_xmit(sk, head);
 	if (err)
 		return err;
