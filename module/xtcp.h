@@ -62,6 +62,7 @@
 #include <net/sock.h>
 #include "uapi/linux/xtcp.h"
 
+#include "xtcp_pacing.h"
 #include "xtcp_prr.h"
 #include "xtcp_rack.h"
 #include "xtcp_sack.h"
@@ -147,13 +148,14 @@ enum xtcp_rtx_mode {
 	XTCP_RTX_TLP,		/* tail loss probe timeout (xtcp_rack.c) */
 };
 
-/* The three timers: bit numbers in xtcp_sock.deferred (work waiting for
+/* The timers: bit numbers in xtcp_sock.deferred (work waiting for
  * xtcp_release_cb()) and in xtcp_sock.armed (the timer holds a reference).
  */
 enum xtcp_timer_id {
 	XTCP_TIMER_RTX,
 	XTCP_TIMER_DELACK,
 	XTCP_TIMER_KEEPALIVE,
+	XTCP_TIMER_PACE = 4,	/* after XTCP_MTU_DEFERRED: internal pacing */
 };
 
 /* xtcp_sock.deferred also holds: a path MTU decrease (ICMP) waiting for
@@ -287,6 +289,10 @@ struct xtcp_drs {
  * @user_timeout: TCP_USER_TIMEOUT, milliseconds (0: off)
  * @notsent_lowat: TCP_NOTSENT_LOWAT, bytes (0: off)
  * @window_clamp: TCP_WINDOW_CLAMP, bytes (0: none)
+ * @pace_timer: internal pacing: resumes the send loop (xtcp_pacing.c)
+ * @pace_next_ns: internal pacing: earliest departure time of the next data
+ *	segment (ktime_get_ns())
+ * @pace_segs: data segments sent, counted up to XTCP_PACING_FREE_SEGS
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -389,6 +395,9 @@ struct xtcp_sock {
 	u32 user_timeout;
 	u32 notsent_lowat;
 	u32 window_clamp;
+	struct hrtimer pace_timer;
+	u64 pace_next_ns;
+	u8 pace_segs;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -606,6 +615,8 @@ struct xtcp_net {
 	int recovery;
 	struct sock *ctl_sk6;
 	int min_rtt_wlen;
+	int pacing_ss_ratio;
+	int pacing_ca_ratio;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -881,6 +892,7 @@ void xtcp_sndbuf_expand(struct sock *sk);
 /* xtcp_timer.c */
 void xtcp_init_timers(struct sock *sk);
 void xtcp_clear_timers(struct sock *sk);
+void xtcp_arm_pace(struct sock *sk, u64 when_ns);
 void xtcp_rearm_rto(struct sock *sk);
 void xtcp_stop_rto(struct sock *sk);
 void xtcp_arm_probe(struct sock *sk);

@@ -9,6 +9,11 @@
 
 #include "xtcp.h"
 
+static u64 xtcp_pacing_rate_u64(unsigned long rate)
+{
+	return rate == ~0UL ? ~0ULL : rate;
+}
+
 /**
  * xtcp_get_tcp_info() - fill a struct tcp_info from an XTCP socket
  * @sk: a full XTCP socket (any state but a minisock)
@@ -71,6 +76,10 @@ void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_segs_in = xs->segs_in;
 	info->tcpi_snd_wnd = xs->snd_wnd;
 	info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
+	/* As tcp_get_info(): ~0UL, no limit, reads as ~0ULL. */
+	info->tcpi_pacing_rate = xtcp_pacing_rate_u64(READ_ONCE(sk->sk_pacing_rate));
+	info->tcpi_max_pacing_rate =
+		xtcp_pacing_rate_u64(READ_ONCE(sk->sk_max_pacing_rate));
 	if (xs->last_rcv_ns && now > xs->last_rcv_ns)
 		info->tcpi_last_ack_recv =
 			div_u64(now - xs->last_rcv_ns, NSEC_PER_MSEC);

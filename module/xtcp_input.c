@@ -270,6 +270,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 	} else if (sacked) {
 		xtcp_sack_on_ack(sk, 0, false);
 	}
+	xtcp_update_pacing_rate(sk);
 	trace_xtcp_probe(sk, ack, skb->len - tcp_hdrlen(skb), xs->snd_nxt,
 			 xs->snd_una, xs->snd_cwnd, xs->snd_ssthresh,
 			 xs->snd_wnd, xs->rtt.srtt, xs->rcv_wnd, xs->mss_cache);
@@ -584,6 +585,7 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	xs->last_rcv_ns = ktime_get_ns();
 	xtcp_set_state(sk, TCP_ESTABLISHED);
 	xtcp_init_buffer_space(sk);
+	xtcp_update_pacing_rate(sk);
 	if (sock_flag(sk, SOCK_KEEPOPEN))
 		xtcp_arm_keepalive(sk, 0);
 	if (!sock_flag(sk, SOCK_DEAD)) {

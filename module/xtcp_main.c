@@ -200,6 +200,8 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->dsack = 1;
 	xn->recovery = XTCP_RACK_LOSS_DETECTION;
 	xn->min_rtt_wlen = 300;
+	xn->pacing_ss_ratio = XTCP_PACING_SS_RATIO;
+	xn->pacing_ca_ratio = XTCP_PACING_CA_RATIO;
 	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);

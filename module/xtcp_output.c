@@ -702,6 +702,7 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 	err = xtcp_transmit_skb(sk, skb, GFP_ATOMIC);
 	if (err)
 		return err;
+	xtcp_pacing_sent(sk, skb->len, 1);
 	xtcp_prr_sent(sk, 1);
 	if (advance)
 		xtcp_skb_sent(sk, skb);
@@ -778,6 +779,7 @@ static struct sk_buff *xtcp_super_last(struct sock *sk, struct sk_buff *first,
 	max_segs = min3(xtcp_gso_size_goal(sk->sk_gso_max_size, xs->max_window, mss),
 			(unsigned int)sk->sk_gso_max_segs,
 			xs->snd_cwnd - xtcp_packets_in_flight(xs));
+	max_segs = min(max_segs, xtcp_pacing_max_segs(sk));
 	*segs = 1;
 	while (*segs < max_segs && last->len == mss &&
 	       !skb_queue_is_last(&sk->sk_write_queue, last)) {
@@ -812,7 +814,7 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head, *last, *skb, *tail = NULL;
 	unsigned int segs;
-	u32 now_us;
+	u32 now_us, len;
 	u8 flags;
 	int err;
 
@@ -873,9 +875,11 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 		if (skb == last)
 			break;
 	}
+	len = head->data_len;	/* the payload: the frag_list clones */
 	err = xtcp_queue_xmit(sk, head);
 	if (err)
 		return err;
+	xtcp_pacing_sent(sk, len, segs);
 	xtcp_prr_sent(sk, segs);
 	xs->segs_out += segs - 1;
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs - 1);
@@ -900,8 +904,8 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 void xtcp_write_xmit(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool sent = false, paced = false;
 	struct sk_buff *skb;
-	bool sent = false;
 	int n;
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
@@ -933,6 +937,11 @@ void xtcp_write_xmit(struct sock *sk)
 		}
 		if (xtcp_nagle_holds(sk, skb))
 			break;
+		/* Internal pacing: the pacing timer resumes the loop. */
+		if (xtcp_pacing_hold(sk)) {
+			paced = true;
+			break;
+		}
 		n = xtcp_send_super(sk, skb);
 		if (n < 0 || (!n && xtcp_send_skb(sk, skb, true)))
 			break;
@@ -948,7 +957,7 @@ void xtcp_write_xmit(struct sock *sk)
 	 * route, no memory). No ACK will come to clock it out: the persist
 	 * timer tries again (tcp_check_probe_timer()).
 	 */
-	else if (xs->send_head && !xs->packets_out &&
+	else if (xs->send_head && !xs->packets_out && !paced &&
 		 xs->rtx_mode == XTCP_RTX_NONE)
 		xtcp_arm_probe(sk);
 }

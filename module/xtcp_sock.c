@@ -250,6 +250,7 @@ void xtcp_init_xmit_state(struct sock *sk)
 	xs->ooo_bytes = 0;
 	xtcp_sack_init(sk);
 	xtcp_cong_init(sk);
+	xtcp_pacing_reset(sk);
 }
 
 static int xtcp_init_sock(struct sock *sk)

@@ -25,6 +25,7 @@ static int xtcp_zero;
 static int xtcp_recovery_max = 7;
 static int xtcp_int_max = INT_MAX;
 static int xtcp_day_s = 24 * 3600;
+static int xtcp_pacing_ratio_max = XTCP_PACING_RATIO_MAX;
 
 #define XTCP_SYSCTL(_name, _field, _min, _max)			\
 	{							\
@@ -142,6 +143,10 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("dsack", dsack, &xtcp_zero, &xtcp_one),
 	XTCP_SYSCTL("recovery", recovery, &xtcp_zero, &xtcp_recovery_max),
 	XTCP_SYSCTL("min_rtt_wlen", min_rtt_wlen, &xtcp_zero, &xtcp_day_s),
+	XTCP_SYSCTL("pacing_ss_ratio", pacing_ss_ratio, &xtcp_zero,
+		    &xtcp_pacing_ratio_max),
+	XTCP_SYSCTL("pacing_ca_ratio", pacing_ca_ratio, &xtcp_zero,
+		    &xtcp_pacing_ratio_max),
 	{ }
 };
 

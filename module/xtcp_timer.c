@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP timers: one hrtimer for retransmission (RFC 6298) and zero-window
- * persist probes, one for delayed ACKs, one for keepalive. They run in
- * softirq context (HRTIMER_MODE_ABS_SOFT); work that finds the socket owned
- * by a process is deferred to xtcp_release_cb().
+ * persist probes, one for delayed ACKs, one for keepalive, one for internal
+ * pacing (xtcp_pacing.c). They run in softirq context
+ * (HRTIMER_MODE_ABS_SOFT); work that finds the socket owned by a process is
+ * deferred to xtcp_release_cb().
  *
  * References: a timer that is queued, or whose callback is running, holds
  * exactly one socket reference, recorded by its bit in xtcp_sock.armed,
@@ -70,6 +71,8 @@ static struct hrtimer *xtcp_timer(struct xtcp_sock *xs, int id)
 		return &xs->rtx_timer;
 	case XTCP_TIMER_DELACK:
 		return &xs->delack_timer;
+	case XTCP_TIMER_PACE:
+		return &xs->pace_timer;
 	default:
 		return &xs->keepalive_timer;
 	}
@@ -239,6 +242,21 @@ void xtcp_arm_delack(struct sock *sk)
 	if (hrtimer_is_queued(&xs->delack_timer))
 		return;
 	xtcp_timer_start(sk, XTCP_TIMER_DELACK, ktime_add_ms(ktime_get(), ms));
+}
+
+/**
+ * xtcp_arm_pace() - resume the send loop at @when_ns (internal pacing)
+ * @sk: the socket, locked
+ * @when_ns: absolute, ktime_get_ns()
+ */
+void xtcp_arm_pace(struct sock *sk, u64 when_ns)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (hrtimer_is_queued(&xs->pace_timer) &&
+	    hrtimer_get_expires(&xs->pace_timer) == ns_to_ktime(when_ns))
+		return;
+	xtcp_timer_start(sk, XTCP_TIMER_PACE, ns_to_ktime(when_ns));
 }
 
 /**
@@ -546,6 +564,12 @@ static enum hrtimer_restart xtcp_keepalive_timer_fn(struct hrtimer *t)
 			      XTCP_TIMER_KEEPALIVE, xtcp_keepalive_expired);
 }
 
+static enum hrtimer_restart xtcp_pace_timer_fn(struct hrtimer *t)
+{
+	return xtcp_timer_run(container_of(t, struct xtcp_sock, pace_timer),
+			      XTCP_TIMER_PACE, xtcp_pacing_kick);
+}
+
 /**
  * xtcp_release_cb() - run timer work deferred while a process owned @sk
  * @sk: the socket, being released by its owner
@@ -572,6 +596,10 @@ void xtcp_release_cb(struct sock *sk)
 		inet_csk(sk)->icsk_af_ops->mtu_reduced(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_TIMER_PACE, &xs->deferred)) {
+		xtcp_pacing_kick(sk);
+		__sock_put(sk);
+	}
 }
 
 /**
@@ -589,6 +617,8 @@ void xtcp_init_timers(struct sock *sk)
 	hrtimer_init(&xs->keepalive_timer, CLOCK_MONOTONIC,
 		     HRTIMER_MODE_ABS_SOFT);
 	xs->keepalive_timer.function = xtcp_keepalive_timer_fn;
+	hrtimer_init(&xs->pace_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	xs->pace_timer.function = xtcp_pace_timer_fn;
 	spin_lock_init(&xs->timer_lock);
 	xs->rtx_mode = XTCP_RTX_NONE;
 	xs->deferred = 0;
@@ -613,5 +643,6 @@ void xtcp_clear_timers(struct sock *sk)
 	xtcp_timer_stop(sk, XTCP_TIMER_RTX);
 	xtcp_timer_stop(sk, XTCP_TIMER_DELACK);
 	xtcp_timer_stop(sk, XTCP_TIMER_KEEPALIVE);
+	xtcp_timer_stop(sk, XTCP_TIMER_PACE);
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_clear_timers);

@@ -10,7 +10,9 @@
 #   0.7 of the flight, Reno half, RFC 9438 4.6 / RFC 5681 eq. 4);
 # - the namespace default chooses for sockets that did not choose;
 # - HyStart++ (RFC 9406) leaves slow start when a bottleneck queue makes the
-#   RTT rise, under CUBIC only.
+#   RTT rise, under CUBIC only;
+# - SO_MAX_PACING_RATE with no fq qdisc: XTCP paces itself (hrtimer), and an
+#   upload lasts about its size over the rate.
 #
 # XTCP_CC_BYTES  file size per lossy transfer (default 4M, 1M in debug)
 
@@ -18,7 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 
 XTCP_CC_BYTES=$(pick_size "${XTCP_CC_BYTES:-}" 4M 1M)
-xtcp_lib_init 17 "congestion control: cubic and reno"
+xtcp_lib_init 19 "congestion control: cubic and reno"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] ||
 	tap_skip_rest "XTCP congestion control only (XTCP_TEST_PROTO=$XTCP_TEST_PROTO)"
@@ -145,6 +147,20 @@ info "client $c, server $s"
 verdict $? "cc sysctl: sockets that did not choose run the namespace's reno"
 sctl c congestion_control cubic
 sctl s congestion_control cubic
+
+# --- pacing ----------------------------------------------------------------
+
+# No netem, no fq: nothing but XTCP's internal pacing limits the sender.
+# 300000 bytes at 200000 B/s: about 1.45 s by the receiver's clock (the
+# first ten segments go at once); unpaced, some 50 ms.
+netem_clear both
+xfer "pacing: 300000 B upload at SO_MAX_PACING_RATE 200000 B/s" \
+	"-s 300000 -t $t" "-s 300000 -t $t -P 200000"
+el=$(sed -n 's/.* time=\([0-9.]*\)s .*/\1/p' "$TMPD/x$PORT.server" | tail -n 1)
+info "paced upload: the server received for ${el:-?} s"
+[ "$XFER_RC" -eq 0 ] && [ -n "$el" ] &&
+	awk -v t="$el" 'BEGIN { exit !(t >= 1.0 && t <= 8) }'
+verdict $? "pacing: the upload lasted about size / rate (${el:-?} s, want 1-8 s)"
 
 # --- HyStart++ -----------------------------------------------------------
 

@@ -81,6 +81,7 @@ static bool opt_zero_wnd;
 static bool opt_nodelay;
 static bool opt_quiet;
 static const char *opt_cc;		/* XTCP_CONGESTION / TCP_CONGESTION */
+static uint64_t opt_pacing;		/* -P: SO_MAX_PACING_RATE, B/s */
 
 static int ipproto_xtcp = IPPROTO_XTCP;
 static int af_xtcp = AF_XTCP;
@@ -341,6 +342,10 @@ static void sock_opts(int fd)
 						      XTCP_CONGESTION,
 				 opt_cc, strlen(opt_cc)))
 		die(1, "setsockopt(CONGESTION, %s): %s", opt_cc, strerror(errno));
+	if (opt_pacing)
+		set_int(fd, SOL_SOCKET, SO_MAX_PACING_RATE,
+			opt_pacing > INT_MAX ? INT_MAX : (int)opt_pacing,
+			"SO_MAX_PACING_RATE");
 }
 
 /* Options that apply to connected sockets (the listener passes its own on). */
@@ -1207,6 +1212,7 @@ static void __attribute__((noreturn)) usage(void)
 "  -D          set XTCP_NODELAY (TCP_NODELAY)\n"
 "  -c NAME     congestion control: XTCP_CONGESTION (TCP_CONGESTION)\n"
 "              on every socket, the listener's passing to its children\n"
+"  -P RATE     SO_MAX_PACING_RATE, bytes/s, on every socket (pacing)\n"
 "  -q          quiet\n"
 "exit: 0 ok, 1 failure, 2 usage, 4 protocol not available\n");
 	exit(2);
@@ -1224,7 +1230,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-l"))
 			role = "server";
 
-	while ((o = getopt(argc, argv, "lp:s:S:i:o:bHN:r:m:M:ne:t:IA:B:w:UF:C:k:KZDqc:6h")) != -1) {
+	while ((o = getopt(argc, argv, "lp:s:S:i:o:bHN:r:m:M:ne:t:IA:B:w:UF:C:k:KZDqc:P:6h")) != -1) {
 		switch (o) {
 		case 'l': opt_listen = true; break;
 		case 'p':
@@ -1273,6 +1279,7 @@ int main(int argc, char **argv)
 		case 'D': opt_nodelay = true; break;
 		case 'q': opt_quiet = true; break;
 		case 'c': opt_cc = optarg; break;
+		case 'P': opt_pacing = parse_size(optarg); break;
 		case '6': opt_v6only = true; break;
 		default: usage();
 		}

@@ -12,7 +12,8 @@
  *
  *	socket				-> ok ID
  *	setsockopt ID NAME INT		SO_RCVBUF SO_SNDBUF SO_REUSEADDR
- *					SO_KEEPALIVE SO_MARK IP_TOS XTCP_NODELAY
+ *					SO_KEEPALIVE SO_MARK IP_TOS
+ *					SO_MAX_PACING_RATE XTCP_NODELAY
  *					XTCP_MAXSEG
  *	getsockopt ID NAME		-> ok INT
  *	nonblock ID 0|1
@@ -27,6 +28,8 @@
  *	close ID
  *	abortall			close every socket with SO_LINGER 0
  *	info ID				-> ok name=value... (struct xtcp_info)
+ *	tcpinfo ID			-> ok name=value... (TCP_INFO at
+ *					   IPPROTO_TCP, a few fields)
  *	sysctl NAME VALUE		writes /proc/sys/net/xtcp/NAME
  *	stat				-> ok Name=value... (/proc/net/xtcp_stat)
  *	quit
@@ -46,6 +49,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/tcp.h>
 #include <linux/xtcp.h>
 
 #include "../xtcp_test_util.h"
@@ -117,6 +121,7 @@ static int opt_of(const char *name, int *level, int *opt)
 		{ "SO_ERROR", SOL_SOCKET, SO_ERROR },
 		{ "SO_MARK", SOL_SOCKET, SO_MARK },
 		{ "IP_TOS", SOL_IP, IP_TOS },
+		{ "SO_MAX_PACING_RATE", SOL_SOCKET, SO_MAX_PACING_RATE },
 		{ "XTCP_NODELAY", -1, XTCP_NODELAY },
 		{ "XTCP_MAXSEG", -1, XTCP_MAXSEG },
 	};
@@ -177,6 +182,21 @@ static void cmd_info(int fd)
 	       (unsigned long long)i.bytes_acked,
 	       (unsigned long long)i.bytes_received,
 	       (unsigned long long)i.segs_out, (unsigned long long)i.segs_in);
+}
+
+static void cmd_tcpinfo(int fd)
+{
+	struct tcp_info i;
+	socklen_t len = sizeof(i);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &i, &len) < 0) {
+		reply_err(errno);
+		return;
+	}
+	printf("ok rtt=%u snd_mss=%u snd_cwnd=%u snd_ssthresh=%u unacked=%u pacing_rate=%llu max_pacing_rate=%llu\n",
+	       i.tcpi_rtt, i.tcpi_snd_mss, i.tcpi_snd_cwnd, i.tcpi_snd_ssthresh,
+	       i.tcpi_unacked, (unsigned long long)i.tcpi_pacing_rate,
+	       (unsigned long long)i.tcpi_max_pacing_rate);
 }
 
 static void cmd_stat(void)
@@ -375,6 +395,8 @@ static int run(char **a, int n)
 		reply_ret(close(fd));
 	} else if (!strcmp(a[0], "info")) {
 		cmd_info(fd);
+	} else if (!strcmp(a[0], "tcpinfo")) {
+		cmd_tcpinfo(fd);
 	} else {
 		reply_err(EINVAL);
 	}
