@@ -59,7 +59,19 @@ run_upload() {
 	UPLOAD_MS=$(($(now_ms) - start))
 }
 
+# netem's Gilbert-Elliott chain steps once per packet, not with time: a
+# sender backing off after an RTO sends one packet per RTO, so a bad state
+# would outlast it, eating retransmission after retransmission (seen: ten
+# in a row, 300 s). A ping every 10 ms through the same qdisc moves the
+# chain on in time, as a real burst ends whether anyone sends or not.
+loss_clock() {
+	ip netns exec "$NS_C" ping -q -i 0.01 "$SERVER_IP" >/dev/null 2>&1 &
+	BG_PIDS+=("$!")
+	LOSS_CLOCK_PID=$!
+}
+
 netem_set c delay 20ms loss gemodel 0.5% 15% 100% 0%
+loss_clock
 
 set_sack 0 || tap_skip_rest "no sack sysctl"
 run_upload newreno
@@ -96,6 +108,7 @@ else
 fi
 
 # Reordering without loss: every fast retransmission is spurious.
+kill "$LOSS_CLOCK_PID" 2>/dev/null
 netem_clear c
 netem_set c delay 10ms reorder 25% 50%
 snapshot c "${COUNTERS[@]}"
