@@ -699,7 +699,8 @@ struct sk_buff *xtcp_ctl_skb(const struct sk_buff *in_skb, u32 seq, u32 ack,
 			     u8 flags, u32 win, const u32 *ts);
 u32 xtcp_isn_clock(void);
 void xtcp_ctl_sent(struct net *net, u8 flags);
-void xtcp_reset_reply(struct net *net, struct sk_buff *skb);
+void xtcp_reset_reply(struct net *net, struct sk_buff *skb, int oif);
+int xtcp_ctl_oif(struct net *net, const struct sk_buff *in_skb, int bound);
 
 /**
  * struct xtcp_rcv_ops - what xtcp_rcv() needs from an address family
@@ -758,7 +759,7 @@ int xtcp_ipv6_init(void);
 void xtcp_ipv6_exit(void);
 void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 		      u32 ack, u8 flags, u32 win, const u32 *ts,
-		      const struct inet_timewait_sock *tw);
+		      const struct inet_timewait_sock *tw, int oif);
 struct sock *xtcp_v6_tw_listener(struct net *net, struct sk_buff *skb);
 void xtcp_v6_send_reset(const struct sock *sk, struct sk_buff *skb);
 void xtcp_v6_time_wait(struct inet_timewait_sock *tw, const struct sock *sk);
@@ -783,7 +784,8 @@ static inline void xtcp_ipv6_exit(void)
 static inline void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
 				    u32 seq, u32 ack, u8 flags, u32 win,
 				    const u32 *ts,
-				    const struct inet_timewait_sock *tw)
+				    const struct inet_timewait_sock *tw,
+				    int oif)
 {
 }
 

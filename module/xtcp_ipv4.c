@@ -13,6 +13,7 @@
 #include <net/inet_common.h>
 #include <net/inet_ecn.h>
 #include <net/inet_hashtables.h>
+#include <net/l3mdev.h>
 #include <net/route.h>
 #include <net/xfrm.h>
 
@@ -95,15 +96,36 @@ struct sk_buff *xtcp_ctl_skb(const struct sk_buff *in_skb, u32 seq, u32 ack,
 	return skb;
 }
 
+/**
+ * xtcp_ctl_oif() - the device a reply sent without a full socket leaves by
+ * @net: the namespace
+ * @in_skb: the segment answered
+ * @bound: the bound device of the socket or minisock the segment reached,
+ *	0 if none
+ *
+ * As ip_send_unicast_reply() and tcp_v6_send_response(): a socket's bound
+ * device, else the L3 master device (VRF) the segment came in through, so
+ * that the reply is routed in that VRF's table and not the main one.
+ *
+ * Return: an ifindex, or 0 for any device.
+ */
+int xtcp_ctl_oif(struct net *net, const struct sk_buff *in_skb, int bound)
+{
+	if (!bound && netif_index_is_l3_master(net, in_skb->skb_iif))
+		return in_skb->skb_iif;
+	return bound;
+}
+
 /* A segment sent without a full socket: RST or ACK, through the
- * namespace's control socket; @ts: TSval and TSecr, or NULL. For a
+ * namespace's control socket; @ts: TSval and TSecr, or NULL; @oif: the
+ * bound device of the socket or minisock concerned, 0 if none. For a
  * TIME_WAIT minisock (@tw) it goes as the connection's did: its device,
  * mark, TOS and flow hash (tcp_v4_timewait_ack()); otherwise as the
  * segment it answers came (mark, TOS).
  */
 static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 			     u32 ack, u8 flags, u32 win, const u32 *ts,
-			     const struct inet_timewait_sock *tw)
+			     const struct inet_timewait_sock *tw, int oif)
 {
 	const struct tcphdr *th = tcp_hdr(in_skb);
 	const struct iphdr *iph = ip_hdr(in_skb);
@@ -115,7 +137,8 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	struct rtable *rt;
 
 	if (xtcp_skb_is_v6(in_skb)) {
-		xtcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, ts, tw);
+		xtcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, ts, tw,
+				 oif);
 		return;
 	}
 	skb = xtcp_ctl_skb(in_skb, seq, ack, flags, win, ts);
@@ -130,7 +153,7 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 			skb_set_hash(skb, tw->tw_txhash, PKT_HASH_TYPE_L4);
 	}
 
-	flowi4_init_output(&fl4, tw ? tw->tw_bound_dev_if : 0, mark,
+	flowi4_init_output(&fl4, xtcp_ctl_oif(net, in_skb, oif), mark,
 			   RT_TOS(tos), RT_SCOPE_UNIVERSE, xtcp_ipproto, 0,
 			   iph->saddr, iph->daddr, th->source, th->dest,
 			   sock_net_uid(net, NULL));
@@ -168,20 +191,22 @@ void xtcp_ctl_sent(struct net *net, u8 flags)
  * xtcp_reset_reply() - send the RST that answers @skb, either family
  * @net: the namespace
  * @skb: the offending segment; never a RST itself
+ * @oif: the bound device of the socket @skb reached, 0 if none
  *
  * With an ACK in the segment: <SEQ=SEG.ACK><CTL=RST>. Without one:
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
  */
-void xtcp_reset_reply(struct net *net, struct sk_buff *skb)
+void xtcp_reset_reply(struct net *net, struct sk_buff *skb, int oif)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 	if (tcp_hdr(skb)->ack)
 		xtcp_v4_send_ctl(net, skb, cb->ack_seq, 0, XTCP_FLAG_RST, 0,
-				 NULL, NULL);
+				 NULL, NULL, oif);
 	else
 		xtcp_v4_send_ctl(net, skb, 0, cb->end_seq,
-				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, NULL, NULL);
+				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, NULL, NULL,
+				 oif);
 }
 
 /**
@@ -221,7 +246,7 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 
 	trace_xtcp_send_reset(NULL, skb, th->ack ? cb->ack_seq : 0,
 			      sk ? sk->sk_state : TCP_CLOSE);
-	xtcp_reset_reply(net, skb);
+	xtcp_reset_reply(net, skb, sk ? READ_ONCE(sk->sk_bound_dev_if) : 0);
 }
 
 /**
@@ -236,7 +261,7 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 		      u32 win)
 {
-	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, NULL, NULL);
+	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, NULL, NULL, 0);
 }
 
 /**
@@ -254,7 +279,8 @@ void xtcp_v4_send_ack_ts(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 			 u32 win, const u32 *ts,
 			 const struct inet_timewait_sock *tw)
 {
-	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, ts, tw);
+	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, ts, tw,
+			 tw ? tw->tw_bound_dev_if : 0);
 }
 
 /**

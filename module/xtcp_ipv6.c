@@ -120,14 +120,17 @@ static void xtcp_v6_send_check(struct sock *sk, struct sk_buff *skb)
  * @win: the window field, already scaled
  * @ts: TSval and TSecr, or NULL
  * @tw: the TIME_WAIT minisock answering, or NULL
+ * @oif: the bound device of the socket or minisock concerned, 0 if none
  *
  * For a TIME_WAIT minisock the segment goes as the connection's did: its
  * device, mark, priority, traffic class, flow label and flow hash
- * (tcp_v6_timewait_ack()).
+ * (tcp_v6_timewait_ack()). Without a bound device a link-local peer is
+ * answered through the arrival device, and one reached through a VRF in
+ * that VRF (xtcp_ctl_oif()).
  */
 void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 		      u32 ack, u8 flags, u32 win, const u32 *ts,
-		      const struct inet_timewait_sock *tw)
+		      const struct inet_timewait_sock *tw, int oif)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(in_skb);
 	const struct tcphdr *th = tcp_hdr(in_skb);
@@ -146,10 +149,10 @@ void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	fl6.daddr = ip6h->saddr;
 	fl6.saddr = ip6h->daddr;
 	fl6.flowi6_proto = xtcp_ipproto;
-	if (tw && tw->tw_bound_dev_if)
-		fl6.flowi6_oif = tw->tw_bound_dev_if;
-	else if (rt6_need_strict(&fl6.daddr))
+	if (!oif && rt6_need_strict(&fl6.daddr))
 		fl6.flowi6_oif = inet6_iif(in_skb);
+	else
+		fl6.flowi6_oif = xtcp_ctl_oif(net, in_skb, oif);
 	fl6.flowi6_mark = tw ? tw->tw_mark : in_skb->mark;
 	fl6.fl6_dport = th->source;
 	fl6.fl6_sport = th->dest;
@@ -208,7 +211,7 @@ void xtcp_v6_send_reset(const struct sock *sk, struct sk_buff *skb)
 	trace_xtcp_send_reset(NULL, skb,
 			      tcp_hdr(skb)->ack ? XTCP_SKB_CB(skb)->ack_seq : 0,
 			      sk ? sk->sk_state : TCP_CLOSE);
-	xtcp_reset_reply(net, skb);
+	xtcp_reset_reply(net, skb, sk ? READ_ONCE(sk->sk_bound_dev_if) : 0);
 }
 
 static int xtcp_v6_pre_connect(struct sock *sk, struct sockaddr *uaddr,
