@@ -32,9 +32,10 @@
  * - Lock order: listener socket lock, then the child's (sk_clone_lock()
  *   bh-locks the child while the listener is held); the inet hash bucket
  *   locks (ehash, bhash, bhash2) nest inside socket locks; timer_lock nests
- *   inside the socket spinlock and outside the hrtimer base lock. The per-namespace
- *   control socket that sends resets and TIME_WAIT ACKs is only read, never
- *   locked.
+ *   inside the socket spinlock and outside the hrtimer base lock. The
+ *   control sockets that send resets and TIME_WAIT ACKs are never locked:
+ *   IPv4's are per CPU and used with bottom halves off (xtcp_v4_send_ctl()),
+ *   IPv6's is per namespace and only read.
  * - Request sockets and TIME_WAIT sockets are refcounted inet minisocks: they
  *   have no lock of their own; their fields are written once before they are
  *   hashed (inet_twsk_hashdance(), inet_csk_reqsk_queue_hash_add()).
@@ -545,7 +546,6 @@ struct xtcp_mib {
 /**
  * struct xtcp_net - XTCP's per-network-namespace state
  * @mib: per-CPU counters
- * @ctl_sk: kernel socket that sends resets and TIME_WAIT ACKs
  * @death_row: TIME_WAIT accounting for inet_twsk_alloc()
  * @sysctl_hdr: net.xtcp sysctl table
  * @rto_min_ms: lower RTO bound
@@ -585,7 +585,6 @@ struct xtcp_mib {
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
-	struct sock *ctl_sk;
 	struct inet_timewait_death_row death_row;
 	struct ctl_table_header *sysctl_hdr;
 	int rto_min_ms;
@@ -699,8 +698,13 @@ struct sk_buff *xtcp_ctl_skb(const struct sk_buff *in_skb, u32 seq, u32 ack,
 			     u8 flags, u32 win, const u32 *ts);
 u32 xtcp_isn_clock(void);
 void xtcp_ctl_sent(struct net *net, u8 flags);
-void xtcp_reset_reply(struct net *net, struct sk_buff *skb, int oif);
+void xtcp_reset_reply(struct net *net, struct sk_buff *skb,
+		      const struct sock *sk);
 int xtcp_ctl_oif(struct net *net, const struct sk_buff *in_skb, int bound);
+void xtcp_ctl_marks(const struct sock *sk, const struct sk_buff *in_skb,
+		    u32 *mark, u32 *priority);
+int xtcp_v4_ctl_init(void);
+void xtcp_v4_ctl_exit(void);
 
 /**
  * struct xtcp_rcv_ops - what xtcp_rcv() needs from an address family
@@ -759,7 +763,7 @@ int xtcp_ipv6_init(void);
 void xtcp_ipv6_exit(void);
 void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 		      u32 ack, u8 flags, u32 win, const u32 *ts,
-		      const struct inet_timewait_sock *tw, int oif);
+		      const struct sock *sk);
 struct sock *xtcp_v6_tw_listener(struct net *net, struct sk_buff *skb);
 void xtcp_v6_send_reset(const struct sock *sk, struct sk_buff *skb);
 void xtcp_v6_time_wait(struct inet_timewait_sock *tw, const struct sock *sk);
@@ -783,9 +787,7 @@ static inline void xtcp_ipv6_exit(void)
 
 static inline void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
 				    u32 seq, u32 ack, u8 flags, u32 win,
-				    const u32 *ts,
-				    const struct inet_timewait_sock *tw,
-				    int oif)
+				    const u32 *ts, const struct sock *sk)
 {
 }
 

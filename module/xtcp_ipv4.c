@@ -96,6 +96,8 @@ struct sk_buff *xtcp_ctl_skb(const struct sk_buff *in_skb, u32 seq, u32 ack,
 	return skb;
 }
 
+static DEFINE_PER_CPU(struct sock *, xtcp_v4_ctl_sk);
+
 /**
  * xtcp_ctl_oif() - the device a reply sent without a full socket leaves by
  * @net: the namespace
@@ -116,42 +118,77 @@ int xtcp_ctl_oif(struct net *net, const struct sk_buff *in_skb, int bound)
 	return bound;
 }
 
-/* A segment sent without a full socket: RST or ACK, through the
- * namespace's control socket; @ts: TSval and TSecr, or NULL; @oif: the
- * bound device of the socket or minisock concerned, 0 if none. For a
- * TIME_WAIT minisock (@tw) it goes as the connection's did: its device,
- * mark, TOS and flow hash (tcp_v4_timewait_ack()); otherwise as the
- * segment it answers came (mark, TOS).
+/**
+ * xtcp_ctl_marks() - the mark and priority of a reply sent without a full
+ *	socket
+ * @sk: the socket, request socket or TIME_WAIT minisock concerned, or NULL
+ * @in_skb: the segment answered
+ * @mark: set to the mark
+ * @priority: set to the priority
+ *
+ * As tcp_v4_send_reset() and tcp_v6_send_response(): a minisock's reply
+ * goes with its connection's SO_MARK and SO_PRIORITY, a full socket's
+ * (a listener's, say) with its own, any other with the answered segment's
+ * mark and priority 0.
+ */
+void xtcp_ctl_marks(const struct sock *sk, const struct sk_buff *in_skb,
+		    u32 *mark, u32 *priority)
+{
+	*mark = in_skb->mark;
+	*priority = 0;
+	if (!sk)
+		return;
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		*mark = inet_twsk(sk)->tw_mark;
+		*priority = inet_twsk(sk)->tw_priority;
+	} else if (sk_fullsock(sk)) {
+		*mark = READ_ONCE(sk->sk_mark);
+		*priority = READ_ONCE(sk->sk_priority);
+	}
+}
+
+/* A segment sent without a full socket: RST or ACK, through this CPU's
+ * control socket; @ts: TSval and TSecr, or NULL; @sk: the socket, request
+ * socket or TIME_WAIT minisock concerned, or NULL. It leaves by @sk's
+ * bound device (xtcp_ctl_oif()) with its mark and priority
+ * (xtcp_ctl_marks()); a minisock's also with its connection's TOS and flow
+ * hash (tcp_v4_timewait_ack()), any other with the answered segment's TOS.
  */
 static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 			     u32 ack, u8 flags, u32 win, const u32 *ts,
-			     const struct inet_timewait_sock *tw, int oif)
+			     const struct sock *sk)
 {
+	const struct inet_timewait_sock *tw = NULL;
 	const struct tcphdr *th = tcp_hdr(in_skb);
 	const struct iphdr *iph = ip_hdr(in_skb);
-	struct sock *ctl_sk = xtcp_pernet(net)->ctl_sk;
-	u32 mark = tw ? tw->tw_mark : in_skb->mark;
-	u8 tos = tw ? tw->tw_tos : iph->tos;
+	u8 tos = iph->tos;
 	struct sk_buff *skb;
+	struct sock *ctl_sk;
+	u32 mark, priority;
 	struct flowi4 fl4;
 	struct rtable *rt;
+	int oif;
 
 	if (xtcp_skb_is_v6(in_skb)) {
-		xtcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, ts, tw,
-				 oif);
+		xtcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, ts, sk);
 		return;
 	}
+	if (sk && sk->sk_state == TCP_TIME_WAIT) {
+		tw = inet_twsk(sk);
+		tos = tw->tw_tos;
+	}
+	oif = sk ? READ_ONCE(sk->sk_bound_dev_if) : 0;
+	xtcp_ctl_marks(sk, in_skb, &mark, &priority);
 	skb = xtcp_ctl_skb(in_skb, seq, ack, flags, win, ts);
 	if (!skb)
 		return;
 	tcp_hdr(skb)->check = xtcp_v4_csum(iph->daddr, iph->saddr, skb->len,
 					   csum_partial(skb->data, skb->len, 0));
-	if (tw) {
-		/* ip_build_and_send_pkt() keeps a mark already set. */
+	/* ip_build_and_send_pkt() keeps a mark already set. */
+	if (sk)
 		skb->mark = mark;
-		if (tw->tw_txhash)
-			skb_set_hash(skb, tw->tw_txhash, PKT_HASH_TYPE_L4);
-	}
+	if (tw && tw->tw_txhash)
+		skb_set_hash(skb, tw->tw_txhash, PKT_HASH_TYPE_L4);
 
 	flowi4_init_output(&fl4, xtcp_ctl_oif(net, in_skb, oif), mark,
 			   RT_TOS(tos), RT_SCOPE_UNIVERSE, xtcp_ipproto, 0,
@@ -164,15 +201,68 @@ static void xtcp_v4_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	}
 	skb_dst_set(skb, &rt->dst);
 
-	/* ip_build_and_send_pkt() only reads the control socket (TTL, mark,
-	 * priority, protocol): it needs no lock, so this may run under the
-	 * lock of the socket whose segment is answered.
+	/* ip_build_and_send_pkt() takes the priority and the namespace from
+	 * the control socket: this CPU's is set up for this reply, and with
+	 * bottom halves off nothing else on this CPU uses it meanwhile (as
+	 * tcp_v4_send_reset() does with ipv4_tcp_sk).
 	 */
 	local_bh_disable();
+	ctl_sk = this_cpu_read(xtcp_v4_ctl_sk);
+	sock_net_set(ctl_sk, net);
+	ctl_sk->sk_priority = priority;
 	if (!ip_build_and_send_pkt(skb, ctl_sk, iph->daddr, iph->saddr, NULL,
 				   tos & ~INET_ECN_MASK))
 		xtcp_ctl_sent(net, flags);
+	ctl_sk->sk_priority = 0;
+	sock_net_set(ctl_sk, &init_net);
 	local_bh_enable();
+}
+
+/**
+ * xtcp_v4_ctl_init() - one IPv4 control socket per CPU
+ *
+ * Resets and TIME_WAIT ACKs go out through an unhashed raw socket of
+ * XTCP's protocol: it sets the IP protocol field, and unlike an XTCP
+ * socket it holds no reference on this module. Created in init_net and
+ * moved to the reply's namespace for each use (xtcp_v4_send_ctl()).
+ *
+ * Return: 0 or a negative errno (nothing left allocated).
+ */
+int xtcp_v4_ctl_init(void)
+{
+	struct sock *sk;
+	int cpu, err;
+
+	for_each_possible_cpu(cpu) {
+		err = inet_ctl_sock_create(&sk, PF_INET, SOCK_RAW,
+					   xtcp_ipproto, &init_net);
+		if (err)
+			goto err_unwind;
+		per_cpu(xtcp_v4_ctl_sk, cpu) = sk;
+	}
+	return 0;
+
+err_unwind:
+	xtcp_v4_ctl_exit();
+	return err;
+}
+
+/**
+ * xtcp_v4_ctl_exit() - release the control sockets
+ *
+ * Called once nothing can send through them any more.
+ */
+void xtcp_v4_ctl_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct sock *sk = per_cpu(xtcp_v4_ctl_sk, cpu);
+
+		if (sk)
+			inet_ctl_sock_destroy(sk);
+		per_cpu(xtcp_v4_ctl_sk, cpu) = NULL;
+	}
 }
 
 /**
@@ -191,22 +281,22 @@ void xtcp_ctl_sent(struct net *net, u8 flags)
  * xtcp_reset_reply() - send the RST that answers @skb, either family
  * @net: the namespace
  * @skb: the offending segment; never a RST itself
- * @oif: the bound device of the socket @skb reached, 0 if none
+ * @sk: the socket, request socket or minisock @skb reached, or NULL
  *
  * With an ACK in the segment: <SEQ=SEG.ACK><CTL=RST>. Without one:
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
  */
-void xtcp_reset_reply(struct net *net, struct sk_buff *skb, int oif)
+void xtcp_reset_reply(struct net *net, struct sk_buff *skb,
+		      const struct sock *sk)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 	if (tcp_hdr(skb)->ack)
 		xtcp_v4_send_ctl(net, skb, cb->ack_seq, 0, XTCP_FLAG_RST, 0,
-				 NULL, NULL, oif);
+				 NULL, sk);
 	else
 		xtcp_v4_send_ctl(net, skb, 0, cb->end_seq,
-				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, NULL, NULL,
-				 oif);
+				 XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, NULL, sk);
 }
 
 /**
@@ -246,7 +336,7 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 
 	trace_xtcp_send_reset(NULL, skb, th->ack ? cb->ack_seq : 0,
 			      sk ? sk->sk_state : TCP_CLOSE);
-	xtcp_reset_reply(net, skb, sk ? READ_ONCE(sk->sk_bound_dev_if) : 0);
+	xtcp_reset_reply(net, skb, sk);
 }
 
 /**
@@ -261,7 +351,7 @@ void xtcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb)
 void xtcp_v4_send_ack(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 		      u32 win)
 {
-	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, NULL, NULL, 0);
+	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, NULL, NULL);
 }
 
 /**
@@ -279,8 +369,8 @@ void xtcp_v4_send_ack_ts(struct net *net, struct sk_buff *skb, u32 seq, u32 ack,
 			 u32 win, const u32 *ts,
 			 const struct inet_timewait_sock *tw)
 {
-	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, ts, tw,
-			 tw ? tw->tw_bound_dev_if : 0);
+	xtcp_v4_send_ctl(net, skb, seq, ack, XTCP_FLAG_ACK, win, ts,
+			 (const struct sock *)tw);
 }
 
 /**

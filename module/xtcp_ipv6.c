@@ -119,25 +119,37 @@ static void xtcp_v6_send_check(struct sock *sk, struct sk_buff *skb)
  * @flags: XTCP_FLAG_*
  * @win: the window field, already scaled
  * @ts: TSval and TSecr, or NULL
- * @tw: the TIME_WAIT minisock answering, or NULL
- * @oif: the bound device of the socket or minisock concerned, 0 if none
+ * @sk: the socket, request socket or TIME_WAIT minisock concerned, or NULL
  *
- * For a TIME_WAIT minisock the segment goes as the connection's did: its
- * device, mark, priority, traffic class, flow label and flow hash
- * (tcp_v6_timewait_ack()). Without a bound device a link-local peer is
- * answered through the arrival device, and one reached through a VRF in
- * that VRF (xtcp_ctl_oif()).
+ * It leaves by @sk's bound device with its mark and priority
+ * (xtcp_ctl_marks()); without a bound device a link-local peer is answered
+ * through the arrival device, and one reached through a VRF in that VRF
+ * (xtcp_ctl_oif()). A TIME_WAIT minisock's goes as its connection's did:
+ * also its traffic class, flow label and flow hash (tcp_v6_timewait_ack());
+ * any other with the answered segment's traffic class
+ * (tcp_v6_send_response()).
  */
 void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 		      u32 ack, u8 flags, u32 win, const u32 *ts,
-		      const struct inet_timewait_sock *tw, int oif)
+		      const struct sock *sk)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(in_skb);
-	const struct tcphdr *th = tcp_hdr(in_skb);
 	struct sock *ctl_sk = xtcp_pernet(net)->ctl_sk6;
+	const struct inet_timewait_sock *tw = NULL;
+	const struct tcphdr *th = tcp_hdr(in_skb);
+	u8 tclass = ipv6_get_dsfield(ip6h);
 	struct dst_entry *dst;
+	u32 mark, priority;
 	struct sk_buff *skb;
 	struct flowi6 fl6;
+	int oif;
+
+	if (sk && sk->sk_state == TCP_TIME_WAIT) {
+		tw = inet_twsk(sk);
+		tclass = tw->tw_tclass;
+	}
+	oif = sk ? READ_ONCE(sk->sk_bound_dev_if) : 0;
+	xtcp_ctl_marks(sk, in_skb, &mark, &priority);
 
 	skb = xtcp_ctl_skb(in_skb, seq, ack, flags, win, ts);
 	if (!skb)
@@ -153,7 +165,7 @@ void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 		fl6.flowi6_oif = inet6_iif(in_skb);
 	else
 		fl6.flowi6_oif = xtcp_ctl_oif(net, in_skb, oif);
-	fl6.flowi6_mark = tw ? tw->tw_mark : in_skb->mark;
+	fl6.flowi6_mark = mark;
 	fl6.fl6_dport = th->source;
 	fl6.fl6_sport = th->dest;
 	fl6.flowi6_uid = sock_net_uid(net, NULL);
@@ -180,7 +192,7 @@ void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb, u32 seq,
 	skb_dst_set(skb, dst);
 	local_bh_disable();
 	if (!ip6_xmit(ctl_sk, skb, &fl6, fl6.flowi6_mark, NULL,
-		      tw ? tw->tw_tclass : 0, tw ? tw->tw_priority : 0))
+		      tclass & ~INET_ECN_MASK, priority))
 		xtcp_ctl_sent(net, flags);
 	local_bh_enable();
 }
@@ -211,7 +223,7 @@ void xtcp_v6_send_reset(const struct sock *sk, struct sk_buff *skb)
 	trace_xtcp_send_reset(NULL, skb,
 			      tcp_hdr(skb)->ack ? XTCP_SKB_CB(skb)->ack_seq : 0,
 			      sk ? sk->sk_state : TCP_CLOSE);
-	xtcp_reset_reply(net, skb, sk ? READ_ONCE(sk->sk_bound_dev_if) : 0);
+	xtcp_reset_reply(net, skb, sk);
 }
 
 static int xtcp_v6_pre_connect(struct sock *sk, struct sockaddr *uaddr,

@@ -212,19 +212,9 @@ static int __net_init xtcp_net_init(struct net *net)
 	if (!xn->mib)
 		return -ENOMEM;
 
-	/*
-	 * Resets and TIME_WAIT ACKs go out through an unhashed raw socket of
-	 * our protocol: it sets the IP protocol field, and unlike an XTCP
-	 * socket it holds no reference on this module.
-	 */
-	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW,
-				   xtcp_ipproto, net);
-	if (err)
-		goto err_mib;
-
 	err = xtcp_sysctl_init_net(net);
 	if (err)
-		goto err_ctl;
+		goto err_mib;
 
 	err = xtcp_proc_init_net(net);
 	if (err)
@@ -233,8 +223,6 @@ static int __net_init xtcp_net_init(struct net *net)
 
 err_sysctl:
 	xtcp_sysctl_exit_net(net);
-err_ctl:
-	inet_ctl_sock_destroy(xn->ctl_sk);
 err_mib:
 	free_percpu(xn->mib);
 	return err;
@@ -242,11 +230,8 @@ err_mib:
 
 static void __net_exit xtcp_net_exit(struct net *net)
 {
-	struct xtcp_net *xn = xtcp_pernet(net);
-
 	xtcp_proc_exit_net(net);
 	xtcp_sysctl_exit_net(net);
-	inet_ctl_sock_destroy(xn->ctl_sk);
 }
 
 static void __net_exit xtcp_net_exit_batch(struct list_head *net_exit_list)
@@ -407,9 +392,13 @@ static int __init xtcp_init(void)
 		goto err_proto;
 	}
 
-	err = register_pernet_subsys(&xtcp_net_ops);
+	err = xtcp_v4_ctl_init();
 	if (err)
 		goto err_protosw;
+
+	err = register_pernet_subsys(&xtcp_net_ops);
+	if (err)
+		goto err_ctl;
 
 	err = xtcp_sysctl_init();
 	if (err)
@@ -456,6 +445,8 @@ err_sysctl:
 	xtcp_sysctl_exit();
 err_pernet:
 	unregister_pernet_subsys(&xtcp_net_ops);
+err_ctl:
+	xtcp_v4_ctl_exit();
 err_protosw:
 	inet_unregister_protosw(&xtcp_protosw);
 err_proto:
@@ -476,6 +467,7 @@ static void __exit xtcp_exit(void)
 	synchronize_net();
 	xtcp_sysctl_exit();
 	unregister_pernet_subsys(&xtcp_net_ops);
+	xtcp_v4_ctl_exit();
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
 	xtcp_mem_exit();

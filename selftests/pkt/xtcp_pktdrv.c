@@ -12,7 +12,7 @@
  *
  *	socket				-> ok ID
  *	setsockopt ID NAME INT		SO_RCVBUF SO_SNDBUF SO_REUSEADDR
- *					SO_KEEPALIVE SO_MARK IP_TOS
+ *					SO_KEEPALIVE SO_MARK SO_PRIORITY IP_TOS
  *					SO_MAX_PACING_RATE XTCP_NODELAY
  *					XTCP_MAXSEG
  *	getsockopt ID NAME		-> ok INT
@@ -120,6 +120,7 @@ static int opt_of(const char *name, int *level, int *opt)
 		{ "SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE },
 		{ "SO_ERROR", SOL_SOCKET, SO_ERROR },
 		{ "SO_MARK", SOL_SOCKET, SO_MARK },
+		{ "SO_PRIORITY", SOL_SOCKET, SO_PRIORITY },
 		{ "IP_TOS", SOL_IP, IP_TOS },
 		{ "SO_MAX_PACING_RATE", SOL_SOCKET, SO_MAX_PACING_RATE },
 		{ "XTCP_NODELAY", -1, XTCP_NODELAY },
