@@ -5,7 +5,10 @@
 # sender's veth (tbf at 20 Mbit/s holding up to 20 MB) must keep only a
 # few transmissions in that qdisc, not its whole congestion window.
 # net.xtcp.limit_output_bytes (net.ipv4.tcp_limit_output_bytes over tcp)
-# is set to 128 KiB; `tc -s qdisc` is sampled while the flow runs.
+# is set to 128 KiB; `tc -s qdisc` is sampled while the flow runs. The
+# flows use Reno: no HyStart++ ends slow start when the RTT grows, so
+# without a limit the sender's window, and the qdisc, fill up to the
+# receiver's window (megabytes), the worst case TSQ is for.
 #
 # 1. tbf with a 1600-byte burst: every super-packet is cut up in the qdisc
 #    (tbf_segment(), through XTCP's gso_segment, which must carry the
@@ -92,13 +95,13 @@ tsq_flow() {
 
 	shift 2
 	PORT=$((PORT + 1))
-	if ! start_server "$tag" -s "$bytes" -S "$dseed" -t "$t" -I "$@"; then
+	if ! start_server "$tag" -s "$bytes" -S "$dseed" -t "$t" -I -c reno "$@"; then
 		tap_fail "$desc: server"
 		MAXB=0 ELAPSED_MS=0
 		return
 	fi
 	start=$(now_ms)
-	start_client "$tag" -s "$bytes" -S "$dseed" -t "$t" -I
+	start_client "$tag" -s "$bytes" -S "$dseed" -t "$t" -I -c reno
 	sample_backlog "$CLI_PID" "$TMPD/$tag.max"
 	wait "$CLI_PID" || crc=$?
 	ELAPSED_MS=$(($(now_ms) - start))
@@ -161,7 +164,7 @@ unload_cases() {
 		tap_fail "qdisc deleted: the module unloads and loads again"
 		return 1
 	fi
-	start_client kill -s 64M -S "$dseed" -t "$t"
+	start_client kill -s 64M -S "$dseed" -t "$t" -c reno
 	for ((i = 0; i < 20 * XTCP_TIME_SCALE; i++)); do
 		b=$(backlog_now)
 		[ "${b:-0}" -gt 10000 ] && break
