@@ -68,6 +68,7 @@
 #include "xtcp_rack.h"
 #include "xtcp_sack.h"
 #include "xtcp_seq.h"
+#include "xtcp_tsq.h"
 #include "xtcp_wire.h"
 
 extern unsigned int xtcp_ipproto;
@@ -163,6 +164,10 @@ enum xtcp_timer_id {
  * xtcp_release_cb(), with a socket reference.
  */
 #define XTCP_MTU_DEFERRED	3
+/* ... and a send loop to resume, its small queue drained while a process
+ * owned the socket (xtcp_tsq.c), with a socket reference.
+ */
+#define XTCP_TSQ_DEFERRED	5
 
 struct xtcp_cong_ops;
 
@@ -294,6 +299,8 @@ struct xtcp_drs {
  * @pace_next_ns: internal pacing: earliest departure time of the next data
  *	segment (ktime_get_ns())
  * @pace_segs: data segments sent, counted up to XTCP_PACING_FREE_SEGS
+ * @tsq_flags: XTCP_TSQ_THROTTLED, XTCP_TSQ_QUEUED (xtcp_tsq.c); atomic bits
+ * @tsq_node: on a CPU's TSQ list while XTCP_TSQ_QUEUED
  */
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
@@ -399,6 +406,8 @@ struct xtcp_sock {
 	struct hrtimer pace_timer;
 	u64 pace_next_ns;
 	u8 pace_segs;
+	unsigned long tsq_flags;
+	struct list_head tsq_node;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -536,6 +545,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_RACKREORDER,
 	XTCP_MIB_RACKREOTIMEOUTS,
 	XTCP_MIB_LOSTRETRANSMIT,
+	XTCP_MIB_TSQTHROTTLED,
+	XTCP_MIB_SPURIOUSRTXHOSTQUEUES,
 	XTCP_MIB_MAX
 };
 
@@ -616,6 +627,7 @@ struct xtcp_net {
 	int min_rtt_wlen;
 	int pacing_ss_ratio;
 	int pacing_ca_ratio;
+	int limit_output_bytes;
 };
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)

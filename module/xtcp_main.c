@@ -202,6 +202,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->min_rtt_wlen = 300;
 	xn->pacing_ss_ratio = XTCP_PACING_SS_RATIO;
 	xn->pacing_ca_ratio = XTCP_PACING_CA_RATIO;
+	xn->limit_output_bytes = XTCP_TSQ_LIMIT_DEFAULT;
 	atomic_set(&xn->orphans, 0);
 
 	refcount_set(&xn->death_row.tw_refcount, 1);
@@ -374,6 +375,7 @@ static int __init xtcp_init(void)
 	err = xtcp_hashinfo_init(&xtcp_hashinfo);
 	if (err)
 		return err;
+	xtcp_tsq_init();
 
 	err = xtcp_mem_init();
 	if (err)
@@ -454,6 +456,7 @@ err_proto:
 err_mem:
 	xtcp_mem_exit();
 err_hash:
+	xtcp_tsq_exit();
 	xtcp_hashinfo_destroy(&xtcp_hashinfo);
 	return err;
 }
@@ -471,6 +474,7 @@ static void __exit xtcp_exit(void)
 	inet_unregister_protosw(&xtcp_protosw);
 	proto_unregister(&xtcp_prot);
 	xtcp_mem_exit();
+	xtcp_tsq_exit();
 	xtcp_hashinfo_destroy(&xtcp_hashinfo);
 	pr_info("unregistered\n");
 }

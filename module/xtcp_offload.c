@@ -132,6 +132,37 @@ static void xtcp_gso_fix_segment(struct sk_buff *seg, u32 seq, bool first,
 }
 
 /*
+ * The super-packet @gso_skb of an XTCP socket was cut into @segs: charge
+ * each segment to the socket with xtcp_wfree(), as tcp_gso_segment() does
+ * for tcp_wfree(), so that the small-queue accounting (xtcp_tsq.c) ends
+ * when the last segment leaves the host, not now, when the stack frees
+ * @gso_skb. The last segment takes @gso_skb's owner and charge; the
+ * others add theirs, and sk_wmem_alloc moves by the difference.
+ */
+static void xtcp_gso_move_owner(struct sk_buff *gso_skb, struct sk_buff *segs)
+{
+	struct sock *sk = gso_skb->sk;
+	unsigned int sum = 0;
+	struct sk_buff *seg;
+	int delta;
+
+	for (seg = segs; seg->next; seg = seg->next) {
+		seg->destructor = xtcp_wfree;
+		seg->sk = sk;
+		sum += seg->truesize;
+	}
+	swap(gso_skb->sk, seg->sk);
+	swap(gso_skb->destructor, seg->destructor);
+	sum += seg->truesize;
+	delta = sum - gso_skb->truesize;
+	/* The segments may together be smaller than the super-packet. */
+	if (likely(delta >= 0))
+		refcount_add(delta, &sk->sk_wmem_alloc);
+	else
+		WARN_ON_ONCE(refcount_sub_and_test(-delta, &sk->sk_wmem_alloc));
+}
+
+/*
  * Cut an XTCP super-packet into gso_size segments. Called by
  * inet_gso_segment() with skb->data at the XTCP header and the IP header
  * already pulled. Anything may reach here (a packet socket can hand the
@@ -175,6 +206,8 @@ static struct sk_buff *xtcp4_gso_segment(struct sk_buff *skb,
 		xtcp_gso_fix_segment(seg, seq, seg == segs, !seg->next, sw_csum);
 		seq += plen;
 	}
+	if (skb->destructor == xtcp_wfree)
+		xtcp_gso_move_owner(skb, segs);
 	return segs;
 }
 

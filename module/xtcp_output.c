@@ -249,7 +249,7 @@ static int xtcp_queue_xmit(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int err;
 
-	skb_set_owner_w(skb, sk);
+	xtcp_tsq_set_owner(skb, sk);
 	xs->segs_out++;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTSEGS);
 	if (tcp_hdr(skb)->rst)
@@ -643,7 +643,7 @@ static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len,
 	u32 rest = skb->len - len;
 	struct sk_buff *nskb;
 
-	nskb = alloc_skb(XTCP_MAX_HEADER + rest, gfp);
+	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + rest, gfp);
 	if (!nskb)
 		return -ENOBUFS;
 	skb_reserve(nskb, XTCP_MAX_HEADER);
@@ -692,6 +692,9 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 	}
 
 	if (xtcp_seq_before(cb->seq, xs->snd_max)) {
+		/* Its last copy has not left the host yet. */
+		if (xtcp_tsq_in_host_queue(sk, skb))
+			return -EBUSY;
 		xtcp_sack_on_retransmit(sk, skb);
 		cb->sacked |= XTCP_SKB_RETRANS;
 		xs->total_retrans++;
@@ -824,6 +827,9 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	last = xtcp_super_last(sk, first, &segs);
 	if (segs < 2)
 		return 0;
+	if (xtcp_seq_before(fcb->seq, xs->snd_max) &&
+	    xtcp_tsq_in_host_queue(sk, first))
+		return -EBUSY;
 
 	head = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 	if (!head)
@@ -906,6 +912,7 @@ void xtcp_write_xmit(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool sent = false, paced = false;
 	struct sk_buff *skb;
+	unsigned int burst;
 	int n;
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
@@ -942,6 +949,12 @@ void xtcp_write_xmit(struct sock *sk)
 			paced = true;
 			break;
 		}
+		/* Small queues: the freeing of what waits below us resumes
+		 * the loop (xtcp_tsq.c). Sizes as one super-packet would be.
+		 */
+		burst = sk_can_gso(sk) ? xtcp_pacing_max_segs(sk) : 1;
+		if (xtcp_tsq_hold(sk, skb->truesize * burst))
+			break;
 		n = xtcp_send_super(sk, skb);
 		if (n < 0 || (!n && xtcp_send_skb(sk, skb, true)))
 			break;

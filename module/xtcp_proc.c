@@ -75,6 +75,8 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_RACKREORDER]		= "RACKReorder",
 	[XTCP_MIB_RACKREOTIMEOUTS]	= "RACKReoTimeouts",
 	[XTCP_MIB_LOSTRETRANSMIT]	= "LostRetransmit",
+	[XTCP_MIB_TSQTHROTTLED]		= "TSQThrottled",
+	[XTCP_MIB_SPURIOUSRTXHOSTQUEUES]	= "SpuriousRtxHostQueues",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -69,7 +69,11 @@ static struct sk_buff *xtcp_new_data_skb(struct sock *sk, size_t want)
 	unsigned int size;
 
 	size = clamp_t(size_t, want, XTCP_MIN_DATA_SKB, xs->mss_cache);
-	skb = alloc_skb(XTCP_MAX_HEADER + size, sk->sk_allocation);
+	/* An fclone: its transmissions' clones come from the same slab
+	 * object, and show whether one is still below us
+	 * (xtcp_tsq_in_host_queue()).
+	 */
+	skb = alloc_skb_fclone(XTCP_MAX_HEADER + size, sk->sk_allocation);
 	if (!skb) {
 		sk->sk_prot->enter_memory_pressure(sk);
 		sk_stream_moderate_sndbuf(sk);

@@ -147,6 +147,8 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		    &xtcp_pacing_ratio_max),
 	XTCP_SYSCTL("pacing_ca_ratio", pacing_ca_ratio, &xtcp_zero,
 		    &xtcp_pacing_ratio_max),
+	XTCP_SYSCTL("limit_output_bytes", limit_output_bytes, &xtcp_zero,
+		    &xtcp_int_max),
 	{ }
 };
 

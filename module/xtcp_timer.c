@@ -600,6 +600,10 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_pacing_kick(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_TSQ_DEFERRED, &xs->deferred)) {
+		xtcp_tsq_write(sk);
+		__sock_put(sk);
+	}
 }
 
 /**

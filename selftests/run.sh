@@ -39,7 +39,7 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_icmp.sh xtcp_mem_limit.sh xtcp_memcg.sh xtcp_synflood.sh
 	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh xtcp_cc.sh xtcp_tstamp.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tw_reconnect.sh xtcp_mem_synack.sh
-	xtcp_csum_complete.sh xtcp_gso.sh xtcp_rack.sh xtcp_ipv6.sh"
+	xtcp_csum_complete.sh xtcp_gso.sh xtcp_tsq.sh xtcp_rack.sh xtcp_ipv6.sh"
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one
 # by one, and the kernel's TCP through a protocol-swapping router.
 XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"
