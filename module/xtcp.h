@@ -852,6 +852,8 @@ __sum16 xtcp_v4_csum(__be32 saddr, __be32 daddr, unsigned int len, __wsum base);
 __sum16 xtcp_v6_csum(const struct in6_addr *saddr, const struct in6_addr *daddr,
 		     unsigned int len, __wsum base);
 __wsum xtcp_csum_partial_prep(struct sk_buff *skb);
+void xtcp_csum_set_partial6(struct sk_buff *skb, const struct in6_addr *saddr,
+			    const struct in6_addr *daddr);
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp);
 void xtcp_write_xmit(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
@@ -1037,8 +1039,11 @@ void xtcp_tstamp_time_wait(const struct sock *sk,
 bool xtcp_tstamp_tw_paws(const struct xtcp_timewait_sock *xtw,
 			 const struct sk_buff *skb, bool *newer);
 bool xtcp_tstamp_tw_ack(const struct xtcp_timewait_sock *xtw, u32 *ts);
-/* xtcp_offload.c: the gso_type of XTCP super-packets (see there) */
+/* xtcp_offload.c: the gso_type of XTCP super-packets over IPv4 and over
+ * IPv6 (see there); a socket's is in sk_gso_type.
+ */
 #define XTCP_GSO_TYPE	(SKB_GSO_TCPV4 | SKB_GSO_SCTP)
+#define XTCP_GSO_TYPE6	(SKB_GSO_TCPV6 | SKB_GSO_SCTP)
 u32 xtcp_gso_size_goal(u32 gso_max_size, u32 max_window, u32 mss);
 int xtcp_offload_init(void);
 void xtcp_offload_exit(void);

@@ -102,9 +102,7 @@ static void xtcp_v6_send_check(struct sock *sk, struct sk_buff *skb)
 	unsigned int len = skb->len - skb_transport_offset(skb);
 
 	if (skb->ip_summed == CHECKSUM_PARTIAL)
-		tcp_hdr(skb)->check =
-			~xtcp_v6_csum(&np->saddr, &sk->sk_v6_daddr, len,
-				      xtcp_csum_partial_prep(skb));
+		xtcp_csum_set_partial6(skb, &np->saddr, &sk->sk_v6_daddr);
 	else
 		tcp_hdr(skb)->check = xtcp_v6_csum(&np->saddr, &sk->sk_v6_daddr,
 						   len, skb->csum);
@@ -250,13 +248,13 @@ static int xtcp_v6_connect_mapped(struct sock *sk,
 	sin.sin_addr.s_addr = usin->sin6_addr.s6_addr32[3];
 
 	icsk->icsk_af_ops = &xtcp_ipv6_mapped;
-	/* IPv4 on the wire: XTCP's GSO segmenter applies. */
-	sk->sk_gso_disabled = 0;
+	/* IPv4 on the wire: IPv4 super-packets. */
+	sk->sk_gso_type = XTCP_GSO_TYPE;
 	err = xtcp_v4_connect(sk, (struct sockaddr *)&sin, sizeof(sin));
 	if (err) {
 		icsk->icsk_ext_hdr_len = 0;
 		icsk->icsk_af_ops = &xtcp_ipv6_af_ops;
-		sk_gso_disable(sk);
+		sk->sk_gso_type = XTCP_GSO_TYPE6;
 		return err;
 	}
 	inet6_sk(sk)->saddr = sk->sk_v6_rcv_saddr;
@@ -513,13 +511,13 @@ static struct ipv6_pinfo *xtcp_v6_child_pinfo(const struct sock *sk,
 }
 
 /* A dual-stack listener's IPv4 child: its IPv6 part, from the start; and,
- * IPv4 on the wire, GSO, which the listener's clone had disabled.
+ * IPv4 on the wire, IPv4 super-packets (the listener's clone had IPv6's).
  */
 static void xtcp_v6_mapped_child_init(struct sock *newsk,
 				      const struct sock *sk)
 {
 	xtcp_v6_child_pinfo(sk, newsk);
-	newsk->sk_gso_disabled = 0;
+	newsk->sk_gso_type = XTCP_GSO_TYPE;
 }
 
 static struct sock *xtcp_v6_syn_recv_sock(const struct sock *sk,
@@ -832,11 +830,11 @@ static int xtcp_v6_init_sock(struct sock *sk)
 	if (err)
 		return err;
 	inet_csk(sk)->icsk_af_ops = &xtcp_ipv6_af_ops;
-	/* XTCP's GSO segmenter is registered for IPv4 only: a v4-mapped
-	 * connection turns it back on (xtcp_v6_connect_mapped(),
-	 * xtcp_v6_mapped_child_init()).
+	/* IPv6 super-packets, segmented by xtcp6_gso_segment() where the
+	 * device cannot take them; a v4-mapped connection sends IPv4 ones
+	 * (xtcp_v6_connect_mapped(), xtcp_v6_mapped_child_init()).
 	 */
-	sk_gso_disable(sk);
+	sk->sk_gso_type = XTCP_GSO_TYPE6;
 	return 0;
 }
 

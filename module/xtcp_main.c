@@ -414,10 +414,8 @@ static int __init xtcp_init(void)
 	}
 
 	err = xtcp_offload_init();
-	if (err) {
-		pr_err("IP protocol %u already has an offload\n", xtcp_ipproto);
+	if (err)
 		goto err_protocol;
-	}
 
 	xtcp_family_ops.family = xtcp_family;
 	err = sock_register(&xtcp_family_ops);

@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP offloads for IP protocol xtcp_ipproto, registered with
- * inet_add_offload(): segmentation of XTCP super-packets (GSO) and
- * aggregation of received segments into them (GRO).
+ * XTCP offloads for IP protocol (IPv6 next header) xtcp_ipproto,
+ * registered with inet_add_offload() and inet6_add_offload(): segmentation
+ * of XTCP super-packets (GSO) and aggregation of received segments into
+ * them (GRO), over IPv4 and IPv6.
+ *
+ * As the kernel's TCP splits tcp_offload.c from tcpv6_offload.c, the work
+ * is shared and the families add only their part: xtcp_gso_segment() and
+ * xtcp_gro_receive() are the same for both; xtcp4_* and xtcp6_* check the
+ * family's gso_type bit, validate or seed checksums over their
+ * pseudo-header and finish GRO packets. ipv6_gso_segment() and
+ * ipv6_gro_complete() set the IPv6 payload length around them, as
+ * inet_gso_segment() and inet_gro_complete() set IPv4's total length.
  *
  * Which devices may carry a super-packet
  * ======================================
@@ -11,7 +20,8 @@
  * skb_gso_validate_network_len(), which decides whether a forwarded
  * super-packet fits the next MTU), qdisc_pkt_len_init() and
  * gso_features_check() look at SKB_GSO_TCPV4 and then read the header's
- * data offset, which is where TCP has it. That much says SKB_GSO_TCPV4.
+ * data offset, which is where TCP has it. That much says SKB_GSO_TCPV4
+ * (SKB_GSO_TCPV6 over IPv6: XTCP_GSO_TYPE6, read the same way).
  *
  * But a device with NETIF_F_TSO would be given the super-packet to cut up
  * itself, and a NIC's TSO engine writes IPPROTO_TCP into the pseudo-header
@@ -23,8 +33,9 @@
  * veth, loopback, bridges, bonds, macvlan and the like (all of which pass
  * the skb on to another device or to the stack) take the super-packet as
  * it is, and for every other device validate_xmit_skb() calls
- * skb_gso_segment(), which inet_gso_segment() dispatches by IP protocol to
- * xtcp4_gso_segment() below. The other readers of SKB_GSO_SCTP test it
+ * skb_gso_segment(), which inet_gso_segment() (ipv6_gso_segment())
+ * dispatches by IP protocol (next header) to xtcp4_gso_segment()
+ * (xtcp6_gso_segment()) below. The other readers of SKB_GSO_SCTP test it
  * only on SCTP packets (act_csum's SCTP action, the SCTP input path) or
  * make the stack segment the skb in software first (nfnetlink_queue), which
  * is right for XTCP too. skb_gso_transport_seglen() tests the TCP bits
@@ -33,7 +44,8 @@
  * A socket builds super-packets only when its route's device could take
  * them or segment them in software: sk->sk_gso_type is XTCP_GSO_TYPE, so
  * sk_can_gso() fails when the device has NETIF_F_GSO off (ethtool -K dev
- * gso off), as for TCP.
+ * gso off), as for TCP. An IPv6 socket's is XTCP_GSO_TYPE6, and
+ * XTCP_GSO_TYPE again once it talks IPv4 (v4-mapped).
  *
  * Checksums
  * =========
@@ -43,30 +55,41 @@
  * (NETIF_F_HW_CSUM); otherwise (a device that sums TCP and UDP only, or
  * none) skb_segment() sums each segment's payload while it copies or
  * clones it, and the header is added here: each byte is summed once, and
- * no segment is left to a device that would sum it as TCP.
+ * no segment is left to a device that would sum it as TCP. Each segment's
+ * pseudo-header is the super-packet's seed with the length changed, as
+ * tcp_gso_segment() does, not one rebuilt from the IP header: the seed
+ * has the addresses the sender summed, the final destination where an
+ * IPv6 routing header (or an IPv4 source route) puts another in the IP
+ * header. A super-packet without XTCP's seed (from a packet socket) is
+ * seeded from its IP header first.
  *
  * GRO
  * ===
- * xtcp4_gro_receive() aggregates in-sequence data segments of one
+ * xtcp_gro_receive() aggregates in-sequence data segments of one
  * connection that differ in nothing but sequence number and PSH (same ACK,
  * window, header length, options; no other flag), as tcp_gro_receive()
- * does, and xtcp4_gro_complete() turns the aggregate into a super-packet
- * like the ones XTCP sends (XTCP_GSO_TYPE, XTCP's partial checksum), so
- * one that is forwarded instead of delivered is cut up by
- * xtcp4_gso_segment(). The kernel's skb_gro_receive() is not exported, so
+ * does, once xtcp4_gro_receive() or xtcp6_gro_receive() has validated the
+ * checksum over its family's pseudo-header; xtcp4_gro_complete() and
+ * xtcp6_gro_complete() turn the aggregate into a super-packet like the
+ * ones XTCP sends (XTCP_GSO_TYPE or XTCP_GSO_TYPE6, XTCP's partial
+ * checksum), so one that is forwarded instead of delivered is cut up by
+ * xtcp_gso_segment(). The kernel's skb_gro_receive() is not exported, so
  * segments are chained on the aggregate's frag_list (its fallback).
- * Unloading: inet_del_offload() and synchronize_net() stop new
- * aggregation; an aggregate still held on a busy NAPI instance at that
- * moment would meet no gro_complete: inet_gro_complete() warns and the
- * aggregate is dropped. No XTCP socket is left to miss it by then (the
- * module cannot go while one exists), so only the warning remains; TCP's
- * offload is never unloaded and has no such window.
+ * Unloading: inet_del_offload(), inet6_del_offload() and synchronize_net()
+ * stop new aggregation; an aggregate still held on a busy NAPI instance at
+ * that moment would meet no gro_complete: inet_gro_complete() (or
+ * ipv6_gro_complete()) warns and the aggregate is dropped. No XTCP socket
+ * is left to miss it by then (the module cannot go while one exists), so
+ * only the warning remains; TCP's offload is never unloaded and has no such
+ * window.
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
 #include <linux/skbuff.h>
 #include <net/gro.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include <net/protocol.h>
 
 #include "xtcp.h"
@@ -98,14 +121,34 @@ u32 xtcp_gso_size_goal(u32 gso_max_size, u32 max_window, u32 mss)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_gso_size_goal);
 
-/* Finish one segment's header: sequence number, flags and checksum. */
-static void xtcp_gso_fix_segment(struct sk_buff *seg, u32 seq, bool first,
-				 bool last, bool sw_csum)
+/* XTCP's partial checksum starts after the ports (xtcp_csum_set_partial()). */
+#define XTCP_CSUM_SKIP	offsetof(struct tcphdr, seq)
+
+/*
+ * Does @skb carry XTCP's partial checksum, its field seeded with the sum of
+ * the pseudo-header and the ports? Every super-packet XTCP sends and every
+ * one its GRO builds does; one handed to the stack by a packet socket may
+ * not.
+ */
+static bool xtcp_gso_seeded(const struct sk_buff *skb)
 {
-	const struct iphdr *iph = ip_hdr(seg);
+	return skb->ip_summed == CHECKSUM_PARTIAL &&
+	       skb_checksum_start_offset(skb) ==
+	       skb_transport_offset(skb) + XTCP_CSUM_SKIP &&
+	       skb->csum_offset == offsetof(struct tcphdr, check) - XTCP_CSUM_SKIP;
+}
+
+/* Finish one segment's header: sequence number, flags and checksum. @pseudo
+ * is the sum of the super-packet's pseudo-header, without the ports, for
+ * @oldlen bytes of XTCP header and payload.
+ */
+static void xtcp_gso_fix_segment(struct sk_buff *seg, u32 seq, bool first,
+				 bool last, bool sw_csum, __wsum pseudo,
+				 unsigned int oldlen)
+{
 	struct tcphdr *th = tcp_hdr(seg);
 	unsigned int len = seg->len - skb_transport_offset(seg);
-	__sum16 pseudo;
+	__sum16 folded;
 
 	th->seq = htonl(seq);
 	if (!first)
@@ -114,9 +157,15 @@ static void xtcp_gso_fix_segment(struct sk_buff *seg, u32 seq, bool first,
 		th->fin = 0;
 		th->psh = 0;
 	}
+	/* The same pseudo-header but for the length (tcp_gso_segment()'s
+	 * delta): IPv4's 16-bit and IPv6's 32-bit length sum alike.
+	 */
+	pseudo = csum_add(csum_sub(pseudo, (__force __wsum)htonl(oldlen)),
+			  (__force __wsum)htonl(len));
 	th->check = 0;
 	if (!sw_csum) {
-		xtcp_csum_set_partial(seg, iph->saddr, iph->daddr);
+		th->check = ~csum_fold(csum_add(pseudo,
+						xtcp_csum_partial_prep(seg)));
 		return;
 	}
 	/* skb_segment() left the payload's sum in SKB_GSO_CB(seg)->csum.
@@ -125,10 +174,9 @@ static void xtcp_gso_fix_segment(struct sk_buff *seg, u32 seq, bool first,
 	 * SKB_GSO_CB() as it expects.
 	 */
 	seg->ip_summed = CHECKSUM_NONE;
-	pseudo = csum_fold(csum_tcpudp_nofold(iph->saddr, iph->daddr, len,
-					      xtcp_ipproto, 0));
-	th->check = ~pseudo;
-	th->check = gso_make_checksum(seg, csum_unfold(pseudo));
+	folded = csum_fold(pseudo);
+	th->check = ~folded;
+	th->check = gso_make_checksum(seg, csum_unfold(folded));
 }
 
 /*
@@ -163,31 +211,27 @@ static void xtcp_gso_move_owner(struct sk_buff *gso_skb, struct sk_buff *segs)
 }
 
 /*
- * Cut an XTCP super-packet into gso_size segments. Called by
- * inet_gso_segment() with skb->data at the XTCP header and the IP header
- * already pulled. Anything may reach here (a packet socket can hand the
- * stack a "TCPv4" GSO packet of protocol 253), so check what we use.
+ * Cut an XTCP super-packet into gso_size segments: the part both families
+ * share. Called from xtcp4_gso_segment() and xtcp6_gso_segment() with
+ * skb->data at the XTCP header (which they checked) and the checksum
+ * field seeded (xtcp_gso_seeded()). Each segment's pseudo-header is the
+ * super-packet's with its own length: the seed already holds the
+ * addresses the sender summed (the final destination past an IPv6 routing
+ * header or an IPv4 source route), which the IP header may not.
  */
-static struct sk_buff *xtcp4_gso_segment(struct sk_buff *skb,
-					 netdev_features_t features)
+static struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
+					netdev_features_t features)
 {
-	unsigned int mss = skb_shinfo(skb)->gso_size;
+	struct tcphdr *th = tcp_hdr(skb);
+	unsigned int thlen = th->doff * 4;
+	unsigned int oldlen = skb->len;
 	struct sk_buff *segs, *seg;
-	unsigned int thlen;
-	struct tcphdr *th;
+	u32 seq = ntohl(th->seq);
+	__wsum pseudo;
 	bool sw_csum;
-	u32 seq;
 
-	if (!(skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4) || !mss)
-		return ERR_PTR(-EINVAL);
-	if (!pskb_may_pull(skb, sizeof(*th)))
-		return ERR_PTR(-EINVAL);
-	th = tcp_hdr(skb);
-	thlen = th->doff * 4;
-	if (thlen < sizeof(*th) || !pskb_may_pull(skb, thlen))
-		return ERR_PTR(-EINVAL);
-	th = tcp_hdr(skb);
-	seq = ntohl(th->seq);
+	pseudo = csum_sub(csum_unfold(th->check),
+			  csum_partial(th, XTCP_CSUM_SKIP, 0));
 
 	/* Sum in software unless the device sums any protocol. */
 	sw_csum = !(features & NETIF_F_HW_CSUM);
@@ -203,12 +247,53 @@ static struct sk_buff *xtcp4_gso_segment(struct sk_buff *skb,
 	for (seg = segs; seg; seg = seg->next) {
 		unsigned int plen = seg->len - skb_transport_offset(seg) - thlen;
 
-		xtcp_gso_fix_segment(seg, seq, seg == segs, !seg->next, sw_csum);
+		xtcp_gso_fix_segment(seg, seq, seg == segs, !seg->next, sw_csum,
+				     pseudo, oldlen);
 		seq += plen;
 	}
 	if (skb->destructor == xtcp_wfree)
 		xtcp_gso_move_owner(skb, segs);
 	return segs;
+}
+
+/*
+ * The checks both families make before segmenting: a gso_size, the
+ * family's gso_type bit, and a whole XTCP header. Anything may reach here
+ * (a packet socket can hand the stack a "TCPv4" GSO packet of protocol
+ * 253), so check what we use. Return: 0 or a negative errno.
+ */
+static int xtcp_gso_check(struct sk_buff *skb, unsigned int gso_bit)
+{
+	unsigned int thlen;
+
+	if (!(skb_shinfo(skb)->gso_type & gso_bit) ||
+	    !skb_shinfo(skb)->gso_size)
+		return -EINVAL;
+	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
+		return -EINVAL;
+	thlen = tcp_hdr(skb)->doff * 4;
+	if (thlen < sizeof(struct tcphdr) || !pskb_may_pull(skb, thlen))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * IPv4: called by inet_gso_segment() with skb->data at the XTCP header
+ * and the IP header pulled.
+ */
+static struct sk_buff *xtcp4_gso_segment(struct sk_buff *skb,
+					 netdev_features_t features)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	int err = xtcp_gso_check(skb, SKB_GSO_TCPV4);
+
+	if (err)
+		return ERR_PTR(err);
+	if (!xtcp_gso_seeded(skb)) {
+		tcp_hdr(skb)->check = 0;
+		xtcp_csum_set_partial(skb, iph->saddr, iph->daddr);
+	}
+	return xtcp_gso_segment(skb, features);
 }
 
 /*
@@ -305,21 +390,17 @@ static bool xtcp_gro_can_merge(struct sk_buff *p, const struct tcphdr *th,
 }
 
 /*
- * GRO for XTCP: called by inet_gro_receive() with the IP header pulled.
+ * GRO for XTCP, the part both families share: called once the family has
+ * validated the checksum, with the IP header pulled.
  * Return: the held packet to deliver now, if any (the kernel's contract).
  */
-static struct sk_buff *xtcp4_gro_receive(struct list_head *head,
-					 struct sk_buff *skb)
+static struct sk_buff *xtcp_gro_receive(struct list_head *head,
+					struct sk_buff *skb)
 {
 	unsigned int off, thlen, len, mss = 1;
 	struct sk_buff *p, *pp = NULL;
 	struct tcphdr *th, *th2;
 	int flush = 1;
-
-	/* A bad checksum goes up alone, for the protocol to count it. */
-	if (!NAPI_GRO_CB(skb)->flush &&
-	    skb_gro_checksum_validate(skb, xtcp_ipproto, inet_gro_compute_pseudo))
-		goto out;
 
 	off = skb_gro_offset(skb);
 	th = skb_gro_header(skb, off + sizeof(*th), off);
@@ -366,10 +447,25 @@ out:
 	return pp;
 }
 
+/* IPv4 GRO: called by inet_gro_receive(). A bad checksum goes up alone,
+ * for the protocol to count it.
+ */
+static struct sk_buff *xtcp4_gro_receive(struct list_head *head,
+					 struct sk_buff *skb)
+{
+	if (!NAPI_GRO_CB(skb)->flush &&
+	    skb_gro_checksum_validate(skb, xtcp_ipproto,
+				      inet_gro_compute_pseudo)) {
+		NAPI_GRO_CB(skb)->flush = 1;
+		return NULL;
+	}
+	return xtcp_gro_receive(head, skb);
+}
+
 /*
  * Finish a GRO packet: a super-packet like the ones XTCP sends, so that if
  * it is forwarded rather than delivered it is segmented by
- * xtcp4_gso_segment(), never by a NIC's TCP segmentation.
+ * xtcp_gso_segment(), never by a NIC's TCP segmentation.
  */
 static int xtcp4_gro_complete(struct sk_buff *skb, int thoff)
 {
@@ -391,21 +487,119 @@ static const struct net_offload xtcp_offload = {
 	},
 };
 
+#if IS_ENABLED(CONFIG_IPV6)
+/*
+ * IPv6: called by ipv6_gso_segment() with skb->data at the XTCP header,
+ * past the IPv6 header and any extension headers, which it fixes up
+ * afterwards (payload length) as it does for TCP.
+ */
+static struct sk_buff *xtcp6_gso_segment(struct sk_buff *skb,
+					 netdev_features_t features)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	int err = xtcp_gso_check(skb, SKB_GSO_TCPV6);
+
+	if (err)
+		return ERR_PTR(err);
+	if (!xtcp_gso_seeded(skb)) {
+		tcp_hdr(skb)->check = 0;
+		xtcp_csum_set_partial6(skb, &ip6h->saddr, &ip6h->daddr);
+	}
+	return xtcp_gso_segment(skb, features);
+}
+
+/* IPv6 GRO: called by ipv6_gro_receive(); as xtcp4_gro_receive(). */
+static struct sk_buff *xtcp6_gro_receive(struct list_head *head,
+					 struct sk_buff *skb)
+{
+	if (!NAPI_GRO_CB(skb)->flush &&
+	    skb_gro_checksum_validate(skb, xtcp_ipproto,
+				      ip6_gro_compute_pseudo)) {
+		NAPI_GRO_CB(skb)->flush = 1;
+		return NULL;
+	}
+	return xtcp_gro_receive(head, skb);
+}
+
+/* As xtcp4_gro_complete(); IPv6 has no IP ID to keep fixed. */
+static int xtcp6_gro_complete(struct sk_buff *skb, int thoff)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+	xtcp_csum_set_partial6(skb, &ip6h->saddr, &ip6h->daddr);
+	skb_shinfo(skb)->gso_segs = NAPI_GRO_CB(skb)->count;
+	skb_shinfo(skb)->gso_type |= XTCP_GSO_TYPE6;
+	return 0;
+}
+
+static const struct net_offload xtcp6_offload = {
+	.callbacks = {
+		.gso_segment	= xtcp6_gso_segment,
+		.gro_receive	= xtcp6_gro_receive,
+		.gro_complete	= xtcp6_gro_complete,
+	},
+};
+
+static int xtcp6_offload_init(void)
+{
+	if (inet6_add_offload(&xtcp6_offload, xtcp_ipproto)) {
+		pr_err("IPv6 next header %u already has an offload\n",
+		       xtcp_ipproto);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+static void xtcp6_offload_exit(void)
+{
+	inet6_del_offload(&xtcp6_offload, xtcp_ipproto);
+}
+#else
+static int xtcp6_offload_init(void)
+{
+	return 0;
+}
+
+static void xtcp6_offload_exit(void)
+{
+}
+#endif
+
 /**
- * xtcp_offload_init() - register XTCP's segmentation and GRO offload
+ * xtcp_offload_init() - register XTCP's segmentation and GRO offloads for
+ *	IPv4 and IPv6
  *
- * Return: 0 or a negative errno (the protocol number has an offload).
+ * The IPv6 one is registered even when IPv6 is disabled at boot: the
+ * kernel's IPv6 offloads are too, and nothing calls it then.
+ *
+ * Return: 0, or -EEXIST (the protocol number has an offload) with neither
+ * left registered.
  */
 int xtcp_offload_init(void)
 {
-	return inet_add_offload(&xtcp_offload, xtcp_ipproto);
+	int err;
+
+	if (inet_add_offload(&xtcp_offload, xtcp_ipproto)) {
+		pr_err("IP protocol %u already has an offload\n", xtcp_ipproto);
+		return -EEXIST;
+	}
+	err = xtcp6_offload_init();
+	if (err)
+		goto err_v4;
+	return 0;
+
+err_v4:
+	inet_del_offload(&xtcp_offload, xtcp_ipproto);
+	synchronize_net();
+	return err;
 }
 
 /**
- * xtcp_offload_exit() - unregister it; waits for users to finish
+ * xtcp_offload_exit() - unregister them; waits for users to finish
  */
 void xtcp_offload_exit(void)
 {
+	xtcp6_offload_exit();
 	inet_del_offload(&xtcp_offload, xtcp_ipproto);
 	synchronize_net();
 }

@@ -2,10 +2,13 @@
 /*
  * KUnit tests for XTCP's offloads (xtcp_offload.c): how many segments one
  * super-packet may carry, and how the stack's skb_gso_segment() cuts one
- * up through xtcp4_gso_segment(): sequence numbers, flags, and a valid
- * XTCP checksum on every segment for each kind of device (generic
+ * up through xtcp4_gso_segment() and xtcp6_gso_segment(): sequence
+ * numbers, flags, IP lengths, and a valid XTCP checksum over the IPv4 or
+ * IPv6 pseudo-header on every segment for each kind of device (generic
  * checksum, TCP/UDP-only checksum, none), from a linear super-packet and
- * from one built as XTCP's sender builds them (a frag_list of segments).
+ * from one built as XTCP's sender builds them (a frag_list of segments);
+ * over IPv6 also the pseudo-header the sender seeded (a final destination
+ * other than the IP header's) and a super-packet without a seed.
  */
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
@@ -13,6 +16,7 @@
 #include <linux/skbuff.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 
 #include "xtcp.h"
 
@@ -48,16 +52,53 @@ static void xtcp_gso_size_goal__at_least_one(struct kunit *test)
 #define SADDR	htonl(0x0a000101)
 #define DADDR	htonl(0x0a000102)
 #define SEQ0	0xfffff000U	/* wraps inside the super-packet */
-#define HDRS	(ETH_HLEN + sizeof(struct iphdr) + sizeof(struct tcphdr))
+#define HDRS	(ETH_HLEN + sizeof(struct ipv6hdr) + sizeof(struct tcphdr))
+
+/* IPv6 addresses: the IP header's, and a final destination beyond it (as
+ * with a routing header) for the seed of the "final" super-packets.
+ */
+static const struct in6_addr saddr6 = {{{ 0xfd, 0, 0, 1, [15] = 1 }}};
+static const struct in6_addr daddr6 = {{{ 0xfd, 0, 0, 1, [15] = 2 }}};
+static const struct in6_addr final6 = {{{ 0xfd, 0, 0, 2, [15] = 9 }}};
+
+/* How a super-packet is made: family, and its checksum seed. */
+enum super_kind {
+	SUPER_V4,	/* IPv4, seeded as XTCP's sender does */
+	SUPER_V6,	/* IPv6, seeded as XTCP's sender does */
+	SUPER_V6_FINAL,	/* IPv6, seeded with final6 as the destination */
+	SUPER_V6_NONE,	/* IPv6, CHECKSUM_NONE, no seed */
+};
+
+static const struct in6_addr *seed_daddr6(enum super_kind kind)
+{
+	return kind == SUPER_V6_FINAL ? &final6 : &daddr6;
+}
 
 static u8 payload_byte(unsigned int i)
 {
 	return (u8)(i * 7 + 3);
 }
 
-/* Headers in front of @skb's payload, CHECKSUM_PARTIAL as XTCP sends. */
+/* An IPv6 header, no extension headers, in front of @skb's XTCP header. */
+static void push_ipv6(struct sk_buff *skb)
+{
+	struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
+
+	skb_reset_network_header(skb);
+	memset(ip6h, 0, sizeof(*ip6h));
+	ip6h->version = 6;
+	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+	ip6h->nexthdr = IPPROTO_XTCP;
+	ip6h->hop_limit = 64;
+	ip6h->saddr = saddr6;
+	ip6h->daddr = daddr6;
+}
+
+/* Headers in front of @skb's payload, CHECKSUM_PARTIAL as XTCP sends
+ * (@kind says which family and seed).
+ */
 static void push_headers(struct sk_buff *skb, unsigned int mss,
-			 unsigned int segs, u8 flags)
+			 unsigned int segs, u8 flags, enum super_kind kind)
 {
 	struct tcphdr *th;
 	struct iphdr *iph;
@@ -73,6 +114,23 @@ static void push_headers(struct sk_buff *skb, unsigned int mss,
 	th->doff = 5;
 	xtcp_flag_byte(th) = flags;
 	th->window = htons(1000);
+
+	if (kind != SUPER_V4) {
+		push_ipv6(skb);
+		eth = skb_push(skb, ETH_HLEN);
+		skb_reset_mac_header(skb);
+		memset(eth, 0, ETH_HLEN);
+		eth->h_proto = htons(ETH_P_IPV6);
+		skb->protocol = htons(ETH_P_IPV6);
+		if (kind == SUPER_V6_NONE)
+			skb->ip_summed = CHECKSUM_NONE;
+		else
+			xtcp_csum_set_partial6(skb, &saddr6, seed_daddr6(kind));
+		skb_shinfo(skb)->gso_size = mss;
+		skb_shinfo(skb)->gso_segs = segs;
+		skb_shinfo(skb)->gso_type = XTCP_GSO_TYPE6;
+		return;
+	}
 
 	iph = skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
@@ -100,7 +158,8 @@ static void push_headers(struct sk_buff *skb, unsigned int mss,
 }
 
 /* A linear super-packet of @len payload bytes. */
-static struct sk_buff *linear_super(unsigned int mss, unsigned int len, u8 flags)
+static struct sk_buff *linear_super(unsigned int mss, unsigned int len, u8 flags,
+				    enum super_kind kind)
 {
 	struct sk_buff *skb = alloc_skb(HDRS + 64 + len, GFP_KERNEL);
 	unsigned int i;
@@ -112,12 +171,13 @@ static struct sk_buff *linear_super(unsigned int mss, unsigned int len, u8 flags
 	p = skb_put(skb, len);
 	for (i = 0; i < len; i++)
 		p[i] = payload_byte(i);
-	push_headers(skb, mss, DIV_ROUND_UP(len, mss), flags);
+	push_headers(skb, mss, DIV_ROUND_UP(len, mss), flags, kind);
 	return skb;
 }
 
 /* A super-packet as XTCP sends it: headers, then one skb per segment. */
-static struct sk_buff *fraglist_super(unsigned int mss, unsigned int len, u8 flags)
+static struct sk_buff *fraglist_super(unsigned int mss, unsigned int len, u8 flags,
+				      enum super_kind kind)
 {
 	struct sk_buff *skb = alloc_skb(HDRS + 64, GFP_KERNEL), *tail = NULL;
 	unsigned int off, i;
@@ -146,14 +206,28 @@ static struct sk_buff *fraglist_super(unsigned int mss, unsigned int len, u8 fla
 		skb->data_len += n;
 		skb->truesize += m->truesize;
 	}
-	push_headers(skb, mss, DIV_ROUND_UP(len, mss), flags);
+	push_headers(skb, mss, DIV_ROUND_UP(len, mss), flags, kind);
 	return skb;
+}
+
+/* The checksum of @tlen bytes of XTCP segment at @thoff in @seg, over the
+ * pseudo-header @kind calls for: 0 when it is right.
+ */
+static __sum16 segment_csum(struct sk_buff *seg, unsigned int thoff,
+			    unsigned int tlen, enum super_kind kind)
+{
+	__wsum sum = skb_checksum(seg, thoff, tlen, 0);
+
+	if (kind == SUPER_V4)
+		return xtcp_v4_csum(SADDR, DADDR, tlen, sum);
+	return xtcp_v6_csum(&saddr6, seed_daddr6(kind), tlen, sum);
 }
 
 /* Segment @skb for a device with @features and check every segment. */
 static void check_segments(struct kunit *test, struct sk_buff *skb,
 			   netdev_features_t features, unsigned int mss,
-			   unsigned int len, bool want_partial)
+			   unsigned int len, bool want_partial,
+			   enum super_kind kind)
 {
 	unsigned int off = 0, n = 0, want_segs = DIV_ROUND_UP(len, mss);
 	struct sk_buff *segs, *seg, *next;
@@ -167,7 +241,6 @@ static void check_segments(struct kunit *test, struct sk_buff *skb,
 		unsigned int thoff = skb_transport_offset(seg);
 		unsigned int tlen = seg->len - thoff;
 		unsigned int plen = tlen - sizeof(struct tcphdr);
-		const struct iphdr *iph = ip_hdr(seg);
 		const struct tcphdr *th = tcp_hdr(seg);
 		bool last = !seg->next;
 		u8 flags = xtcp_flag_byte(th);
@@ -178,8 +251,18 @@ static void check_segments(struct kunit *test, struct sk_buff *skb,
 		next = seg->next;
 		KUNIT_EXPECT_EQ(test, plen, last ? len - off : mss);
 		KUNIT_EXPECT_EQ(test, ntohl(th->seq), SEQ0 + off);
-		KUNIT_EXPECT_EQ(test, ntohs(iph->tot_len), seg->len - ETH_HLEN);
-		KUNIT_EXPECT_EQ(test, ip_fast_csum(iph, iph->ihl), 0);
+		if (kind == SUPER_V4) {
+			const struct iphdr *iph = ip_hdr(seg);
+
+			KUNIT_EXPECT_EQ(test, ntohs(iph->tot_len),
+					seg->len - ETH_HLEN);
+			KUNIT_EXPECT_EQ(test, ip_fast_csum(iph, iph->ihl), 0);
+		} else {
+			KUNIT_EXPECT_EQ(test, ntohs(ipv6_hdr(seg)->payload_len),
+					tlen);
+			KUNIT_EXPECT_EQ(test, thoff,
+					ETH_HLEN + sizeof(struct ipv6hdr));
+		}
 		KUNIT_EXPECT_TRUE(test, flags & XTCP_FLAG_ACK);
 		KUNIT_EXPECT_EQ(test, !!(flags & (XTCP_FLAG_FIN | XTCP_FLAG_PSH)), last);
 		KUNIT_EXPECT_EQ(test, !!th->cwr, !n);
@@ -187,8 +270,7 @@ static void check_segments(struct kunit *test, struct sk_buff *skb,
 		if (seg->ip_summed == CHECKSUM_PARTIAL)
 			KUNIT_EXPECT_EQ(test, skb_checksum_help(seg), 0);
 		th = tcp_hdr(seg);
-		sum = xtcp_v4_csum(SADDR, DADDR, tlen,
-				   skb_checksum(seg, thoff, tlen, 0));
+		sum = segment_csum(seg, thoff, tlen, kind);
 		KUNIT_EXPECT_EQ(test, (__force u16)sum, 0);
 		for (i = 0; i < plen; i += 97) {
 			skb_copy_bits(seg, thoff + sizeof(*th) + i, &b, 1);
@@ -207,33 +289,116 @@ static void check_segments(struct kunit *test, struct sk_buff *skb,
 #define IPCSUM	(NETIF_F_SG | NETIF_F_IP_CSUM)
 #define HWCSUM	(NETIF_F_SG | NETIF_F_HW_CSUM)
 
+/* One segmentation to check: how the super-packet is built, the device. */
+struct gso_param {
+	enum super_kind kind;
+	bool fraglist;
+	unsigned int mss;
+	unsigned int len;
+	netdev_features_t features;
+	bool partial;	/* segments left CHECKSUM_PARTIAL */
+};
+
+static void check_params(struct kunit *test, const struct gso_param *p,
+			 unsigned int n)
+{
+	struct sk_buff *skb;
+
+	for (; n; n--, p++) {
+		if (p->fraglist)
+			skb = fraglist_super(p->mss, p->len, FLAGS, p->kind);
+		else
+			skb = linear_super(p->mss, p->len, FLAGS, p->kind);
+		check_segments(test, skb, p->features, p->mss, p->len,
+			       p->partial, p->kind);
+	}
+}
+
+#define IP6CSUM	(NETIF_F_SG | NETIF_F_IPV6_CSUM)
+
 static void xtcp_gso_segment__linear(struct kunit *test)
 {
 	/* A device that sums nothing, one that sums TCP and UDP only: XTCP
 	 * sums in software; one that sums anything gets partial checksums.
+	 * Then an exact multiple of an odd MSS.
 	 */
-	check_segments(test, linear_super(1000, 3500, FLAGS), SW, 1000, 3500, false);
-	check_segments(test, linear_super(1000, 3500, FLAGS), IPCSUM, 1000, 3500, false);
-	check_segments(test, linear_super(1000, 3500, FLAGS), HWCSUM, 1000, 3500, true);
-	/* Exact multiple, odd MSS. */
-	check_segments(test, linear_super(999, 2997, FLAGS), IPCSUM, 999, 2997, false);
+	static const struct gso_param p[] = {
+		{ SUPER_V4, false, 1000, 3500, SW, false },
+		{ SUPER_V4, false, 1000, 3500, IPCSUM, false },
+		{ SUPER_V4, false, 1000, 3500, HWCSUM, true },
+		{ SUPER_V4, false, 999, 2997, IPCSUM, false },
+	};
+
+	check_params(test, p, ARRAY_SIZE(p));
 }
 
 static void xtcp_gso_segment__fraglist(struct kunit *test)
 {
-	check_segments(test, fraglist_super(1460, 5000, FLAGS), SW, 1460, 5000, false);
-	check_segments(test, fraglist_super(1460, 5000, FLAGS), IPCSUM, 1460, 5000, false);
-	check_segments(test, fraglist_super(1460, 5000, FLAGS), HWCSUM, 1460, 5000, true);
-	check_segments(test, fraglist_super(1460, 2920, FLAGS), HWCSUM, 1460, 2920, true);
+	static const struct gso_param p[] = {
+		{ SUPER_V4, true, 1460, 5000, SW, false },
+		{ SUPER_V4, true, 1460, 5000, IPCSUM, false },
+		{ SUPER_V4, true, 1460, 5000, HWCSUM, true },
+		{ SUPER_V4, true, 1460, 2920, HWCSUM, true },
+	};
+
+	check_params(test, p, ARRAY_SIZE(p));
+}
+
+static void xtcp6_gso_segment__linear(struct kunit *test)
+{
+	static const struct gso_param p[] = {
+		{ SUPER_V6, false, 1000, 3500, SW, false },
+		{ SUPER_V6, false, 1000, 3500, IP6CSUM, false },
+		{ SUPER_V6, false, 1000, 3500, HWCSUM, true },
+		{ SUPER_V6, false, 999, 2997, IP6CSUM, false },
+	};
+
+	check_params(test, p, ARRAY_SIZE(p));
+}
+
+static void xtcp6_gso_segment__fraglist(struct kunit *test)
+{
+	static const struct gso_param p[] = {
+		{ SUPER_V6, true, 1440, 5000, SW, false },
+		{ SUPER_V6, true, 1440, 5000, HWCSUM, true },
+		{ SUPER_V6, true, 1440, 2880, HWCSUM, true },
+	};
+
+	check_params(test, p, ARRAY_SIZE(p));
+}
+
+static void xtcp6_gso_segment__keeps_the_seed(struct kunit *test)
+{
+	/* The sender summed a final destination the IP header does not
+	 * show (a routing header's): every segment keeps it. No seed at
+	 * all (a packet socket's): the IP header's addresses.
+	 */
+	static const struct gso_param p[] = {
+		{ SUPER_V6_FINAL, false, 1000, 3500, SW, false },
+		{ SUPER_V6_FINAL, true, 1440, 5000, HWCSUM, true },
+		{ SUPER_V6_NONE, false, 1000, 3500, SW, false },
+		{ SUPER_V6_NONE, false, 1000, 3500, HWCSUM, true },
+	};
+
+	check_params(test, p, ARRAY_SIZE(p));
 }
 
 static void xtcp_gso_segment__bad_input(struct kunit *test)
 {
-	struct sk_buff *skb = linear_super(1000, 3000, XTCP_FLAG_ACK), *segs;
+	struct sk_buff *skb = linear_super(1000, 3000, XTCP_FLAG_ACK, SUPER_V4);
+	struct sk_buff *segs;
 
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	/* No TCPv4 bit: refused, not cut up as something else. */
 	skb_shinfo(skb)->gso_type = SKB_GSO_SCTP;
+	segs = skb_gso_segment(skb, SW);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(segs));
+	kfree_skb(skb);
+
+	/* IPv6 without the TCPv6 bit (an IPv4 type on an IPv6 packet). */
+	skb = linear_super(1000, 3000, XTCP_FLAG_ACK, SUPER_V6);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_shinfo(skb)->gso_type = XTCP_GSO_TYPE;
 	segs = skb_gso_segment(skb, SW);
 	KUNIT_EXPECT_TRUE(test, IS_ERR(segs));
 	kfree_skb(skb);
@@ -245,6 +410,9 @@ static struct kunit_case xtcp_offload_cases[] = {
 	KUNIT_CASE(xtcp_gso_size_goal__at_least_one),
 	KUNIT_CASE(xtcp_gso_segment__linear),
 	KUNIT_CASE(xtcp_gso_segment__fraglist),
+	KUNIT_CASE(xtcp6_gso_segment__linear),
+	KUNIT_CASE(xtcp6_gso_segment__fraglist),
+	KUNIT_CASE(xtcp6_gso_segment__keeps_the_seed),
 	KUNIT_CASE(xtcp_gso_segment__bad_input),
 	{}
 };

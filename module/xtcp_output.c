@@ -57,6 +57,7 @@ __sum16 xtcp_v6_csum(const struct in6_addr *saddr, const struct in6_addr *daddr,
 {
 	return csum_ipv6_magic(saddr, daddr, len, xtcp_ipproto, base);
 }
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_v6_csum);
 
 static u32 xtcp_now_us(void)
 {
@@ -121,6 +122,24 @@ void xtcp_csum_set_partial(struct sk_buff *skb, __be32 saddr, __be32 daddr)
 			      xtcp_csum_partial_prep(skb));
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_csum_set_partial);
+
+/**
+ * xtcp_csum_set_partial6() - leave a segment's checksum to the device, over
+ *	IPv6
+ * @skb: the segment, transport header set, checksum field zero
+ * @saddr: source address
+ * @daddr: destination address (the final one, past any routing header)
+ *
+ * xtcp_csum_set_partial() with the IPv6 pseudo-header.
+ */
+void xtcp_csum_set_partial6(struct sk_buff *skb, const struct in6_addr *saddr,
+			    const struct in6_addr *daddr)
+{
+	tcp_hdr(skb)->check =
+		~xtcp_v6_csum(saddr, daddr, skb->len - skb_transport_offset(skb),
+			      xtcp_csum_partial_prep(skb));
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_csum_set_partial6);
 
 /**
  * xtcp_csum_partial_prep() - the family-independent part of
@@ -855,12 +874,13 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	}
 	skb_shinfo(head)->gso_size = xs->mss_cache;
 	skb_shinfo(head)->gso_segs = segs;
-	skb_shinfo(head)->gso_type = XTCP_GSO_TYPE;
+	/* XTCP_GSO_TYPE, or XTCP_GSO_TYPE6 for IPv6 on the wire. */
+	skb_shinfo(head)->gso_type = sk->sk_gso_type;
 
 	flags = (fcb->flags & ~(XTCP_FLAG_PSH | XTCP_FLAG_FIN)) |
 		(XTCP_SKB_CB(last)->flags & (XTCP_FLAG_PSH | XTCP_FLAG_FIN));
 	/* A super-packet is always CHECKSUM_PARTIAL: it is summed by the
-	 * device that takes it whole, or per segment by xtcp4_gso_segment(),
+	 * device that takes it whole, or per segment by xtcp_gso_segment(),
 	 * which copies this header, options and all, into every segment:
 	 * each carries the timestamps, and no SACK blocks (no room in a
 	 * full-sized segment, as for one sent alone).

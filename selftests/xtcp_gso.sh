@@ -23,6 +23,16 @@
 # 1b. A dual-stack AF_INET6 socket talking IPv4 (v4-mapped): the client
 #    connects to ::ffff:10.0.1.2, the server listens on ::; both send, and
 #    both must send super-packets, as AF_INET sockets do.
+# 4b. Native IPv6 (next header = XTCP's number), AF_INET6 sockets between
+#    fd00:1::1 and fd00:1::2, the checks of 1 to 4 over IPv6: super-packets
+#    above the MTU leave the socket (GsoSends); with TSO and checksum
+#    offload off every frame fits the MTU and carries a valid checksum over
+#    the IPv6 pseudo-header; with TSO off and checksum offload on every
+#    frame carries XTCP's partial seed over the IPv6 pseudo-header and the
+#    frame's own length (xtcp_pcap_csum.py --partial); GRO on the
+#    receiving veth aggregates; and through netem loss (TSO and checksum
+#    offload off) retransmissions are segmented with valid checksums too.
+#    Bytes exact (cmp) in each.
 # 6. Forwarding through a router namespace that aggregates with GRO and
 #    forwards over a link without TSO or checksum offload: the router's
 #    GRO packets are segmented by XTCP's gso_segment; the router's capture
@@ -38,7 +48,7 @@
 
 XTCP_GSO_BYTES=$(pick_size "${XTCP_GSO_BYTES:-}" 16M 2M)
 XTCP_GSO_BENCH=$(pick_size "${XTCP_GSO_BENCH:-}" 16M 2M)
-xtcp_lib_init 28 "GSO super-packets over veth"
+xtcp_lib_init 51 "GSO super-packets over veth"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP offloads only"
 command -v ethtool >/dev/null || tap_skip_rest "no ethtool"
@@ -50,12 +60,14 @@ rand_range 1 1000000
 dseed=$RAND
 
 # capture_start FILE SNAPLEN [NS DEV]: dumpcap on DEV in NS (default
-# veth-c in the client's namespace), packets from $CAP_SRC only.
+# veth-c in the client's namespace), packets from $CAP_SRC only ($CAP_IP
+# "ip" for IPv4, "ip6" for IPv6).
 CAP_SRC=$CLIENT_IP
+CAP_IP=ip
 DUMPCAP_PIDS=()
 capture_start() {
 	ip netns exec "${3:-$NS_C}" dumpcap -q -i "${4:-veth-c}" -s "$2" -c 4000 \
-		-f "ip proto 253 and src host $CAP_SRC" -w "$1" >"$1.log" 2>&1 &
+		-f "$CAP_IP proto 253 and src host $CAP_SRC" -w "$1" >"$1.log" 2>&1 &
 	DUMPCAP_PIDS+=($!)
 	BG_PIDS+=($!)
 	dumpcap_wait "$1.log" $!
@@ -111,12 +123,13 @@ gso_case() {
 	frame_stats "$pcap"
 }
 
-# csum_case DESC PCAP: every XTCP checksum in PCAP is valid.
+# csum_case DESC PCAP [--partial]: every XTCP checksum in PCAP is valid
+# (with --partial: every one is XTCP's partial seed for its segment).
 csum_case() {
 	local out rc=0
 
-	out=$("$XTCP_SELFTESTS/xtcp_pcap_csum.py" "$2" 253 2>&1) || rc=$?
-	tap_result "$rc" "$1: every XTCP checksum in the capture is valid ($out)"
+	out=$("$XTCP_SELFTESTS/xtcp_pcap_csum.py" ${3:+"$3"} "$2" 253 2>&1) || rc=$?
+	tap_result "$rc" "$1: every XTCP checksum in the capture is ${3:+a }valid${3:+ seed} ($out)"
 }
 
 # frames_case DESC OP BYTES: ok if frames were captured and the largest
@@ -184,6 +197,67 @@ gso_case gro "gro on veth-s" 96 "$NS_S" veth-s
 frames_case "gro on veth-s: segments aggregated" gt 1514
 ip netns exec "$NS_S" ethtool -K veth-s gro off >/dev/null 2>&1
 ip netns exec "$NS_C" ethtool -K veth-c gso on tso on >/dev/null 2>&1
+
+# 4b. Native IPv6: cases 1 to 4 again between AF_INET6 sockets over IPv6,
+# and a lossy path. veth-c is back to its defaults (TSO, GSO and checksum
+# offload on), veth-s to GRO off.
+setup_ipv6 || info "cannot add IPv6 addresses: the IPv6 cases fail"
+srv_ip=$SERVER_IP
+SERVER_IP=$SERVER_IP6
+XFER_PROTO_S=xtcp6 XFER_PROTO_C=xtcp6
+CAP_SRC=$CLIENT_IP6 CAP_IP=ip6
+
+snapshot c GsoSends
+gso_case v6plain "ipv6, veth" 128
+frames_case "ipv6, veth: super-packets leave the socket" gt 1514
+check_counter "ipv6, veth: GsoSends grew" c GsoSends -gt 0
+
+ip netns exec "$NS_C" ethtool -K veth-c tso off tx off >/dev/null 2>&1
+snapshot c GsoSends
+gso_case v6sw "ipv6, tso off, tx off" 2000
+frames_case "ipv6, tso off, tx off: every frame fits the MTU" le 1514
+csum_case "ipv6, tso off, tx off" "$TMPD/v6sw.pcapng"
+check_counter "ipv6, tso off, tx off: super-packets left the socket (GsoSends)" \
+	c GsoSends -gt 0
+
+ip netns exec "$NS_C" ethtool -K veth-c tx on >/dev/null 2>&1
+snapshot c GsoSends
+gso_case v6partial "ipv6, tso off, tx on" 2000
+frames_case "ipv6, tso off, tx on: every frame fits the MTU" le 1514
+csum_case "ipv6, tso off, tx on" "$TMPD/v6partial.pcapng" --partial
+check_counter "ipv6, tso off, tx on: super-packets left the socket (GsoSends)" \
+	c GsoSends -gt 0
+
+ip netns exec "$NS_C" ethtool -K veth-c gso off tso off >/dev/null 2>&1
+ip netns exec "$NS_S" ethtool -K veth-s gro on >/dev/null 2>&1
+gso_case v6gro "ipv6, gro on veth-s" 128 "$NS_S" veth-s
+frames_case "ipv6, gro on veth-s: segments aggregated" gt 1514
+ip netns exec "$NS_S" ethtool -K veth-s gro off >/dev/null 2>&1
+
+# Loss: netem on veth-c drops whole super-packets (the qdisc comes before
+# segmentation), so runs of segments are resent, as super-packets too, and
+# cut up in software like the rest.
+ip netns exec "$NS_C" ethtool -K veth-c gso on tso off tx off >/dev/null 2>&1
+snapshot c GsoSends RetransSegs
+if netem_set c loss 3%; then
+	gso_case v6loss "ipv6, 3% loss, tso off, tx off" 2000
+	netem_clear c
+	frames_case "ipv6, 3% loss: every frame fits the MTU" le 1514
+	csum_case "ipv6, 3% loss" "$TMPD/v6loss.pcapng"
+	check_counter "ipv6, 3% loss: segments were retransmitted" \
+		c RetransSegs -gt 0
+	check_counter "ipv6, 3% loss: super-packets left the socket (GsoSends)" \
+		c GsoSends -gt 0
+else
+	for i in 1 2 3 4 5 6; do
+		tap_skip "ipv6, 3% loss (case $i)" "no netem"
+	done
+fi
+ip netns exec "$NS_C" ethtool -K veth-c tso on tx on >/dev/null 2>&1
+
+SERVER_IP=$srv_ip
+XFER_PROTO_S=$XTCP_TEST_PROTO XFER_PROTO_C=$XTCP_TEST_PROTO
+CAP_SRC=$CLIENT_IP CAP_IP=ip
 
 # 5. Throughput over the clean veth, same boot: four connections at once,
 # so that the 64 KiB window of each (XTCP has no window scaling yet) is not

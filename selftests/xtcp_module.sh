@@ -3,8 +3,8 @@
 #
 # Module lifecycle: rmmod is refused while a socket is open and works once it
 # is closed (IPv4 and IPv6); insmod/rmmod in a loop; insmod with a family or
-# IP protocol number that is taken (for IPv4, or only for IPv6) fails
-# cleanly and leaves nothing registered.
+# IP protocol number that is taken (for IPv4, or only for IPv6, or only as
+# an IPv6 offload) fails cleanly and leaves nothing registered.
 #
 # Needs XTCP_KO (absolute path to xtcp.ko for the running kernel) and the
 # module loaded; leaves it loaded with default parameters.
@@ -20,7 +20,7 @@ if [ "${XTCP_GUEST:-stock}" = debug ]; then
 else
 	ITER=${XTCP_MODULE_ITERATIONS:-50}
 fi
-PLAN=20
+PLAN=23
 KSFT_SKIP=4
 
 TAP_NUM=0
@@ -275,22 +275,35 @@ info "$rounds of $ITER rounds completed in $((d / 1000)).$((d % 1000 / 100)) s"
 result $rc "insmod, socket, close, rmmod $ITER times in a row"
 loaded && rmmod_retry 5
 
+# taken_case PARAM N DESC PATTERN: insmod PARAM=N must fail with EEXIST,
+# with a log line matching PATTERN, and leave nothing behind (three
+# cases); for ipproto, socket(AF_INET, SOCK_STREAM, N) must fail too.
+taken_case() {
+	local param=$1 n=$2 desc=$3 rc=0
+
+	kmsg_mark
+	if insmod "$XTCP_KO" "$param=$n" 2>"$TMPD/err"; then
+		info "insmod $param=$n succeeded"
+		rc=1
+	fi
+	show "$TMPD/err"
+	grep -q "File exists" "$TMPD/err" || rc=1
+	result $rc "insmod $param=$n ($desc, taken) fails with EEXIST"
+	rc=0
+	explained "$4" || rc=1
+	result $rc "dmesg has an xtcp line explaining the $param=$n failure"
+	rc=0
+	no_leftovers || rc=1
+	if [ "$param" = ipproto ]; then
+		"$SOCK" -e EPROTONOSUPPORT inet stream "$n" |
+			sed "s/^/# socket(AF_INET, SOCK_STREAM, $n): /"
+		[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+	fi
+	result $rc "failed $param=$n load leaves nothing behind"
+}
+
 # 6-8: family taken (16 is AF_NETLINK).
-kmsg_mark
-rc=0
-if insmod "$XTCP_KO" family=16 2>"$TMPD/err"; then
-	info "insmod family=16 succeeded"
-	rc=1
-fi
-show "$TMPD/err"
-grep -q "File exists" "$TMPD/err" || rc=1
-result $rc "insmod family=16 (AF_NETLINK, taken) fails with EEXIST"
-rc=0
-explained 'family|16' || rc=1
-result $rc "dmesg has an xtcp line explaining the family=16 failure"
-rc=0
-no_leftovers || rc=1
-result $rc "failed family=16 load leaves nothing behind"
+taken_case family 16 AF_NETLINK 'family|16'
 loaded && rmmod xtcp
 
 # 9-12: IP protocol taken (6 is TCP's); the kernel's TCP unharmed.
@@ -336,23 +349,7 @@ fi
 
 # IPv6 next header taken (58 is ICMPv6's), IPv4 protocol 58 free: the
 # failure comes after IPv4 is registered, and must unwind all of it.
-kmsg_mark
-rc=0
-if insmod "$XTCP_KO" ipproto=58 2>"$TMPD/err"; then
-	info "insmod ipproto=58 succeeded"
-	rc=1
-fi
-show "$TMPD/err"
-grep -q "File exists" "$TMPD/err" || rc=1
-result $rc "insmod ipproto=58 (ICMPv6's next header, taken) fails with EEXIST"
-rc=0
-explained 'IPv6.*58|58.*IPv6' || rc=1
-result $rc "dmesg has an xtcp line explaining the ipproto=58 failure"
-rc=0
-no_leftovers || rc=1
-"$SOCK" -e EPROTONOSUPPORT inet stream 58 | sed 's/^/# socket(AF_INET, SOCK_STREAM, 58): /'
-[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
-result $rc "failed ipproto=58 load leaves nothing behind (IPv4 part unwound)"
+taken_case ipproto 58 "ICMPv6's next header" 'IPv6.*58|58.*IPv6'
 loaded && rmmod xtcp
 rc=0
 if command -v ping >/dev/null && command -v ip >/dev/null; then
@@ -367,6 +364,13 @@ else
 	TAP_NUM=$((TAP_NUM + 1))
 	echo "ok $TAP_NUM ICMPv6 still works # SKIP no ping or ip"
 fi
+
+# IPv6 offload taken (60, the destination options header, has one), IPv4
+# protocol 60 and its IPv4 offload free: the failure comes in
+# xtcp_offload_init(), after the IPv4 offload is registered, and must
+# unwind it and the rest.
+taken_case ipproto 60 "an IPv6 offload's" 'offload.*60|60.*offload'
+loaded && rmmod xtcp
 
 # Back to normal, as the harness expects.
 rc=0
