@@ -26,7 +26,10 @@
 # picks tests).
 #
 # Knobs: XTCP_STOCK_TIMEOUT / XTCP_DEBUG_TIMEOUT (seconds per guest, boot
-# included; default 4500 / 4500); XTCP_GUESTS="stock debug" (the default)
+# included; default 4500 / 4500); XTCP_BUDGET_END (seconds since the
+# epoch, set by .ci/run): the guests get at most what is left until then,
+# less the NIC pair's share, and selftests/run.sh starts no program in the
+# last minutes of its guest (those are reported as skipped); XTCP_GUESTS="stock debug" (the default)
 # picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
 # skips the debug kernel, its module and its guest: not a full check).
 # XTCP_DEMO_STATUS=N (set by .ci/run, which runs `make demo` first) counts
@@ -321,7 +324,17 @@ run_pair() {
 # debug guests run at once, each in its own guest slot (lib.sh).
 declare -A GUEST_PID=() GUEST_T0=()
 start_guest() {
-	local kind=$1 tmo=$2 ttmo=$3 dir=$XTCP_OUT/results/$1 nics=()
+	local kind=$1 tmo=$2 ttmo=$3 dir=$XTCP_OUT/results/$1 nics=() left
+	if [ -n "${XTCP_BUDGET_END:-}" ]; then
+		# What is left of the budget, less the NIC pair and collecting.
+		left=$((XTCP_BUDGET_END - $(date +%s) - 300))
+		if [ "$left" -lt "$tmo" ]; then
+			[ "$left" -ge 600 ] || left=600
+			log "$kind guest: $left s left of the time budget (XTCP_BUDGET_END), not $tmo"
+			ttmo=$((ttmo - (tmo - left)))
+			tmo=$left
+		fi
+	fi
 	[ "$ttmo" -ge $((tmo / 2)) ] || ttmo=$((tmo / 2))
 	GUEST_T0[$kind]=$(date +%s)
 	rm -rf "$dir" && mkdir -p "$dir"
@@ -332,6 +345,7 @@ start_guest() {
 	"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kind" --rwdir "$dir" \
 		--timeout "$tmo" --console "$dir/console.log" "${nics[@]}" -- \
 		env "${guest_env[@]}" XTCP_TESTS_TIMEOUT="$ttmo" \
+		XTCP_GUEST_END=$(($(date +%s) + tmo)) \
 		scripts/guest-tests.sh "$kind" "$dir" "$XTCP_OUT/$kind" \
 		>"$dir/guest.out" &
 	GUEST_PID[$kind]=$!
@@ -368,7 +382,8 @@ main() {
 		case "$v" in
 		XTCP_CACHE | XTCP_VENV | XTCP_OUT | XTCP_TOP | XTCP_DEBUG_TREE | XTCP_GUESTS | \
 			XTCP_STOCK_TIMEOUT | XTCP_DEBUG_TIMEOUT | XTCP_DEMO_TIMEOUT | XTCP_TESTS_TIMEOUT | \
-			XTCP_KO | XTCP_GUEST | XTCP_RESULTS | XTCP_DEMO_STATUS | XTCP_NIC_PAIR | XTCP_PAIR_*) ;;
+			XTCP_KO | XTCP_GUEST | XTCP_RESULTS | XTCP_DEMO_STATUS | XTCP_NIC_PAIR | XTCP_PAIR_* | \
+			XTCP_BUDGET_END | XTCP_GUEST_END | XTCP_DEADLINE) ;;
 		XTCP_*) guest_env+=("$v=${!v}") ;;
 		esac
 	done < <(compgen -e)

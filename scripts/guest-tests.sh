@@ -23,7 +23,10 @@
 # errors.txt is empty: test failures are in the results, for check.sh.
 #
 # XTCP_TESTS_TIMEOUT (seconds, default 1200) bounds selftests/run.sh so a
-# hung test still leaves dmesg and kmemleak behind.
+# hung test still leaves dmesg and kmemleak behind. XTCP_GUEST_END (seconds
+# since the epoch, from scripts/check.sh: when the host stops this guest)
+# bounds it too, leaving time for what follows it, and becomes run.sh's
+# XTCP_DEADLINE: no program starts in the last minutes before it.
 
 set -euo pipefail
 
@@ -34,7 +37,7 @@ err() {
 }
 
 main() {
-	local top ko loaded kko n r suite runner tmp rc kml i
+	local top ko loaded kko n r suite runner tmp rc kml i ttmo deadline post longest left
 	kind=${1:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
 	outdir=${2:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
 	top=$(cd "$(dirname "$0")/.." && pwd)
@@ -106,14 +109,26 @@ main() {
 			# so the host log shows which test ran last if the guest dies.
 			tmp=$(mktemp -d)
 			rc=0
-			XTCP_KO=$ko XTCP_GUEST=$kind XTCP_RESULTS=$outdir \
-				timeout -k 10 "${XTCP_TESTS_TIMEOUT:-1200}" "${runner[@]}" \
+			ttmo=${XTCP_TESTS_TIMEOUT:-1200}
+			deadline=
+			if [ -n "${XTCP_GUEST_END:-}" ]; then
+				# After run.sh: kmemleak scans, dmesg, rmmod (minutes
+				# under KASAN). Before its end: the longest program.
+				post=120 longest=300
+				[ "$kind" != debug ] || post=300 longest=480
+				left=$((XTCP_GUEST_END - $(date +%s) - post))
+				[ "$left" -ge "$ttmo" ] || ttmo=$((left > 60 ? left : 60))
+				deadline=$(($(date +%s) + ttmo - longest))
+				say "selftests: $ttmo s, no program starts after $((ttmo - longest)) s"
+			fi
+			XTCP_KO=$ko XTCP_GUEST=$kind XTCP_RESULTS=$outdir XTCP_DEADLINE=$deadline \
+				timeout -k 10 "$ttmo" "${runner[@]}" \
 				</dev/null 2>"$tmp/stderr" | tee "$tmp/tap" || rc=$?
 			cp "$tmp/tap" "$outdir/kselftest.tap"
 			cp "$tmp/stderr" "$outdir/kselftest.stderr"
 			case $rc in
 			0) ;;
-			124 | 137) err "$kind: selftests/run.sh timed out after ${XTCP_TESTS_TIMEOUT:-1200}s" ;;
+			124 | 137) err "$kind: selftests/run.sh timed out after ${ttmo}s" ;;
 			*) err "$kind: selftests/run.sh exited $rc (its stderr: $outdir/kselftest.stderr)" ;;
 			esac
 			say "selftests done: $(grep -cE '^(# )?(not )?ok [0-9]' "$outdir/kselftest.tap" || true) result lines"
