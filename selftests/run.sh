@@ -16,6 +16,9 @@
 #   XTCP_TESTS          run exactly this space-separated list instead
 #   XTCP_TEST_PROTO     xtcp (default) or tcp, for the protocol tests
 #   XTCP_TEST_TIMEOUT   seconds per test (default 900, 3600 in debug)
+#   XTCP_DEADLINE       seconds since the epoch (scripts/guest-tests.sh):
+#                       a program not started by then is reported as
+#                       skipped ("# SKIP time budget"), not started
 #   KSRC                kernel source with tools/testing/selftests (default:
 #                       the newest /root/.cache/xtcp/src/linux-source-*)
 
@@ -69,7 +72,17 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 # through them; the captures of xtcp_gso.sh, the tracepoints and the GRE
 # and pressure cases of the SYN-ACK window stay in the stock guest, to keep
 # the debug guest within CI's time.
-XTCP_STOCK_ONLY="xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
+# The debug guest also leaves out scenarios whose code paths the programs
+# it keeps go through too, each of which took two to five minutes under
+# KASAN: a FIN after data (every transfer ends so, and xtcp_races.sh
+# half-closes under load), the reset for a closed port (the reply path of
+# xtcp_reset.sh's resets), duplicate and corrupted segments (dropped on
+# the receive path that xtcp_loss.sh and xtcp_reorder.sh load), many
+# connections at once (xtcp_mem_limit.sh holds 120), and simultaneous
+# close. The debug guest has to fit in CI's time beside the stock guest.
+XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
+	xtcp_corrupt.sh xtcp_simult_close.sh xtcp_many_conns.sh"
+XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_backlog.sh xtcp_tcpopt_test xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tstamp.sh xtcp_cc.sh xtcp_tw_reconnect.sh
 	xtcp_gso.sh xtcp_trace.sh xtcp_csum_complete.sh xtcp_mem_synack.sh
@@ -127,6 +140,33 @@ stamp() {
 	done
 }
 
+# past_deadline: true once XTCP_DEADLINE has passed.
+past_deadline() {
+	[ -n "${XTCP_DEADLINE:-}" ] && [ "$(date +%s)" -ge "$XTCP_DEADLINE" ]
+}
+
+# run_budgeted TEST...: runner.sh's run_many, except that a program that
+# would start after XTCP_DEADLINE is reported as skipped: the guest's time
+# is spent, and a guest stopped in the middle of a program would lose the
+# results still to come, its kernel log scan and kmemleak's.
+run_budgeted() {
+	local t n=0
+
+	echo "TAP version 13"
+	echo "1..$#"
+	DIR="${PWD#"${BASE_DIR}"/}"
+	for t in "$@"; do
+		n=$((n + 1))
+		if past_deadline; then
+			echo "run.sh: ${t#./} not started: the guest's time budget is spent" >&2
+			echo "# selftests: $DIR: ${t#./}"
+			echo "ok $n selftests: $DIR: ${t#./} # SKIP time budget spent"
+			continue
+		fi
+		run_one "$DIR" "$t" "$n"
+	done
+}
+
 cd "$HERE" || exit 0
 list=()
 for t in $tests; do
@@ -149,7 +189,7 @@ if [ -n "$BASE_DIR" ]; then
 	# it a pipe: reopening a pipe shares it, while reopening a regular file
 	# would write at a second file offset.
 	export logfile=/proc/self/fd/1
-	run_many "${list[@]}" | stamp
+	run_budgeted "${list[@]}" | stamp
 	exit 0
 fi
 
@@ -161,6 +201,10 @@ n=0
 for t in "${list[@]}"; do
 	n=$((n + 1))
 	echo "# selftests: xtcp: ${t#./}"
+	if past_deadline; then
+		echo "ok $n selftests: xtcp: ${t#./} # SKIP time budget spent"
+		continue
+	fi
 	rc=0
 	{ timeout "$kselftest_default_timeout" "$t" 2>&1 || rc=$?; echo "$rc" >"/tmp/xtcp-run.$$.rc"; } |
 		sed -u 's/^/# /'
