@@ -5,13 +5,13 @@
 # compared with cmp, and a client on socket(AF_INET, SOCK_STREAM,
 # IPPROTO_XTCP); then the open counters must match the connections made.
 #
-# XTCP_CLEAN_BYTES  bytes each way (default 64M, 8M in the debug guest)
+# XTCP_CLEAN_BYTES  bytes each way (default 64M, 2M in the debug guest)
 # XTCP_FILE_BYTES   file size for the cmp case (default 4M, 1M debug)
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-XTCP_CLEAN_BYTES=$(pick_size "${XTCP_CLEAN_BYTES:-}" 64M 8M)
+XTCP_CLEAN_BYTES=$(pick_size "${XTCP_CLEAN_BYTES:-}" 64M 2M)
 XTCP_FILE_BYTES=$(pick_size "${XTCP_FILE_BYTES:-}" 4M 1M)
 xtcp_lib_init 8 "clean link, no netem"
 

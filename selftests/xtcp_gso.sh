@@ -39,15 +39,15 @@
 #    sees aggregates, the server's wire-sized segments with valid
 #    checksums; bytes exact.
 #
-# XTCP_GSO_BYTES      bytes per transfer (default 16M, 2M in the debug guest)
+# XTCP_GSO_BYTES      bytes per transfer (default 4M, 2M in the debug guest)
 # XTCP_GSO_BENCH      bytes per connection of the throughput comparison
-#                     (default 16M, 2M in the debug guest)
+#                     (default 4M, 2M in the debug guest)
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-XTCP_GSO_BYTES=$(pick_size "${XTCP_GSO_BYTES:-}" 16M 2M)
-XTCP_GSO_BENCH=$(pick_size "${XTCP_GSO_BENCH:-}" 16M 2M)
+XTCP_GSO_BYTES=$(pick_size "${XTCP_GSO_BYTES:-}" 4M 2M)
+XTCP_GSO_BENCH=$(pick_size "${XTCP_GSO_BENCH:-}" 4M 2M)
 xtcp_lib_init 51 "GSO super-packets over veth"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP offloads only"

@@ -31,7 +31,7 @@
 #    runs over TCP instead; with XTCPIZE_TRANSLATE6=1, connect to a real
 #    IPv6 address fails with ENETUNREACH, said by the library (XTCPIZE_DEBUG).
 #
-# XTCP_XTCPIZE_BYTES     size of the http.server file (default 20M, 4M in
+# XTCP_XTCPIZE_BYTES     size of the http.server file (default 8M, 4M in
 #                        the debug guest)
 # XTCP_XTCPIZE_BYPASS=1  run the programs WITHOUT xtcpize, to show that the
 #                        checks fail when xtcpize does not do its job
@@ -39,7 +39,7 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-XTCPIZE_BYTES=$(pick_size "${XTCP_XTCPIZE_BYTES:-}" 20M 4M)
+XTCPIZE_BYTES=$(pick_size "${XTCP_XTCPIZE_BYTES:-}" 8M 4M)
 XTCPIZE_MIN_SEGS=100
 TCP_MAX_SEGS=10
 
