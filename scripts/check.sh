@@ -259,10 +259,18 @@ collect() {
 			result FAIL "$kind guest: did not complete (status $rc)"
 		fi
 		echo
-		echo "=== $kind guest progress (last 20 lines of $dir/guest.out):"
-		tail -20 "$dir/guest.out" 2>/dev/null | sed 's/^/  /' || true
+		f=$dir/guest.out
+		[ -s "$f" ] || f=$dir/console.log
+		echo "=== $kind guest progress (last 20 lines of $f):"
+		tail -20 "$f" 2>/dev/null | sed 's/^/  /' || true
 	elif [ "$rc" != 0 ] && [ ! -s "$dir/errors.txt" ]; then
-		result FAIL "$kind guest: exited with status $rc"
+		# guest-tests.sh wrote "done" and no error: it ran to its end.
+		# The status was lost on the way out: when udev has not made
+		# /dev/virtio-ports/ by the time virtme-ng-init gives up waiting
+		# for it (the debug kernel's coldplug can outlast the 300 s
+		# settle), the script runs on the console, with no port to
+		# report its status through, and vng says 255.
+		log "$kind guest: status $rc, but its run completed with no harness error (virtme's status port missing: the script ran on the console)"
 	fi
 	if [ -f "$dir/errors.txt" ]; then
 		while IFS= read -r f; do
@@ -279,8 +287,14 @@ collect() {
 	# A guest that died leaves no kselftest.tap, but its TAP went through
 	# guest.out: count what ran, so the listing shows where it stopped.
 	tap=$dir/kselftest.tap
-	if [ ! -f "$tap" ] && grep -q '^TAP version' "$dir/guest.out" 2>/dev/null; then
-		tap=$dir/guest.out
+	if [ ! -f "$tap" ]; then
+		# Without virtme's ports the script's output went to the console.
+		for f in "$dir/guest.out" "$dir/console.log"; do
+			if grep -q '^TAP version' "$f" 2>/dev/null; then
+				tap=$f
+				break
+			fi
+		done
 	fi
 	if [ -f "$tap" ]; then
 		while IFS=$'\t' read -r st name; do
