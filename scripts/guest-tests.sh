@@ -114,7 +114,7 @@ main() {
 			if [ -n "${XTCP_GUEST_END:-}" ]; then
 				# After run.sh: kmemleak scans, dmesg, rmmod (minutes
 				# under KASAN). Before its end: the longest program.
-				post=120 longest=300
+				post=120 longest=600
 				[ "$kind" != debug ] || post=300 longest=480
 				left=$((XTCP_GUEST_END - $(date +%s) - post))
 				[ "$left" -ge "$ttmo" ] || ttmo=$((left > 60 ? left : 60))
