@@ -160,20 +160,22 @@ past_deadline() {
 # is spent, and a guest stopped in the middle of a program would lose the
 # results still to come, its kernel log scan and kmemleak's.
 run_budgeted() {
-	local t n=0
+	local t
 
 	echo "TAP version 13"
 	echo "1..$#"
 	DIR="${PWD#"${BASE_DIR}"/}"
+	# runner.sh's run_one numbers its result line from this global.
+	test_num=0
 	for t in "$@"; do
-		n=$((n + 1))
+		test_num=$((test_num + 1))
 		if past_deadline; then
 			echo "run.sh: ${t#./} not started: the guest's time budget is spent" >&2
 			echo "# selftests: $DIR: ${t#./}"
-			echo "ok $n selftests: $DIR: ${t#./} # SKIP time budget spent"
+			echo "ok $test_num selftests: $DIR: ${t#./} # SKIP time budget spent"
 			continue
 		fi
-		run_one "$DIR" "$t" "$n"
+		run_one "$DIR" "$t" "$test_num"
 	done
 }
 
