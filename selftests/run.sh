@@ -83,14 +83,17 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
 	xtcp_corrupt.sh xtcp_simult_close.sh xtcp_many_conns.sh"
 # The debug guest starts with what KASAN, lockdep and kmemleak find most
-# in: the socket API, random and hostile calls, lifetime races, the SYN
-# flood's request sockets, memory pressure and the small-queue
-# destructor. When CI's time runs short (XTCP_DEADLINE), what it skips is
-# the end of the list: protocol scenarios the stock guest runs too, and
-# the unload tests (guest-tests.sh still unloads the module, and kmemleak
-# still scans, after the last program).
+# in: the socket API, random and hostile calls, lifetime races, memory
+# pressure and the small-queue destructor. When CI's time runs short
+# (XTCP_DEADLINE), what it skips is the end of the list: protocol
+# scenarios the stock guest runs too, and the unload tests (guest-tests.sh
+# still unloads the module, and kmemleak still scans, after the last
+# program). xtcp_synflood.sh keeps its later place: its rate checks need a
+# listener that handles SYNs faster than the flood's 70 a second, and a
+# KASAN guest beside a busy stock guest handled about 3 (SyncookiesSent
+# 619 where it wants 1000, on 2026-12-02).
 XTCP_DEBUG_FIRST="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_fuzz.sh
-	xtcp_races.sh xtcp_sweep.sh xtcp_synflood.sh xtcp_mem_limit.sh xtcp_tsq.sh"
+	xtcp_races.sh xtcp_sweep.sh xtcp_mem_limit.sh xtcp_tsq.sh"
 XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_backlog.sh xtcp_tcpopt_test xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tstamp.sh xtcp_cc.sh xtcp_tw_reconnect.sh
