@@ -66,7 +66,8 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 # in the stock guest only, as does xtcp_memcg.sh (the debug kernel has no
 # memory cgroups). So do the tests that compare rates and times (window
 # scaling against the 64 KiB ceiling, SACK against NewReno, SRTT against
-# the path's RTT, HyStart++, reconnect delays): under KASAN the guest is
+# the path's RTT, HyStart++, reconnect delays, the small queues' qdisc
+# backlog against a tbf's rate): under KASAN the guest is
 # CPU-bound, not window- or loss-bound. Window scaling, timestamps, SACK,
 # GSO and GRO are on by default, so every transfer of the debug guest runs
 # through them; the captures of xtcp_gso.sh, the tracepoints and the GRE
@@ -83,8 +84,8 @@ XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
 	xtcp_corrupt.sh xtcp_simult_close.sh xtcp_many_conns.sh"
 # The debug guest starts with what KASAN, lockdep and kmemleak find most
-# in: the socket API, random and hostile calls, lifetime races, memory
-# pressure and the small-queue destructor. When CI's time runs short
+# in: the socket API, random and hostile calls, lifetime races and memory
+# pressure. When CI's time runs short
 # (XTCP_DEADLINE), what it skips is the end of the list: protocol
 # scenarios the stock guest runs too, and the unload tests (guest-tests.sh
 # still unloads the module, and kmemleak still scans, after the last
@@ -93,13 +94,13 @@ XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
 # KASAN guest beside a busy stock guest handled about 3 (SyncookiesSent
 # 619 where it wants 1000, on 2026-12-02).
 XTCP_DEBUG_FIRST="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_fuzz.sh
-	xtcp_races.sh xtcp_sweep.sh xtcp_mem_limit.sh xtcp_tsq.sh"
+	xtcp_races.sh xtcp_sweep.sh xtcp_mem_limit.sh"
 XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_backlog.sh xtcp_tcpopt_test xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tstamp.sh xtcp_cc.sh xtcp_tw_reconnect.sh
 	xtcp_gso.sh xtcp_trace.sh xtcp_csum_complete.sh xtcp_mem_synack.sh
 	$XTCP_CONFORMANCE_TESTS
-	$XTCP_NIC_TESTS xtcp_diag.sh xtcp_rack.sh xtcpize.sh"
+	$XTCP_NIC_TESTS xtcp_diag.sh xtcp_rack.sh xtcpize.sh xtcp_tsq.sh"
 
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS

@@ -4,10 +4,13 @@ tcp_v4_send_reset() and tcp_v4_timewait_ack() do: a listener's reset for a
 stray ACK, and a TIME_WAIT minisock's ACK of a retransmitted FIN (the
 connection's priority, kept in tw_priority). The priority is seen through
 a prio qdisc on the SUT's device: with the default priomap, priority 6
-(TC_PRIO_INTERACTIVE) goes to band 0 (class 1:1), priority 0 to band 1."""
+(TC_PRIO_INTERACTIVE) goes to band 0 (class 1:1), priority 0 to band 1.
+Band 0 also takes priority 7 (TC_PRIO_CONTROL), which IPv6's neighbour
+discovery and MLD use: a stray one of those may add to the count, so the
+check is "at least one" (the bug sent none there)."""
 import subprocess
 
-from xtcp_peer import SUT_DEV, Fail, check_eq, seq_add
+from xtcp_peer import SUT_DEV, Fail, check_between, seq_add
 
 TITLE = "resets and TIME_WAIT ACKs keep the socket's SO_PRIORITY"
 # Reading the qdisc's counters (tc) can take a second in a loaded guest:
@@ -40,8 +43,8 @@ def run(t):
     before = band0_packets(t)
     c.send("A", seq=c.iss, ack=123456789, advance=False)
     c.expect("R", seq=123456789, plen=0, what="the listener's RST")
-    check_eq(band0_packets(t) - before, 1,
-             "band-0 packets for the listener's RST (priority 6)")
+    check_between(band0_packets(t) - before, 1, 3,
+                  "band-0 packets for the listener's RST (priority 6)")
 
     # A TIME_WAIT minisock's ACK of the peer's retransmitted FIN.
     c = t.passive_open()
@@ -55,5 +58,5 @@ def run(t):
     c.send("FA", seq=peer_fin, ack=seq_add(fin.seq, 1))
     c.expect("A", seq=seq_add(fin.seq, 1), ack=seq_add(peer_fin, 1), plen=0,
              what="re-ACK of the FIN from TIME_WAIT")
-    check_eq(band0_packets(t) - before, 1,
-             "band-0 packets for the TIME_WAIT re-ACK (priority 6)")
+    check_between(band0_packets(t) - before, 1, 3,
+                  "band-0 packets for the TIME_WAIT re-ACK (priority 6)")
