@@ -29,8 +29,8 @@
 # included; default 4500 / 4500); XTCP_BUDGET_END (seconds since the
 # epoch, set by .ci/run): the guests get at most what is left until then,
 # less the NIC pair's share, and selftests/run.sh starts no program in the
-# last minutes of its guest (those are reported as skipped); XTCP_GUESTS="stock debug" (the default)
-# picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
+# last minutes of its guest (those are reported as skipped);
+# XTCP_GUESTS="stock debug" (the default) picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
 # skips the debug kernel, its module and its guest: not a full check).
 # XTCP_DEMO_STATUS=N (set by .ci/run, which runs `make demo` first) counts
 # the demo as one more result: PASS when N is 0. Other exported XTCP_*

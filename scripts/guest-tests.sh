@@ -115,7 +115,7 @@ main() {
 				# After run.sh: kmemleak scans, dmesg, rmmod (minutes
 				# under KASAN). Before its end: the longest program.
 				post=120 longest=600
-				[ "$kind" != debug ] || post=300 longest=600
+				[ "$kind" != debug ] || post=300
 				left=$((XTCP_GUEST_END - $(date +%s) - post))
 				[ "$left" -ge "$ttmo" ] || ttmo=$((left > 60 ? left : 60))
 				deadline=$(($(date +%s) + ttmo - longest))

@@ -85,11 +85,10 @@ XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
 	xtcp_corrupt.sh xtcp_simult_close.sh xtcp_many_conns.sh"
 # The debug guest starts with what KASAN, lockdep and kmemleak find most
 # in: the socket API, random and hostile calls, lifetime races and memory
-# pressure. When CI's time runs short
-# (XTCP_DEADLINE), what it skips is the end of the list: protocol
-# scenarios the stock guest runs too, and the unload tests (guest-tests.sh
-# still unloads the module, and kmemleak still scans, after the last
-# program). xtcp_synflood.sh keeps its later place: its rate checks need a
+# pressure. When CI's time runs short (XTCP_DEADLINE), what it skips is the
+# end of the list: protocol scenarios the stock guest runs too, and the
+# unload tests (guest-tests.sh still unloads the module, and kmemleak
+# still scans, after the last program). xtcp_synflood.sh keeps its later place: its rate checks need a
 # listener that handles SYNs faster than the flood's 70 a second, and a
 # KASAN guest beside a busy stock guest handled about 3 (SyncookiesSent
 # 619 where it wants 1000, on 2026-12-02).
