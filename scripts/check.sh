@@ -172,7 +172,10 @@ parse_kselftest() {
 		np = 0
 	}
 	/^1\.\.[0-9]+/ { plan = substr($0, 4) + 0; next }
-	/^# selftests: / { prog = $0; sub(/^.*: /, "", prog); next }
+	/^# selftests: / { prog = $0; sub(/^.*: /, "", prog); said = ""; wd = ""; next }
+	# What a program said last, and run.sh'"'"'s watchdog: shown with a timeout.
+	/^# # \[[0-9]+s\] / { if ($0 !~ /\] interrupted$/) said = substr($0, 5); next }
+	/^# run\.sh: watchdog: / { wd = $0; sub(/^.*; tasks: /, "", wd); next }
 	/^# #  RUN / { run = $0; sub(/^# #  RUN +/, "", run); sub(/ \.\.\.$/, "", run); next }
 	/^# (not )?ok [0-9]+/ {
 		line = substr($0, 3)
@@ -192,6 +195,10 @@ parse_kselftest() {
 		if ($0 ~ /#[ ]*SKIP/) st = "SKIP"
 		dir = ""
 		if (match($0, / # .*$/)) dir = " (" substr($0, RSTART + 3) ")"
+		if (dir ~ /TIMEOUT/) {
+			if (said != "") dir = dir "; last said: " substr(said, 1, 200)
+			if (wd != "") dir = dir "; tasks then: " substr(wd, 1, 300)
+		}
 		p = $0; sub(/^(not )?ok [0-9]+ /, "", p); sub(/ #.*$/, "", p); sub(/^.*: /, "", p)
 		prog = p
 		flush(st, dir); ntop++; prog = ""

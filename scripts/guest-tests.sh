@@ -121,7 +121,10 @@ main() {
 				deadline=$(($(date +%s) + ttmo - longest))
 				say "selftests: $ttmo s, no program starts after $((ttmo - longest)) s"
 			fi
+			# No program's own timeout runs past run.sh's.
+			run_end=$(($(date +%s) + ttmo - 15))
 			XTCP_KO=$ko XTCP_GUEST=$kind XTCP_RESULTS=$outdir XTCP_DEADLINE=$deadline \
+				XTCP_RUN_END=$run_end \
 				timeout -k 10 "$ttmo" "${runner[@]}" \
 				</dev/null 2>"$tmp/stderr" | tee "$tmp/tap" || rc=$?
 			cp "$tmp/tap" "$outdir/kselftest.tap"

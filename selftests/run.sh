@@ -19,6 +19,8 @@
 #   XTCP_DEADLINE       seconds since the epoch (scripts/guest-tests.sh):
 #                       a program not started by then is reported as
 #                       skipped ("# SKIP time budget"), not started
+#   XTCP_RUN_END        seconds since the epoch: when run.sh itself is
+#                       stopped; no program's timeout runs past it
 #   KSRC                kernel source with tools/testing/selftests (default:
 #                       the newest /root/.cache/xtcp/src/linux-source-*)
 
@@ -115,10 +117,11 @@ else
 fi
 
 if [ "$XTCP_GUEST" = debug ]; then
-	kselftest_default_timeout=${XTCP_TEST_TIMEOUT:-3600}
+	prog_timeout=${XTCP_TEST_TIMEOUT:-3600}
 else
-	kselftest_default_timeout=${XTCP_TEST_TIMEOUT:-900}
+	prog_timeout=${XTCP_TEST_TIMEOUT:-900}
 fi
+kselftest_default_timeout=$prog_timeout
 
 if [ -z "${KSRC:-}" ]; then
 	for d in /root/.cache/xtcp/src/linux-source-* \
@@ -158,12 +161,47 @@ past_deadline() {
 	[ -n "${XTCP_DEADLINE:-}" ] && [ "$(date +%s)" -ge "$XTCP_DEADLINE" ]
 }
 
+# cap_timeout: set this program's timeout, kselftest_default_timeout, to
+# $prog_timeout, or less if XTCP_RUN_END comes first: a program that hangs
+# then fails alone, and the ones after it still report (as skipped).
+cap_timeout() {
+	local left
+
+	kselftest_default_timeout=$prog_timeout
+	[ -n "${XTCP_RUN_END:-}" ] || return 0
+	left=$((XTCP_RUN_END - $(date +%s)))
+	[ "$left" -ge 60 ] || left=60
+	[ "$left" -ge "$prog_timeout" ] || kselftest_default_timeout=$left
+}
+
+# watchdog SECS NAME: SECS from now, shortly before NAME's timeout, show
+# what the guest's tasks wait in: every task on stderr (with the kernel
+# stack of those in D state), and one TAP comment naming the user tasks
+# and their wait channels, which check.sh adds to the timeout's result.
+watchdog() {
+	local p tasks
+
+	sleep "$1" || return 0
+	# User tasks other than the shells, sleeps and this watchdog.
+	tasks=$(ps -eo ppid=,stat=,comm=,wchan:32= |
+		awk '$1 != 2 && $1 != 0 && $3 !~ /^(bash|sh|sleep|ps|awk|sed|perl|timeout|tee|run\.sh|guest-tests\.sh|systemd.*|udevd|agetty|init|virtme.*)$/ {
+			printf "%s%s(%s %s)", sep, $3, $2, $4; sep = " " }')
+	echo "# run.sh: watchdog: $2 still running after $1 s; tasks: ${tasks:-none}"
+	echo "run.sh: $2 still running after $1 s; the guest's tasks:" >&2
+	ps -eo pid,ppid,stat,etimes,wchan:32,args >&2
+	for p in $(ps -eo pid=,stat= | awk '$2 ~ /^D/ { print $1 }'); do
+		echo "run.sh: $p ($(cat "/proc/$p/comm" 2>/dev/null)) in D state:" >&2
+		cat "/proc/$p/stack" >&2 2>/dev/null
+	done
+}
+
 # run_budgeted TEST...: runner.sh's run_many, except that a program that
 # would start after XTCP_DEADLINE is reported as skipped: the guest's time
 # is spent, and a guest stopped in the middle of a program would lose the
-# results still to come, its kernel log scan and kmemleak's.
+# results still to come, its kernel log scan and kmemleak's. Each program's
+# timeout is capped (cap_timeout) and watched (watchdog).
 run_budgeted() {
-	local t
+	local t wd
 
 	echo "TAP version 13"
 	echo "1..$#"
@@ -178,7 +216,13 @@ run_budgeted() {
 			echo "ok $test_num selftests: $DIR: ${t#./} # SKIP time budget spent"
 			continue
 		fi
+		cap_timeout
+		watchdog $((kselftest_default_timeout > 60 ? kselftest_default_timeout - 20 : kselftest_default_timeout * 2 / 3)) \
+			"${t#./}" &
+		wd=$!
 		run_one "$DIR" "$t" "$test_num"
+		kill "$wd" 2>/dev/null
+		wait "$wd" 2>/dev/null
 	done
 }
 
@@ -191,12 +235,7 @@ done
 if [ -n "$BASE_DIR" ]; then
 	# shellcheck source=/dev/null
 	. "$BASE_DIR/kselftest/runner.sh"
-	# runner.sh reset it to its default of 45 s.
-	if [ "$XTCP_GUEST" = debug ]; then
-		kselftest_default_timeout=${XTCP_TEST_TIMEOUT:-3600}
-	else
-		kselftest_default_timeout=${XTCP_TEST_TIMEOUT:-900}
-	fi
+	# runner.sh reset it to its default of 45 s; cap_timeout sets it.
 	export kselftest_default_timeout
 	# runner.sh sends each test's output to $logfile, /dev/stdout. Under
 	# virtme-ng /dev/stdout is a symlink to a virtio port that goes straight
@@ -221,6 +260,7 @@ for t in "${list[@]}"; do
 		continue
 	fi
 	rc=0
+	cap_timeout
 	{ timeout "$kselftest_default_timeout" "$t" 2>&1 || rc=$?; echo "$rc" >"/tmp/xtcp-run.$$.rc"; } |
 		sed -u 's/^/# /'
 	rc=$(cat "/tmp/xtcp-run.$$.rc")
