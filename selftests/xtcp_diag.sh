@@ -59,7 +59,7 @@ start_client cli -s $bytes -S "$dseed" -t "$(tmo 60)" -C $(($(now_ms) + $(tmo 20
 
 # The client's bytes sit in the unaccepted child's receive queue.
 line=
-for ((i = 0; i < 100 * XTCP_TIME_SCALE; i++)); do
+for ((end = SECONDS + $(tmo 10); SECONDS < end; )); do
 	line=$(ss_s | awk -v p=":$PORT" '$1 == "ESTAB" && $4 ~ p"$"')
 	[ -n "$line" ] && [ "$(echo "$line" | awk '{ print $2 }')" = $bytes ] && break
 	sleep 0.1
@@ -180,7 +180,7 @@ if setup_ipv6; then
 		start_client cli6 -s $bytes6 -S "$dseed" -t "$(tmo 60)" \
 			-C $(($(now_ms) + $(tmo 20) * 1000))
 		line=
-		for ((i = 0; i < 100 * XTCP_TIME_SCALE; i++)); do
+		for ((end = SECONDS + $(tmo 10); SECONDS < end; )); do
 			line=$(ss_s -6 state established)
 			[ "$(echo "$line" | awk '{ print $2 }')" = $bytes6 ] && break
 			sleep 0.1

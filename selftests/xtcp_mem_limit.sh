@@ -108,7 +108,7 @@ max_q=0
 press=0
 stable=0
 last=-1
-for ((i = 0; i < 150 * XTCP_TIME_SCALE; i++)); do
+for ((i = 0, end = SECONDS + $(tmo 150); SECONDS < end; i++)); do
 	m=$(gauge MemoryAllocated)
 	q=$(queued)
 	p=$(gauge MemoryPressure)
@@ -173,7 +173,7 @@ for ctr in RcvMemDrops OfoQueued OfoDrops PruneCalled RcvPruned; do
 done
 
 # The queues drain as the last orphans finish: pressure is left.
-for ((i = 0; i < 300 * XTCP_TIME_SCALE; i++)); do
+for ((end = SECONDS + $(tmo 30); SECONDS < end; )); do
 	[ "$(gauge MemoryPressure)" = 0 ] &&
 		[ "$(gauge MemoryAllocated)" -le $((base + 16)) ] && break
 	sleep 0.1

@@ -59,7 +59,7 @@ HOLD_SRV=$SRV_PID
 start_client hold -s 8M -S "$dseed" -t "$((2 * t))" -q
 HOLD_CLI=$CLI_PID
 press=0
-for ((i = 0; i < 100 * XTCP_TIME_SCALE; i++)); do
+for ((end = SECONDS + $(tmo 10); SECONDS < end; )); do
 	[ "$(gauge MemoryPressure)" = 1 ] && { press=1; break; }
 	sleep 0.1
 done

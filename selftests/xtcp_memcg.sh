@@ -74,12 +74,12 @@ done
 start=$(now_ms)
 info "clients: $n x (connect, send $(hsize "$bytes"), close)"
 rc=0
-ip netns exec "$NS_C" timeout "$(tmo 300)" python3 "$PEER" client \
+ip netns exec "$NS_C" timeout -k 10 "$(tmo 300)" python3 "$PEER" client \
 	"$SERVER_IP" "$PORT" "$n" "$bytes" >"$TMPD/memcg.client" 2>&1 || rc=$?
 show_log "$TMPD/memcg.client"
 # Every byte and the FIN are in the unaccepted sockets once all of them are
 # in CLOSE_WAIT with the whole transfer queued.
-for ((i = 0; i < 600 * XTCP_TIME_SCALE; i++)); do
+for ((end = SECONDS + $(tmo 60); SECONDS < end; )); do
 	# shellcheck disable=SC2016	# awk program
 	full=$(ip netns exec "$NS_S" awk -v b="$bytes" \
 		'$3 == "CLOSE_WAIT" && $5 >= b { k++ } END { print k + 0 }' /proc/net/xtcp)
@@ -93,7 +93,7 @@ sock0=$(sock_bytes)
 info "before accept(): memory.current $cur0, sock $sock0"
 
 touch "$DIR/go"
-for ((i = 0; i < 600 * XTCP_TIME_SCALE; i++)); do
+for ((end = SECONDS + $(tmo 60); SECONDS < end; )); do
 	[ -e "$DIR/accepted" ] && break
 	sleep 0.1
 done
@@ -111,12 +111,12 @@ else
 fi
 
 touch "$DIR/close"
-for ((i = 0; i < 600 * XTCP_TIME_SCALE; i++)); do
+for ((end = SECONDS + $(tmo 60); SECONDS < end; )); do
 	[ -e "$DIR/closed" ] && break
 	sleep 0.1
 done
 # Wait for the charge to come back (the stat flushes every 2 s).
-for ((i = 0; i < 20 * XTCP_TIME_SCALE; i++)); do
+for ((i = 0, end = SECONDS + $(tmo 20); SECONDS < end; i++)); do
 	sleep 1
 	sock2=$(sock_bytes)
 	cur2=$(current)
@@ -136,6 +136,14 @@ else
 fi
 
 touch "$DIR/exit"
+# A server stuck in a system call would hang the test: bound the wait.
+for ((end = SECONDS + $(tmo 60); SECONDS < end; )); do
+	kill -0 "$SRV_PID" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$SRV_PID" 2>/dev/null &&
+	info "server still running after exit: $(cat "/proc/$SRV_PID/wchan" 2>/dev/null)" &&
+	kill -9 "$SRV_PID"
 src=0
 wait "$SRV_PID" || src=$?
 show_log "$TMPD/memcg.server"

@@ -140,23 +140,40 @@ def client(a):
 
 
 def decode(a):
-    """Print the segments of a pcap file (SYN, FIN and RST ones)."""
+    """Print the SYN, FIN and RST segments of a pcap file, and before each
+    RST the ten segments that preceded it (what provoked it)."""
     d = open(a.addr, "rb").read()
     off, t0 = 24, None
+    segs = []
     while off + 16 <= len(d):
         sec, usec, incl = struct.unpack_from("<III", d, off)
         p = d[off + 16:off + 16 + incl]
         off += 16 + incl
         if len(p) < 54 or p[12:14] != b"\x08\x00":
             continue
-        th = p[14 + (p[14] & 15) * 4:]
+        ihl = (p[14] & 15) * 4
+        tot = struct.unpack_from("!H", p, 16)[0]
+        th = p[14 + ihl:]
         sport, dport, seq, ack = struct.unpack_from("!HHII", th, 0)
+        win = struct.unpack_from("!H", th, 14)[0]
+        plen = tot - ihl - (th[12] >> 4) * 4
         fl = "".join(c for c, b in zip("FSRPA", (1, 2, 4, 8, 16))
                      if th[13] & b)
         t = sec + usec / 1e6
         t0 = t if t0 is None else t0
-        print("%8.4f %d > %d %-3s seq=%u ack=%u" %
-              (t - t0, sport, dport, fl, seq, ack))
+        segs.append(("%8.4f %d > %d %-3s seq=%u ack=%u win=%u len=%d" %
+                     (t - t0, sport, dport, fl, seq, ack, win, plen),
+                     th[13] & 7, th[13] & 4))
+    shown = set()
+    for i, (line, sfr, rst) in enumerate(segs):
+        if rst:
+            for j in range(max(0, i - 10), i):
+                if j not in shown and not segs[j][1]:
+                    print("  " + segs[j][0])
+                    shown.add(j)
+        if sfr:
+            print(line)
+            shown.add(i)
     return 0
 
 
