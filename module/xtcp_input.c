@@ -814,7 +814,13 @@ int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 
 	switch (sk->sk_state) {
 	case TCP_CLOSE:
-		return 1;
+		/* Closed under the segment: an orphan that became a minisock
+		 * while this segment waited in the backlog or on the lock.
+		 * Drop it, as TCP does: the minisock answers a retransmission,
+		 * while a RST here would reset a peer that did nothing wrong.
+		 */
+		xtcp_drop(skb);
+		return 0;
 	case TCP_LISTEN:
 		return xtcp_listen_rcv(sk, skb);
 	case TCP_SYN_SENT:

@@ -36,6 +36,7 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_KEEPALIVEPROBES]	= "KeepAliveProbes",
 	[XTCP_MIB_TIMEWAITS]		= "TimeWaits",
 	[XTCP_MIB_TWREACKS]		= "TimeWaitReAcks",
+	[XTCP_MIB_TIMEWAITOVERFLOW]	= "TimeWaitOverflow",
 	[XTCP_MIB_LISTENDROPS]		= "ListenDrops",
 	[XTCP_MIB_RCVPRUNED]		= "RcvPruned",
 	[XTCP_MIB_PMTUREDUCED]		= "PmtuReduced",

@@ -64,6 +64,11 @@ void xtcp_time_wait(struct sock *sk, int state, int timeo_ms)
 		inet_twsk_schedule(tw, msecs_to_jiffies(timeo_ms));
 		inet_twsk_hashdance(tw, sk, &xtcp_hashinfo);
 		local_bh_enable();
+	} else {
+		/* No minisock (max_tw_buckets or no memory): the socket just
+		 * goes, as tcp_time_wait() does; count it (TCPTimeWaitOverflow).
+		 */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEWAITOVERFLOW);
 	}
 done:
 	xtcp_done(sk);
