@@ -29,7 +29,7 @@
 
 ROUNDS=${XTCP_TW_ROUNDS:-5}
 
-xtcp_lib_init 6 "reconnect on the same 4-tuple through a TIME_WAIT entry"
+xtcp_lib_init 8 "reconnect on the same 4-tuple through a TIME_WAIT entry"
 
 PY=/usr/bin/python3
 TOOL=$XTCP_SELFTESTS/xtcp_tw_reconnect.py
@@ -91,11 +91,25 @@ rounds() {
 	RC=$((crc || src))
 }
 
-# show_resets TAG: show TAG's capture if it holds a RST (none is expected).
-show_resets() {
-	[ -f "$TMPD/$1.cap" ] && awk '$4 ~ /R/ { f = 1 } END { exit !f }' "$TMPD/$1.cap" &&
+# no_resets TAG: a case: the server sent no RST in TAG's rounds (its
+# port is still $PORT). Nothing in them calls for one: an orphan that
+# turned into a minisock while a segment waited in its backlog once reset
+# the client for that segment. (The client's RST of an old entry's ACK,
+# without timestamps, is expected.)
+no_resets() {
+	local n
+
+	if [ ! -s "$TMPD/$1.cap" ]; then
+		tap_skip "$1: the server sent no RST" "no capture (dumpcap)"
+		return 0
+	fi
+	n=$(awk -v p="$PORT" '$2 == p && $4 ~ /R/ { k++ } END { print k + 0 }' "$TMPD/$1.cap")
+	if [ "$n" -eq 0 ]; then
+		tap_ok "$1: the server sent no RST"
+	else
 		show_log "$TMPD/$1.cap"
-	return 0
+		tap_fail "$1: the server sent no RST ($n)"
+	fi
 }
 
 # slow TAG: reconnects (rounds after the first) at or above the limit.
@@ -108,7 +122,7 @@ reconnects() { awk '$1 == "round" && $2 > 0' "$TMPD/$1.client" | wc -l; }
 snapshot s TimeWaits
 snapshot c RetransSegs
 rounds small 4096
-show_resets small
+no_resets small
 if [ "$RC" -eq 0 ]; then
 	tap_ok "small: $ROUNDS rounds on one 4-tuple, every byte exact"
 else
@@ -140,7 +154,7 @@ else
 fi
 
 rounds bulk 8000000
-show_resets bulk
+no_resets bulk
 if [ "$RC" -eq 0 ]; then
 	tap_ok "bulk: $ROUNDS rounds on one 4-tuple, every byte exact"
 else
