@@ -527,7 +527,7 @@ before() { echo "${BEFORE[$1:$2]:-}"; }
 
 # check_counter DESC c|s NAME OP VALUE: TAP case "NAME grew by OP VALUE
 # since the snapshot" (OP: -eq -ge -gt -le ...). Missing counter: skip
-# over tcp, fail over xtcp.
+# over tcp, fail over xtcp. Returns 1 when the case failed.
 check_counter() {
 	local desc=$1 ns before=${BEFORE[$2:$3]:-} name=$3 op=$4 want=$5 now delta
 
@@ -544,7 +544,7 @@ check_counter() {
 			info "no $name in /proc/net/xtcp_stat"
 			tap_fail "$desc"
 		fi
-		return
+		return 1
 	fi
 	delta=$((now - before))
 	info "$name in $ns: $before -> $now (delta $delta, want $op $want)"
@@ -552,6 +552,7 @@ check_counter() {
 		tap_ok "$desc"
 	else
 		tap_fail "$desc"
+		return 1
 	fi
 }
 

@@ -221,6 +221,8 @@ run_budgeted() {
 			"${t#./}" &
 		wd=$!
 		run_one "$DIR" "$t" "$test_num"
+		# The watchdog and its sleep.
+		pkill -P "$wd" 2>/dev/null
 		kill "$wd" 2>/dev/null
 		wait "$wd" 2>/dev/null
 	done
