@@ -607,6 +607,13 @@ drop:
 	return 0;
 }
 
+/* An orphan whose FIN is acknowledged waits for the peer's in a minisock. */
+static void xtcp_orphan_wait_fin(struct sock *sk)
+{
+	xtcp_time_wait(sk, TCP_FIN_WAIT2,
+		       READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms));
+}
+
 /* A segment for a synchronized state (SYN_RECV onwards). */
 static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 {
@@ -690,8 +697,7 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
 		} else if (!th->fin && !payload) {
-			xtcp_time_wait(sk, TCP_FIN_WAIT2,
-				       READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms));
+			xtcp_orphan_wait_fin(sk);
 			goto drop;
 		}
 		break;
@@ -725,6 +731,16 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		case TCP_ESTABLISHED:
 			if (xtcp_data_queue(sk, skb))
 				return 0;
+			if (sk->sk_state == TCP_FIN_WAIT2 &&
+			    sock_flag(sk, SOCK_DEAD)) {
+				/* An orphan's FIN was acknowledged by a segment
+				 * whose FIN is out of order: wait for the rest
+				 * in a minisock, as after a pure ACK, not as a
+				 * full socket that no timer would ever free.
+				 */
+				xtcp_orphan_wait_fin(sk);
+				return 0;
+			}
 			xtcp_write_xmit(sk);
 			return 0;
 		default:
