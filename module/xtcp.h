@@ -1040,6 +1040,8 @@ void xtcp_tstamp_time_wait(const struct sock *sk,
 bool xtcp_tstamp_tw_paws(const struct xtcp_timewait_sock *xtw,
 			 const struct sk_buff *skb, bool *newer);
 bool xtcp_tstamp_tw_ack(const struct xtcp_timewait_sock *xtw, u32 *ts);
+void xtcp_tstamp_tw_update(struct xtcp_timewait_sock *xtw,
+			   const struct sk_buff *skb);
 /* xtcp_offload.c: the gso_type of XTCP super-packets over IPv4 and over
  * IPv6 (see there); a socket's is in sk_gso_type.
  */

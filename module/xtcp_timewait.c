@@ -167,6 +167,7 @@ static bool xtcp_fin_wait2_rcv(struct inet_timewait_sock *tw,
 	if (th->fin && cb->end_seq == xtw->rcv_nxt + 1) {
 		/* The peer's FIN: ACK it and wait 2*MSL. */
 		xtw->rcv_nxt = cb->end_seq;
+		xtcp_tstamp_tw_update(xtw, skb);
 		tw->tw_substate = TCP_TIME_WAIT;
 		xtcp_tw_send_ack(tw, skb);
 		inet_twsk_reschedule(tw, msecs_to_jiffies(READ_ONCE(xn->tw_timeout_ms)));

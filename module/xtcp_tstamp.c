@@ -684,3 +684,23 @@ bool xtcp_tstamp_tw_ack(const struct xtcp_timewait_sock *xtw, u32 *ts)
 	ts[1] = xtw->ts_recent;
 	return true;
 }
+
+/**
+ * xtcp_tstamp_tw_update() - TS.Recent from the FIN a FIN_WAIT2 minisock takes
+ * @xtw: the minisock
+ * @skb: the peer's FIN, in order and past PAWS
+ *
+ * A full socket takes TS.Recent from every in-order segment (RFC 7323
+ * 4.3); the minisock does for the FIN, so the FIN's ACK echoes its TSval
+ * and TIME_WAIT's PAWS starts from it (tcp_timewait_state_process()).
+ */
+void xtcp_tstamp_tw_update(struct xtcp_timewait_sock *xtw,
+			   const struct sk_buff *skb)
+{
+	u32 tsval, tsecr;
+
+	if (!xtw->ts_recent_stamp || !xtcp_tstamp_get(skb, &tsval, &tsecr))
+		return;
+	xtw->ts_recent = tsval;
+	xtw->ts_recent_stamp = max_t(u32, ktime_get_seconds(), 1);
+}
