@@ -271,6 +271,8 @@ struct xtcp_drs {
  * @last_oow_ack: jiffies of the last ACK sent in reply to an out-of-window
  *	or otherwise invalid segment (xtcp_ratelimit.c), 0 if none
  * @orphan_counted: counted in xtcp_net.orphans until destroyed
+ * @af_xtcp: made by socket(AF_XTCP): may become IPv6 and then takes a
+ *	sockaddr_in as the v4-mapped address (xtcp_family.c)
  * @wscale_ok: window scaling agreed (RFC 7323 2); in SYN_SENT: offered
  * @tstamp_ok: timestamps agreed (RFC 7323 3); in SYN_SENT: offered
  * @ts_recent: TS.Recent, the peer's TSval to echo (RFC 7323 4.3)
@@ -383,7 +385,8 @@ struct xtcp_sock {
 	u64 last_rcv_ns;
 	unsigned long synq_overflow;
 	u32 last_oow_ack;
-	u8 orphan_counted:1;
+	u8 orphan_counted:1,
+	   af_xtcp:1;
 	u32 ts_recent;
 	u32 ts_recent_stamp;
 	u32 ts_offset;
@@ -667,6 +670,16 @@ static inline u32 xtcp_packets_in_flight(const struct xtcp_sock *xs)
 const char *xtcp_state_name(int state);
 int xtcp_family_number(void);
 
+/* xtcp_family.c */
+int xtcp_family_create(struct net *net, struct socket *sock, int protocol,
+		       int kern);
+bool xtcp_family_to_v6(struct socket *sock, const struct sockaddr *uaddr,
+		       int addr_len);
+struct sockaddr *xtcp_family_map4(struct socket *sock, struct sockaddr *uaddr,
+				  int *addr_len, struct sockaddr_in6 *sin6);
+int xtcp_family_setsockopt(struct socket *sock, int level, int optname,
+			   sockptr_t optval, unsigned int optlen);
+
 /* xtcp_sock.c */
 extern const struct proto_ops xtcp_stream_ops;
 int xtcp_listen(struct socket *sock, int backlog);
@@ -788,7 +801,19 @@ u32 xtcp_v6_tuple_hash(const struct in6_addr *saddr,
 u32 xtcp_tstamp_offset6(const struct in6_addr *saddr,
 			const struct in6_addr *daddr, __be16 sport,
 			__be16 dport);
+struct proto *xtcp_v6_family_prot(void);
+int xtcp_v6_promote(struct socket *sock);
 #else
+static inline struct proto *xtcp_v6_family_prot(void)
+{
+	return NULL;
+}
+
+static inline int xtcp_v6_promote(struct socket *sock)
+{
+	return -EAFNOSUPPORT;
+}
+
 static inline int xtcp_ipv6_init(void)
 {
 	return 0;

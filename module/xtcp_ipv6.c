@@ -838,12 +838,31 @@ static int xtcp_v6_init_sock(struct sock *sk)
 	return 0;
 }
 
+/* An AF_XTCP socket that became IPv6 also takes a sockaddr_in. */
+static int xtcp_v6_bind(struct socket *sock, struct sockaddr *uaddr,
+			int addr_len)
+{
+	struct sockaddr_in6 sin6;
+
+	uaddr = xtcp_family_map4(sock, uaddr, &addr_len, &sin6);
+	return inet6_bind(sock, uaddr, addr_len);
+}
+
+static int xtcp_v6_stream_connect(struct socket *sock, struct sockaddr *uaddr,
+				  int addr_len, int flags)
+{
+	struct sockaddr_in6 sin6;
+
+	uaddr = xtcp_family_map4(sock, uaddr, &addr_len, &sin6);
+	return inet_stream_connect(sock, uaddr, addr_len, flags);
+}
+
 static const struct proto_ops xtcp6_stream_ops = {
 	.family		= PF_INET6,
 	.owner		= THIS_MODULE,
 	.release	= inet6_release,
-	.bind		= inet6_bind,
-	.connect	= inet_stream_connect,
+	.bind		= xtcp_v6_bind,
+	.connect	= xtcp_v6_stream_connect,
 	.socketpair	= sock_no_socketpair,
 	.accept		= inet_accept,
 	.getname	= inet6_getname,
@@ -894,6 +913,74 @@ static struct pernet_operations xtcp_v6_net_ops = {
 
 /* xtcp_ipv6_init() registered everything (IPv6 is not disabled). */
 static bool xtcp_ipv6_registered;
+
+/**
+ * xtcp_v6_family_prot() - the proto AF_XTCP sockets are allocated from
+ *
+ * Return: XTCP's IPv6 proto, so an AF_XTCP socket can become an IPv6 one
+ * (xtcp_v6_promote()); NULL when IPv6 is not registered.
+ */
+struct proto *xtcp_v6_family_prot(void)
+{
+	return READ_ONCE(xtcp_ipv6_registered) ? &xtcpv6_prot : NULL;
+}
+
+/**
+ * xtcp_v6_promote() - make a fresh AF_XTCP socket an IPv6 socket
+ * @sock: an AF_XTCP socket
+ *
+ * Sets up what inet6_create() sets up beyond inet_create(): the IPv6
+ * part of the socket (allocated, zeroed, with it), the IPv6 proto and
+ * af_ops, and the IPv6 proto_ops. Only a socket that is closed and
+ * unbound changes; one already IPv6 is left as it is.
+ *
+ * Context: process context; takes the socket lock.
+ * Return: 0 (also for a socket already IPv6); -EAFNOSUPPORT for a socket
+ * not allocated for IPv6 (not from AF_XTCP, or IPv6 was not registered),
+ * -EINVAL for one bound, connecting or listening over IPv4.
+ */
+int xtcp_v6_promote(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct net *net = sock_net(sk);
+	struct ipv6_pinfo *np;
+	int err = 0;
+
+	lock_sock(sk);
+	if (sk->sk_family == AF_INET6)
+		goto out;
+	err = -EAFNOSUPPORT;
+	if (!xtcp_sk(sk)->af_xtcp || sk->sk_prot_creator != &xtcpv6_prot ||
+	    sk->sk_prot != &xtcp_prot)
+		goto out;
+	err = -EINVAL;
+	if (sk->sk_state != TCP_CLOSE || inet_sk(sk)->inet_num)
+		goto out;
+	err = 0;
+
+	np = (struct ipv6_pinfo *)((u8 *)sk + xtcpv6_prot.obj_size -
+				   sizeof(*np));
+	inet_sk(sk)->pinet6 = np;
+	np->hop_limit = -1;
+	np->mcast_hops = IPV6_DEFAULT_MCASTHOPS;
+	np->mc_loop = 1;
+	np->mc_all = 1;
+	np->pmtudisc = IPV6_PMTUDISC_WANT;
+	np->repflow = net->ipv6.sysctl.flowlabel_reflect &
+		      FLOWLABEL_REFLECT_ESTABLISHED;
+	sk->sk_ipv6only = net->ipv6.sysctl.bindv6only;
+	sk->sk_destruct = inet6_sock_destruct;
+	sk->sk_backlog_rcv = xtcpv6_prot.backlog_rcv;
+	inet_csk(sk)->icsk_af_ops = &xtcp_ipv6_af_ops;
+	sk->sk_gso_type = XTCP_GSO_TYPE6;
+	sk_dst_reset(sk);	/* an IPv4 route of an earlier connection */
+	WRITE_ONCE(sk->sk_prot, &xtcpv6_prot);
+	WRITE_ONCE(sk->sk_family, PF_INET6);
+	WRITE_ONCE(sock->ops, &xtcp6_stream_ops);
+out:
+	release_sock(sk);
+	return err;
+}
 
 /**
  * xtcp_ipv6_init() - register XTCP over IPv6 (after IPv4)
@@ -959,7 +1046,7 @@ int xtcp_ipv6_init(void)
 		err = -EEXIST;
 		goto err_pernet;
 	}
-	xtcp_ipv6_registered = true;
+	WRITE_ONCE(xtcp_ipv6_registered, true);
 	return 0;
 
 err_pernet:
@@ -978,7 +1065,7 @@ void xtcp_ipv6_exit(void)
 {
 	if (!xtcp_ipv6_registered)
 		return;
-	xtcp_ipv6_registered = false;
+	WRITE_ONCE(xtcp_ipv6_registered, false);
 	inet6_del_protocol(&xtcp6_protocol, xtcp_ipproto);
 	synchronize_net();
 	unregister_pernet_subsys(&xtcp_v6_net_ops);

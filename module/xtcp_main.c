@@ -6,7 +6,6 @@
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
-#include <linux/bpf-cgroup.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/slab.h>
@@ -86,9 +85,6 @@ int xtcp_family_number(void)
 	return xtcp_family;
 }
 
-static int xtcp_family_create(struct net *net, struct socket *sock,
-			      int protocol, int kern);
-
 static struct net_proto_family xtcp_family_ops = {
 	.create	= xtcp_family_create,
 	.owner	= THIS_MODULE,
@@ -107,70 +103,6 @@ static struct net_protocol xtcp_protocol = {
 	.no_policy	= 1,
 	.icmp_strict_tag_validation = 1,
 };
-
-/*
- * socket(AF_XTCP, SOCK_STREAM, 0 or IPPROTO_XTCP): the same socket that
- * socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP) makes, set up the way
- * inet_create() sets up an inet socket, so every inet helper applies.
- */
-static int xtcp_family_create(struct net *net, struct socket *sock,
-			      int protocol, int kern)
-{
-	struct inet_sock *inet;
-	struct sock *sk;
-	int err;
-
-	if (sock->type != SOCK_STREAM)
-		return -ESOCKTNOSUPPORT;
-	if (protocol && protocol != xtcp_ipproto)
-		return -EPROTONOSUPPORT;
-
-	sock->state = SS_UNCONNECTED;
-	sock->ops = &xtcp_stream_ops;
-
-	sk = sk_alloc(net, PF_INET, GFP_KERNEL, &xtcp_prot, kern);
-	if (!sk)
-		return -ENOMEM;
-
-	inet_init_csk_locks(sk);
-	inet = inet_sk(sk);
-	inet->is_icsk = 1;
-	inet->nodefrag = 0;
-	inet->pmtudisc = READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc) ?
-			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
-	atomic_set(&inet->inet_id, 0);
-
-	sock_init_data(sock, sk);
-	sk->sk_destruct = inet_sock_destruct;
-	sk->sk_protocol = xtcp_ipproto;
-	sk->sk_backlog_rcv = sk->sk_prot->backlog_rcv;
-	sk->sk_txrehash = READ_ONCE(net->core.sysctl_txrehash);
-
-	inet->uc_ttl = -1;
-	inet->mc_loop = 1;
-	inet->mc_ttl = 1;
-	inet->mc_all = 1;
-	inet->mc_index = 0;
-	inet->mc_list = NULL;
-	inet->rcv_tos = 0;
-
-	err = sk->sk_prot->init(sk);
-	if (err)
-		goto err_release;
-
-	/* cgroup sock-create programs, as inet_create() runs them. */
-	if (!kern) {
-		err = BPF_CGROUP_RUN_PROG_INET_SOCK(sk);
-		if (err)
-			goto err_release;
-	}
-	return 0;
-
-err_release:
-	sk_common_release(sk);
-	sock->sk = NULL;
-	return err;
-}
 
 static int __net_init xtcp_net_init(struct net *net)
 {

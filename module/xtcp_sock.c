@@ -576,7 +576,8 @@ out:
 
 /*
  * bind() and connect() take struct sockaddr_in. Its family may say AF_XTCP
- * as well as AF_INET: rewrite that before the inet layer checks it.
+ * as well as AF_INET: rewrite that before the inet layer checks it. (An
+ * AF_XTCP socket given a sockaddr_in6 first becomes IPv6: xtcp_family.c.)
  */
 static int xtcp_fix_addr(struct sockaddr *uaddr, int addr_len,
 			 struct sockaddr_in *sin)
@@ -595,7 +596,11 @@ static int xtcp_fix_addr(struct sockaddr *uaddr, int addr_len,
 static int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 {
 	struct sockaddr_in sin;
-	int len = xtcp_fix_addr(uaddr, addr_len, &sin);
+	int len;
+
+	if (xtcp_family_to_v6(sock, uaddr, addr_len))
+		return sock->ops->bind(sock, uaddr, addr_len);
+	len = xtcp_fix_addr(uaddr, addr_len, &sin);
 
 	if (len < 0)
 		return len;
@@ -606,8 +611,11 @@ static int xtcp_stream_connect(struct socket *sock, struct sockaddr *uaddr,
 			       int addr_len, int flags)
 {
 	struct sockaddr_in sin;
-	int len = xtcp_fix_addr(uaddr, addr_len, &sin);
+	int len;
 
+	if (xtcp_family_to_v6(sock, uaddr, addr_len))
+		return sock->ops->connect(sock, uaddr, addr_len, flags);
+	len = xtcp_fix_addr(uaddr, addr_len, &sin);
 	if (len < 0)
 		return len;
 	return inet_stream_connect(sock, (struct sockaddr *)&sin, len, flags);
@@ -669,7 +677,7 @@ const struct proto_ops xtcp_stream_ops = {
 	.gettstamp	= sock_gettstamp,
 	.listen		= xtcp_listen,
 	.shutdown	= inet_shutdown,
-	.setsockopt	= sock_common_setsockopt,
+	.setsockopt	= xtcp_family_setsockopt,
 	.getsockopt	= sock_common_getsockopt,
 	.sendmsg	= inet_sendmsg,
 	.recvmsg	= sock_common_recvmsg,

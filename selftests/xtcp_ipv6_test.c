@@ -4,7 +4,9 @@
  * struct sockaddr_in6 in bind, connect, getsockname, getpeername and
  * accept; bad address lengths; dual-stack sockets with v4-mapped addresses
  * and IPV6_V6ONLY; ECONNREFUSED from a closed IPv6 port; a connection made
- * through a SYN cookie (syncookies=2) over IPv6. Each case runs in
+ * through a SYN cookie (syncookies=2) over IPv6; AF_XTCP sockets, which
+ * become IPv6 sockets at their first sockaddr_in6 or SOL_IPV6 option and
+ * stay IPv4 once used over IPv4. Each case runs in
  * its own network namespace (loopback ::1 and 127.0.0.1). Built with
  * -DUSE_TCP the same cases run over the kernel's TCP.
  */
@@ -26,6 +28,9 @@
 #include "xtcp_test_util.h"
 
 #define GUARD_MS	5000
+#ifndef SIN6_LEN_RFC2133
+#define SIN6_LEN_RFC2133	24	/* sockaddr_in6 without sin6_scope_id */
+#endif
 
 static int proto(void)
 {
@@ -424,5 +429,254 @@ TEST(syncookies_always)
 	close(cfd);
 	close(lfd);
 }
+
+static int domain_of(int fd)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len))
+		return -1;
+	return v;
+}
+
+/* An AF_INET socket of either protocol never takes IPv6 (as TCP's). */
+TEST(af_inet_socket_refuses_ipv6)
+{
+	struct sockaddr_in6 sa = addr6("::1", 0);
+	int fd, on = 1;
+
+	netns_setup(_metadata);
+	fd = socket(AF_INET, SOCK_STREAM, proto());
+	ASSERT_LE(0, fd);
+	EXPECT_FAIL(EAFNOSUPPORT, bind(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	EXPECT_FAIL(ENOPROTOOPT, setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+					    &on, sizeof(on)));
+	EXPECT_FAIL(EAFNOSUPPORT,
+		    connect(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	EXPECT_EQ(AF_INET, domain_of(fd));
+	close(fd);
+}
+
+#ifndef USE_TCP
+static int xsock(void)
+{
+	int fd = socket(read_param("family", AF_XTCP), SOCK_STREAM, 0);
+
+	if (fd >= 0) {
+		set_timeo(fd, SO_RCVTIMEO, GUARD_MS);
+		set_timeo(fd, SO_SNDTIMEO, GUARD_MS);
+	}
+	return fd;
+}
+
+/* Both ends AF_XTCP over [::1]: names, 256 KiB each way, intact. */
+TEST(af_xtcp_sockaddr_in6)
+{
+	struct sockaddr_in6 sa = addr6("::1", 0), name, acc;
+	static char out[256 * 1024], in[sizeof(out)];
+	int lfd, cfd, afd, v6only = -1;
+	socklen_t len;
+	size_t i, got;
+	ssize_t n;
+	unsigned short port;
+
+	netns_setup(_metadata);
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (char)(i * 7 + i / 251);
+	lfd = xsock();
+	cfd = xsock();
+	ASSERT_LE(0, lfd) TH_LOG("socket(AF_XTCP): %s", strerror(errno));
+	ASSERT_LE(0, cfd);
+	EXPECT_EQ(AF_INET, domain_of(lfd));
+	ASSERT_EQ(0, listener(lfd, (struct sockaddr *)&sa, sizeof(sa), &port))
+		TH_LOG("bind/listen [::1] on AF_XTCP: %s", strerror(errno));
+	EXPECT_EQ(AF_INET6, domain_of(lfd));
+	len = sizeof(name);
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&name, &len));
+	EXPECT_EQ(sizeof(struct sockaddr_in6), len);
+	EXPECT_TRUE(is_addr(&name, "::1"));
+
+	sa.sin6_port = htons(port);
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sa, sizeof(sa)))
+		TH_LOG("connect [::1]:%u on AF_XTCP: %s", port, strerror(errno));
+	EXPECT_EQ(AF_INET6, domain_of(cfd));
+	len = sizeof(int);
+	EXPECT_EQ(0, getsockopt(cfd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len));
+	EXPECT_EQ(0, v6only);
+	len = sizeof(name);
+	ASSERT_EQ(0, getsockname(cfd, (struct sockaddr *)&name, &len));
+	EXPECT_TRUE(is_addr(&name, "::1"));
+	len = sizeof(acc);
+	afd = accept(lfd, (struct sockaddr *)&acc, &len);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(sizeof(struct sockaddr_in6), len);
+	EXPECT_TRUE(is_addr(&acc, "::1"));
+	EXPECT_EQ(name.sin6_port, acc.sin6_port);
+	EXPECT_EQ(AF_INET6, domain_of(afd));
+
+	/* Each way in turn; 256 KiB fits the default buffers. */
+	ASSERT_EQ((ssize_t)sizeof(out), send(cfd, out, sizeof(out), 0));
+	for (got = 0; got < sizeof(in); got += n) {
+		n = recv(afd, in + got, sizeof(in) - got, 0);
+		ASSERT_LT(0, n) TH_LOG("recv at %zu: %s", got, strerror(errno));
+	}
+	EXPECT_EQ(0, memcmp(out, in, sizeof(in)));
+	ASSERT_EQ((ssize_t)sizeof(out), send(afd, out, sizeof(out), 0));
+	for (got = 0; got < sizeof(in); got += n) {
+		n = recv(cfd, in + got, sizeof(in) - got, 0);
+		ASSERT_LT(0, n) TH_LOG("recv at %zu: %s", got, strerror(errno));
+	}
+	EXPECT_EQ(0, memcmp(out, in, sizeof(in)));
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+/* An AF_XTCP listener on [::] takes an AF_XTCP client speaking IPv4. */
+TEST(af_xtcp_dual_stack)
+{
+	struct sockaddr_in6 any = addr6("::", 0), acc;
+	struct sockaddr_in sin, name;
+	int lfd, cfd, afd, off = 0;
+	unsigned short port;
+	socklen_t len;
+	char c = 0;
+
+	netns_setup(_metadata);
+	lfd = xsock();
+	ASSERT_LE(0, lfd);
+	/* The option alone makes it IPv6, before any address. */
+	ASSERT_EQ(0, set_v6only(lfd, off));
+	EXPECT_EQ(AF_INET6, domain_of(lfd));
+	ASSERT_EQ(0, listener(lfd, (struct sockaddr *)&any, sizeof(any),
+			      &port));
+
+	cfd = xsock();
+	ASSERT_LE(0, cfd);
+	sin = addr4("127.0.0.1", port);
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sin, sizeof(sin)))
+		TH_LOG("connect 127.0.0.1:%u: %s", port, strerror(errno));
+	EXPECT_EQ(AF_INET, domain_of(cfd));
+	len = sizeof(name);
+	ASSERT_EQ(0, getsockname(cfd, (struct sockaddr *)&name, &len));
+	EXPECT_EQ(sizeof(struct sockaddr_in), len);
+	EXPECT_EQ(AF_INET, name.sin_family);
+	len = sizeof(acc);
+	afd = accept(lfd, (struct sockaddr *)&acc, &len);
+	ASSERT_LE(0, afd);
+	EXPECT_TRUE(is_addr(&acc, "::ffff:127.0.0.1"));
+	EXPECT_EQ(name.sin_port, acc.sin6_port);
+	EXPECT_EQ(1, send(cfd, "x", 1, 0));
+	EXPECT_EQ(1, recv(afd, &c, 1, 0));
+	EXPECT_EQ('x', c);
+	EXPECT_EQ(1, send(afd, "y", 1, 0));
+	EXPECT_EQ(1, recv(cfd, &c, 1, 0));
+	EXPECT_EQ('y', c);
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+/* IPV6_V6ONLY set first on an AF_XTCP socket holds for its bind to [::]. */
+TEST(af_xtcp_v6only_first)
+{
+	struct sockaddr_in6 any = addr6("::", 0);
+	struct sockaddr_in sin;
+	unsigned short port;
+	int lfd, cfd;
+
+	netns_setup(_metadata);
+	lfd = xsock();
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, set_v6only(lfd, 1))
+		TH_LOG("IPV6_V6ONLY on AF_XTCP: %s", strerror(errno));
+	ASSERT_EQ(0, listener(lfd, (struct sockaddr *)&any, sizeof(any),
+			      &port));
+	cfd = xsock();
+	ASSERT_LE(0, cfd);
+	sin = addr4("127.0.0.1", port);
+	EXPECT_FAIL(ECONNREFUSED,
+		    connect(cfd, (struct sockaddr *)&sin, sizeof(sin)));
+	close(cfd);
+	close(lfd);
+}
+
+/* Once bound over IPv4 an AF_XTCP socket is an IPv4 socket for good. */
+TEST(af_xtcp_ipv4_once_bound)
+{
+	struct sockaddr_in6 sa6 = addr6("::1", 0);
+	struct sockaddr_in sin = addr4("127.0.0.1", 0), name;
+	socklen_t len = sizeof(name);
+	int fd, on = 1;
+
+	netns_setup(_metadata);
+	fd = xsock();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	EXPECT_FAIL(EAFNOSUPPORT,
+		    bind(fd, (struct sockaddr *)&sa6, sizeof(sa6)));
+	EXPECT_FAIL(ENOPROTOOPT, setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+					    &on, sizeof(on)));
+	EXPECT_FAIL(EAFNOSUPPORT,
+		    connect(fd, (struct sockaddr *)&sa6, sizeof(sa6)));
+	EXPECT_EQ(AF_INET, domain_of(fd));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&name, &len));
+	EXPECT_EQ(sizeof(struct sockaddr_in), len);
+	EXPECT_EQ(AF_INET, name.sin_family);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), name.sin_addr.s_addr);
+	close(fd);
+}
+
+/* An AF_XTCP socket made IPv6 by a refused IPv6 connect still takes a
+ * sockaddr_in, as the v4-mapped address; a short sockaddr_in6 never
+ * makes a socket IPv6.
+ */
+TEST(af_xtcp_ipv6_then_sockaddr_in)
+{
+	struct sockaddr_in sin = addr4("127.0.0.1", 0), name;
+	struct sockaddr_in6 sa6 = addr6("::1", 0), peer;
+	unsigned short port;
+	int lfd, fd, afd;
+	socklen_t len;
+	char c = 0;
+
+	netns_setup(_metadata);
+	lfd = xsock();
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, listener(lfd, (struct sockaddr *)&sin, sizeof(sin),
+			      &port));
+	EXPECT_EQ(AF_INET, domain_of(lfd));
+
+	fd = xsock();
+	ASSERT_LE(0, fd);
+	sa6.sin6_port = htons(port);
+	EXPECT_FAIL(EAFNOSUPPORT, connect(fd, (struct sockaddr *)&sa6,
+					  SIN6_LEN_RFC2133 - 1));
+	EXPECT_EQ(AF_INET, domain_of(fd));
+	EXPECT_FAIL(ECONNREFUSED,
+		    connect(fd, (struct sockaddr *)&sa6, sizeof(sa6)));
+	EXPECT_EQ(AF_INET6, domain_of(fd));
+
+	sin.sin_port = htons(port);
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		TH_LOG("connect 127.0.0.1:%u after [::1]: %s", port,
+		       strerror(errno));
+	len = sizeof(peer);
+	ASSERT_EQ(0, getpeername(fd, (struct sockaddr *)&peer, &len));
+	EXPECT_TRUE(is_addr(&peer, "::ffff:127.0.0.1"));
+	EXPECT_EQ(htons(port), peer.sin6_port);
+	len = sizeof(name);
+	afd = accept(lfd, (struct sockaddr *)&name, &len);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(AF_INET, name.sin_family);
+	EXPECT_EQ(1, send(fd, "z", 1, 0));
+	EXPECT_EQ(1, recv(afd, &c, 1, 0));
+	EXPECT_EQ('z', c);
+	close(afd);
+	close(fd);
+	close(lfd);
+}
+#endif /* !USE_TCP */
 
 TEST_HARNESS_MAIN

@@ -2,9 +2,12 @@
 /*
  * XTCP: an alternate TCP carried under its own IP protocol number.
  *
- * User API. Sockets are opened with socket(AF_XTCP, SOCK_STREAM, 0) or
- * socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP) and addressed with plain
- * struct sockaddr_in (sin_family AF_INET; AF_XTCP is accepted too).
+ * User API. Sockets are opened with socket(AF_XTCP, SOCK_STREAM, 0),
+ * socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP) or socket(AF_INET6,
+ * SOCK_STREAM, IPPROTO_XTCP) and addressed with plain struct sockaddr_in
+ * (sin_family AF_INET; AF_XTCP is accepted too) or struct sockaddr_in6.
+ * An AF_XTCP socket is IPv4 until its first sockaddr_in6 or SOL_IPV6
+ * option makes it IPv6 (dual-stack unless IPV6_V6ONLY).
  *
  * AF_XTCP and IPPROTO_XTCP are the module's defaults; an operator can move
  * them with the "family" and "ipproto" module parameters, readable from
