@@ -22,6 +22,7 @@
 #   bulk1       Mbit/s, 1 flow, clean path; cpu_per_gb comes from the same
 #               run: busy CPU seconds of the guest (both ends) per 10^9 bytes.
 #   bulk8       Mbit/s, 8 parallel flows, aggregate.
+#   bulk6       as bulk1 over IPv6 (fd00:9::/64 on the same veth pair).
 #   rr          1-byte request/response transactions per second.
 #   crr         connect, 1-byte request/response, close: connections/s.
 #   bulk_rtt20  Mbit/s, 1 flow, netem 10 ms delay on each veth end.
@@ -40,6 +41,7 @@ secs=${XTCP_BENCH_SECS:-10}
 rrsecs=${XTCP_BENCH_RR_SECS:-5}
 conns=${XTCP_BENCH_CONNS:-10000}
 port=6000
+daddr=10.0.9.2	# the server's address; IPv6 rows set fd00:9::2
 raw=$out/bench.txt
 errs=$out/errors.txt
 tmp=$(mktemp -d)
@@ -58,6 +60,8 @@ setup() {
 	ip link add vbc netns bc type veth peer name vbs netns bs
 	ip -n bc addr add 10.0.9.1/24 dev vbc
 	ip -n bs addr add 10.0.9.2/24 dev vbs
+	ip -n bc addr add fd00:9::1/64 dev vbc nodad
+	ip -n bs addr add fd00:9::2/64 dev vbs nodad
 	local ns
 	for ns in bc bs; do
 		ip -n $ns link set lo up
@@ -76,6 +80,8 @@ setup() {
 	# Permanent neighbours: no ARP exchange inside a measured interval.
 	ip -n bc neigh replace 10.0.9.2 lladdr "$(ip -n bs -br link show vbs | awk '{print $3}')" dev vbc nud permanent
 	ip -n bs neigh replace 10.0.9.1 lladdr "$(ip -n bc -br link show vbc | awk '{print $3}')" dev vbs nud permanent
+	ip -n bc neigh replace fd00:9::2 lladdr "$(ip -n bs -br link show vbs | awk '{print $3}')" dev vbc nud permanent
+	ip -n bs neigh replace fd00:9::1 lladdr "$(ip -n bc -br link show vbc | awk '{print $3}')" dev vbs nud permanent
 }
 
 # netem ARGS...: the same netem on both veth ends' egress; "netem" alone
@@ -95,12 +101,12 @@ run() {
 	local mode=$1 proto=$2 srv rc=0 line
 	shift 2
 	port=$((port + 1))
-	timeout 600 ip netns exec bs "$bench" -l -m "$mode" -p "$proto" "$@" 10.0.9.2 $port \
+	timeout 600 ip netns exec bs "$bench" -l -m "$mode" -p "$proto" "$@" "$daddr" $port \
 		2>>"$errs" &
 	srv=$!
 	sleep 0.3
 	line=$(timeout $((3 * secs + 60)) ip netns exec bc "$bench" -m "$mode" -p "$proto" "$@" \
-		10.0.9.2 $port 2>>"$errs") || rc=$?
+		"$daddr" $port 2>>"$errs") || rc=$?
 	if [ "$mode" = bulk ] && [ $rc -eq 0 ]; then
 		wait $srv || rc=$?
 	else
@@ -233,6 +239,9 @@ main() {
 		netem
 		for p in $(order "$r"); do bulk_row "$r" "$p" bulk1 1; done
 		for p in $(order "$r"); do bulk_row "$r" "$p" bulk8 8; done
+		daddr=fd00:9::2
+		for p in $(order "$r"); do bulk_row "$r" "$p" bulk6 1; done
+		daddr=10.0.9.2
 		for p in $(order "$r"); do rr_row "$r" "$p" rr tps; done
 		for p in $(order "$r"); do rr_row "$r" "$p" crr cps; done
 		netem delay 10ms

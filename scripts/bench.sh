@@ -33,6 +33,7 @@ raw, jpath, spath = sys.argv[1:4]
 rows = [  # key, label, unit, better
     ("bulk1", "bulk, clean, 1 flow", "Mbit/s", "higher"),
     ("bulk8", "bulk, clean, 8 flows", "Mbit/s", "higher"),
+    ("bulk6", "bulk, clean, 1 flow, IPv6", "Mbit/s", "higher"),
     ("bulk_rtt20", "bulk, 20 ms RTT", "Mbit/s", "higher"),
     ("bulk_rtt100", "bulk, 100 ms RTT", "Mbit/s", "higher"),
     ("bulk_loss1", "bulk, 20 ms RTT, 1% loss", "Mbit/s", "higher"),

@@ -6,6 +6,9 @@
  *   xtcp_bench -l -m MODE [-p xtcp|tcp] [-P FLOWS] [-n CONNS] [-R FILE] ADDR PORT
  *   xtcp_bench    -m MODE [-p xtcp|tcp] [-P FLOWS] [-n CONNS] [-R FILE] [-t SECS] ADDR PORT
  *
+ * ADDR is IPv4 or IPv6. XTCP sockets are AF_XTCP ones, IPv6 from their
+ * first sockaddr_in6; TCP's are AF_INET or AF_INET6 by ADDR.
+ *
  * Modes (the client prints one line of key=value results):
  *   bulk  FLOWS parallel connections, each writing for SECS seconds, then
  *         shutdown(SHUT_WR) and wait for the server's EOF, so every byte
@@ -55,7 +58,8 @@ static int opt_flows = 1;
 static long opt_conns = 10000;
 static double opt_secs = 10;
 static const char *opt_ready;
-static struct sockaddr_in opt_addr = { .sin_family = AF_INET };
+static struct sockaddr_storage opt_addr;
+static socklen_t opt_addr_len;
 static volatile sig_atomic_t stop;
 
 static void die(const char *what)
@@ -91,9 +95,31 @@ static double cpu_busy(void)
 	return (double)busy / sysconf(_SC_CLK_TCK);
 }
 
+/* An IPv4 or IPv6 address and a port into opt_addr. */
+static bool parse_addr(const char *host, int port)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&opt_addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&opt_addr;
+
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		opt_addr_len = sizeof(*sin);
+		return true;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		opt_addr_len = sizeof(*sin6);
+		return true;
+	}
+	return false;
+}
+
 static int new_sock(void)
 {
-	int fd = opt_tcp ? socket(AF_INET, SOCK_STREAM, 0) :
+	/* An AF_XTCP socket becomes IPv6 at its first sockaddr_in6. */
+	int fd = opt_tcp ? socket(opt_addr.ss_family, SOCK_STREAM, 0) :
 			   socket(AF_XTCP, SOCK_STREAM, 0);
 
 	if (fd < 0)
@@ -124,7 +150,7 @@ static int connect_retry(void)
 	for (int tries = 0;; tries++) {
 		int fd = new_sock();
 
-		if (!connect(fd, (struct sockaddr *)&opt_addr, sizeof(opt_addr)))
+		if (!connect(fd, (struct sockaddr *)&opt_addr, opt_addr_len))
 			return fd;
 		if (errno != ECONNREFUSED || tries == 100)
 			die("connect");
@@ -321,7 +347,7 @@ static int crr_client(void)
 	do {
 		int fd = new_sock();
 
-		if (connect(fd, (struct sockaddr *)&opt_addr, sizeof(opt_addr)))
+		if (connect(fd, (struct sockaddr *)&opt_addr, opt_addr_len))
 			die("crr connect");
 		set_nodelay(fd);
 		if (full_io(fd, &c, 1, false) <= 0 || full_io(fd, &c, 1, true) <= 0)
@@ -386,7 +412,7 @@ static int idle_client(void)
 	for (long i = 0; i < opt_conns; i++) {
 		idle_fds[i] = i ? new_sock() : connect_retry();
 		if (i && connect(idle_fds[i], (struct sockaddr *)&opt_addr,
-				 sizeof(opt_addr)))
+				 opt_addr_len))
 			die("idle connect");
 		set_linger0(idle_fds[i]);
 	}
@@ -465,9 +491,8 @@ int main(int argc, char **argv)
 	}
 	if (optind + 2 != argc || opt_flows < 1 || opt_flows > MAX_FLOWS ||
 	    opt_secs <= 0 || opt_conns < 1 ||
-	    inet_pton(AF_INET, argv[optind], &opt_addr.sin_addr) != 1)
+	    !parse_addr(argv[optind], atoi(argv[optind + 1])))
 		usage();
-	opt_addr.sin_port = htons(atoi(argv[optind + 1]));
 	if (strcmp(opt_mode, "bulk") && strcmp(opt_mode, "rr") &&
 	    strcmp(opt_mode, "crr") && strcmp(opt_mode, "idle"))
 		usage();
@@ -483,7 +508,7 @@ int main(int argc, char **argv)
 		int backlog = !strcmp(opt_mode, "idle") ? (int)opt_conns : 1024;
 
 		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(lfd, (struct sockaddr *)&opt_addr, sizeof(opt_addr)) ||
+		if (bind(lfd, (struct sockaddr *)&opt_addr, opt_addr_len) ||
 		    listen(lfd, backlog))
 			die("bind/listen");
 		if (!strcmp(opt_mode, "bulk"))
