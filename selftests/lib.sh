@@ -41,8 +41,23 @@ RANDOM=$XTCP_TEST_SEED
 XFER_PROTO_S=$XTCP_TEST_PROTO
 XFER_PROTO_C=$XTCP_TEST_PROTO
 
-CLIENT_IP=10.0.1.1
-SERVER_IP=10.0.1.2
+# XTCP_FAMILY=6 runs a script's transfers over IPv6 on the same veth pair
+# (the *6.sh wrappers): -p xtcp is then an AF_XTCP socket given IPv6
+# addresses, xtcp-inet socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP), tcp
+# AF_INET6 (xfer_proto).
+XP=
+XTCP_FAMILY=${XTCP_FAMILY:-4}
+CLIENT_IP4=10.0.1.1
+SERVER_IP4=10.0.1.2
+CLIENT_IP6=fd00:1::1
+SERVER_IP6=fd00:1::2
+if [ "$XTCP_FAMILY" = 6 ]; then
+	CLIENT_IP=$CLIENT_IP6
+	SERVER_IP=$SERVER_IP6
+else
+	CLIENT_IP=$CLIENT_IP4
+	SERVER_IP=$SERVER_IP4
+fi
 NS_C=
 NS_S=
 TMPD=
@@ -212,7 +227,7 @@ on_signal() {
 xtcp_lib_init() {
 	tap_plan "$1"
 	info "$TEST_NAME: $2"
-	info "proto=$XTCP_TEST_PROTO guest=$XTCP_GUEST time-scale=$XTCP_TIME_SCALE seed=$XTCP_TEST_SEED (replay: XTCP_TEST_SEED=$XTCP_TEST_SEED XTCP_TEST_PROTO=$XTCP_TEST_PROTO)"
+	info "proto=$XTCP_TEST_PROTO family=IPv$XTCP_FAMILY guest=$XTCP_GUEST time-scale=$XTCP_TIME_SCALE seed=$XTCP_TEST_SEED (replay: XTCP_TEST_SEED=$XTCP_TEST_SEED XTCP_TEST_PROTO=$XTCP_TEST_PROTO XTCP_FAMILY=$XTCP_FAMILY)"
 
 	trap cleanup EXIT
 	trap on_signal INT TERM
@@ -262,9 +277,12 @@ setup_ns() {
 		netns add $NS_S
 		link add veth-c netns $NS_C address $MAC_C type veth peer name veth-s netns $NS_S address $MAC_S
 	EOF
-	veth_end "$NS_C" veth-c "$CLIENT_IP" "$SERVER_IP" "$MAC_S" &&
-	veth_end "$NS_S" veth-s "$SERVER_IP" "$CLIENT_IP" "$MAC_C" &&
+	veth_end "$NS_C" veth-c "$CLIENT_IP4" "$SERVER_IP4" "$MAC_S" &&
+	veth_end "$NS_S" veth-s "$SERVER_IP4" "$CLIENT_IP4" "$MAC_C" &&
 	ns_anchor "$NS_C" && ns_anchor "$NS_S" || return 1
+	if [ "$XTCP_FAMILY" = 6 ]; then
+		setup_ipv6 || return 1
+	fi
 	info "namespaces $NS_C ($CLIENT_IP veth-c) <-> $NS_S ($SERVER_IP veth-s)"
 }
 
@@ -338,8 +356,6 @@ router_topology() {
 # setup_ipv6: IPv6 on the veth pair too, CLIENT_IP6 and SERVER_IP6, with
 # nodad (usable at once, no duplicate address detection delay) and permanent
 # neighbour entries as for IPv4.
-CLIENT_IP6=fd00:1::1
-SERVER_IP6=fd00:1::2
 setup_ipv6() {
 	local mac_c mac_s
 
@@ -591,6 +607,17 @@ capture_stop() {
 
 # --- running xtcp_xfer ------------------------------------------------------------------
 
+# xfer_proto PROTO: XP = the xtcp_xfer -p name of PROTO for XTCP_FAMILY
+# (no subshell: a fork costs seconds in the debug guest).
+xfer_proto() {
+	XP=$1
+	[ "$XTCP_FAMILY" = 6 ] || return 0
+	case $1 in
+	xtcp-inet) XP=xtcp6 ;;
+	tcp) XP=tcp6 ;;
+	esac
+}
+
 # start_server TAG ARGS...: xtcp_xfer -l in $NS_S on $SERVER_IP:$PORT, in the
 # background (SRV_PID), log in $TMPD/TAG.server. Waits until it listens.
 start_server() {
@@ -599,8 +626,9 @@ start_server() {
 	shift
 	ready=$TMPD/$tag.ready
 	rm -f "$ready"
-	info "server: xtcp_xfer -l -p $XFER_PROTO_S $* $SERVER_IP $PORT"
-	ip netns exec "$NS_S" "$XFER" -l -p "$XFER_PROTO_S" -F "$ready" "$@" \
+	xfer_proto "$XFER_PROTO_S"
+	info "server: xtcp_xfer -l -p $XP $* $SERVER_IP $PORT"
+	ip netns exec "$NS_S" "$XFER" -l -p "$XP" -F "$ready" "$@" \
 		"$SERVER_IP" "$PORT" >"$TMPD/$tag.server" 2>&1 &
 	SRV_PID=$!
 	BG_PIDS+=("$SRV_PID")
@@ -628,8 +656,9 @@ run_client() {
 	local tag=$1 rc=0
 
 	shift
-	info "client: xtcp_xfer -p $XFER_PROTO_C $* $SERVER_IP $PORT"
-	ip netns exec "$NS_C" "$XFER" -p "$XFER_PROTO_C" "$@" \
+	xfer_proto "$XFER_PROTO_C"
+	info "client: xtcp_xfer -p $XP $* $SERVER_IP $PORT"
+	ip netns exec "$NS_C" "$XFER" -p "$XP" "$@" \
 		"$SERVER_IP" "$PORT" >"$TMPD/$tag.client" 2>&1 || rc=$?
 	return "$rc"
 }
@@ -639,8 +668,9 @@ start_client() {
 	local tag=$1
 
 	shift
-	info "client (background): xtcp_xfer -p $XFER_PROTO_C $* $SERVER_IP $PORT"
-	ip netns exec "$NS_C" "$XFER" -p "$XFER_PROTO_C" "$@" \
+	xfer_proto "$XFER_PROTO_C"
+	info "client (background): xtcp_xfer -p $XP $* $SERVER_IP $PORT"
+	ip netns exec "$NS_C" "$XFER" -p "$XP" "$@" \
 		"$SERVER_IP" "$PORT" >"$TMPD/$tag.client" 2>&1 &
 	CLI_PID=$!
 	BG_PIDS+=("$CLI_PID")

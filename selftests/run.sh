@@ -37,6 +37,10 @@ export XTCP_TEST_PROTO=${XTCP_TEST_PROTO:-xtcp}
 # xtcp_module.sh.
 XTCP_API_TESTS="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_sweep.sh
 	xtcp_cc_test xtcp_tcpopt_test xtcp_ipv6_test"
+# Data-moving scenarios again over IPv6 (XTCP_FAMILY=6, AF_XTCP sockets
+# given IPv6 addresses), in the stock guest.
+XTCP_IPV6_TESTS="xtcp_clean6.sh xtcp_half_close6.sh xtcp_loss6.sh
+	xtcp_reorder6.sh xtcp_dup6.sh xtcp_corrupt6.sh"
 XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
@@ -44,7 +48,8 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_icmp.sh xtcp_mem_limit.sh xtcp_memcg.sh xtcp_synflood.sh
 	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh xtcp_cc.sh xtcp_tstamp.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tw_reconnect.sh xtcp_mem_synack.sh
-	xtcp_csum_complete.sh xtcp_gso.sh xtcp_tsq.sh xtcp_rack.sh xtcp_ipv6.sh"
+	xtcp_csum_complete.sh xtcp_gso.sh xtcp_tsq.sh xtcp_rack.sh xtcp_ipv6.sh
+	$XTCP_IPV6_TESTS"
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one
 # by one, and the kernel's TCP through a protocol-swapping router.
 XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"
@@ -101,7 +106,8 @@ XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_time
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tstamp.sh xtcp_cc.sh xtcp_tw_reconnect.sh
 	xtcp_gso.sh xtcp_trace.sh xtcp_csum_complete.sh xtcp_mem_synack.sh
 	$XTCP_CONFORMANCE_TESTS
-	$XTCP_NIC_TESTS xtcp_diag.sh xtcp_rack.sh xtcpize.sh xtcp_tsq.sh"
+	$XTCP_NIC_TESTS xtcp_diag.sh xtcp_rack.sh xtcpize.sh xtcp_tsq.sh
+	$XTCP_IPV6_TESTS"
 
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS

@@ -284,7 +284,7 @@ static int sol_level(void)
 /* The -p name, IPv6 ones included. */
 static const char *proto_name(void)
 {
-	if (opt_family == AF_INET6)
+	if (opt_family == AF_INET6 && opt_proto != P_XTCP)
 		return opt_proto == P_TCP ? "tcp6" : "xtcp6";
 	return proto_names[opt_proto];
 }
@@ -1172,7 +1172,8 @@ static void __attribute__((noreturn)) usage(void)
 	fprintf(stderr,
 "usage: xtcp_xfer [-l] [options] ADDR PORT\n"
 "  -l          listen on ADDR:PORT (server); otherwise connect (client)\n"
-"  -p PROTO    xtcp: socket(AF_XTCP, SOCK_STREAM, 0) (default)\n"
+"  -p PROTO    xtcp: socket(AF_XTCP, SOCK_STREAM, 0) (default; with an\n"
+"              IPv6 ADDR the socket is given IPv6 and becomes IPv6)\n"
 "              xtcp-inet: socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP)\n"
 "              tcp: socket(AF_INET, SOCK_STREAM, 0), to validate the tests\n"
 "              xtcp6, tcp6: the same with AF_INET6 (ADDR an IPv6 literal,\n"
@@ -1288,6 +1289,10 @@ int main(int argc, char **argv)
 		usage();
 	if (opt_conns < 1 || opt_timeout < 1)
 		die(2, "bad -N or -t");
+
+	/* -p xtcp with an IPv6 literal: an AF_XTCP socket given IPv6. */
+	if (opt_proto == P_XTCP && strchr(argv[optind], ':'))
+		opt_family = AF_INET6;
 
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
