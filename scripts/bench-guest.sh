@@ -41,6 +41,8 @@ secs=${XTCP_BENCH_SECS:-10}
 rrsecs=${XTCP_BENCH_RR_SECS:-5}
 conns=${XTCP_BENCH_CONNS:-10000}
 port=6000
+xsock=${XTCP_BENCH_SOCKET:-inet}
+pf=
 daddr=10.0.9.2	# the server's address; IPv6 rows set fd00:9::2
 raw=$out/bench.txt
 errs=$out/errors.txt
@@ -95,17 +97,28 @@ netem() {
 	done
 }
 
+# pflag PROTO: pf = xtcp_bench's -p for PROTO. XTCP's sockets are
+# socket(AF_INET or AF_INET6, SOCK_STREAM, IPPROTO_XTCP), like for like
+# with TCP's; XTCP_BENCH_SOCKET=af_xtcp makes them socket(AF_XTCP, ...).
+pflag() {
+	pf=$1
+	if [ "$1" = xtcp ] && [ "$xsock" = af_xtcp ]; then
+		pf=af_xtcp
+	fi
+}
+
 # run MODE PROTO CLIENT-ARGS...: one server in bs, one client in bc; prints
 # the client's result line. Non-zero when either side failed.
 run() {
 	local mode=$1 proto=$2 srv rc=0 line
 	shift 2
 	port=$((port + 1))
-	timeout 600 ip netns exec bs "$bench" -l -m "$mode" -p "$proto" "$@" "$daddr" $port \
+	pflag "$proto"
+	timeout 600 ip netns exec bs "$bench" -l -m "$mode" -p "$pf" "$@" "$daddr" $port \
 		2>>"$errs" &
 	srv=$!
 	sleep 0.3
-	line=$(timeout $((3 * secs + 60)) ip netns exec bc "$bench" -m "$mode" -p "$proto" "$@" \
+	line=$(timeout $((3 * secs + 60)) ip netns exec bc "$bench" -m "$mode" -p "$pf" "$@" \
 		"$daddr" $port 2>>"$errs") || rc=$?
 	if [ "$mode" = bulk ] && [ $rc -eq 0 ]; then
 		wait $srv || rc=$?
@@ -177,11 +190,12 @@ idle_row() { # round proto
 	shrink_slabs
 	sleep 1
 	before=$(mem_now)
-	ip netns exec bs "$bench" -l -m idle -p "$proto" -n "$conns" -R "$tmp/ready.s" \
+	pflag "$proto"
+	ip netns exec bs "$bench" -l -m idle -p "$pf" -n "$conns" -R "$tmp/ready.s" \
 		10.0.9.2 $port 2>>"$errs" &
 	srv=$!
 	sleep 0.3
-	ip netns exec bc "$bench" -m idle -p "$proto" -n "$conns" -R "$tmp/ready.c" \
+	ip netns exec bc "$bench" -m idle -p "$pf" -n "$conns" -R "$tmp/ready.c" \
 		10.0.9.2 $port >"$tmp/idle.out" 2>>"$errs" &
 	cli=$!
 	for ((i = 0; i < 10 * (60 + conns / 20); i++)); do
@@ -223,7 +237,7 @@ main() {
 	: >"$errs"
 	setup
 	note "kernel $(uname -r), $(nproc) CPUs, veth pair between two namespaces"
-	note "rounds=$rounds bulk_secs=$secs rr_secs=$rrsecs conns=$conns quick=${XTCP_BENCH_QUICK:-0}"
+	note "rounds=$rounds bulk_secs=$secs rr_secs=$rrsecs conns=$conns quick=${XTCP_BENCH_QUICK:-0} xtcp_socket=$xsock"
 	note "tcp_congestion_control=$(sysctl -n net.ipv4.tcp_congestion_control)"
 	note "vbc offloads: $(ip netns exec bc ethtool -k vbc | awk -F': ' '/^(tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload|tx-checksumming|rx-checksumming):/ { printf "%s=%s ", $1, $2 }')"
 	note "started $(date -u +%FT%TZ)"

@@ -20,6 +20,8 @@
 #   XTCP_BENCH_SECS        seconds per bulk run (10; quick 3)
 #   XTCP_BENCH_RR_SECS     seconds per request/response run (5; quick 2)
 #   XTCP_BENCH_CONNS       idle connections (10000; quick 1000)
+#   XTCP_BENCH_SOCKET      inet (default): XTCP's sockets are AF_INET/AF_INET6
+#                          with IPPROTO_XTCP, like TCP's; af_xtcp: AF_XTCP
 
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -155,7 +157,7 @@ main() {
 		--console "$out/console.log" -- \
 		env XTCP_BENCH_ROUNDS="$rounds" XTCP_BENCH_SECS="$secs" \
 		XTCP_BENCH_RR_SECS="$rrsecs" XTCP_BENCH_CONNS="$conns" \
-		XTCP_BENCH_QUICK="$quick" \
+		XTCP_BENCH_QUICK="$quick" XTCP_BENCH_SOCKET="${XTCP_BENCH_SOCKET:-inet}" \
 		"$XTCP_TOP/scripts/bench-guest.sh" "$XTCP_OUT/stock/xtcp.ko" "$out" ||
 		rc=$?
 	[ -s "$out/bench.txt" ] || die "benchmark guest failed (status $rc), no results: see $out/console.log"

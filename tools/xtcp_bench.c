@@ -3,11 +3,12 @@
  * xtcp_bench: load generator for `make bench`, for XTCP and, over the same
  * path, the kernel's TCP. One program for both ends: -l listens.
  *
- *   xtcp_bench -l -m MODE [-p xtcp|tcp] [-P FLOWS] [-n CONNS] [-R FILE] ADDR PORT
- *   xtcp_bench    -m MODE [-p xtcp|tcp] [-P FLOWS] [-n CONNS] [-R FILE] [-t SECS] ADDR PORT
+ *   xtcp_bench -l -m MODE [-p xtcp|af_xtcp|tcp] [-P FLOWS] [-n CONNS] [-R FILE] ADDR PORT
+ *   xtcp_bench    -m MODE [-p xtcp|af_xtcp|tcp] [-P FLOWS] [-n CONNS] [-R FILE] [-t SECS] ADDR PORT
  *
- * ADDR is IPv4 or IPv6. XTCP sockets are AF_XTCP ones, IPv6 from their
- * first sockaddr_in6; TCP's are AF_INET or AF_INET6 by ADDR.
+ * ADDR is IPv4 or IPv6; sockets are AF_INET or AF_INET6 by ADDR, with
+ * IPPROTO_XTCP for -p xtcp. -p af_xtcp uses socket(AF_XTCP, ...) instead
+ * (IPv6 from its first sockaddr_in6); it reports as xtcp.
  *
  * Modes (the client prints one line of key=value results):
  *   bulk  FLOWS parallel connections, each writing for SECS seconds, then
@@ -53,6 +54,7 @@
 #define MAX_FLOWS	256
 
 static bool opt_tcp;
+static bool opt_af_xtcp;	/* -p af_xtcp: socket(AF_XTCP, ...) */
 static const char *opt_mode = "bulk";
 static int opt_flows = 1;
 static long opt_conns = 10000;
@@ -118,9 +120,12 @@ static bool parse_addr(const char *host, int port)
 
 static int new_sock(void)
 {
-	/* An AF_XTCP socket becomes IPv6 at its first sockaddr_in6. */
+	/* Like for like: XTCP's socket of the address's family, as TCP's.
+	 * An AF_XTCP socket becomes IPv6 at its first sockaddr_in6.
+	 */
 	int fd = opt_tcp ? socket(opt_addr.ss_family, SOCK_STREAM, 0) :
-			   socket(AF_XTCP, SOCK_STREAM, 0);
+		 opt_af_xtcp ? socket(AF_XTCP, SOCK_STREAM, 0) :
+		 socket(opt_addr.ss_family, SOCK_STREAM, IPPROTO_XTCP);
 
 	if (fd < 0)
 		die("socket");
@@ -450,7 +455,7 @@ static int idle_server(int lfd)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: xtcp_bench [-l] -m bulk|rr|crr|idle [-p xtcp|tcp] [-P FLOWS] [-t SECS] [-n CONNS] [-R FILE] ADDR PORT\n");
+		"usage: xtcp_bench [-l] -m bulk|rr|crr|idle [-p xtcp|af_xtcp|tcp] [-P FLOWS] [-t SECS] [-n CONNS] [-R FILE] ADDR PORT\n");
 	exit(2);
 }
 
@@ -469,9 +474,11 @@ int main(int argc, char **argv)
 			opt_mode = optarg;
 			break;
 		case 'p':
-			if (strcmp(optarg, "tcp") && strcmp(optarg, "xtcp"))
+			if (strcmp(optarg, "tcp") && strcmp(optarg, "xtcp") &&
+			    strcmp(optarg, "af_xtcp"))
 				usage();
 			opt_tcp = !strcmp(optarg, "tcp");
+			opt_af_xtcp = !strcmp(optarg, "af_xtcp");
 			break;
 		case 'P':
 			opt_flows = atoi(optarg);
