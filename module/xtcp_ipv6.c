@@ -969,6 +969,11 @@ int xtcp_v6_promote(struct socket *sock)
 	np->repflow = net->ipv6.sysctl.flowlabel_reflect &
 		      FLOWLABEL_REFLECT_ESTABLISHED;
 	sk->sk_ipv6only = net->ipv6.sysctl.bindv6only;
+	/* The IPv6 part before anything that leads to it: IPv6 code run
+	 * by a caller not holding the lock (a setsockopt() reads
+	 * inet6_sk() before locking) may see the new af_ops or sk_prot.
+	 */
+	smp_wmb();
 	sk->sk_destruct = inet6_sock_destruct;
 	sk->sk_backlog_rcv = xtcpv6_prot.backlog_rcv;
 	inet_csk(sk)->icsk_af_ops = &xtcp_ipv6_af_ops;
