@@ -94,6 +94,20 @@ extern int xtcp_sysctl_wmem[3];
 #define XTCP_MAX_WSCALE		14	/* RFC 7323 2.3 */
 
 /**
+ * struct xtcp_rx_tstamp - the timestamp option of the segment being
+ * processed, as the socket keeps it (the rest of the options are parsed
+ * where they are used)
+ * @rcv_tsval: its TSval
+ * @rcv_tsecr: its TSecr
+ * @saw_tstamp: it carried one, and timestamps are agreed
+ */
+struct xtcp_rx_tstamp {
+	u32 rcv_tsval;
+	u32 rcv_tsecr;
+	u8 saw_tstamp:1;
+};
+
+/**
  * struct xtcp_rtt - RFC 6298 round-trip estimator, all in microseconds
  * @srtt: smoothed RTT, 0 before the first sample
  * @rttvar: RTT variation
@@ -228,7 +242,6 @@ struct xtcp_drs {
  * @dupacks: duplicate ACKs counted since the last advance of snd_una
  * @high_seq: NewReno "recover": snd_max when recovery started
  * @cong: congestion-control algorithm
- * @cong_priv: the algorithm's private state (xtcp_cong_priv())
  * @cc_loss_events: ssthresh reductions (fast retransmits, first RTOs)
  * @cc_fr_flight: segments in flight when the last fast retransmit began
  * @cc_fr_cwnd: cwnd then
@@ -266,8 +279,9 @@ struct xtcp_drs {
  * @segs_in: segments received
  * @segs_out: segments sent
  * @last_rcv_ns: when the last segment arrived (keepalive idle time)
- * @synq_overflow: listener: jiffies when it last answered a SYN with a
- *	cookie; cookie ACKs are only checked for a while after that
+ * @synq_overflow: listener: jiffies (the low 32 bits) when it last
+ *	answered a SYN with a cookie; cookie ACKs are only checked for a
+ *	while after that
  * @last_oow_ack: jiffies of the last ACK sent in reply to an out-of-window
  *	or otherwise invalid segment (xtcp_ratelimit.c), 0 if none
  * @orphan_counted: counted in xtcp_net.orphans until destroyed
@@ -280,7 +294,8 @@ struct xtcp_drs {
  * @ts_offset: added to our millisecond clock in TSval (xtcp_tstamp.c)
  * @ts_syn_sent: SYN_SENT: our clock (with ts_offset) when the first SYN
  *	left, for checking the TSecr of a SYN-ACK
- * @rx_opt: options of the segment being processed (xtcp_tstamp_parse())
+ * @rx_opt: the timestamp option of the segment being processed
+ *	(xtcp_tstamp_parse())
  * @snd_wscale: shift the peer applies to its window fields (RFC 7323)
  * @rcv_wscale: shift we apply to ours
  * @drs: receive buffer autotuning state (xtcp_wscale.c)
@@ -307,6 +322,7 @@ struct xtcp_drs {
 struct xtcp_sock {
 	struct inet_connection_sock icsk;
 
+	/* Sequence space, windows and the send queue: every segment's path. */
 	u32 snd_una;
 	u32 snd_nxt;
 	u32 snd_max;
@@ -327,88 +343,89 @@ struct xtcp_sock {
 	u16 advmss;
 	u16 rx_mss;
 	u16 user_mss;
-	u8 wscale_ok:1,
-	   tstamp_ok:1,
-	   sack_ok:1;
-	struct xtcp_sack_state sack;
-	struct xtcp_rack rack;
-	struct xtcp_prr prr;
+	struct sk_buff *send_head;
+	u32 packets_out;
 
-	struct xtcp_rtt rtt;
-	u8 backoff;
-	u8 probes_out;
-
+	/* Congestion control and retransmission. */
 	u32 snd_cwnd;
 	u32 snd_ssthresh;
 	u32 snd_cwnd_cnt;
+	u32 high_seq;
 	u8 ca_state;
 	u8 dupacks;
-	u32 high_seq;
+	u8 backoff;
+	u8 probes_out;
 	const struct xtcp_cong_ops *cong;
-	u64 cong_priv[10];
+	struct xtcp_rtt rtt;
 	u32 cc_loss_events;
 	u32 cc_fr_flight;
 	u32 cc_fr_cwnd;
 	u32 cc_fr_ssthresh;
+	u8 wscale_ok:1,
+	   tstamp_ok:1,
+	   sack_ok:1,
+	   orphan_counted:1,
+	   af_xtcp:1;
+	u8 snd_wscale:4,
+	   rcv_wscale:4;
 	u8 cong_set;
-
 	u8 rtx_mode;
+	struct xtcp_sack_state sack;
+	struct xtcp_rack rack;
+	struct xtcp_prr prr;
+
+	/* Timers. */
 	ktime_t rtx_deadline;
 	u64 rtx_stamp_ns;
 	u32 rtx_base_us;
+	u32 mtu_info;
 	struct hrtimer rtx_timer;
 	struct hrtimer delack_timer;
 	struct hrtimer keepalive_timer;
 	unsigned long deferred;
 	unsigned long armed;
 	spinlock_t timer_lock;	/* armed bits + hrtimer state, see xtcp_timer.c */
-	u32 mtu_info;
-
-	u8 ack_pending:1,
-	   nodelay:1;
-	u8 fin_rcvd;
 	u32 keepidle;
 	u32 keepintvl;
 	u8 keepcnt;
-
-	struct rb_root ooo_root;
-	u32 ooo_bytes;
-
-	struct sk_buff *send_head;
-	u32 packets_out;
-
-	u32 total_retrans;
-	u64 bytes_acked;
-	u64 bytes_received;
-	u64 segs_in;
-	u64 segs_out;
-	u64 last_rcv_ns;
-	unsigned long synq_overflow;
-	u32 last_oow_ack;
-	u8 orphan_counted:1,
-	   af_xtcp:1;
-	u32 ts_recent;
-	u32 ts_recent_stamp;
-	u32 ts_offset;
-	u32 ts_syn_sent;
-	struct xtcp_options rx_opt;
-	u8 snd_wscale:4,
-	   rcv_wscale:4;
-	struct xtcp_drs drs;
-
+	u8 ack_pending:1,
+	   nodelay:1;
+	u8 fin_rcvd;
 	u8 cork:1,
 	   more:1,
 	   push_once:1,
 	   pingpong:1,
 	   quickack:1;
-	u8 syncnt;
+
+	/* Receiving. */
+	struct rb_root ooo_root;
+	u32 ooo_bytes;
+	u32 total_retrans;
+	u64 bytes_acked;
+	u64 bytes_received;
+	u32 segs_in;
+	u32 segs_out;
+	u64 last_rcv_ns;
+	u32 synq_overflow;
+	u32 last_oow_ack;
+	u32 ts_recent;
+	u32 ts_recent_stamp;
+	u32 ts_offset;
+	u32 ts_syn_sent;
+	struct xtcp_rx_tstamp rx_opt;
+
+	/* Socket options, and receive buffer autotuning. */
 	int linger2_ms;
+	struct xtcp_drs drs;
 	u32 user_timeout;
 	u32 notsent_lowat;
 	u32 window_clamp;
+	u8 syncnt;
+	u8 pace_segs;
+
+	/* Pacing and small queues. */
 	struct hrtimer pace_timer;
 	u64 pace_next_ns;
-	u8 pace_segs;
 	unsigned long tsq_flags;
 	struct list_head tsq_node;
 };
@@ -420,7 +437,7 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 
 static inline void *xtcp_cong_priv(const struct sock *sk)
 {
-	return (void *)xtcp_sk(sk)->cong_priv;
+	return inet_csk_ca(sk);
 }
 
 /**

@@ -161,7 +161,7 @@ static void xtcp_cong_start(struct sock *sk, const struct xtcp_cong_ops *ops)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->cong = ops;
-	memset(xs->cong_priv, 0, sizeof(xs->cong_priv));
+	memset(xtcp_cong_priv(sk), 0, ICSK_CA_PRIV_SIZE);
 	if (ops->init)
 		ops->init(sk);
 }

@@ -329,8 +329,7 @@ static void xtcp_cubic_init(struct sock *sk)
 {
 	struct xtcp_cubic *ca = xtcp_cubic_ca(sk);
 
-	BUILD_BUG_ON(sizeof(struct xtcp_cubic) >
-		     sizeof_field(struct xtcp_sock, cong_priv));
+	BUILD_BUG_ON(sizeof(struct xtcp_cubic) > ICSK_CA_PRIV_SIZE);
 	xtcp_cubic_reset(ca);
 	/* HyStart++ only in the initial slow start (RFC 9406 4.2). */
 	if (xtcp_sk(sk)->snd_ssthresh >= XTCP_MAX_CWND)

@@ -47,25 +47,25 @@ struct xtcp_sock;
  * @prior_ssthresh: sender: ssthresh before the episode
  */
 struct xtcp_sack_state {
+	struct sk_buff *lost_hint;
+	struct sk_buff *rtx_hint;
+	struct sk_buff *tag_hint;
 	struct xtcp_sack_block blocks[XTCP_NUM_SACKS];
-	u8 num_blocks;
-	u8 dsack_pending;
 	struct xtcp_sack_block dsack;
+	struct xtcp_sack_block cache[XTCP_NUM_SACKS];
 
 	u32 sacked_out;
 	u32 lost_out;
 	u32 retrans_out;
-	struct sk_buff *lost_hint;
 	u32 lost_cnt_hint;
-	struct sk_buff *rtx_hint;
-	struct sk_buff *tag_hint;
-	struct xtcp_sack_block cache[XTCP_NUM_SACKS];
-	u8 num_cache;
-	u8 undo_active;
 	int undo_retrans;
 	u32 undo_marker;
 	u32 prior_cwnd;
 	u32 prior_ssthresh;
+	u8 num_blocks;
+	u8 dsack_pending;
+	u8 num_cache;
+	u8 undo_active;
 };
 
 /* Negotiation and options. */

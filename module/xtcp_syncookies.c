@@ -281,21 +281,28 @@ bool xtcp_syn_flood_action(struct sock *sk)
 	return mode != 0;
 }
 
+/* Is @t within [@lo, @hi], on the 32-bit jiffies clock? */
+static bool xtcp_jiffies32_in_range(u32 t, u32 lo, u32 hi)
+{
+	return !time_before32(t, lo) && !time_after32(t, hi);
+}
+
 /* The listener sent a cookie: remember when (at most one write a second). */
 static void xtcp_synq_overflow(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	unsigned long now = jiffies;
+	u32 now = (u32)jiffies;
 
-	if (!time_in_range(READ_ONCE(xs->synq_overflow), now - HZ, now))
+	if (!xtcp_jiffies32_in_range(READ_ONCE(xs->synq_overflow), now - HZ, now))
 		WRITE_ONCE(xs->synq_overflow, now);
 }
 
 static bool xtcp_synq_no_recent_overflow(const struct sock *sk)
 {
-	unsigned long last = READ_ONCE(xtcp_sk(sk)->synq_overflow);
+	u32 last = READ_ONCE(xtcp_sk(sk)->synq_overflow);
 
-	return !time_in_range(jiffies, last, last + XTCP_COOKIE_VALID);
+	return !xtcp_jiffies32_in_range((u32)jiffies, last,
+					last + XTCP_COOKIE_VALID);
 }
 
 /* A cookie SYN-ACK leaves: its table MSS, and the listener's books. */

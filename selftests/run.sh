@@ -49,7 +49,7 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh xtcp_cc.sh xtcp_tstamp.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tw_reconnect.sh xtcp_mem_synack.sh
 	xtcp_csum_complete.sh xtcp_gso.sh xtcp_tsq.sh xtcp_rack.sh xtcp_ipv6.sh
-	$XTCP_IPV6_TESTS"
+	xtcp_slab.sh $XTCP_IPV6_TESTS"
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one
 # by one, and the kernel's TCP through a protocol-swapping router.
 XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"
@@ -107,7 +107,7 @@ XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_time
 	xtcp_gso.sh xtcp_trace.sh xtcp_csum_complete.sh xtcp_mem_synack.sh
 	$XTCP_CONFORMANCE_TESTS
 	$XTCP_NIC_TESTS xtcp_diag.sh xtcp_rack.sh xtcpize.sh xtcp_tsq.sh
-	$XTCP_IPV6_TESTS"
+	xtcp_slab.sh $XTCP_IPV6_TESTS"
 
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS
