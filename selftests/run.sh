@@ -38,9 +38,14 @@ export XTCP_TEST_PROTO=${XTCP_TEST_PROTO:-xtcp}
 XTCP_API_TESTS="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_sweep.sh
 	xtcp_cc_test xtcp_tcpopt_test xtcp_ipv6_test"
 # Data-moving scenarios again over IPv6 (XTCP_FAMILY=6, AF_XTCP sockets
-# given IPv6 addresses), in the stock guest.
+# given IPv6 addresses): in the stock guest, and loss in the debug guest
+# too (retransmission, SACK and reassembly over IPv6 under KASAN).
 XTCP_IPV6_TESTS="xtcp_clean6.sh xtcp_half_close6.sh xtcp_loss6.sh
-	xtcp_reorder6.sh xtcp_dup6.sh xtcp_corrupt6.sh"
+	xtcp_reorder6.sh xtcp_dup6.sh xtcp_corrupt6.sh xtcp_reset6.sh
+	xtcp_slow_reader6.sh xtcp_simult_close6.sh xtcp_timewait6.sh
+	xtcp_sack6.sh xtcp_wscale6.sh xtcp_tsq6.sh"
+XTCP_IPV6_STOCK_ONLY=$(echo " $XTCP_IPV6_TESTS " | tr -s ' \t\n' ' ' |
+	sed 's/ xtcp_loss6.sh / /')
 XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
@@ -107,7 +112,7 @@ XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_time
 	xtcp_gso.sh xtcp_trace.sh xtcp_csum_complete.sh xtcp_mem_synack.sh
 	$XTCP_CONFORMANCE_TESTS
 	$XTCP_NIC_TESTS xtcp_diag.sh xtcp_rack.sh xtcpize.sh xtcp_tsq.sh
-	xtcp_slab.sh $XTCP_IPV6_TESTS"
+	xtcp_slab.sh $XTCP_IPV6_STOCK_ONLY"
 
 if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS

@@ -23,17 +23,25 @@ info "data seed $dseed, TIME_WAIT ${tw_s}s"
 ip netns exec "$NS_C" sysctl -qw net.xtcp.tw_timeout_ms=$((tw_s * 1000)) ||
 	tap_skip_rest "no net.xtcp.tw_timeout_ms sysctl"
 
-# Drop the client's pure ACKs: 40-byte datagrams, 52 with timestamps (IP
-# total length at offset 2) whose flags byte (offset 20 + 13) is ACK alone.
-# Data and FIN still pass, so the transfer works; what is lost is the ACK
-# of the server's FIN.
+# Drop the client's pure ACKs: over IPv4, 40-byte datagrams, 52 with
+# timestamps (IP total length at offset 2) whose flags byte (offset 20 +
+# 13) is ACK alone; over IPv6, a payload of 20 or 32 bytes (payload length
+# at offset 4) and the flags byte at 40 + 13. Data and FIN still pass, so
+# the transfer works; what is lost is the ACK of the server's FIN.
+# pure_ack_drop LEN: one u32 filter for a datagram of that header length.
+pure_ack_drop() {
+	if [ "$XTCP_FAMILY" = 6 ]; then
+		ip netns exec "$NS_C" tc filter add dev veth-c parent 1: prio 2 \
+			protocol ipv6 u32 match ip6 protocol 253 0xff \
+			match u16 "$1" 0xffff at 4 match u8 0x10 0xff at 53 action drop
+	else
+		ip netns exec "$NS_C" tc filter add dev veth-c parent 1: prio 1 \
+			protocol ip u32 match ip protocol 253 0xff \
+			match u16 $(($1 + 20)) 0xffff at 2 match u8 0x10 0xff at 33 action drop
+	fi
+}
 if ! ip netns exec "$NS_C" tc qdisc add dev veth-c root handle 1: prio ||
-   ! ip netns exec "$NS_C" tc filter add dev veth-c parent 1: prio 1 \
-	protocol ip u32 match ip protocol 253 0xff match u16 40 0xffff at 2 \
-	match u8 0x10 0xff at 33 action drop ||
-   ! ip netns exec "$NS_C" tc filter add dev veth-c parent 1: prio 1 \
-	protocol ip u32 match ip protocol 253 0xff match u16 52 0xffff at 2 \
-	match u8 0x10 0xff at 33 action drop; then
+   ! pure_ack_drop 20 || ! pure_ack_drop 32; then
 	tap_skip_rest "cannot install the u32 drop filters"
 fi
 
