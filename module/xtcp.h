@@ -980,8 +980,6 @@ int xtcp_cong_set(struct sock *sk, const char *name);
 void xtcp_cong_get_info(struct sock *sk, struct xtcp_cc_info *info);
 void xtcp_cong_pkts_acked(struct sock *sk, u32 acked_bytes, s64 rtt_us);
 void xtcp_cong_on_ack(struct sock *sk, u32 acked_bytes);
-void xtcp_cong_on_dupack(struct sock *sk);
-void xtcp_cong_on_partial_ack(struct sock *sk, u32 acked_bytes);
 void xtcp_cong_enter_recovery(struct sock *sk);
 void xtcp_cong_exit_recovery(struct sock *sk);
 void xtcp_cong_on_rto(struct sock *sk);

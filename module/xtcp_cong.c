@@ -297,7 +297,8 @@ void xtcp_cong_on_ack(struct sock *sk, u32 acked_bytes)
  * xtcp_cong_enter_recovery() - fast retransmit (RFC 6582 3.2 step 2)
  * @sk: the socket
  *
- * ssthresh from the flight size, cwnd = ssthresh + 3 segments.
+ * ssthresh from the flight size, cwnd = ssthresh + 3 segments; PRR
+ * (xtcp_prr.c) sets cwnd on every ACK of the episode after this one.
  */
 void xtcp_cong_enter_recovery(struct sock *sk)
 {
@@ -310,31 +311,6 @@ void xtcp_cong_enter_recovery(struct sock *sk)
 	xs->snd_cwnd = xs->snd_ssthresh + 3;
 	xs->snd_cwnd_cnt = 0;
 	xtcp_cong_set_state(sk, XTCP_CA_RECOVERY);
-}
-
-/**
- * xtcp_cong_on_dupack() - a further duplicate ACK in recovery: inflate
- * @sk: the socket
- */
-void xtcp_cong_on_dupack(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xs->snd_cwnd = min(xs->snd_cwnd + 1, XTCP_MAX_CWND);
-}
-
-/**
- * xtcp_cong_on_partial_ack() - deflate by what was acknowledged, plus one
- * @sk: the socket
- * @acked_bytes: bytes newly acknowledged (RFC 6582 3.2 step 5)
- */
-void xtcp_cong_on_partial_ack(struct sock *sk, u32 acked_bytes)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 segs = xtcp_acked_segs(xs, acked_bytes);
-
-	xs->snd_cwnd = xs->snd_cwnd > segs ? xs->snd_cwnd - segs : 1;
-	xs->snd_cwnd++;
 }
 
 /**

@@ -133,9 +133,11 @@ static void xtcp_on_dupack(struct sock *sk)
 		xtcp_sack_on_ack(sk, 0, true);
 		return;
 	}
-	xs->dupacks++;
+	if (xs->dupacks < U8_MAX)
+		xs->dupacks++;
 	if (xs->ca_state == XTCP_CA_RECOVERY) {
-		xtcp_cong_on_dupack(sk);
+		/* PRR, not RFC 6582's inflation, sets cwnd (xtcp_prr.c). */
+		xtcp_prr_reno_dupack(sk);
 		return;
 	}
 	/* RFC 6582 3.2 step 2: only for losses after the last recovery. */
@@ -143,8 +145,10 @@ static void xtcp_on_dupack(struct sock *sk)
 	    !xtcp_seq_before(xs->snd_una, xs->high_seq)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANS);
 		xs->high_seq = xs->snd_max;
+		xtcp_prr_init(sk);
 		xtcp_cong_enter_recovery(sk);
 		xtcp_retransmit_head(sk);
+		xtcp_prr_reno_enter(sk, xs->dupacks);
 		xtcp_rearm_rto(sk);
 	}
 }
@@ -163,10 +167,14 @@ static void xtcp_on_new_ack(struct sock *sk, u32 acked)
 	case XTCP_CA_RECOVERY:
 		if (!xtcp_seq_before(xs->snd_una, xs->high_seq)) {
 			xtcp_cong_exit_recovery(sk);
+			xtcp_prr_end(sk);
 		} else {
-			/* Partial ACK: the next hole (RFC 6582 3.2 step 5). */
-			xtcp_cong_on_partial_ack(sk, acked);
+			/* Partial ACK: the next hole (RFC 6582 3.2 step 5),
+			 * then PRR for what the ACK delivered.
+			 */
 			xtcp_retransmit_head(sk);
+			xtcp_prr_reno_partial_ack(sk, DIV_ROUND_UP(acked,
+								   xs->mss_cache));
 		}
 		break;
 	case XTCP_CA_LOSS:

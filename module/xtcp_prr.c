@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP Proportional Rate Reduction (RFC 6937), for SACK loss recovery.
+ * XTCP Proportional Rate Reduction (RFC 6937), for SACK and NewReno loss
+ * recovery.
  *
  * Fast recovery must take cwnd from its value before the loss (prior_cwnd)
  * down to ssthresh. Setting cwnd = ssthresh at once, and sending by pipe,
@@ -27,6 +28,14 @@
  * segment (7 of 10 with CUBIC, 1 of 2 with Reno), and pipe converges to
  * ssthresh; when the episode ends cwnd is ssthresh (unless a DSACK undo
  * restores the old window). The recovery point is the socket's high_seq.
+ *
+ * Without SACK (NewReno, RFC 6582, whose window inflation PRR replaces, as
+ * in Linux) every duplicate ACK counts as one segment delivered beyond the
+ * hole (RFC 6937's DeliveredData without SACK), kept in prr.reno_sacked
+ * until a cumulative ACK covers it; pipe is packets_out less those (the
+ * hole is retransmitted: lost and retransmitted cancel). The send path
+ * compares packets_out, not pipe, with cwnd, so cwnd there is PRR's
+ * pipe + sndcnt plus reno_sacked.
  */
 #include "xtcp.h"
 #include "xtcp_cong.h"
@@ -78,6 +87,7 @@ void xtcp_prr_init(struct sock *sk)
 	xs->prr.prior_cwnd = xs->snd_cwnd;
 	xs->prr.delivered = 0;
 	xs->prr.out = 0;
+	xs->prr.reno_sacked = 0;
 }
 
 /**
@@ -143,4 +153,67 @@ void xtcp_prr_end(struct sock *sk)
 
 	xs->snd_cwnd = xs->snd_ssthresh;
 	xs->snd_cwnd_cnt = 0;
+}
+
+/* NewReno: cwnd for an ACK that delivered @delivered segments, counted in
+ * reno_sacked already.
+ */
+static void xtcp_prr_reno_cwnd(struct sock *sk, u32 delivered)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_prr *prr = &xs->prr;
+	u32 pipe, cwnd;
+
+	prr->reno_sacked = min(prr->reno_sacked, xs->packets_out);
+	pipe = xs->packets_out - prr->reno_sacked;
+	cwnd = xtcp_prr_cwnd(prr, xs->snd_ssthresh, pipe, delivered, false);
+	xs->snd_cwnd = min_t(u32, cwnd + prr->reno_sacked, XTCP_MAX_CWND);
+}
+
+/**
+ * xtcp_prr_reno_enter() - a NewReno fast retransmit began an episode
+ * @sk: the socket, locked, after xtcp_prr_init(), the window reduction
+ *	(xtcp_cong_enter_recovery()) and the fast retransmission
+ * @dupacks: the duplicate ACKs that led to it, each a segment delivered
+ */
+void xtcp_prr_reno_enter(struct sock *sk, u32 dupacks)
+{
+	xtcp_sk(sk)->prr.reno_sacked = dupacks;
+	xtcp_prr_reno_cwnd(sk, 1);
+}
+
+/**
+ * xtcp_prr_reno_dupack() - a further duplicate ACK in NewReno recovery
+ * @sk: the socket, locked, in recovery without SACK
+ *
+ * One more segment delivered; at least the hole stays in flight, as
+ * tcp_limit_reno_sacked() keeps it.
+ */
+void xtcp_prr_reno_dupack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->prr.reno_sacked + 1 < xs->packets_out)
+		xs->prr.reno_sacked++;
+	xtcp_prr_reno_cwnd(sk, 1);
+}
+
+/**
+ * xtcp_prr_reno_partial_ack() - a partial ACK in NewReno recovery
+ * @sk: the socket, locked, in recovery without SACK, the next hole
+ *	retransmitted
+ * @acked: segments it acknowledged, at least 1
+ *
+ * All but one of them were counted by duplicate ACKs already (as
+ * tcp_remove_reno_sacks()): the ACK delivered the rest.
+ */
+void xtcp_prr_reno_partial_ack(struct sock *sk, u32 acked)
+{
+	struct xtcp_prr *prr = &xtcp_sk(sk)->prr;
+	u32 covered;
+
+	acked = max(acked, 1U);
+	covered = min(acked - 1, prr->reno_sacked);
+	prr->reno_sacked -= covered;
+	xtcp_prr_reno_cwnd(sk, acked - covered);
 }

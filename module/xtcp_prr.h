@@ -23,6 +23,9 @@ struct sock;
  *	Linux's tp->delivered), wrapping
  * @delivered_seen: @delivered_cnt when the last ACK was processed
  * @lost_cnt: segments marked lost over the connection's life, wrapping
+ * @reno_sacked: NewReno (no SACK) episode: duplicate ACKs taken as
+ *	segments delivered beyond the hole and not cumulatively acknowledged
+ *	since (Linux's sacked_out for a Reno connection)
  */
 struct xtcp_prr {
 	u32 prior_cwnd;
@@ -31,6 +34,7 @@ struct xtcp_prr {
 	u32 delivered_cnt;
 	u32 delivered_seen;
 	u32 lost_cnt;
+	u32 reno_sacked;
 };
 
 u32 xtcp_prr_cwnd(struct xtcp_prr *prr, u32 ssthresh, u32 pipe,
@@ -40,5 +44,8 @@ u32 xtcp_prr_take_delivered(struct sock *sk);
 void xtcp_prr_ack(struct sock *sk, u32 delivered, bool bonus);
 void xtcp_prr_sent(struct sock *sk, u32 segs);
 void xtcp_prr_end(struct sock *sk);
+void xtcp_prr_reno_enter(struct sock *sk, u32 dupacks);
+void xtcp_prr_reno_dupack(struct sock *sk);
+void xtcp_prr_reno_partial_ack(struct sock *sk, u32 acked);
 
 #endif /* _XTCP_PRR_H */

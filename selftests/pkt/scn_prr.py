@@ -27,8 +27,13 @@ def ceil_div(a, b):
     return -(-a // b)
 
 
-def run(t):
-    c = t.passive_open(syn_opts=[("MSS", MSS), ("SAckOK", b"")])
+def two_flights(t, syn_opts):
+    """Passive open with `syn_opts`; SEGS segments written; the initial
+    window of 10 and, once its ACK has doubled cwnd to 20 (slow start), a
+    second flight of 20, each segment checked. Returns (conn, at, segment,
+    new_segment): at(i) is the sequence number of segment i, segment(what)
+    the next full-sized segment, new_segment(i, what) checks it is i."""
+    c = t.passive_open(syn_opts=syn_opts)
     t.drv.call("setsockopt", c.sid, "SO_SNDBUF", 1 << 20)
     t.drv.send(c.sid, pattern(0, SEGS * MSS))
     una = c.sut_nxt
@@ -47,12 +52,56 @@ def run(t):
 
     for i in range(10):
         new_segment(i, f"initial window, segment {i}")
-    # Slow start: the ACK of 10 segments doubles cwnd to 20.
     c.send("A", ack=at(10))
     for i in range(10, 30):
         new_segment(i, f"second flight, segment {i}")
-    prior_cwnd = t.drv.info(c.sid)["snd_cwnd"]
-    check_eq(prior_cwnd, 20, "cwnd before the loss")
+    check_eq(t.drv.info(c.sid)["snd_cwnd"], 20, "cwnd before the loss")
+    return c, at, segment, new_segment
+
+
+def prr_sends(c, at, segment, new_segment, st, d, ssthresh, prior_cwnd,
+              unit):
+    """After the d-th ACK of the episode: PRR's proportional part allows
+    ceil(d * ssthresh / prior_cwnd) segments in all; those not sent yet
+    (st["sent"]) must come, the fast retransmission of segment 10 first
+    (st["rtx"]), then new data from st["nxt"], and then nothing more.
+    `unit` says what the d ACKs were, for the messages."""
+    want = ceil_div(d * ssthresh, prior_cwnd) - st["sent"]
+    for n in range(want):
+        what = (f"segment {st['sent'] + n + 1} of recovery after {d} "
+                f"{unit} (ssthresh {ssthresh}, prior cwnd {prior_cwnd})")
+        if not st["rtx"]:
+            check_eq(segment(what).seq, at(10),
+                     f"{what}: the fast retransmission")
+            st["rtx"] = True
+        else:
+            new_segment(st["nxt"], what)
+            st["nxt"] += 1
+    st["sent"] += want
+    c.expect_none(0.15, f"more than {st['sent']} segments in recovery after "
+                  f"{d} {unit} (ssthresh {ssthresh}, prior cwnd "
+                  f"{prior_cwnd}: PRR allows "
+                  f"ceil({d} * {ssthresh} / {prior_cwnd}))")
+
+
+def recovery_end(t, c, at, nxt, ssthresh):
+    """The peer acknowledges everything up to segment nxt: recovery ends
+    with cwnd = ssthresh, and a flight of ssthresh leaves at once."""
+    c.send("A", ack=at(nxt))
+    end = time.time() + 0.5 * SCALE
+    flight = c.collect(end)
+    info = t.drv.info(c.sid)
+    check_eq(info["ca_state"], 0, "recovery over")
+    check_eq(info["snd_cwnd"], ssthresh, "cwnd after recovery (= ssthresh)")
+    check_eq(len(flight), ssthresh,
+             "segments sent at once after recovery (cwnd = ssthresh)")
+    check_eq(flight[0].seq, at(nxt), "the flight after recovery: seq")
+
+
+def run(t):
+    c, at, segment, new_segment = two_flights(
+        t, [("MSS", MSS), ("SAckOK", b"")])
+    prior_cwnd = 20
 
     # Segment 10 is lost; 11 and 12 are SACKed: Open, one new each.
     nxt = 30
@@ -67,8 +116,7 @@ def run(t):
     sacked = 2
     before = t.counters()
 
-    rtx_sent = False
-    sent = 0
+    st = {"sent": 0, "rtx": False, "nxt": nxt}
     for d in range(1, DELIVERED + 1):
         sacked += 1
         c.send("A", ack=at(10), opts=sack_opts((at(11), at(11 + sacked))))
@@ -79,38 +127,14 @@ def run(t):
             check(ssthresh < prior_cwnd,
                   f"ssthresh {ssthresh} below cwnd {prior_cwnd}")
         # Pipe (RFC 6675) as the peer sees it, before this ACK's sends.
-        pipe = (nxt - 10) - sacked - (0 if rtx_sent else 1)
+        pipe = (st["nxt"] - 10) - sacked - (0 if st["rtx"] else 1)
         check(pipe > ssthresh, f"pipe {pipe} > ssthresh {ssthresh} "
               "(the scenario stays in PRR's proportional part)")
-        want = ceil_div(d * ssthresh, prior_cwnd) - sent
-        for n in range(want):
-            what = (f"segment {sent + n + 1} of recovery after "
-                    f"{d} delivered (ssthresh {ssthresh}, prior cwnd "
-                    f"{prior_cwnd})")
-            if not rtx_sent:
-                check_eq(segment(what).seq, at(10),
-                         f"{what}: the fast retransmission")
-                rtx_sent = True
-            else:
-                new_segment(nxt, what)
-                nxt += 1
-        sent += want
-        c.expect_none(0.15, f"more than {sent} segments in recovery after "
-                      f"{d} delivered (ssthresh {ssthresh}, prior cwnd "
-                      f"{prior_cwnd}: PRR allows "
-                      f"ceil({d} * {ssthresh} / {prior_cwnd}))")
-    check_eq(sent, ceil_div(DELIVERED * ssthresh, prior_cwnd),
+        prr_sends(c, at, segment, new_segment, st, d, ssthresh, prior_cwnd,
+                  "delivered")
+    check_eq(st["sent"], ceil_div(DELIVERED * ssthresh, prior_cwnd),
              "segments sent in recovery")
     t.check_counters(before, SACKRecovery=1, RetransSegs=1)
 
-    # The retransmission arrives: everything is acknowledged, recovery
-    # ends with cwnd = ssthresh, and a flight of ssthresh leaves at once.
-    c.send("A", ack=at(nxt))
-    end = time.time() + 0.5 * SCALE
-    flight = c.collect(end)
-    info = t.drv.info(c.sid)
-    check_eq(info["ca_state"], 0, "recovery over")
-    check_eq(info["snd_cwnd"], ssthresh, "cwnd after recovery (= ssthresh)")
-    check_eq(len(flight), ssthresh,
-             "segments sent at once after recovery (cwnd = ssthresh)")
-    check_eq(flight[0].seq, at(nxt), "the flight after recovery: seq")
+    # The retransmission arrives: everything is acknowledged.
+    recovery_end(t, c, at, st["nxt"], ssthresh)
