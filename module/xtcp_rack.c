@@ -25,6 +25,14 @@
  * slower than DupThresh. A DSACK grows reo_wnd_mult once per round trip;
  * after 16 recoveries without one it falls back to 1.
  *
+ * RACK runs in every state, the Loss state after a retransmission timeout
+ * too (RFC 8985 6.2 says nothing of states; tcp_fastretrans_alert() does
+ * the same): there everything below the send head went again after the
+ * timeout, in sequence order, so RACK sees which of those retransmissions
+ * were lost once a later one is delivered, and the connection enters
+ * recovery to send them a third time (xtcp_sack_recover()) rather than
+ * wait for the backed-off timer.
+ *
  * The walk over the write queue stops at the first segment sent after
  * the RACK segment that was never retransmitted: original transmissions
  * leave in sequence order, so every later one was sent later still, and a
@@ -362,7 +370,7 @@ void xtcp_rack_on_ack(struct sock *sk, bool exited_recovery)
 	if (!(xtcp_rack_sysctl(sk) & XTCP_RACK_STATIC_REO_WND))
 		xtcp_rack_reo_adapt(r, r->ack_dsack, exited_recovery,
 				    xs->snd_una, xs->snd_nxt);
-	if (!r->advanced || xs->ca_state == XTCP_CA_LOSS)
+	if (!r->advanced)
 		return;
 	r->advanced = 0;
 	xtcp_rack_detect_loss(sk);
@@ -456,8 +464,7 @@ void xtcp_rack_reo_timeout(struct sock *sk)
 
 	if (xs->snd_una == xs->snd_max)
 		return;
-	if (xtcp_rack_enabled(sk) && xs->ca_state != XTCP_CA_LOSS &&
-	    xtcp_rack_detect_loss(sk)) {
+	if (xtcp_rack_enabled(sk) && xtcp_rack_detect_loss(sk)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RACKREOTIMEOUTS);
 		xtcp_sack_recover(sk);
 	}

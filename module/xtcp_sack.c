@@ -788,14 +788,20 @@ static void xtcp_sack_try_undo(struct sock *sk)
 
 /* Is it time to enter recovery (RFC 6675 5; RFC 8985 6.3, as
  * tcp_time_to_recover() with RACK: a segment marked lost, not DupThresh)?
- * Only for losses after the last episode (RFC 6582 3.2 step 2).
+ * Only for losses after the last episode (RFC 6582 3.2 step 2); in the
+ * Loss state after a timeout, once RACK found one of go-back-N's
+ * retransmissions lost (as tcp_fastretrans_alert() on FLAG_LOST_RETRANS).
  */
 static bool xtcp_sack_time_to_recover(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->snd_una == xs->snd_max ||
-	    xtcp_seq_before(xs->snd_una, xs->high_seq))
+	if (xs->snd_una == xs->snd_max)
+		return false;
+	/* After a timeout: RACK found a retransmission lost. */
+	if (xs->ca_state == XTCP_CA_LOSS)
+		return xs->sack.lost_out;
+	if (xtcp_seq_before(xs->snd_una, xs->high_seq))
 		return false;
 	if (xtcp_rack_enabled(sk))
 		return xs->sack.lost_out;
@@ -814,7 +820,8 @@ static void xtcp_sack_recover_ack(struct sock *sk, u32 delivered, bool bonus)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool entered = false;
 
-	if (xs->ca_state == XTCP_CA_OPEN) {
+	if (xs->ca_state == XTCP_CA_OPEN ||
+	    (xs->ca_state == XTCP_CA_LOSS && xtcp_rack_enabled(sk))) {
 		if (!xtcp_sack_time_to_recover(sk))
 			return;
 		xtcp_sack_enter_recovery(sk);
@@ -918,6 +925,10 @@ void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 		cb->sacked &= ~XTCP_SKB_RTX_OUT;
 		if (xs->sack.retrans_out)
 			xs->sack.retrans_out--;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
+	} else if (xs->ca_state == XTCP_CA_LOSS &&
+		   (cb->sacked & XTCP_SKB_RETRANS)) {
+		/* Sent again by go-back-N after the timeout, and lost. */
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
 	}
 	if (!(cb->sacked & XTCP_SKB_LOST))
