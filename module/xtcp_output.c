@@ -861,6 +861,11 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 			kfree_skb(head);
 			return -ENOBUFS;
 		}
+		/* Owned, not charged: xtcp_tsq_in_host_queue() sees this
+		 * copy while it waits below us; xtcp_wfree() of the head
+		 * ends that.
+		 */
+		c->sk = sk;
 		if (tail)
 			tail->next = c;
 		else

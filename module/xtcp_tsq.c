@@ -57,6 +57,13 @@
  * write-queue skb's last transmission is still below the socket
  * (skb_still_in_host_queue()); the write-queue skbs are fclones for that,
  * as TCP's. Such a segment is not sent again: it has not left the host.
+ * Inside a super-packet that clone is a frag_list member, which carries no
+ * charge: xtcp_send_super() makes the socket its owner all the same, and
+ * xtcp_wfree() of the super-packet (freed, or orphaned by veth or loopback
+ * as it leaves for another namespace) clears it. Software GSO frees the
+ * members with the super-packet; as for TCP, the segments it cuts are new
+ * skbs, so a copy waiting in a device queue after segmentation is not
+ * seen.
  *
  * Module unload: each queued socket holds its socket's memory and so the
  * module (sk_prot_free() drops the module reference); xtcp_tsq_exit() kills
@@ -173,6 +180,21 @@ void xtcp_tsq_set_owner(struct sk_buff *skb, struct sock *sk)
 		skb->destructor = xtcp_wfree;
 }
 
+/*
+ * The super-packet @skb leaves the socket's charge (freed, or orphaned as
+ * it leaves the host): its frag_list clones of write-queue skbs no longer
+ * count as copies below @sk (xtcp_send_super() set their owner). Their
+ * owner is only compared, never used: no reference, no charge.
+ */
+static void xtcp_tsq_release_members(struct sk_buff *skb, struct sock *sk)
+{
+	struct sk_buff *c;
+
+	skb_walk_frags(skb, c)
+		if (READ_ONCE(c->sk) == sk)
+			WRITE_ONCE(c->sk, NULL);
+}
+
 /**
  * xtcp_wfree() - destructor of XTCP's outgoing skbs (tcp_wfree())
  * @skb: the skb being freed or orphaned below the socket
@@ -188,6 +210,7 @@ void xtcp_wfree(struct sk_buff *skb)
 	unsigned long flags, oval, nval;
 	bool empty;
 
+	xtcp_tsq_release_members(skb, sk);
 	/* Keep one byte: sk_free(), here or in the tasklet, returns it. */
 	WARN_ON(refcount_sub_and_test(skb->truesize - 1, &sk->sk_wmem_alloc));
 	/* Lower sk_wmem_alloc (or free the clone) before reading the flags;

@@ -477,6 +477,7 @@ tcp_counter_source() {
 	KeepAliveProbes) echo "TcpExt TCPKeepAlive" ;;
 	WinProbes) echo "TcpExt TCPWinProbe" ;;
 	Timeouts) echo "TcpExt TCPTimeouts" ;;
+	SpuriousRtxHostQueues) echo "TcpExt TCPSpuriousRtxHostQueues" ;;
 	ListenOverflows|ListenDrops|SyncookiesSent|SyncookiesRecv|\
 	SyncookiesFailed) echo "TcpExt $1" ;;
 	TimeWaits) echo "ss time-wait" ;;

@@ -25,7 +25,13 @@
 #    sendmsg() on a full send buffer, owns its socket when the qdisc drains
 #    at times (the resume deferred to release_cb); bytes exact, backlog
 #    within the bound.
-# 5. The flow's sender is killed while its segments wait in case 2's qdisc,
+# 5. A retransmission timeout while a super-packet waits whole in the qdisc
+#    (tbf at 200 kbit/s, a 70 KB burst: once the first tokens are spent,
+#    each super-packet waits a second or more for its own; the RTO is
+#    200 ms): the segment at snd_una is not sent again while its copy waits
+#    there, inside the super-packet (SpuriousRtxHostQueues grew, as TCP's
+#    TCPSpuriousRtxHostQueues does); bytes exact.
+# 6. The flow's sender is killed while its segments wait in case 2's qdisc,
 #    slowed to 8 kbit/s: with XTCP_KO set, rmmod is refused while they wait, the
 #    module unloads once the qdisc is deleted (freeing them runs XTCP's
 #    destructor on the closed socket), and it loads again.
@@ -40,7 +46,7 @@
 XTCP_TSQ_BYTES=$(pick_size "${XTCP_TSQ_BYTES:-}" 6M 2M)
 XTCP_TSQ_BOUND=${XTCP_TSQ_BOUND:-262144}
 XTCP_TSQ_SLACK=${XTCP_TSQ_SLACK:-4}
-xtcp_lib_init 12 "TCP Small Queues: bytes of one socket in the qdisc"
+xtcp_lib_init 14 "TCP Small Queues: bytes of one socket in the qdisc"
 
 bytes=$(to_bytes "$XTCP_TSQ_BYTES")
 t=$(tmo 300)
@@ -55,7 +61,7 @@ else
 fi
 ip netns exec "$NS_C" sysctl -qw "$LIMIT_SYSCTL=131072" ||
 	tap_skip_rest "no $LIMIT_SYSCTL"
-# Case 5 needs every earlier connection gone when it unloads.
+# Case 6 needs every earlier connection gone when it unloads.
 if [ "$XTCP_TEST_PROTO" = xtcp ]; then
 	ip netns exec "$NS_C" sysctl -qw net.xtcp.tw_timeout_ms=100
 	ip netns exec "$NS_S" sysctl -qw net.xtcp.tw_timeout_ms=100
@@ -153,7 +159,17 @@ tbf_set 1600
 tsq_flow stall "slow reader (1 MB/s)" -r 1M
 bound_case "slow reader"
 
-# 5. Unload with a dead sender's segments in the qdisc.
+# 5. An RTO while a super-packet waits whole in the qdisc.
+tbf_set 70k 200kbit
+snapshot c SpuriousRtxHostQueues
+saved_bytes=$bytes
+bytes=262144
+tsq_flow hostq "RTO with a super-packet in the qdisc"
+bytes=$saved_bytes
+check_counter "RTO with a super-packet in the qdisc: its segment waiting there not sent again (SpuriousRtxHostQueues)" \
+	c SpuriousRtxHostQueues -gt 0
+
+# 6. Unload with a dead sender's segments in the qdisc.
 unload_cases() {
 	local rc=0 b ref i
 
