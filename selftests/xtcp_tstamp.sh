@@ -35,6 +35,13 @@ else
 	proto=$(cat /sys/module/xtcp/parameters/ipproto)
 fi
 
+# The capture's network-layer fields: IPv4's, or IPv6's (XTCP_FAMILY=6).
+if [ "$XTCP_FAMILY" = 6 ]; then
+	TS_IP=ipv6 TS_NXT=nxt
+else
+	TS_IP=ip TS_NXT=proto
+fi
+
 # capture FILE: dumpcap on the server's veth, headers only.
 capture() {
 	capture_start "$NS_S" "$1" -q -i veth-s -s 128
@@ -45,8 +52,8 @@ capture() {
 # ACK: "c N NOTS ZEROECR" and "s N NOTS ZEROECR" lines.
 ts_summary() {
 	# shellcheck disable=SC2016	# awk program
-	tshark -n -r "$1" -d "ip.proto==$proto,tcp" -Y "ip.proto==$proto" \
-		-T fields -E separator=/t -e ip.src -e tcp.flags.syn \
+	tshark -n -r "$1" -d "ip.proto==$proto,tcp" -Y "$TS_IP.$TS_NXT==$proto" \
+		-T fields -E separator=/t -e "$TS_IP.src" -e tcp.flags.syn \
 		-e tcp.flags.ack -e tcp.flags.reset \
 		-e tcp.options.timestamp.tsval -e tcp.options.timestamp.tsecr \
 		2>/dev/null |

@@ -8,6 +8,9 @@
  *
  *   xtcp_rr -l [-p xtcp|tcp] ADDR PORT          server (one connection)
  *   xtcp_rr [-p xtcp|tcp] [-n ITER] [-z SIZE] ADDR PORT   client
+ *
+ * ADDR is IPv4 or IPv6: an AF_XTCP socket takes either sockaddr, a TCP
+ * socket is AF_INET or AF_INET6 to match.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,12 +25,35 @@
 
 #include <linux/xtcp.h>
 
-static int open_sock(const char *proto)
+union addr {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
+/* ADDR and PORT into @a; return its length, 0 if ADDR is neither family. */
+static socklen_t parse_addr(const char *host, const char *port, union addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, host, &a->v4.sin_addr) == 1) {
+		a->v4.sin_family = AF_INET;
+		a->v4.sin_port = htons(atoi(port));
+		return sizeof(a->v4);
+	}
+	if (inet_pton(AF_INET6, host, &a->v6.sin6_addr) == 1) {
+		a->v6.sin6_family = AF_INET6;
+		a->v6.sin6_port = htons(atoi(port));
+		return sizeof(a->v6);
+	}
+	return 0;
+}
+
+static int open_sock(const char *proto, int family)
 {
 	int one = 1, fd;
 
 	if (!strcmp(proto, "tcp")) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
+		fd = socket(family, SOCK_STREAM, 0);
 		if (fd >= 0)
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	} else {
@@ -60,8 +86,9 @@ int main(int argc, char **argv)
 {
 	const char *proto = "xtcp";
 	long iter = 10000, size = 1;
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct timespec t0, t1;
+	union addr sa;
+	socklen_t salen;
 	int listen_mode = 0, fd, c, one = 1;
 	static char buf[65536], rbuf[65536];
 	double secs;
@@ -79,16 +106,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: xtcp_rr [-l] [-p xtcp|tcp] [-n ITER] [-z SIZE] ADDR PORT\n");
 		return 2;
 	}
-	inet_pton(AF_INET, argv[optind], &sin.sin_addr);
-	sin.sin_port = htons(atoi(argv[optind + 1]));
+	salen = parse_addr(argv[optind], argv[optind + 1], &sa);
+	if (!salen) {
+		fprintf(stderr, "xtcp_rr: %s: not an IPv4 or IPv6 address\n",
+			argv[optind]);
+		return 2;
+	}
 	memset(buf, 'x', sizeof(buf));
 
-	fd = open_sock(proto);
+	fd = open_sock(proto, sa.sa.sa_family);
 	if (listen_mode) {
 		int cfd;
 
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 1)) {
+		if (bind(fd, &sa.sa, salen) || listen(fd, 1)) {
 			perror("bind/listen");
 			return 1;
 		}
@@ -110,14 +141,14 @@ int main(int argc, char **argv)
 	}
 
 	/* The server may still be starting: retry refusals for 10 s. */
-	for (int tries = 0; connect(fd, (struct sockaddr *)&sin, sizeof(sin)); tries++) {
+	for (int tries = 0; connect(fd, &sa.sa, salen); tries++) {
 		if (errno != ECONNREFUSED || tries == 100) {
 			perror("connect");
 			return 1;
 		}
 		close(fd);
 		usleep(100000);
-		fd = open_sock(proto);
+		fd = open_sock(proto, sa.sa.sa_family);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (long i = 0; i < iter; i++) {
