@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xtcp_synflood - send SYNs with spoofed source addresses as fast as the
- * machine can, through a raw IPv4 socket (IP_HDRINCL), for a given time.
+ * machine can, through a raw socket that writes the IP header itself
+ * (IPv4 IP_HDRINCL, or IPv6 IPPROTO_RAW), for a given time.
  *
  *   xtcp_synflood [-P PROTO] [-t SEC] [-m MSS] SRCNET/LEN DADDR DPORT
  *
- * Each SYN comes from a random address in SRCNET/LEN (network and
- * broadcast addresses excluded) and a random port, with a random ISN and
+ * SRCNET and DADDR are both IPv4 (LEN 8-30) or both IPv6 (LEN 64-120).
+ * Each SYN comes from a random address in SRCNET/LEN (IPv4: network and
+ * broadcast addresses excluded; IPv6: random interface bits, never all
+ * zero) and a random port, with a random ISN and
  * an MSS option, and a correct checksum over the pseudo-header with
  * protocol PROTO (253, XTCP, by default; 6 to flood the kernel's TCP).
  * The test routes SRCNET back into a dummy device so the SYN-ACKs go
@@ -19,7 +22,10 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <endian.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +51,11 @@ struct synhdr {
 
 struct packet {
 	struct iphdr ip;
+	struct synhdr th;
+};
+
+struct packet6 {
+	struct ip6_hdr ip6;
 	struct synhdr th;
 };
 
@@ -100,6 +111,24 @@ static uint16_t seg_csum(uint32_t saddr, uint32_t daddr, uint8_t proto,
 	return fold(sum16(seg, len, sum16(ph, sizeof(ph), 0)));
 }
 
+/* The same over IPv6's pseudo-header (RFC 8200 8.1). */
+static uint16_t seg_csum6(const struct in6_addr *saddr,
+			  const struct in6_addr *daddr, uint8_t proto,
+			  const void *seg, size_t len)
+{
+	uint8_t ph[40];
+
+	memcpy(ph, saddr, 16);
+	memcpy(ph + 16, daddr, 16);
+	ph[32] = len >> 24;
+	ph[33] = len >> 16;
+	ph[34] = len >> 8;
+	ph[35] = len & 0xff;
+	ph[36] = ph[37] = ph[38] = 0;
+	ph[39] = proto;
+	return fold(sum16(seg, len, sum16(ph, sizeof(ph), 0)));
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -115,16 +144,152 @@ static void usage(void)
 	exit(2);
 }
 
+static void syn_fill(struct synhdr *th, int dport, int mss)
+{
+	th->dest = htons(dport);
+	th->doff = (sizeof(*th) / 4) << 4;
+	th->flags = 0x02;	/* SYN */
+	th->window = htons(65535);
+	th->opt[0] = 2;
+	th->opt[1] = 4;
+	th->opt[2] = mss >> 8;
+	th->opt[3] = mss & 0xff;
+}
+
+/* One sendto() result into the counts; false on a real error. */
+static bool counted(ssize_t rc, unsigned long long *sent,
+		    unsigned long long *nobufs)
+{
+	if (rc >= 0) {
+		(*sent)++;
+		return true;
+	}
+	if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR) {
+		fprintf(stderr, "sendto: %s\n", strerror(errno));
+		return false;
+	}
+	(*nobufs)++;
+	return true;
+}
+
+static int flood4(const char *srcnet, int len, const char *dst_s, int dport,
+		  int proto, int mss, double end, unsigned long long *sent,
+		  unsigned long long *nobufs)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	uint32_t net, host_mask, daddr;
+	unsigned long long n = 0;
+	struct packet pkt;
+	int fd;
+
+	if (len < 8 || len > 30 || inet_pton(AF_INET, srcnet, &net) != 1 ||
+	    inet_pton(AF_INET, dst_s, &daddr) != 1)
+		usage();
+	host_mask = (1u << (32 - len)) - 1;
+	net = ntohl(net) & ~host_mask;
+	dst.sin_addr.s_addr = daddr;
+
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);	/* implies IP_HDRINCL */
+	if (fd < 0) {
+		fprintf(stderr, "socket(SOCK_RAW): %s\n", strerror(errno));
+		return 1;
+	}
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.ip.version = 4;
+	pkt.ip.ihl = 5;
+	pkt.ip.tot_len = htons(sizeof(pkt));
+	pkt.ip.ttl = 64;
+	pkt.ip.protocol = proto;
+	pkt.ip.daddr = daddr;
+	syn_fill(&pkt.th, dport, mss);
+
+	while (!stop) {
+		uint64_t r = rng();
+		uint32_t host = (uint32_t)r & host_mask;
+
+		if (host == 0 || host == host_mask)
+			host = 1;
+		pkt.ip.saddr = htonl(net | host);
+		pkt.ip.id = htons((uint16_t)(r >> 32));
+		pkt.ip.check = 0;	/* the kernel fills it in */
+		pkt.th.source = htons(1024 + (uint16_t)(r >> 48) % 64000);
+		pkt.th.seq = (uint32_t)rng();
+		pkt.th.check = 0;
+		pkt.th.check = seg_csum(pkt.ip.saddr, daddr, proto, &pkt.th,
+					sizeof(pkt.th));
+		if (!counted(sendto(fd, &pkt, sizeof(pkt), 0,
+				    (struct sockaddr *)&dst, sizeof(dst)),
+			     sent, nobufs))
+			return 1;
+		if (!(++n & 255) && now_s() >= end)
+			break;
+	}
+	return 0;
+}
+
+static int flood6(const char *srcnet, int len, const char *dst_s, int dport,
+		  int proto, int mss, double end, unsigned long long *sent,
+		  unsigned long long *nobufs)
+{
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
+	unsigned long long n = 0;
+	struct in6_addr net;
+	struct packet6 pkt;
+	uint64_t host_mask, low;
+	int fd;
+
+	if (len < 64 || len > 120 || inet_pton(AF_INET6, srcnet, &net) != 1 ||
+	    inet_pton(AF_INET6, dst_s, &dst.sin6_addr) != 1)
+		usage();
+	host_mask = len == 64 ? ~0ull : (1ull << (128 - len)) - 1;
+
+	/* IPPROTO_RAW over IPv6 implies IPV6_HDRINCL: the source is ours. */
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0) {
+		fprintf(stderr, "socket(AF_INET6, SOCK_RAW): %s\n",
+			strerror(errno));
+		return 1;
+	}
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.ip6.ip6_flow = htonl(6u << 28);
+	pkt.ip6.ip6_plen = htons(sizeof(pkt.th));
+	pkt.ip6.ip6_nxt = proto;
+	pkt.ip6.ip6_hlim = 64;
+	pkt.ip6.ip6_src = net;
+	pkt.ip6.ip6_dst = dst.sin6_addr;
+	syn_fill(&pkt.th, dport, mss);
+
+	while (!stop) {
+		uint64_t r = rng(), host = r & host_mask, word;
+
+		if (!host)
+			host = 1;
+		memcpy(&word, &net.s6_addr[8], 8);
+		low = (be64toh(word) & ~host_mask) | host;
+		word = htobe64(low);
+		memcpy(&pkt.ip6.ip6_src.s6_addr[8], &word, 8);
+		r = rng();
+		pkt.th.source = htons(1024 + (uint16_t)(r >> 48) % 64000);
+		pkt.th.seq = (uint32_t)r;
+		pkt.th.check = 0;
+		pkt.th.check = seg_csum6(&pkt.ip6.ip6_src, &pkt.ip6.ip6_dst,
+					 proto, &pkt.th, sizeof(pkt.th));
+		if (!counted(sendto(fd, &pkt, sizeof(pkt), 0,
+				    (struct sockaddr *)&dst, sizeof(dst)),
+			     sent, nobufs))
+			return 1;
+		if (!(++n & 255) && now_s() >= end)
+			break;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned long long sent = 0, nobufs = 0, n = 0;
-	int proto = XTCP_PROTO, secs = 10, mss = 1460, o, fd, len;
-	uint32_t net, host_mask, daddr;
-	struct sockaddr_in dst = { .sin_family = AF_INET };
+	unsigned long long sent = 0, nobufs = 0;
+	int proto = XTCP_PROTO, secs = 10, mss = 1460, o, len, rc;
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct packet pkt;
 	char *slash;
-	double end;
 
 	while ((o = getopt(argc, argv, "P:t:m:")) != -1) {
 		switch (o) {
@@ -141,67 +306,21 @@ int main(int argc, char **argv)
 		usage();
 	*slash = '\0';
 	len = atoi(slash + 1);
-	if (len < 8 || len > 30 || inet_pton(AF_INET, argv[optind], &net) != 1 ||
-	    inet_pton(AF_INET, argv[optind + 1], &daddr) != 1)
-		usage();
-	host_mask = (1u << (32 - len)) - 1;
-	net = ntohl(net) & ~host_mask;
-	dst.sin_addr.s_addr = daddr;
 
-	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);	/* implies IP_HDRINCL */
-	if (fd < 0) {
-		fprintf(stderr, "socket(SOCK_RAW): %s\n", strerror(errno));
-		return 1;
-	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	rng_state = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
 
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.ip.version = 4;
-	pkt.ip.ihl = 5;
-	pkt.ip.tot_len = htons(sizeof(pkt));
-	pkt.ip.ttl = 64;
-	pkt.ip.protocol = proto;
-	pkt.ip.daddr = daddr;
-	pkt.th.dest = htons(atoi(argv[optind + 2]));
-	pkt.th.doff = (sizeof(pkt.th) / 4) << 4;
-	pkt.th.flags = 0x02;	/* SYN */
-	pkt.th.window = htons(65535);
-	pkt.th.opt[0] = 2;
-	pkt.th.opt[1] = 4;
-	pkt.th.opt[2] = mss >> 8;
-	pkt.th.opt[3] = mss & 0xff;
-
-	end = now_s() + secs;
-	while (!stop) {
-		uint64_t r = rng();
-		uint32_t host = (uint32_t)r & host_mask;
-
-		if (host == 0 || host == host_mask)
-			host = 1;
-		pkt.ip.saddr = htonl(net | host);
-		pkt.ip.id = htons((uint16_t)(r >> 32));
-		pkt.ip.check = 0;	/* the kernel fills it in */
-		pkt.th.source = htons(1024 + (uint16_t)(r >> 48) % 64000);
-		pkt.th.seq = (uint32_t)rng();
-		pkt.th.check = 0;
-		pkt.th.check = seg_csum(pkt.ip.saddr, daddr, proto, &pkt.th,
-					sizeof(pkt.th));
-		if (sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&dst,
-			   sizeof(dst)) < 0) {
-			if (errno != ENOBUFS && errno != EAGAIN &&
-			    errno != EINTR) {
-				fprintf(stderr, "sendto: %s\n", strerror(errno));
-				return 1;
-			}
-			nobufs++;
-		} else {
-			sent++;
-		}
-		if (!(++n & 255) && now_s() >= end)
-			break;
-	}
+	if (strchr(argv[optind], ':'))
+		rc = flood6(argv[optind], len, argv[optind + 1],
+			    atoi(argv[optind + 2]), proto, mss, now_s() + secs,
+			    &sent, &nobufs);
+	else
+		rc = flood4(argv[optind], len, argv[optind + 1],
+			    atoi(argv[optind + 2]), proto, mss, now_s() + secs,
+			    &sent, &nobufs);
+	if (rc)
+		return rc;
 	printf("xtcp_synflood: %llu SYNs sent in %d s max (%llu ENOBUFS)\n",
 	       sent, secs, nobufs);
 	return 0;

@@ -6,12 +6,13 @@
 #  - net.xtcp.syncookies=2: one connection through a cookie, no flood.
 #  - Then a listener with one established connection moving data (the
 #    server reads at a fixed rate) meets a flood of SYNs with spoofed
-#    sources in 10.99.0.0/16 (xtcp_synflood, a raw IP_HDRINCL socket in the
-#    client's namespace, as fast as the guest can send). The server's
-#    namespace routes 10.99.0.0/16 into a dummy device, so the SYN-ACKs go
-#    nowhere and the request queue stays full. During the flood, legitimate
-#    clients from 10.0.1.1 connect, send a file and close, one after the
-#    other, each within a few seconds: they come through cookies. The
+#    sources in 10.99.0.0/16, fd00:99::/64 over IPv6 (xtcp_synflood, a raw
+#    socket writing its own IP header, in the client's namespace, as fast as
+#    the guest can send). The server's namespace routes that network into a
+#    dummy device, so the SYN-ACKs go nowhere and the request queue stays
+#    full. During the flood, legitimate clients from the client's address
+#    connect, send a file and close, one after the other, each within a
+#    few seconds: they come through cookies. The
 #    established flow keeps moving and ends with exact bytes (cmp).
 #
 # With XTCP_SYNCOOKIES=0 the same run shows the lock-out: the legitimate
@@ -30,7 +31,13 @@ XTCP_SYNCOOKIES=${XTCP_SYNCOOKIES:-1}
 XTCP_FLOOD_SECS=$(pick_size "${XTCP_FLOOD_SECS:-}" 15 20)
 XTCP_FLOOD_CONNECTS=$(pick_size "${XTCP_FLOOD_CONNECTS:-}" 20 8)
 FLOOD=$XTCP_SELFTESTS/xtcp_synflood
-FLOOD_NET=10.99.0.0/16
+if [ "$XTCP_FAMILY" = 6 ]; then
+	FLOOD_NET=fd00:99::/64
+	LOG_ADDR="[$SERVER_IP]"	# as the kernel log prints it
+else
+	FLOOD_NET=10.99.0.0/16
+	LOG_ADDR=$SERVER_IP
+fi
 xtcp_lib_init 13 "SYN flood with spoofed sources: cookies keep the listener open"
 
 [ -x "$FLOOD" ] || tap_skip_rest "no $FLOOD: build with make -C selftests"
@@ -104,7 +111,7 @@ done
 
 snapshot s SyncookiesSent SyncookiesRecv SyncookiesFailed ListenDrops \
 	ListenOverflows
-dmesg_before=$(dmesg | grep -c "Possible SYN flooding on port $SERVER_IP:$PORT")
+dmesg_before=$(dmesg | grep -cF "Possible SYN flooding on port $LOG_ADDR:$PORT")
 
 flood_start=$(now_ms)
 ip netns exec "$NS_C" "$FLOOD" -P $flood_proto -t "$(tmo 600)" \
@@ -170,8 +177,8 @@ check_counter "flood: the accept queue never overflowed (ListenOverflows)" \
 	s ListenOverflows -eq 0
 check_counter "flood: no cookie ACK failed (SyncookiesFailed)" \
 	s SyncookiesFailed -eq 0
-dmesg_after=$(dmesg | grep -c "Possible SYN flooding on port $SERVER_IP:$PORT")
-info "dmesg: $((dmesg_after - dmesg_before)) \"Possible SYN flooding\" line(s) for $SERVER_IP:$PORT"
+dmesg_after=$(dmesg | grep -cF "Possible SYN flooding on port $LOG_ADDR:$PORT")
+info "dmesg: $((dmesg_after - dmesg_before)) \"Possible SYN flooding\" line(s) for $LOG_ADDR:$PORT"
 if [ $((dmesg_after - dmesg_before)) -eq 1 ]; then
 	tap_ok "flood: \"Possible SYN flooding\" logged once for the listener"
 else
