@@ -30,7 +30,8 @@
 #    each super-packet waits a second or more for its own; the RTO is
 #    200 ms): the segment at snd_una is not sent again while its copy waits
 #    there, inside the super-packet (SpuriousRtxHostQueues grew, as TCP's
-#    TCPSpuriousRtxHostQueues does); bytes exact.
+#    TCPSpuriousRtxHostQueues does), and the receiver gets fewer duplicate
+#    segments than there were timeouts; bytes exact.
 # 6. The flow's sender is killed while its segments wait in case 2's qdisc,
 #    slowed to 8 kbit/s: with XTCP_KO set, rmmod is refused while they wait, the
 #    module unloads once the qdisc is deleted (freeing them runs XTCP's
@@ -46,7 +47,7 @@
 XTCP_TSQ_BYTES=$(pick_size "${XTCP_TSQ_BYTES:-}" 6M 2M)
 XTCP_TSQ_BOUND=${XTCP_TSQ_BOUND:-262144}
 XTCP_TSQ_SLACK=${XTCP_TSQ_SLACK:-4}
-xtcp_lib_init 14 "TCP Small Queues: bytes of one socket in the qdisc"
+xtcp_lib_init 15 "TCP Small Queues: bytes of one socket in the qdisc"
 
 bytes=$(to_bytes "$XTCP_TSQ_BYTES")
 t=$(tmo 300)
@@ -161,13 +162,21 @@ bound_case "slow reader"
 
 # 5. An RTO while a super-packet waits whole in the qdisc.
 tbf_set 70k 200kbit
-snapshot c SpuriousRtxHostQueues
+snapshot c SpuriousRtxHostQueues Timeouts RetransSegs
+snapshot s DupSegs
 saved_bytes=$bytes
 bytes=262144
 tsq_flow hostq "RTO with a super-packet in the qdisc"
 bytes=$saved_bytes
+rtos=$(($(counter "$NS_C" Timeouts) - $(before c Timeouts)))
+dups=$(($(counter "$NS_S" DupSegs) - $(before s DupSegs)))
+info "client: $rtos timeouts, RetransSegs $(($(counter "$NS_C" RetransSegs) - $(before c RetransSegs))); server: DupSegs $dups"
 check_counter "RTO with a super-packet in the qdisc: its segment waiting there not sent again (SpuriousRtxHostQueues)" \
 	c SpuriousRtxHostQueues -gt 0
+# Each timeout that sent a segment still waiting in the qdisc again
+# delivers it twice (the fix's absence gave 5 duplicates for 3 timeouts).
+[ "$rtos" -gt 0 ] && [ "$dups" -lt "$rtos" ]
+tap_result $? "RTO with a super-packet in the qdisc: fewer duplicates at the receiver ($dups) than timeouts ($rtos)"
 
 # 6. Unload with a dead sender's segments in the qdisc.
 unload_cases() {
