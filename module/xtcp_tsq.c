@@ -59,8 +59,9 @@
  * as TCP's. Such a segment is not sent again: it has not left the host.
  * Inside a super-packet that clone is a frag_list member, which carries no
  * charge: xtcp_send_super() makes the socket its owner all the same, and
- * xtcp_wfree() of the super-packet (freed, or orphaned by veth or loopback
- * as it leaves for another namespace) clears it. Software GSO frees the
+ * xtcp_wfree() of the super-packet clears it when the super-packet is
+ * freed or orphaned (by loopback's xmit, or by ip_rcv() in the namespace
+ * behind a veth, as for TCP's skbs). Software GSO frees the
  * members with the super-packet; as for TCP, the segments it cuts are new
  * skbs, so a copy waiting in a device queue after segmentation is not
  * seen.
@@ -181,8 +182,8 @@ void xtcp_tsq_set_owner(struct sk_buff *skb, struct sock *sk)
 }
 
 /*
- * The super-packet @skb leaves the socket's charge (freed, or orphaned as
- * it leaves the host): its frag_list clones of write-queue skbs no longer
+ * The super-packet @skb leaves the socket's charge (freed, or orphaned
+ * where it is received): its frag_list clones of write-queue skbs no longer
  * count as copies below @sk (xtcp_send_super() set their owner). Their
  * owner is only compared, never used: no reference, no charge.
  */
