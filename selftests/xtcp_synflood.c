@@ -25,7 +25,6 @@
 #include <netinet/ip6.h>
 #include <endian.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,31 +155,50 @@ static void syn_fill(struct synhdr *th, int dport, int mss)
 	th->opt[3] = mss & 0xff;
 }
 
-/* One sendto() result into the counts; false on a real error. */
-static bool counted(ssize_t rc, unsigned long long *sent,
-		    unsigned long long *nobufs)
+/* Where the SYNs go, until when, and what became of them. */
+struct flood {
+	int fd;
+	const struct sockaddr *dst;
+	socklen_t dstlen;
+	double end;
+	unsigned long long n, sent, nobufs;
+};
+
+/* A fresh source port and ISN for the next SYN; its checksum to redo. */
+static void syn_next(struct synhdr *th)
 {
-	if (rc >= 0) {
-		(*sent)++;
-		return true;
-	}
-	if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR) {
-		fprintf(stderr, "sendto: %s\n", strerror(errno));
-		return false;
-	}
-	(*nobufs)++;
-	return true;
+	uint64_t r = rng();
+
+	th->source = htons(1024 + (uint16_t)(r >> 48) % 64000);
+	th->seq = (uint32_t)r;
+	th->check = 0;
 }
 
-static int flood4(const char *srcnet, int len, const char *dst_s, int dport,
-		  int proto, int mss, double end, unsigned long long *sent,
-		  unsigned long long *nobufs)
+/* Send one SYN. Return: 1 to go on, 0 when the time is up or a signal
+ * came, -1 on an error other than a full queue.
+ */
+static int send_syn(struct flood *f, const void *pkt, size_t len)
+{
+	if (sendto(f->fd, pkt, len, 0, f->dst, f->dstlen) >= 0) {
+		f->sent++;
+	} else if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR) {
+		f->nobufs++;
+	} else {
+		fprintf(stderr, "sendto: %s\n", strerror(errno));
+		return -1;
+	}
+	if (stop || (!(++f->n & 255) && now_s() >= f->end))
+		return 0;
+	return 1;
+}
+
+static int flood4(struct flood *f, const char *srcnet, int len,
+		  const char *dst_s, int dport, int proto, int mss)
 {
 	struct sockaddr_in dst = { .sin_family = AF_INET };
 	uint32_t net, host_mask, daddr;
-	unsigned long long n = 0;
 	struct packet pkt;
-	int fd;
+	int rc;
 
 	if (len < 8 || len > 30 || inet_pton(AF_INET, srcnet, &net) != 1 ||
 	    inet_pton(AF_INET, dst_s, &daddr) != 1)
@@ -189,11 +207,13 @@ static int flood4(const char *srcnet, int len, const char *dst_s, int dport,
 	net = ntohl(net) & ~host_mask;
 	dst.sin_addr.s_addr = daddr;
 
-	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);	/* implies IP_HDRINCL */
-	if (fd < 0) {
+	f->fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);	/* implies IP_HDRINCL */
+	if (f->fd < 0) {
 		fprintf(stderr, "socket(SOCK_RAW): %s\n", strerror(errno));
 		return 1;
 	}
+	f->dst = (struct sockaddr *)&dst;
+	f->dstlen = sizeof(dst);
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.ip.version = 4;
 	pkt.ip.ihl = 5;
@@ -203,7 +223,7 @@ static int flood4(const char *srcnet, int len, const char *dst_s, int dport,
 	pkt.ip.daddr = daddr;
 	syn_fill(&pkt.th, dport, mss);
 
-	while (!stop) {
+	do {
 		uint64_t r = rng();
 		uint32_t host = (uint32_t)r & host_mask;
 
@@ -212,44 +232,39 @@ static int flood4(const char *srcnet, int len, const char *dst_s, int dport,
 		pkt.ip.saddr = htonl(net | host);
 		pkt.ip.id = htons((uint16_t)(r >> 32));
 		pkt.ip.check = 0;	/* the kernel fills it in */
-		pkt.th.source = htons(1024 + (uint16_t)(r >> 48) % 64000);
-		pkt.th.seq = (uint32_t)rng();
-		pkt.th.check = 0;
+		syn_next(&pkt.th);
 		pkt.th.check = seg_csum(pkt.ip.saddr, daddr, proto, &pkt.th,
 					sizeof(pkt.th));
-		if (!counted(sendto(fd, &pkt, sizeof(pkt), 0,
-				    (struct sockaddr *)&dst, sizeof(dst)),
-			     sent, nobufs))
-			return 1;
-		if (!(++n & 255) && now_s() >= end)
-			break;
-	}
-	return 0;
+		rc = send_syn(f, &pkt, sizeof(pkt));
+	} while (rc > 0);
+	return rc < 0;
 }
 
-static int flood6(const char *srcnet, int len, const char *dst_s, int dport,
-		  int proto, int mss, double end, unsigned long long *sent,
-		  unsigned long long *nobufs)
+static int flood6(struct flood *f, const char *srcnet, int len,
+		  const char *dst_s, int dport, int proto, int mss)
 {
 	struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
-	unsigned long long n = 0;
+	uint64_t host_mask, word;
 	struct in6_addr net;
 	struct packet6 pkt;
-	uint64_t host_mask, low;
-	int fd;
+	int rc;
 
 	if (len < 64 || len > 120 || inet_pton(AF_INET6, srcnet, &net) != 1 ||
 	    inet_pton(AF_INET6, dst_s, &dst.sin6_addr) != 1)
 		usage();
 	host_mask = len == 64 ? ~0ull : (1ull << (128 - len)) - 1;
+	memcpy(&word, &net.s6_addr[8], 8);
+	word = be64toh(word) & ~host_mask;
 
 	/* IPPROTO_RAW over IPv6 implies IPV6_HDRINCL: the source is ours. */
-	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
-	if (fd < 0) {
+	f->fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
+	if (f->fd < 0) {
 		fprintf(stderr, "socket(AF_INET6, SOCK_RAW): %s\n",
 			strerror(errno));
 		return 1;
 	}
+	f->dst = (struct sockaddr *)&dst;
+	f->dstlen = sizeof(dst);
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.ip6.ip6_flow = htonl(6u << 28);
 	pkt.ip6.ip6_plen = htons(sizeof(pkt.th));
@@ -259,34 +274,22 @@ static int flood6(const char *srcnet, int len, const char *dst_s, int dport,
 	pkt.ip6.ip6_dst = dst.sin6_addr;
 	syn_fill(&pkt.th, dport, mss);
 
-	while (!stop) {
-		uint64_t r = rng(), host = r & host_mask, word;
+	do {
+		uint64_t host = rng() & host_mask, src;
 
-		if (!host)
-			host = 1;
-		memcpy(&word, &net.s6_addr[8], 8);
-		low = (be64toh(word) & ~host_mask) | host;
-		word = htobe64(low);
-		memcpy(&pkt.ip6.ip6_src.s6_addr[8], &word, 8);
-		r = rng();
-		pkt.th.source = htons(1024 + (uint16_t)(r >> 48) % 64000);
-		pkt.th.seq = (uint32_t)r;
-		pkt.th.check = 0;
+		src = htobe64(word | (host ? host : 1));
+		memcpy(&pkt.ip6.ip6_src.s6_addr[8], &src, 8);
+		syn_next(&pkt.th);
 		pkt.th.check = seg_csum6(&pkt.ip6.ip6_src, &pkt.ip6.ip6_dst,
 					 proto, &pkt.th, sizeof(pkt.th));
-		if (!counted(sendto(fd, &pkt, sizeof(pkt), 0,
-				    (struct sockaddr *)&dst, sizeof(dst)),
-			     sent, nobufs))
-			return 1;
-		if (!(++n & 255) && now_s() >= end)
-			break;
-	}
-	return 0;
+		rc = send_syn(f, &pkt, sizeof(pkt));
+	} while (rc > 0);
+	return rc < 0;
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long long sent = 0, nobufs = 0;
+	struct flood f = { .fd = -1 };
 	int proto = XTCP_PROTO, secs = 10, mss = 1460, o, len, rc;
 	struct sigaction sa = { .sa_handler = on_signal };
 	char *slash;
@@ -311,17 +314,16 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	rng_state = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
 
+	f.end = now_s() + secs;
 	if (strchr(argv[optind], ':'))
-		rc = flood6(argv[optind], len, argv[optind + 1],
-			    atoi(argv[optind + 2]), proto, mss, now_s() + secs,
-			    &sent, &nobufs);
+		rc = flood6(&f, argv[optind], len, argv[optind + 1],
+			    atoi(argv[optind + 2]), proto, mss);
 	else
-		rc = flood4(argv[optind], len, argv[optind + 1],
-			    atoi(argv[optind + 2]), proto, mss, now_s() + secs,
-			    &sent, &nobufs);
+		rc = flood4(&f, argv[optind], len, argv[optind + 1],
+			    atoi(argv[optind + 2]), proto, mss);
 	if (rc)
 		return rc;
 	printf("xtcp_synflood: %llu SYNs sent in %d s max (%llu ENOBUFS)\n",
-	       sent, secs, nobufs);
+	       f.sent, secs, f.nobufs);
 	return 0;
 }
