@@ -60,12 +60,15 @@ def two_flights(t, syn_opts):
 
 
 def prr_sends(c, at, segment, new_segment, st, d, ssthresh, prior_cwnd,
-              unit):
-    """After the d-th ACK of the episode: PRR's proportional part allows
+              unit, pipe):
+    """After the d-th ACK of the episode, with `pipe` segments in flight
+    (more than ssthresh: PRR's proportional part), that part allows
     ceil(d * ssthresh / prior_cwnd) segments in all; those not sent yet
     (st["sent"]) must come, the fast retransmission of segment 10 first
     (st["rtx"]), then new data from st["nxt"], and then nothing more.
     `unit` says what the d ACKs were, for the messages."""
+    check(pipe > ssthresh, f"pipe {pipe} > ssthresh {ssthresh} "
+          "(the scenario stays in PRR's proportional part)")
     want = ceil_div(d * ssthresh, prior_cwnd) - st["sent"]
     for n in range(want):
         what = (f"segment {st['sent'] + n + 1} of recovery after {d} "
@@ -82,6 +85,13 @@ def prr_sends(c, at, segment, new_segment, st, d, ssthresh, prior_cwnd,
                   f"{d} {unit} (ssthresh {ssthresh}, prior cwnd "
                   f"{prior_cwnd}: PRR allows "
                   f"ceil({d} * {ssthresh} / {prior_cwnd}))")
+
+
+def check_recovery_sends(st, delivered, ssthresh, prior_cwnd):
+    """After `delivered` ACKs, PRR sent ceil(delivered * ssthresh /
+    prior_cwnd) segments in all."""
+    check_eq(st["sent"], ceil_div(delivered * ssthresh, prior_cwnd),
+             "segments sent in recovery")
 
 
 def recovery_end(t, c, at, nxt, ssthresh):
@@ -128,12 +138,9 @@ def run(t):
                   f"ssthresh {ssthresh} below cwnd {prior_cwnd}")
         # Pipe (RFC 6675) as the peer sees it, before this ACK's sends.
         pipe = (st["nxt"] - 10) - sacked - (0 if st["rtx"] else 1)
-        check(pipe > ssthresh, f"pipe {pipe} > ssthresh {ssthresh} "
-              "(the scenario stays in PRR's proportional part)")
         prr_sends(c, at, segment, new_segment, st, d, ssthresh, prior_cwnd,
-                  "delivered")
-    check_eq(st["sent"], ceil_div(DELIVERED * ssthresh, prior_cwnd),
-             "segments sent in recovery")
+                  "delivered", pipe)
+    check_recovery_sends(st, DELIVERED, ssthresh, prior_cwnd)
     t.check_counters(before, SACKRecovery=1, RetransSegs=1)
 
     # The retransmission arrives: everything is acknowledged.
