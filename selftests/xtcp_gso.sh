@@ -17,9 +17,6 @@
 # 4. GRO on the receiving veth (NAPI) with the sender sending segments:
 #    the server's capture, taken after GRO, sees aggregated frames above
 #    the MTU; bytes exact.
-# 5. Throughput, for the record: XTCP with and without GSO, the kernel's
-#    TCP with and without window scaling, four connections each, over the
-#    same clean veth in the same boot.
 # 1b. A dual-stack AF_INET6 socket talking IPv4 (v4-mapped): the client
 #    connects to ::ffff:10.0.1.2, the server listens on ::; both send, and
 #    both must send super-packets, as AF_INET sockets do.
@@ -39,16 +36,17 @@
 #    sees aggregates, the server's wire-sized segments with valid
 #    checksums; bytes exact.
 #
-# XTCP_GSO_BYTES      bytes per transfer (default 4M, 2M in the debug guest)
-# XTCP_GSO_BENCH      bytes per connection of the throughput comparison
-#                     (default 4M, 2M in the debug guest)
+# XTCP_GSO_BYTES      bytes per transfer (default 2M: about 1450 segments,
+#                     within each capture's 4000 frames)
+#
+# Throughput is make bench's (scripts/bench.sh compares XTCP with the
+# kernel's TCP over the same paths).
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-XTCP_GSO_BYTES=$(pick_size "${XTCP_GSO_BYTES:-}" 4M 2M)
-XTCP_GSO_BENCH=$(pick_size "${XTCP_GSO_BENCH:-}" 4M 2M)
-xtcp_lib_init 51 "GSO super-packets over veth"
+XTCP_GSO_BYTES=$(pick_size "${XTCP_GSO_BYTES:-}" 2M 2M)
+xtcp_lib_init 47 "GSO super-packets over veth"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP offloads only"
 command -v ethtool >/dev/null || tap_skip_rest "no ethtool"
@@ -56,8 +54,6 @@ command -v dumpcap >/dev/null || tap_skip_rest "no dumpcap"
 
 bytes=$(to_bytes "$XTCP_GSO_BYTES")
 t=$(tmo 300)
-rand_range 1 1000000
-dseed=$RAND
 
 # capture_start FILE SNAPLEN [NS DEV]: dumpcap on DEV in NS (default
 # veth-c in the client's namespace), packets from $CAP_SRC only ($CAP_IP
@@ -88,17 +84,7 @@ capture_stop() {
 frame_stats() {
 	local stats
 
-	stats=$(python3 - "$1" <<'PY'
-import sys
-from scapy.utils import RawPcapReader
-
-n = big = 0
-for data, meta in RawPcapReader(sys.argv[1]):
-    n += 1
-    big = max(big, getattr(meta, "wirelen", None) or meta.caplen)
-print(n, big)
-PY
-)
+	stats=$(python3 "$XTCP_SELFTESTS/xtcp_pcap.py" "$1")
 	info "${1##*/}: frames captured, largest: $stats"
 	read -r NFRAMES MAXLEN <<<"$stats"
 	: "${NFRAMES:=0}" "${MAXLEN:=0}"
@@ -258,36 +244,6 @@ ip netns exec "$NS_C" ethtool -K veth-c tso on tx on >/dev/null 2>&1
 SERVER_IP=$srv_ip
 XFER_PROTO_S=$XTCP_TEST_PROTO XFER_PROTO_C=$XTCP_TEST_PROTO
 CAP_SRC=$CLIENT_IP CAP_IP=ip
-
-# 5. Throughput over the clean veth, same boot: four connections at once,
-# so that the 64 KiB window of each (XTCP has no window scaling yet) is not
-# the only limit; the kernel's TCP with its window scaling off for the
-# same windows. The rates are xtcp_xfer's own (first byte to last).
-bench=$(to_bytes "$XTCP_GSO_BENCH")
-bench_rate() { # TAG: the client's transmit rate
-	sed -n 's/.* tx=\([0-9.]*Mbit\/s\).*/\1/p' "$TMPD/x$PORT.client" | tail -1
-}
-bench_xfer() { # DESC
-	xfer "bench: $1, 4 x $(hsize "$bench")" "-N 4 -s $bench -S $dseed -t $t" \
-		"-N 4 -s $bench -S $dseed -t $t"
-	RATE=$(bench_rate)
-}
-ip netns exec "$NS_C" ethtool -K veth-c tso on tx on >/dev/null 2>&1
-bench_xfer "xtcp"
-xrate=$RATE
-ip netns exec "$NS_C" ethtool -K veth-c gso off >/dev/null 2>&1
-bench_xfer "xtcp, gso off (one skb per segment)"
-norate=$RATE
-ip netns exec "$NS_C" ethtool -K veth-c gso on >/dev/null 2>&1
-XFER_PROTO_C=tcp XFER_PROTO_S=tcp
-bench_xfer "tcp"
-trate=$RATE
-ip netns exec "$NS_C" sysctl -qw net.ipv4.tcp_window_scaling=0
-ip netns exec "$NS_S" sysctl -qw net.ipv4.tcp_window_scaling=0
-bench_xfer "tcp, no window scaling"
-t64rate=$RATE
-XFER_PROTO_C=$XTCP_TEST_PROTO XFER_PROTO_S=$XTCP_TEST_PROTO
-info "throughput, 4 connections: xtcp $xrate, xtcp gso off $norate, tcp $trate, tcp without window scaling $t64rate"
 
 # 6. Forwarding: client -> router -> server. The router aggregates with
 # GRO what the client sends segment by segment, and its link to the server

@@ -25,7 +25,7 @@ import struct
 import sys
 from array import array
 
-from scapy.utils import RawPcapReader
+from xtcp_pcap import frames
 
 
 def ones_sum(data):
@@ -91,8 +91,8 @@ def main():
         return 2
     proto = int(args[1]) if len(args) == 2 else 253
     counts = {"good": 0, "bad": 0, "truncated": 0}
-    for frame, _ in RawPcapReader(args[0]):
-        result = check(bytes(frame), proto, partial)
+    for frame, _ in frames(args[0]):
+        result = check(frame, proto, partial)
         if result:
             counts[result] += 1
     n = sum(counts.values())
