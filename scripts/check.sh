@@ -49,16 +49,34 @@ t_all=$(date +%s)
 phases=()
 npass=0 nfail=0 nskip=0
 listing=()
+failed=()
 finished=0
 
-# result STATUS LABEL: one test result (PASS, FAIL or SKIP).
+# result STATUS LABEL [CONTEXT]: one test result (PASS, FAIL or SKIP).
+# A failure's label and CONTEXT (what its program said last, lines
+# joined by \037) are repeated at the very end (print_failed).
 result() {
 	case "$1" in
 	PASS) npass=$((npass + 1)) ;;
 	SKIP) nskip=$((nskip + 1)) ;;
-	*) nfail=$((nfail + 1)) ;;
+	*)
+		nfail=$((nfail + 1))
+		failed+=("$2")
+		[ -z "${3:-}" ] || failed+=("    ${3//$'\037'/$'\n'    }")
+		;;
 	esac
 	listing+=("$(printf '%-4s %s' "$1" "$2")")
+}
+
+# print_failed: the failures again, after the durations, each with the
+# last lines its program said, so that the tail of the output (all that
+# a CI summary may keep) says what failed and why. At most 30 lines.
+print_failed() {
+	((nfail != 0)) || return 0
+	echo
+	echo "Failed ($nfail):"
+	printf '%s\n' "${failed[@]}" | cut -c1-240 |
+		awk 'NR <= 30 { print "  " $0 } END { if (NR > 30) printf "  ... %d more lines: see Results and the failure reports above\n", NR - 30 }'
 }
 
 phase() { # phase NAME START
@@ -79,6 +97,7 @@ finish() {
 	local p
 	for p in "${phases[@]}"; do echo "  $p"; done
 	printf '  %-22s %5d s\n' total $(($(date +%s) - t_all))
+	print_failed
 	if ((npass + nfail + nskip == 0)); then
 		echo "error: no test ran"
 	fi
@@ -161,18 +180,29 @@ parse_ktap() {
 # adds one failure; missing top-level results (plan vs. lines) fail too.
 parse_kselftest() {
 	awk '
-	function flush(st, dir,   i, anyfail) {
-		if (np == 0) { printf "%s\t%s%s\n", st, prog, dir; return }
+	# The last four things a program said ("# # " lines), joined by
+	# \037: the context of a failure (see result).
+	function heard(   i, c) {
+		c = ""
+		for (i = (nh > 4 ? nh - 3 : 1); i <= nh; i++)
+			c = c (c == "" ? "" : "\037") substr(h[i], 1, 200)
+		nh = 0
+		return c
+	}
+	function flush(st, dir,   i, anyfail, c) {
+		c = heard()
+		if (np == 0) { printf "%s\t%s%s\t%s\n", st, prog, dir, (st == "FAIL" ? c : ""); return }
 		anyfail = 0
 		for (i = 1; i <= np; i++) {
-			printf "%s\t%s: %s\n", pst[i], prog, pname[i]
+			printf "%s\t%s: %s\t%s\n", pst[i], prog, pname[i], (pst[i] == "FAIL" ? pctx[i] : "")
 			if (pst[i] == "FAIL") anyfail = 1
 		}
-		if (st == "FAIL" && !anyfail) printf "FAIL\t%s: program failed%s\n", prog, dir
+		if (st == "FAIL" && !anyfail) printf "FAIL\t%s: program failed%s\t%s\n", prog, dir, c
 		np = 0
 	}
 	/^1\.\.[0-9]+/ { plan = substr($0, 4) + 0; next }
-	/^# selftests: / { prog = $0; sub(/^.*: /, "", prog); said = ""; wd = ""; next }
+	/^# selftests: / { prog = $0; sub(/^.*: /, "", prog); said = ""; wd = ""; nh = 0; next }
+	/^# # / { h[++nh] = substr($0, 5) }
 	# What a program said last, and run.sh'"'"'s watchdog: shown with a timeout.
 	/^# # \[[0-9]+s\] / { if ($0 !~ /\] interrupted$/) said = substr($0, 5); next }
 	/^# run\.sh: watchdog: / { wd = $0; sub(/^.*; tasks: /, "", wd); next }
@@ -187,7 +217,7 @@ parse_kselftest() {
 		# The 6.1 harness prints "ok N # SKIP reason" without the name.
 		if (name == "") name = (run != "") ? run : "case " num
 		run = ""
-		np++; pst[np] = st; pname[np] = name
+		np++; pst[np] = st; pname[np] = name; pctx[np] = heard()
 		next
 	}
 	/^(not )?ok [0-9]+/ {
@@ -258,7 +288,7 @@ scan_log() { # KIND FILE
 
 # collect KIND STATUS: turn one guest's results directory into results.
 collect() {
-	local kind=$1 rc=$2 dir=$XTCP_OUT/results/$1 f st name tap
+	local kind=$1 rc=$2 dir=$XTCP_OUT/results/$1 f st name ctx tap
 	if [ ! -f "$dir/done" ]; then
 		if [ "$rc" = 124 ]; then
 			result FAIL "$kind guest: timed out"
@@ -304,8 +334,8 @@ collect() {
 		done
 	fi
 	if [ -f "$tap" ]; then
-		while IFS=$'\t' read -r st name; do
-			result "$st" "$kind kselftest: $name"
+		while IFS=$'\t' read -r st name ctx; do
+			result "$st" "$kind kselftest: $name" "$ctx"
 		done < <(parse_kselftest "$tap")
 		kselftest_failures "$kind" "$tap"
 	fi
