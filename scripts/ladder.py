@@ -12,7 +12,8 @@ the capture (dropped before the capture point) are marked.
   scripts/ladder.py --selftest
 
 CAPTURE is a pcap or pcapng file (Ethernet, Linux cooked or raw IPv4), as
-dumpcap or tcpdump write it. No tshark needed: the parser is this file.
+dumpcap or tcpdump write it. No tshark needed: selftests/xtcp_pcap.py reads
+the file, and this one the headers.
 --proto picks the IP protocol carrying the TCP header: 253 for XTCP (the
 default), 6 for the kernel's TCP. --port picks the connection with that port
 at either end (default: the first connection whose SYN is in the capture).
@@ -23,8 +24,14 @@ shows each of: syn, data, retransmission, fin (for scripts).
 """
 
 import argparse
+import os
 import struct
 import sys
+
+# The capture reader the selftests use too.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "selftests"))
+import xtcp_pcap  # noqa: E402
 
 # ---------------------------------------------------------------- parsing
 
@@ -84,32 +91,22 @@ def _ip_payload(link, data):
 
 def _parse_options(raw):
     """TCP options -> short text, e.g. 'mss 1460,wscale 7'."""
-    out, i = [], 0
-    while i < len(raw):
-        kind = raw[i]
-        if kind == 0:
-            break
-        if kind == 1:
-            i += 1
-            continue
-        if i + 1 >= len(raw) or raw[i + 1] < 2 or i + raw[i + 1] > len(raw):
+    out = []
+    for kind, body in xtcp_pcap.options(raw):
+        if kind is None:
             out.append("bad")
-            break
-        olen = raw[i + 1]
-        body = raw[i + 2:i + olen]
-        if kind == 2 and olen == 4:
+        elif kind == 2 and len(body) == 2:
             out.append("mss %d" % struct.unpack("!H", body)[0])
-        elif kind == 3 and olen == 3:
+        elif kind == 3 and len(body) == 1:
             out.append("wscale %d" % body[0])
-        elif kind == 4 and olen == 2:
+        elif kind == 4 and not body:
             out.append("sackOK")
         elif kind == 5:
             out.append("sack")
-        elif kind == 8 and olen == 10:
+        elif kind == 8 and len(body) == 8:
             out.append("ts")
         else:
             out.append("opt%d" % kind)
-        i += olen
     return ",".join(out)
 
 
@@ -137,56 +134,10 @@ def _segment(t, ip, proto):
 
 
 def read_packets(path):
-    """Yield (time in seconds, link type, frame bytes) from pcap or pcapng."""
-    with open(path, "rb") as f:
-        buf = f.read()
-    if len(buf) < 24:
-        raise ValueError("%s: too short for a capture file" % path)
-    magic = buf[:4]
-    pcap = {b"\xd4\xc3\xb2\xa1": ("<", 1e-6), b"\xa1\xb2\xc3\xd4": (">", 1e-6),
-            b"\x4d\x3c\xb2\xa1": ("<", 1e-9), b"\xa1\xb2\x3c\x4d": (">", 1e-9)}
-    if magic in pcap:
-        e, unit = pcap[magic]
-        link = struct.unpack_from(e + "I", buf, 20)[0] & 0xFFFF
-        off = 24
-        while off + 16 <= len(buf):
-            sec, frac, incl, _ = struct.unpack_from(e + "IIII", buf, off)
-            off += 16
-            yield sec + frac * unit, link, buf[off:off + incl]
-            off += incl
-        return
-    if magic != b"\x0a\x0d\x0d\x0a":
-        raise ValueError("%s: not a pcap or pcapng file" % path)
-    off, e, ifaces = 0, "<", []
-    while off + 12 <= len(buf):
-        btype = struct.unpack_from(e + "I", buf, off)[0]
-        if btype == 0x0A0D0D0A:
-            e = "<" if buf[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
-            ifaces = []
-        blen = struct.unpack_from(e + "I", buf, off + 4)[0]
-        if blen < 12 or off + blen > len(buf):
-            break
-        body = buf[off + 8:off + blen - 4]
-        if btype == 1:  # interface description
-            link = struct.unpack_from(e + "H", body, 0)[0]
-            unit, o = 1e-6, 8
-            while o + 4 <= len(body):
-                code, olen = struct.unpack_from(e + "HH", body, o)
-                if code == 0:
-                    break
-                if code == 9 and olen >= 1:
-                    r = body[o + 4]
-                    unit = 2.0 ** -(r & 0x7F) if r & 0x80 else 10.0 ** -r
-                o += 4 + ((olen + 3) & ~3)
-            ifaces.append((link, unit))
-        elif btype == 6 and len(body) >= 20:  # enhanced packet
-            iface, hi, lo, incl = struct.unpack_from(e + "IIII", body, 0)
-            if iface < len(ifaces):
-                link, unit = ifaces[iface]
-                yield ((hi << 32) | lo) * unit, link, body[20:20 + incl]
-        elif btype == 3 and len(body) >= 4 and ifaces:  # simple packet
-            yield 0.0, ifaces[0][0], body[4:]
-        off += blen
+    """Yield (time in seconds, link type, frame bytes) from pcap or pcapng
+    (selftests/xtcp_pcap.py reads them)."""
+    for t, link, data, _ in xtcp_pcap.packets(path):
+        yield t, link, data
 
 
 def read_connection(path, proto, port=None):

@@ -16,27 +16,16 @@ minutes in a loaded TCG guest.
 import struct
 import sys
 
-from xtcp_pcap import segments
+from xtcp_pcap import options, segments
 
 SYN, RST, ACK = 0x02, 0x04, 0x10
 
 
 def tsopt(hdr):
     """(TSval, TSecr) from the options of TCP header hdr, or None."""
-    opts, i = hdr[20:], 0
-    while i < len(opts):
-        kind = opts[i]
-        if kind == 0:
-            break
-        if kind == 1:
-            i += 1
-            continue
-        if i + 1 >= len(opts) or opts[i + 1] < 2:
-            break
-        size = opts[i + 1]
-        if kind == 8 and size == 10 and i + 10 <= len(opts):
-            return struct.unpack("!II", opts[i + 2:i + 10])
-        i += size
+    for kind, body in options(hdr[20:]):
+        if kind == 8 and len(body) == 8:
+            return struct.unpack("!II", body)
     return None
 
 
