@@ -49,16 +49,16 @@
 # Then: neither XTCP nor TCP counted a checksum error (InCsumErrors) in
 # either namespace, and XTCP retransmitted on the lossy path (RetransSegs).
 #
-# XTCP_INTEROP_BYTES         bytes each way per transfer (default 16M, 4M in
+# XTCP_INTEROP_BYTES         bytes each way per transfer (default 8M, 4M in
 #                            the debug guest)
 # XTCP_INTEROP_CAPTURE_PKTS  packets captured per lossy transfer (default
-#                            10000, 4000 in the debug guest)
+#                            4000)
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-XTCP_INTEROP_BYTES=$(pick_size "${XTCP_INTEROP_BYTES:-}" 16M 4M)
-XTCP_INTEROP_CAPTURE_PKTS=$(pick_size "${XTCP_INTEROP_CAPTURE_PKTS:-}" 10000 4000)
+XTCP_INTEROP_BYTES=$(pick_size "${XTCP_INTEROP_BYTES:-}" 8M 4M)
+XTCP_INTEROP_CAPTURE_PKTS=$(pick_size "${XTCP_INTEROP_CAPTURE_PKTS:-}" 4000 4000)
 
 CLIENT_IP=10.0.1.1
 SERVER_IP=10.0.2.1
