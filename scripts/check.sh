@@ -26,10 +26,10 @@
 # picks tests).
 #
 # Knobs: XTCP_STOCK_TIMEOUT / XTCP_DEBUG_TIMEOUT (seconds per guest, boot
-# included; default 4500 / 4500); XTCP_BUDGET_END (seconds since the
+# included; default 4800 / 4800); XTCP_BUDGET_END (seconds since the
 # epoch, set by .ci/run): the guests get at most what is left until then,
-# less the NIC pair's share, and selftests/run.sh starts no program in the
-# last minutes of its guest (those are reported as skipped);
+# less the NIC pair's share, and selftests/run.sh starts no program whose
+# time (selftests/durations.txt) would not fit (reported as skipped);
 # XTCP_GUESTS="stock debug" (the default) picks the guests, e.g. XTCP_GUESTS=stock for a quick local run (that
 # skips the debug kernel, its module and its guest: not a full check).
 # XTCP_DEMO_STATUS=N (set by .ci/run, which runs `make demo` first) counts
@@ -40,8 +40,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-stock_tmo=${XTCP_STOCK_TIMEOUT:-4500}
-debug_tmo=${XTCP_DEBUG_TIMEOUT:-4500}
+stock_tmo=${XTCP_STOCK_TIMEOUT:-4800}
+debug_tmo=${XTCP_DEBUG_TIMEOUT:-4800}
 guests=${XTCP_GUESTS:-stock debug}
 want() { [[ " $guests " == *" $1 "* ]]; }
 
@@ -355,6 +355,20 @@ collect() {
 	fi
 }
 
+# pair_timeout: the NIC pair's guest timeout, XTCP_PAIR_TIMEOUT (900 s),
+# but no later than a minute past XTCP_BUDGET_END (CI stops the job three
+# minutes after it), and at least two minutes.
+pair_timeout() {
+	local tmo=${XTCP_PAIR_TIMEOUT:-900} left
+
+	if [ -n "${XTCP_BUDGET_END:-}" ]; then
+		left=$((XTCP_BUDGET_END + 60 - $(date +%s)))
+		[ "$left" -ge 120 ] || left=120
+		[ "$left" -ge "$tmo" ] || tmo=$left
+	fi
+	echo "$tmo"
+}
+
 # run_pair: two stock guests joined by emulated NICs (scripts/nic-pair.sh).
 run_pair() {
 	local t st name n=0 dir=$XTCP_OUT/results/pair
@@ -364,7 +378,8 @@ run_pair() {
 		[ -n "$name" ] || continue
 		result "$st" "$name"
 		n=$((n + 1))
-	done < <("$XTCP_TOP/scripts/nic-pair.sh" "$dir" 2>"$XTCP_OUT/results/pair.log" || true)
+	done < <(XTCP_PAIR_TIMEOUT=$(pair_timeout) "$XTCP_TOP/scripts/nic-pair.sh" "$dir" \
+		2>"$XTCP_OUT/results/pair.log" || true)
 	grep -E '\[xtcp|FAIL|---|^  ' "$XTCP_OUT/results/pair.log" >&2 || true
 	((n > 0)) || result FAIL "nic-pair: no result (log: $XTCP_OUT/results/pair.log)"
 	phase "nic pair guests" "$t"
@@ -377,8 +392,9 @@ declare -A GUEST_PID=() GUEST_T0=()
 start_guest() {
 	local kind=$1 tmo=$2 ttmo=$3 dir=$XTCP_OUT/results/$1 nics=() left
 	if [ -n "${XTCP_BUDGET_END:-}" ]; then
-		# What is left of the budget, less the NIC pair and collecting.
-		left=$((XTCP_BUDGET_END - $(date +%s) - 300))
+		# What is left of the budget, less the NIC pair (about 90 s)
+		# and collecting.
+		left=$((XTCP_BUDGET_END - $(date +%s) - 240))
 		if [ "$left" -lt "$tmo" ]; then
 			[ "$left" -ge 600 ] || left=600
 			log "$kind guest: $left s left of the time budget (XTCP_BUDGET_END), not $tmo"
@@ -434,7 +450,7 @@ main() {
 		XTCP_CACHE | XTCP_VENV | XTCP_OUT | XTCP_TOP | XTCP_DEBUG_TREE | XTCP_GUESTS | \
 			XTCP_STOCK_TIMEOUT | XTCP_DEBUG_TIMEOUT | XTCP_DEMO_TIMEOUT | XTCP_TESTS_TIMEOUT | \
 			XTCP_KO | XTCP_GUEST | XTCP_RESULTS | XTCP_DEMO_STATUS | XTCP_NIC_PAIR | XTCP_PAIR_* | \
-			XTCP_BUDGET_END | XTCP_GUEST_END | XTCP_DEADLINE) ;;
+			XTCP_BUDGET_END | XTCP_GUEST_END | XTCP_RUN_END) ;;
 		XTCP_*) guest_env+=("$v=${!v}") ;;
 		esac
 	done < <(compgen -e)

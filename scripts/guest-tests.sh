@@ -25,8 +25,8 @@
 # XTCP_TESTS_TIMEOUT (seconds, default 1200) bounds selftests/run.sh so a
 # hung test still leaves dmesg and kmemleak behind. XTCP_GUEST_END (seconds
 # since the epoch, from scripts/check.sh: when the host stops this guest)
-# bounds it too, leaving time for what follows it, and becomes run.sh's
-# XTCP_DEADLINE: no program starts in the last minutes before it.
+# bounds it too, leaving time for what follows it. run.sh gets the end as
+# XTCP_RUN_END and starts only the programs whose time fits before it.
 
 set -euo pipefail
 
@@ -37,7 +37,7 @@ err() {
 }
 
 main() {
-	local top ko loaded kko n r suite runner tmp rc kml i ttmo deadline post longest left
+	local top ko loaded kko n r suite runner tmp rc kml i ttmo post left
 	kind=${1:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
 	outdir=${2:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
 	top=$(cd "$(dirname "$0")/.." && pwd)
@@ -110,20 +110,19 @@ main() {
 			tmp=$(mktemp -d)
 			rc=0
 			ttmo=${XTCP_TESTS_TIMEOUT:-1200}
-			deadline=
 			if [ -n "${XTCP_GUEST_END:-}" ]; then
 				# After run.sh: kmemleak scans, dmesg, rmmod (minutes
-				# under KASAN). Before its end: the longest program.
-				post=120 longest=600
+				# under KASAN).
+				post=120
 				[ "$kind" != debug ] || post=300
 				left=$((XTCP_GUEST_END - $(date +%s) - post))
 				[ "$left" -ge "$ttmo" ] || ttmo=$((left > 60 ? left : 60))
-				deadline=$(($(date +%s) + ttmo - longest))
-				say "selftests: $ttmo s, no program starts after $((ttmo - longest)) s"
 			fi
-			# No program's own timeout runs past run.sh's.
+			say "selftests: $ttmo s; a program starts only if its time (selftests/durations.txt) fits"
+			# No program's own timeout runs past run.sh's; run.sh
+			# starts no program that would not end before it.
 			run_end=$(($(date +%s) + ttmo - 15))
-			XTCP_KO=$ko XTCP_GUEST=$kind XTCP_RESULTS=$outdir XTCP_DEADLINE=$deadline \
+			XTCP_KO=$ko XTCP_GUEST=$kind XTCP_RESULTS=$outdir \
 				XTCP_RUN_END=$run_end \
 				timeout -k 10 "$ttmo" "${runner[@]}" \
 				</dev/null 2>"$tmp/stderr" | tee "$tmp/tap" || rc=$?

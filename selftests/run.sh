@@ -16,11 +16,12 @@
 #   XTCP_TESTS          run exactly this space-separated list instead
 #   XTCP_TEST_PROTO     xtcp (default) or tcp, for the protocol tests
 #   XTCP_TEST_TIMEOUT   seconds per test (default 900, 3600 in debug)
-#   XTCP_DEADLINE       seconds since the epoch (scripts/guest-tests.sh):
-#                       a program not started by then is reported as
-#                       skipped ("# SKIP time budget"), not started
-#   XTCP_RUN_END        seconds since the epoch: when run.sh itself is
-#                       stopped; no program's timeout runs past it
+#   XTCP_RUN_END        seconds since the epoch (scripts/guest-tests.sh):
+#                       when run.sh itself is stopped. No program's
+#                       timeout runs past it, and a program whose time in
+#                       selftests/durations.txt does not fit before it (with
+#                       half again and a minute to spare) is reported as
+#                       skipped ("# SKIP time budget spent"), not started
 #   KSRC                kernel source with tools/testing/selftests (default:
 #                       the newest /root/.cache/xtcp/src/linux-source-*)
 
@@ -39,12 +40,15 @@ XTCP_API_TESTS="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_sweep.sh
 	xtcp_cc_test xtcp_tcpopt_test xtcp_ipv6_test"
 # Data-moving scenarios again over IPv6 (XTCP_FAMILY=6, AF_XTCP sockets
 # given IPv6 addresses): in the stock guest, and loss in the debug guest
-# too (retransmission, SACK and reassembly over IPv6 under KASAN).
-XTCP_IPV6_TESTS="xtcp_clean6.sh xtcp_half_close6.sh xtcp_loss6.sh
-	xtcp_reorder6.sh xtcp_dup6.sh xtcp_corrupt6.sh xtcp_reset6.sh
-	xtcp_slow_reader6.sh xtcp_simult_close6.sh xtcp_timewait6.sh
-	xtcp_sack6.sh xtcp_wscale6.sh xtcp_tsq6.sh xtcp_rack6.sh
-	xtcp_cc6.sh xtcp_tstamp6.sh xtcp_synflood6.sh"
+# too (retransmission, SACK and reassembly over IPv6 under KASAN). They
+# run last, the short ones and the loss scenarios first, the timing ones
+# (their IPv4 runs measure the same rates) last: what a short budget skips
+# is a scenario that already ran over IPv4.
+XTCP_IPV6_TESTS="xtcp_clean6.sh xtcp_loss6.sh xtcp_reorder6.sh
+	xtcp_dup6.sh xtcp_corrupt6.sh xtcp_reset6.sh xtcp_half_close6.sh
+	xtcp_simult_close6.sh xtcp_timewait6.sh xtcp_slow_reader6.sh
+	xtcp_sack6.sh xtcp_tstamp6.sh xtcp_synflood6.sh xtcp_wscale6.sh
+	xtcp_tsq6.sh xtcp_cc6.sh xtcp_rack6.sh"
 XTCP_IPV6_STOCK_ONLY=$(echo " $XTCP_IPV6_TESTS " | tr -s ' \t\n' ' ' |
 	sed 's/ xtcp_loss6.sh / /')
 XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
@@ -56,9 +60,6 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tw_reconnect.sh xtcp_mem_synack.sh
 	xtcp_csum_complete.sh xtcp_gso.sh xtcp_tsq.sh xtcp_rack.sh xtcp_ipv6.sh
 	xtcp_slab.sh"
-# (The IPv6 runs come after the referees, the NICs and the tools: when CI's
-# time runs short, what is skipped is a scenario that already ran over
-# IPv4, not one that runs nowhere else.)
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one
 # by one, and the kernel's TCP through a protocol-swapping router.
 XTCP_CONFORMANCE_TESTS="xtcp_pkt.sh xtcp_interop.sh"
@@ -70,7 +71,8 @@ XTCP_NIC_TESTS="xtcp_nic.sh"
 # (not the debug one).
 XTCP_TOOL_TESTS="xtcp_diag.sh xtcp_trace.sh xtcpize.sh"
 # Timer and lifetime races (rmmod attempts, namespaces deleted under load)
-# just before the lifetime tests, which then find every socket freed.
+# just before the lifetime tests, which then find every socket freed and
+# unload and reload the module; the IPv6 reruns come after them.
 XTCP_RACE_TESTS="xtcp_races.sh"
 XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 
@@ -101,9 +103,9 @@ XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
 	xtcp_corrupt.sh xtcp_simult_close.sh xtcp_many_conns.sh"
 # The debug guest starts with what KASAN, lockdep and kmemleak find most
 # in: the socket API, random and hostile calls, lifetime races and memory
-# pressure. When CI's time runs short (XTCP_DEADLINE), what it skips is the
-# end of the list: protocol scenarios the stock guest runs too, and the
-# unload tests (guest-tests.sh still unloads the module, and kmemleak
+# pressure. When CI's time runs short (XTCP_RUN_END), what it skips is the
+# end of the list: the IPv6 loss rerun, then protocol scenarios the stock
+# guest runs too (guest-tests.sh still unloads the module, and kmemleak
 # still scans, after the last program). xtcp_synflood.sh keeps its later place: its rate checks need a
 # listener that handles SYNs faster than the flood's 70 a second, and a
 # KASAN guest beside a busy stock guest handled about 3 (SyncookiesSent
@@ -122,7 +124,7 @@ if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS
 else
 	tests="$XTCP_API_TESTS $XTCP_PROTOCOL_TESTS $XTCP_CONFORMANCE_TESTS $XTCP_NIC_TESTS
-		$XTCP_TOOL_TESTS $XTCP_IPV6_TESTS $XTCP_RACE_TESTS $XTCP_LIFETIME_TESTS"
+		$XTCP_TOOL_TESTS $XTCP_RACE_TESTS $XTCP_LIFETIME_TESTS $XTCP_IPV6_TESTS"
 	if [ "$XTCP_GUEST" = debug ]; then
 		for t in $XTCP_STOCK_ONLY $XTCP_DEBUG_FIRST; do
 			tests=$(echo " $tests " | tr -s ' \t\n' ' ' | sed "s/ $t / /")
@@ -171,21 +173,27 @@ stamp() {
 	done
 }
 
-# XTCP_DEADLINE leaves ten minutes, the longest program's, before run.sh's
-# end. In the stock guest only these programs take more than five (beside
-# the debug guest in CI); the others may start up to five minutes later.
-XTCP_LONG_TESTS="xtcp_pkt.sh"
+# expected TEST: the seconds TEST takes in this guest (selftests/durations.txt;
+# 300 without an entry).
+expected() {
+	local col=2
 
-# past_deadline TEST: true once TEST may no longer start.
+	[ "$XTCP_GUEST" != debug ] || col=3
+	awk -v t="${1#./}" -v col="$col" '
+		$1 == t && $col ~ /^[0-9]+$/ { e = $col }
+		END { print (e == "" ? 300 : e) }' "$HERE/durations.txt" 2>/dev/null ||
+		echo 300
+}
+
+# past_deadline TEST: true when TEST, given half again its expected time
+# and a minute more, would not end before XTCP_RUN_END. A short program
+# may still start after a long one was skipped.
 past_deadline() {
-	local d=${XTCP_DEADLINE:-}
+	local end=${XTCP_RUN_END:-} e
 
-	[ -n "$d" ] || return 1
-	if [ "$XTCP_GUEST" != debug ] &&
-	   [[ " $XTCP_LONG_TESTS " != *" ${1#./} "* ]]; then
-		d=$((d + 300))
-	fi
-	[ "$(date +%s)" -ge "$d" ]
+	[ -n "$end" ] || return 1
+	e=$(expected "$1")
+	[ $(($(date +%s) + e * 3 / 2 + 60)) -gt "$end" ]
 }
 
 # cap_timeout: set this program's timeout, kselftest_default_timeout, to
@@ -223,7 +231,7 @@ watchdog() {
 }
 
 # run_budgeted TEST...: runner.sh's run_many, except that a program that
-# would start after XTCP_DEADLINE is reported as skipped: the guest's time
+# would not end before XTCP_RUN_END (past_deadline) is reported as skipped: the guest's time
 # is spent, and a guest stopped in the middle of a program would lose the
 # results still to come, its kernel log scan and kmemleak's. Each program's
 # timeout is capped (cap_timeout) and watched (watchdog).
@@ -255,50 +263,59 @@ run_budgeted() {
 	done
 }
 
-cd "$HERE" || exit 0
-list=()
-for t in $tests; do
-	list+=("./$t")
-done
+# main: run the list. All in functions, ended by exit on the same line:
+# bash reads a script as it runs, and this file may be edited on the host
+# while a guest runs it.
+main() {
+	local t n rc
 
-if [ -n "$BASE_DIR" ]; then
-	# shellcheck source=/dev/null
-	. "$BASE_DIR/kselftest/runner.sh"
-	# runner.sh reset it to its default of 45 s; cap_timeout sets it.
-	export kselftest_default_timeout
-	# runner.sh sends each test's output to $logfile, /dev/stdout. Under
-	# virtme-ng /dev/stdout is a symlink to a virtio port that goes straight
-	# to the host, past any redirection of ours, so use our own fd 1 and make
-	# it a pipe: reopening a pipe shares it, while reopening a regular file
-	# would write at a second file offset.
-	export logfile=/proc/self/fd/1
-	run_budgeted "${list[@]}" | stamp
-	exit 0
-fi
+	cd "$HERE" || exit 0
+	list=()
+	for t in $tests; do
+		list+=("./$t")
+	done
 
-# No kernel source in reach: the same output, without runner.sh.
-echo "run.sh: no KSRC with tools/testing/selftests/kselftest/runner.sh; using a minimal runner" >&2
-echo "TAP version 13"
-echo "1..${#list[@]}"
-n=0
-for t in "${list[@]}"; do
-	n=$((n + 1))
-	echo "# selftests: xtcp: ${t#./}"
-	if past_deadline "$t"; then
-		echo "ok $n selftests: xtcp: ${t#./} # SKIP time budget spent"
-		continue
+	if [ -n "$BASE_DIR" ]; then
+		# shellcheck source=/dev/null
+		. "$BASE_DIR/kselftest/runner.sh"
+		# runner.sh reset it to its default of 45 s; cap_timeout sets it.
+		export kselftest_default_timeout
+		# runner.sh sends each test's output to $logfile, /dev/stdout. Under
+		# virtme-ng /dev/stdout is a symlink to a virtio port that goes straight
+		# to the host, past any redirection of ours, so use our own fd 1 and make
+		# it a pipe: reopening a pipe shares it, while reopening a regular file
+		# would write at a second file offset.
+		export logfile=/proc/self/fd/1
+		run_budgeted "${list[@]}" | stamp
+		exit 0
 	fi
-	rc=0
-	cap_timeout
-	{ timeout "$kselftest_default_timeout" "$t" 2>&1 || rc=$?; echo "$rc" >"/tmp/xtcp-run.$$.rc"; } |
-		sed -u 's/^/# /'
-	rc=$(cat "/tmp/xtcp-run.$$.rc")
-	rm -f "/tmp/xtcp-run.$$.rc"
-	case $rc in
-	0) echo "ok $n selftests: xtcp: ${t#./}" ;;
-	4) echo "ok $n selftests: xtcp: ${t#./} # SKIP" ;;
-	124) echo "not ok $n selftests: xtcp: ${t#./} # TIMEOUT $kselftest_default_timeout seconds" ;;
-	*) echo "not ok $n selftests: xtcp: ${t#./} # exit=$rc" ;;
-	esac
-done | stamp
-exit 0
+
+	# No kernel source in reach: the same output, without runner.sh.
+	echo "run.sh: no KSRC with tools/testing/selftests/kselftest/runner.sh; using a minimal runner" >&2
+	echo "TAP version 13"
+	echo "1..${#list[@]}"
+	n=0
+	for t in "${list[@]}"; do
+		n=$((n + 1))
+		echo "# selftests: xtcp: ${t#./}"
+		if past_deadline "$t"; then
+			echo "ok $n selftests: xtcp: ${t#./} # SKIP time budget spent"
+			continue
+		fi
+		rc=0
+		cap_timeout
+		{ timeout "$kselftest_default_timeout" "$t" 2>&1 || rc=$?; echo "$rc" >"/tmp/xtcp-run.$$.rc"; } |
+			sed -u 's/^/# /'
+		rc=$(cat "/tmp/xtcp-run.$$.rc")
+		rm -f "/tmp/xtcp-run.$$.rc"
+		case $rc in
+		0) echo "ok $n selftests: xtcp: ${t#./}" ;;
+		4) echo "ok $n selftests: xtcp: ${t#./} # SKIP" ;;
+		124) echo "not ok $n selftests: xtcp: ${t#./} # TIMEOUT $kselftest_default_timeout seconds" ;;
+		*) echo "not ok $n selftests: xtcp: ${t#./} # exit=$rc" ;;
+		esac
+	done | stamp
+	exit 0
+}
+
+main "$@"; exit
