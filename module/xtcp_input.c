@@ -66,13 +66,17 @@ static void xtcp_schedule_ack(struct sock *sk, bool now)
 }
 
 /*
- * Free the write-queue skbs the peer acknowledged in full. Karn's rule: the
- * RTT sample comes only from a segment that was never retransmitted.
+ * Free the write-queue skbs the peer acknowledged in full. Karn's rule
+ * (RFC 6298 3), as tcp_clean_rtx_queue() applies it: an ACK that covers a
+ * retransmitted segment gives no RTT sample, since it may answer either
+ * copy; otherwise the newest segment it covers that was sent once and not
+ * SACKed (a SACKed one gave its sample when it was SACKed) gives one.
  */
 static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now_us = div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	bool retrans_acked = false;
 	struct sk_buff *skb;
 
 	*rtt_us = -1;
@@ -81,7 +85,9 @@ static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 
 		if (xtcp_seq_after(cb->end_seq, xs->snd_una))
 			break;
-		if (!(cb->sacked & XTCP_SKB_RETRANS))
+		if (cb->sacked & XTCP_SKB_RETRANS)
+			retrans_acked = true;
+		else if (!(cb->sacked & XTCP_SKB_SACKED))
 			*rtt_us = (u32)(now_us - cb->tx_us);
 		if (!(cb->sacked & XTCP_SKB_SACKED)) {
 			xtcp_rack_advance(sk, skb);
@@ -100,6 +106,8 @@ static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_wmem_free_skb(sk, skb);
 	}
+	if (retrans_acked)
+		*rtt_us = -1;
 }
 
 /* A duplicate ACK per RFC 5681 2: nothing new acknowledged, data in

@@ -672,6 +672,8 @@ static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len,
 
 	XTCP_SKB_CB(nskb)->seq = cb->seq + len;
 	XTCP_SKB_CB(nskb)->end_seq = cb->end_seq;
+	/* Sent with @skb, if it was: RACK and the RTT need its time. */
+	XTCP_SKB_CB(nskb)->tx_us = cb->tx_us;
 	XTCP_SKB_CB(nskb)->flags = cb->flags & ~XTCP_FLAG_SYN;
 	/* The scoreboard counts skbs: the new one starts unmarked. */
 	XTCP_SKB_CB(nskb)->sacked = cb->sacked & ~XTCP_SKB_SCOREBOARD;
