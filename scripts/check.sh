@@ -180,13 +180,16 @@ parse_ktap() {
 # adds one failure; missing top-level results (plan vs. lines) fail too.
 parse_kselftest() {
 	awk '
-	# The last four things a program said ("# # " lines), joined by
-	# \037: the context of a failure (see result).
-	function heard(   i, c) {
-		c = ""
-		for (i = (nh > 4 ? nh - 3 : 1); i <= nh; i++)
-			c = c (c == "" ? "" : "\037") substr(h[i], 1, 200)
-		nh = 0
+	# The context of a failure (see result), lines joined by \037: the
+	# first line since the last result that starts with "FAIL" (a Scapy
+	# scenario'"'"'s reason, before its packet trace), then the last lines
+	# the program said ("# # " lines), four in all.
+	function heard(   i, c, n) {
+		c = ""; n = 4
+		if (hf) { c = substr(h[hf], 1, 200); n = 3 }
+		for (i = (nh > n ? nh - n + 1 : 1); i <= nh; i++)
+			if (i != hf) c = c (c == "" ? "" : "\037") substr(h[i], 1, 200)
+		nh = 0; hf = 0
 		return c
 	}
 	function flush(st, dir,   i, anyfail, c) {
@@ -201,8 +204,8 @@ parse_kselftest() {
 		np = 0
 	}
 	/^1\.\.[0-9]+/ { plan = substr($0, 4) + 0; next }
-	/^# selftests: / { prog = $0; sub(/^.*: /, "", prog); said = ""; wd = ""; nh = 0; next }
-	/^# # / { h[++nh] = substr($0, 5) }
+	/^# selftests: / { prog = $0; sub(/^.*: /, "", prog); said = ""; wd = ""; nh = 0; hf = 0; next }
+	/^# # / { h[++nh] = substr($0, 5); if (!hf && h[nh] ~ /^FAIL/) hf = nh }
 	# What a program said last, and run.sh'"'"'s watchdog: shown with a timeout.
 	/^# # \[[0-9]+s\] / { if ($0 !~ /\] interrupted$/) said = substr($0, 5); next }
 	/^# run\.sh: watchdog: / { wd = $0; sub(/^.*; tasks: /, "", wd); next }
