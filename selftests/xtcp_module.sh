@@ -9,14 +9,14 @@
 # Needs XTCP_KO (absolute path to xtcp.ko for the running kernel) and the
 # module loaded; leaves it loaded with default parameters.
 #
-# XTCP_MODULE_ITERATIONS  insmod/rmmod rounds (default 50; 15 in the debug
-#                         guest, where one round costs about ten seconds)
+# XTCP_MODULE_ITERATIONS  insmod/rmmod rounds (default 50; 5 in the debug
+#                         guest, where one round costs ten to sixteen seconds)
 
 DIR=$(cd "$(dirname "$0")" && pwd)
 SOCK=$DIR/xtcp_sock
 XFER=$DIR/xtcp_xfer
 if [ "${XTCP_GUEST:-stock}" = debug ]; then
-	ITER=${XTCP_MODULE_ITERATIONS:-15}
+	ITER=${XTCP_MODULE_ITERATIONS:-5}
 else
 	ITER=${XTCP_MODULE_ITERATIONS:-50}
 fi
