@@ -47,7 +47,7 @@ usage() {
 run_vng() {
 	local r=0 pid
 
-	timeout -k 10 "$tmo" "$vng" "${args[@]}" --exec "$guestcmd" </dev/null &
+	timeout -k 10 "$tmo" "${pre[@]}" "$vng" "${args[@]}" --exec "$guestcmd" </dev/null &
 	pid=$!
 	echo "$pid" >"$pidfile"
 	wait "$pid" || r=$?
@@ -109,7 +109,7 @@ start_watch() {
 
 main() {
 	local kver tree start rc try
-	kind='' rwdir='' tmo=1800 mem='' console='' append='' nics=() qopts=''
+	kind='' rwdir='' tmo=1800 mem='' console='' append='' nics=() qopts='' pre=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--kernel) kind=${2:?}; shift 2 ;;
@@ -165,6 +165,16 @@ main() {
 		# reported in a loop until the guest's timeout (twice in about
 		# thirty boots, 2026-12-02). The stock guest keeps both.
 		args+=(--append "no5lvl nokaslr")
+		# No udev: its coldplug and settle took six to eight minutes of
+		# every boot under KASAN and often left no script ports. vng
+		# runs in a mount namespace of its own in which the stand-in of
+		# scripts/guest-udev/ is /usr/lib/systemd (the guest's root is
+		# the host's, through qemu's 9p server); it makes the port
+		# links. A vng --rodir would be mounted too late: virtme-ng-init
+		# starts udevd while it mounts those.
+		pre=(unshare -m --propagation private -- sh -c \
+			'mount --bind "$0" /usr/lib/systemd && exec "$@"' \
+			"$XTCP_TOP/scripts/guest-udev")
 		;;
 	*) usage ;;
 	esac
