@@ -212,7 +212,7 @@ capture_start_m() {
 decode() {
 	tshark -n -r "$1" -d "ip.proto==$IPPROTO,tcp" \
 		-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
-		-o tcp.analyze_sequence_numbers:FALSE \
+		-o tcp.analyze_sequence_numbers:FALSE -o tcp.desegment_tcp_streams:FALSE \
 		-T fields -E separator=/t -e frame.interface_name -e ip.src \
 		-e ip.proto -e tcp.flags.syn -e tcp.flags.ack -e tcp.option_kind \
 		-e ip.checksum.status -e tcp.checksum.status -e _ws.malformed \

@@ -15,7 +15,7 @@ sample of their own.
 from xtcp_peer import SUT_DEV, check_eq, pattern, run_batch, seq_add
 
 TITLE = "MTU drop under data in flight: split retransmission, its ACK gives no RTT sample (Karn)"
-SYSCTLS = {"rto_min_ms": 300}
+SYSCTLS = {"rto_min_ms": 1000}
 
 
 def run(t):

@@ -541,6 +541,7 @@ class Testbed:
         self.sock = None
         self.drv = None
         self.backlog = []
+        self.ports = set()
         self._setup_ns()
         self._open_socket()
         self.drv = Driver(self, self.ns_sut)
@@ -753,7 +754,12 @@ class Testbed:
 
     def listen(self, port=None, backlog=8, opts=()):
         """A listening XTCP socket on SUT_IP:port; return (sid, port)."""
-        port = port or random.randint(5000, 9999)
+        # A port no earlier listener of this scenario took (two random
+        # picks collided once: EADDRINUSE, 2026-12-03).
+        while not port:
+            port = random.randint(5000, 9999)
+            port = 0 if port in self.ports else port
+        self.ports.add(port)
         sid = self.drv.call("socket").int()
         for name, value in opts:
             self.drv.call("setsockopt", sid, name, value)
