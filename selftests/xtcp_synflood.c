@@ -4,7 +4,7 @@
  * machine can, through a raw socket that writes the IP header itself
  * (IPv4 IP_HDRINCL, or IPv6 IPPROTO_RAW), for a given time.
  *
- *   xtcp_synflood [-P PROTO] [-t SEC] [-m MSS] SRCNET/LEN DADDR DPORT
+ *   xtcp_synflood [-P PROTO] [-t SEC] [-m MSS] [-r RATE] SRCNET/LEN DADDR DPORT
  *
  * SRCNET and DADDR are both IPv4 (LEN 8-30) or both IPv6 (LEN 64-120).
  * Each SYN comes from a random address in SRCNET/LEN (IPv4: network and
@@ -13,7 +13,9 @@
  * an MSS option, and a correct checksum over the pseudo-header with
  * protocol PROTO (253, XTCP, by default; 6 to flood the kernel's TCP).
  * The test routes SRCNET back into a dummy device so the SYN-ACKs go
- * nowhere. Prints how many SYNs went out. SIGTERM/SIGINT end it early.
+ * nowhere. -r caps the flood at RATE SYNs a second (0, the default: no
+ * cap), for a guest too slow to take SYNs as fast as it can send them.
+ * Prints how many SYNs went out. SIGTERM/SIGINT end it early.
  *
  * Exit status: 0 ok, 1 error, 2 usage.
  */
@@ -139,7 +141,7 @@ static double now_s(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: xtcp_synflood [-P PROTO] [-t SEC] [-m MSS] SRCNET/LEN DADDR DPORT\n");
+		"usage: xtcp_synflood [-P PROTO] [-t SEC] [-m MSS] [-r RATE] SRCNET/LEN DADDR DPORT\n");
 	exit(2);
 }
 
@@ -160,9 +162,24 @@ struct flood {
 	int fd;
 	const struct sockaddr *dst;
 	socklen_t dstlen;
-	double end;
+	double start, end;
+	unsigned long rate;	/* SYNs a second, 0: as fast as it goes */
 	unsigned long long n, sent, nobufs;
 };
+
+/* With a rate: sleep until the next SYN is due. */
+static void pace(const struct flood *f)
+{
+	struct timespec ts;
+	double due;
+
+	if (!f->rate)
+		return;
+	due = f->start + (double)f->n / f->rate;
+	ts.tv_sec = (time_t)due;
+	ts.tv_nsec = (long)((due - ts.tv_sec) * 1e9);
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
 
 /* A fresh source port and ISN for the next SYN; its checksum to redo. */
 static void syn_next(struct synhdr *th)
@@ -187,8 +204,10 @@ static int send_syn(struct flood *f, const void *pkt, size_t len)
 		fprintf(stderr, "sendto: %s\n", strerror(errno));
 		return -1;
 	}
-	if (stop || (!(++f->n & 255) && now_s() >= f->end))
+	++f->n;
+	if (stop || ((f->rate || !(f->n & 255)) && now_s() >= f->end))
 		return 0;
+	pace(f);
 	return 1;
 }
 
@@ -294,9 +313,12 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	char *slash;
 
-	while ((o = getopt(argc, argv, "P:t:m:")) != -1) {
+	while ((o = getopt(argc, argv, "P:t:m:r:")) != -1) {
 		switch (o) {
 		case 'P': proto = atoi(optarg); break;
+		case 'r':
+			f.rate = strtoul(optarg, NULL, 10);
+			break;
 		case 't': secs = atoi(optarg); break;
 		case 'm': mss = atoi(optarg); break;
 		default: usage();
@@ -314,7 +336,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	rng_state = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
 
-	f.end = now_s() + secs;
+	f.start = now_s();
+	f.end = f.start + secs;
 	if (strchr(argv[optind], ':'))
 		rc = flood6(&f, argv[optind], len, argv[optind + 1],
 			    atoi(argv[optind + 2]), proto, mss);
@@ -323,7 +346,7 @@ int main(int argc, char **argv)
 			    atoi(argv[optind + 2]), proto, mss);
 	if (rc)
 		return rc;
-	printf("xtcp_synflood: %llu SYNs sent in %d s max (%llu ENOBUFS)\n",
-	       f.sent, secs, f.nobufs);
+	printf("xtcp_synflood: %llu SYNs sent in %d s max, rate cap %lu/s (%llu ENOBUFS)\n",
+	       f.sent, secs, f.rate, f.nobufs);
 	return 0;
 }

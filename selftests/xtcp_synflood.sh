@@ -8,7 +8,7 @@
 #    server reads at a fixed rate) meets a flood of SYNs with spoofed
 #    sources in 10.99.0.0/16, fd00:99::/64 over IPv6 (xtcp_synflood, a raw
 #    socket writing its own IP header, in the client's namespace, as fast as
-#    the guest can send). The server's namespace routes that network into a
+#    the guest can send, or at a fixed rate in the debug guest). The server's namespace routes that network into a
 #    dummy device, so the SYN-ACKs go nowhere and the request queue stays
 #    full. During the flood, legitimate clients from the client's address
 #    connect, send a file and close, one after the other, each within a
@@ -23,6 +23,10 @@
 # XTCP_FLOOD_SECS      minimum flood duration (default 15, 20 debug)
 # XTCP_FLOOD_CONNECTS  legitimate connects during the flood (default 20, 8
 #                      debug)
+# XTCP_FLOOD_RATE      SYNs a second at most (default 0: as fast as the guest
+#                      sends; 120 debug, where the flooder outran the
+#                      listener's softirq: 260 a second, a CPU saturated, and
+#                      legitimate connects that took 20 s of their 25)
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +34,7 @@
 XTCP_SYNCOOKIES=${XTCP_SYNCOOKIES:-1}
 XTCP_FLOOD_SECS=$(pick_size "${XTCP_FLOOD_SECS:-}" 15 20)
 XTCP_FLOOD_CONNECTS=$(pick_size "${XTCP_FLOOD_CONNECTS:-}" 20 8)
+XTCP_FLOOD_RATE=$(pick_size "${XTCP_FLOOD_RATE:-}" 0 120)
 FLOOD=$XTCP_SELFTESTS/xtcp_synflood
 if [ "$XTCP_FAMILY" = 6 ]; then
 	FLOOD_NET=fd00:99::/64
@@ -120,6 +125,7 @@ dmesg_before=$(dmesg | grep -cF "Possible SYN flooding on port $LOG_ADDR:$PORT")
 
 flood_start=$(now_ms)
 ip netns exec "$NS_C" "$FLOOD" -P $flood_proto -t "$(tmo 600)" \
+	-r "$XTCP_FLOOD_RATE" \
 	"$FLOOD_NET" "$SERVER_IP" "$PORT" >"$TMPD/flood.out" 2>&1 &
 flood_pid=$!
 BG_PIDS+=("$flood_pid")
