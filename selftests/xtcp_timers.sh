@@ -15,7 +15,9 @@
 #  - synack_retries is bounded (the kernel's request timer counts 7 bits).
 #
 # XTCP_TEST_PROTO=tcp runs the drop-rule and keepalive cases over the
-# kernel's TCP; the others are XTCP's sysctls.
+# kernel's TCP; the others are XTCP's sysctls. XTCP_FAMILY=6
+# (xtcp_timers6.sh) runs every case over IPv6: the drops then hit
+# ip6_xmit()'s output path and the IPv6 egress qdisc.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -43,7 +45,7 @@ drop_on() {
 	case $1 in
 	nft)
 		ip netns exec "$NS_C" nft -f - <<-EOF
-		table ip xtcp_drop {
+		table inet xtcp_drop {
 			chain out {
 				type filter hook output priority 0; policy accept;
 				meta l4proto $L4 counter drop
@@ -53,8 +55,8 @@ drop_on() {
 		;;
 	tc)
 		tc -n "$NS_C" qdisc add dev veth-c clsact &&
-		tc -n "$NS_C" filter add dev veth-c egress protocol ip prio 1 \
-			u32 match ip protocol "$L4" 0xff action drop
+		tc -n "$NS_C" filter add dev veth-c egress protocol "$TC_PROTO" \
+			prio 1 u32 match "$TC_MATCH" protocol "$L4" 0xff action drop
 		;;
 	esac
 }
@@ -64,7 +66,7 @@ drop_off() {
 	nft)
 		ip netns exec "$NS_C" nft list ruleset | grep counter |
 			sed 's/^[[:space:]]*/# nft: /'
-		ip netns exec "$NS_C" nft delete table ip xtcp_drop
+		ip netns exec "$NS_C" nft delete table inet xtcp_drop
 		;;
 	tc)
 		tc -s -n "$NS_C" filter show dev veth-c egress |
@@ -73,6 +75,14 @@ drop_off() {
 		;;
 	esac
 }
+
+# The u32 match for the family's next protocol (no IPv6 extension headers
+# in these segments).
+if [ "$XTCP_FAMILY" = 6 ]; then
+	TC_PROTO=ipv6 TC_MATCH=ip6
+else
+	TC_PROTO=ip TC_MATCH=ip
+fi
 
 have_nft() { command -v nft >/dev/null && ip netns exec "$NS_C" nft list tables >/dev/null 2>&1; }
 

@@ -4,6 +4,8 @@
 
   xtcp_timers_client.py [options] ADDR PORT
 
+ADDR is IPv4 or IPv6 (an AF_INET6 socket then).
+
 Connects (blocking), writes "connected" to the -R file, then waits for the
 -G file to exist before it sends -i FILE (if any) and/or shuts down its
 sending side (-f), then reads until EOF. With -k IDLE,INTVL,CNT it turns
@@ -48,13 +50,15 @@ def main():
     ap.add_argument("port", type=int)
     a = ap.parse_args()
 
+    # An IPv6 address: an AF_INET6 socket, XTCP's or TCP's.
+    fam = socket.AF_INET6 if ":" in a.addr else socket.AF_INET
     if a.p == "xtcp":
-        # AF_INET with XTCP's protocol number: Python cannot pass a
+        # AF_INET(6) with XTCP's protocol number: Python cannot pass a
         # sockaddr_in to connect() for a family it does not know.
         sol = read_param("ipproto", 253)
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, sol)
+        s = socket.socket(fam, socket.SOCK_STREAM, sol)
     else:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0)
+        s = socket.socket(fam, socket.SOCK_STREAM, 0)
         sol = socket.IPPROTO_TCP
     want = getattr(errno, a.e) if a.e else 0
     deadline = T0 + a.t
