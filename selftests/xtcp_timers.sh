@@ -61,6 +61,38 @@ drop_on() {
 	esac
 }
 
+# drop_count nft|tc: how many segments the drop rule has dropped so far.
+drop_count() {
+	local n
+
+	case $1 in
+	nft)
+		n=$(ip netns exec "$NS_C" nft list table inet xtcp_drop 2>/dev/null |
+			sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | head -1)
+		;;
+	tc)
+		n=$(tc -s -n "$NS_C" filter show dev veth-c egress 2>/dev/null |
+			sed -n 's/.*(dropped \([0-9]*\),.*/\1/p' | head -1)
+		;;
+	esac
+	echo "${n:-0}"
+}
+
+# wait_dropped nft|tc SECS: wait until the rule dropped a segment, then
+# one second more (a retransmission dropped too). Fails if none was.
+wait_dropped() {
+	local i
+
+	for ((i = 0; i < $2 * 20; i++)); do
+		if [ "$(drop_count "$1")" -gt 0 ]; then
+			sleep 1
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
 drop_off() {
 	case $1 in
 	nft)
@@ -110,7 +142,9 @@ wait_file() { # FILE SECS
 }
 
 # finish_case TAG DESC [OUTFILE]: wait for client and server, show logs,
-# one TAP result; with OUTFILE, the server's bytes must equal it.
+# one TAP result; with OUTFILE, the server's bytes must equal it. A
+# CASE_ERR set before (the case's premise did not hold) fails it too.
+CASE_ERR=
 finish_case() {
 	local tag=$1 desc=$2 want=${3:-} crc=0 src=0
 
@@ -118,6 +152,11 @@ finish_case() {
 	wait_server || src=$?
 	show_log "$TMPD/$tag.client"
 	show_log "$TMPD/$tag.server"
+	if [ -n "$CASE_ERR" ]; then
+		info "FAIL: $CASE_ERR"
+		CASE_ERR=
+		crc=1
+	fi
 	if [ -n "$want" ] && ! cmp "$want" "$TMPD/$tag.out" 2>&1 | show_log /dev/stdin; then
 		info "received $(stat -c %s "$TMPD/$tag.out" 2>/dev/null) of $(stat -c %s "$want") bytes"
 		crc=1
@@ -130,7 +169,8 @@ finish_case() {
 	fi
 }
 
-# 1-2: connect() while every SYN is dropped locally, for the first second.
+# 1-2: connect() while every SYN is dropped locally, until a second after
+# the first drop.
 for how in nft tc; do
 	desc="timers: connect() completes after a local $how drop of the first SYNs is lifted"
 	if [ "$how" = nft ] && ! have_nft; then
@@ -144,13 +184,15 @@ for how in nft tc; do
 	drop_on "$how" || { tap_fail "$desc (cannot add the drop)"; continue; }
 	start=$(now_ms)
 	client "$tag" -i "$TMPD/data" -f -t "$(tmo 20)"
-	sleep 1
+	# The client's start takes a second or more under TCG: lift the
+	# rule only once it has dropped a SYN, or the case tests nothing.
+	wait_dropped "$how" "$(tmo 10)" || CASE_ERR="the rule dropped no SYN"
 	drop_off "$how"
 	finish_case "$tag" "$desc ($(secs_since "$start") s)" "$TMPD/data"
 done
 
 # 3-6: established and idle; data (+FIN), or a FIN alone, queued while the
-# drop is in place; lifted a second later.
+# drop is in place; lifted a second after its first drop.
 for how in nft tc; do
 	for what in data fin; do
 		desc="timers: $what queued during a local $how drop gets through afterwards"
@@ -176,7 +218,8 @@ for how in nft tc; do
 		fi
 		start=$(now_ms)
 		touch "$TMPD/$tag.go"
-		sleep 1
+		wait_dropped "$how" "$(tmo 10)" ||
+			CASE_ERR="the rule dropped no segment"
 		drop_off "$how"
 		finish_case "$tag" "$desc ($(secs_since "$start") s)" "$want"
 	done
