@@ -910,8 +910,12 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	}
 	len = head->data_len;	/* the payload: the frag_list clones */
 	err = xtcp_queue_xmit(sk, head);
+	/* A local drop (NET_XMIT_DROP, positive) sent nothing either: not a
+	 * count of skbs sent, or the caller would send the same head again
+	 * at once, for as long as the qdisc or tc rule drops.
+	 */
 	if (err)
-		return err;
+		return err < 0 ? err : -ENOBUFS;
 	xtcp_pacing_sent(sk, len, segs);
 	xtcp_prr_sent(sk, segs);
 	xs->segs_out += segs - 1;

@@ -93,7 +93,16 @@ wait_dropped() {
 	return 1
 }
 
+# drop_off nft|tc: remove the rule. A rule that dropped more than
+# DROP_MAX segments (each failed transmission is retried by a timer, a
+# few a second) means a send loop that retried at once: CASE_ERR.
+DROP_MAX=1000
 drop_off() {
+	local n
+
+	n=$(drop_count "$1")
+	[ "$n" -le "$DROP_MAX" ] ||
+		CASE_ERR="the $1 rule dropped $n segments: a transmission retried in a loop"
 	case $1 in
 	nft)
 		ip netns exec "$NS_C" nft list ruleset | grep counter |
