@@ -77,9 +77,12 @@ TAP_SKIP=0
 # where a slow run spent its time.
 info() { printf '# [%ds] %s\n' "$SECONDS" "$*"; }
 
-# Prefix a file's lines as TAP comments.
+# Prefix a file's lines as TAP comments; /dev/stdin (a pipe, which test
+# -s takes for empty) is always read.
 show_log() {
-	[ -s "$1" ] && sed -e 's/^/# /' "$1"
+	if [ "$1" = /dev/stdin ] || [ -s "$1" ]; then
+		sed -e 's/^/# /' "$1"
+	fi
 	return 0
 }
 
