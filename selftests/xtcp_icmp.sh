@@ -105,11 +105,24 @@ fi
 PORT=$((PORT + 1))
 start_server soft -s 1M -r 256K -t "$t" || tap_fail "icmp: server for the soft error case"
 start_client soft -s 1M -t "$t"
+# icmp_in NAME: the client namespace's Icmp counter NAME.
+icmp_in() {
+	ip netns exec "$NS_C" awk -v n="$1" '
+		$1 == "Icmp:" && !h { for (i = 2; i <= NF; i++) f[$i] = i; h = 1; next }
+		$1 == "Icmp:" && h { print $f[n]; exit }' /proc/net/snmp
+}
+# The errors must reach an established connection with data in flight,
+# and the client must get them: else the case tests nothing.
+crc=0
+wait_log "$TMPD/soft.server" accepted "$SRV_PID" || crc=1
 sleep 1
+unreach0=$(icmp_in InDestUnreachs)
 ip -n "$NS_R" route replace unreachable 10.0.2.2/32
 sleep 2
 ip -n "$NS_R" route replace 10.0.2.2/32 dev veth-rs mtu lock 1280
-crc=0
+unreach=$(($(icmp_in InDestUnreachs) - unreach0))
+info "the client received $unreach ICMP destination unreachable(s) in those 2 s"
+[ "$unreach" -gt 0 ] || crc=1
 src=0
 wait "$CLI_PID" || crc=$?
 wait_server || src=$?
