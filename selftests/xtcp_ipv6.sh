@@ -337,10 +337,13 @@ XFER_PROTO_S=$P6
 PORT=$((PORT + 1))
 if start_server mturoute -s 1M -r 512K -t "$t"; then
 	rc=0
-	ip netns exec "$NS_C" "$XFER" -p "$P6" -s 1M -t "$t" \
+	ip netns exec "$NS_C" "$XFER" -p "$P6" -I -s 1M -t "$t" \
 		"$SERVER_IP6" "$PORT" >"$TMPD/mturoute.client" 2>&1 &
 	cpid=$!
 	BG_PIDS+=("$cpid")
+	# Narrowed under a connection already sending, or the case is a
+	# plain transfer over a small MTU.
+	wait_log "$TMPD/mturoute.server" accepted "$SRV_PID" || rc=1
 	sleep 0.5
 	ip -n "$NS_C" -6 route add "$SERVER_IP6/128" dev veth-c mtu 1280 || rc=1
 	start=$(date +%s)
@@ -351,6 +354,11 @@ if start_server mturoute -s 1M -r 512K -t "$t"; then
 	show_log "$TMPD/mturoute.server"
 	show_log "$TMPD/mturoute.client"
 	info "the transfer ended ${took} s after the route MTU went to 1280"
+	# 1280 less the IPv6 and XTCP headers: the segments were cut.
+	mss=$(sed -n 's/.*_info .* snd_mss=\([0-9]*\).*/\1/p' \
+		"$TMPD/mturoute.client" | tail -1)
+	info "the client's MSS at the end: ${mss:-?} (want <= 1220)"
+	[ -n "$mss" ] && [ "$mss" -le 1220 ] || rc=1
 else
 	rc=1
 fi
