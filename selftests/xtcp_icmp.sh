@@ -103,8 +103,12 @@ fi
 
 # 3. Soft error: two seconds of "host unreachable" in mid-transfer.
 PORT=$((PORT + 1))
-start_server soft -s 1M -r 256K -t "$t" || tap_fail "icmp: server for the soft error case"
-start_client soft -s 1M -t "$t"
+# Long enough (4 s, 32 s in debug, at the reader's rate) to be still
+# sending when the route flips: a debug guest takes tens of seconds over
+# the steps in between.
+soft=$(pick_size "" 1M 8M)
+start_server soft -s "$soft" -r 256K -t "$t" || tap_fail "icmp: server for the soft error case"
+start_client soft -s "$soft" -t "$t"
 # icmp_in NAME: the client namespace's Icmp counter NAME.
 icmp_in() {
 	ip netns exec "$NS_C" awk -v n="$1" '

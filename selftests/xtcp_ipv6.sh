@@ -335,9 +335,12 @@ fi
 SERVER_IP=$SERVER_IP6
 XFER_PROTO_S=$P6
 PORT=$((PORT + 1))
-if start_server mturoute -s 1M -r 512K -t "$t"; then
+# 2 s at the reader's rate, 16 s in debug: still sending when the route
+# changes there too.
+size=$(pick_size "" 1M 8M)
+if start_server mturoute -s "$size" -r 512K -t "$t"; then
 	rc=0
-	ip netns exec "$NS_C" "$XFER" -p "$P6" -I -s 1M -t "$t" \
+	ip netns exec "$NS_C" "$XFER" -p "$P6" -I -s "$size" -t "$t" \
 		"$SERVER_IP6" "$PORT" >"$TMPD/mturoute.client" 2>&1 &
 	cpid=$!
 	BG_PIDS+=("$cpid")
