@@ -6,8 +6,8 @@
 
 ADDR is IPv4 or IPv6 (an AF_INET6 socket then).
 
-Connects (blocking), writes "connected" to the -R file, then waits for the
--G file to exist before it sends -i FILE (if any) and/or shuts down its
+Waits for the -W file to exist (if given), connects (blocking), writes
+"connected" to the -R file, then waits for the -G file to exist before it sends -i FILE (if any) and/or shuts down its
 sending side (-f), then reads until EOF. With -k IDLE,INTVL,CNT it turns
 keepalive on first and, with -s SECS, just stays idle that long before the
 -G wait. Prints what happened, with times. Exits 0 when every step
@@ -39,6 +39,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-p", default="xtcp", choices=["xtcp", "tcp"])
     ap.add_argument("-R", help="file to create once connected")
+    ap.add_argument("-W", help="file to wait for before connecting")
     ap.add_argument("-G", help="file to wait for before sending")
     ap.add_argument("-i", help="file to send")
     ap.add_argument("-f", action="store_true", help="shutdown(SHUT_WR)")
@@ -70,6 +71,12 @@ def main():
             s.setsockopt(sol, 5, intvl)    # KEEPINTVL
             s.setsockopt(sol, 6, cnt)      # KEEPCNT
             log("keepalive idle %d intvl %d cnt %d" % (idle, intvl, cnt))
+        if a.W:
+            while not os.path.exists(a.W):
+                if time.monotonic() > deadline:
+                    raise socket.timeout("no %s" % a.W)
+                time.sleep(0.05)
+            log("connecting")
         s.settimeout(max(1.0, deadline - time.monotonic()))
         s.connect((a.addr, a.port))
         log("connected")
