@@ -52,6 +52,23 @@ tap_result "$rc" "timeout: non-blocking connect() reports ETIMEDOUT in SO_ERROR 
 netem_clear c
 check_counter "timeout: AttemptFails counted both connects" c AttemptFails -ge 2
 
+# est_result RC TAG DESC: the result of a case about an established
+# connection. xtcp_xfer -e takes the error from connect() too: fail if
+# that is where it came from, or if the server never saw the connection.
+est_result() {
+	local rc=$1
+
+	if [ "$rc" -eq 0 ] && ! [ "$EST" = 1 ]; then
+		info "FAIL: the server did not accept the connection before the blackhole"
+		rc=1
+	fi
+	if [ "$rc" -eq 0 ] && grep -q "conn 0: connect" "$TMPD/$2.client"; then
+		info "FAIL: the error came from connect(), not from the established connection"
+		rc=1
+	fi
+	tap_result "$rc" "$3"
+}
+
 # 3: the peer disappears while we send.
 desc="timeout: sender gives up with ETIMEDOUT when the peer vanishes mid-transfer"
 if set_retries "$NS_C" retries2 3; then
@@ -61,8 +78,9 @@ if set_retries "$NS_C" retries2 3; then
 	if start_server vanish -s 1G -S "$dseed" -t "$t"; then
 		start=$(now_ms)
 		start_client vanish -s 1G -S "$dseed" -e ETIMEDOUT -t "$t"
-		wait_counter "$NS_S" PassiveOpens $(($(before s PassiveOpens) + 1)) 10 ||
-			sleep 2
+		EST=0
+		wait_counter "$NS_S" PassiveOpens $(($(before s PassiveOpens) + 1)) \
+			"$(tmo 10)" && EST=1
 		sleep 1
 		netem_set both loss 100%
 		rc=0
@@ -70,7 +88,7 @@ if set_retries "$NS_C" retries2 3; then
 		kill "$SRV_PID" 2>/dev/null
 		wait "$SRV_PID" 2>/dev/null
 		show_log "$TMPD/vanish.client"
-		tap_result "$rc" "$desc ($(secs_since "$start") s)"
+		est_result "$rc" vanish "$desc ($(secs_since "$start") s)"
 	else
 		tap_fail "$desc"
 	fi
@@ -88,15 +106,16 @@ PORT=$((PORT + 1))
 if start_server idle -s 0 -t "$t"; then
 	start=$(now_ms)
 	start_client idle -K -s 0 -k 2,1,3 -e ETIMEDOUT -t "$t"
-	wait_counter "$NS_S" PassiveOpens $(($(before s PassiveOpens) + 1)) 10 ||
-		sleep 2
+	EST=0
+	wait_counter "$NS_S" PassiveOpens $(($(before s PassiveOpens) + 1)) \
+		"$(tmo 10)" && EST=1
 	netem_set both loss 100%
 	rc=0
 	wait "$CLI_PID" || rc=$?
 	kill "$SRV_PID" 2>/dev/null
 	wait "$SRV_PID" 2>/dev/null
 	show_log "$TMPD/idle.client"
-	tap_result "$rc" "$desc ($(secs_since "$start") s)"
+	est_result "$rc" idle "$desc ($(secs_since "$start") s)"
 else
 	tap_fail "$desc"
 fi
