@@ -61,6 +61,11 @@ static int family = AF_XTCP, proto;
 static unsigned long n_conn, n_close, n_abort, n_shut, n_ka, n_err, n_bad,
 		     n_acc, n_pause;
 static unsigned long long n_bytes;
+static unsigned long n_ends, n_reads;	/* for choose() */
+/* client_event()'s first ends: FIN, RST, keepalive, half-close */
+static const unsigned int first_ends[] = { 0, 3, 6, 7 };
+/* server_event()'s: pause, reply, close, abort */
+static const unsigned int first_acts[] = { 2, 4, 0, 1 };
 
 static uint64_t rnd(void)
 {
@@ -68,6 +73,23 @@ static uint64_t rnd(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
+}
+
+/*
+ * choose() - the case for the next of a series of random choices: every
+ * @every-th choice, until @nfirst have been made so, takes the next case
+ * of @first; the others are rnd() % @mod. A short run (the debug guest's)
+ * thus still takes each case, which the script checks in the counts.
+ */
+static unsigned int choose(unsigned long *n, unsigned int every,
+			   const unsigned int *first, unsigned int nfirst,
+			   unsigned int mod)
+{
+	unsigned long i = (*n)++;
+
+	if (i % every == every - 1 && i / every < nfirst)
+		return first[i / every];
+	return rnd() % mod;
 }
 
 static uint64_t now_ns(void)
@@ -211,8 +233,10 @@ static void client_event(struct rconn *c, uint32_t ev)
 	if (!(ev & EPOLLOUT))
 		return;
 	if (c->sent >= c->budget) {
-		/* Done with it, data probably still in flight: pick an end. */
-		switch (rnd() % 8) {
+		/* Done with it, data probably still in flight: pick an end;
+		 * the first four each take a different one.
+		 */
+		switch (choose(&n_ends, 1, first_ends, 4, 8)) {
 		case 0: case 1: case 2:
 			drop(c, 0);		/* FIN after the queued data */
 			break;
@@ -260,7 +284,10 @@ static void server_event(struct rconn *c, uint32_t ev)
 		}
 		if (n > 0)
 			n_bytes += n;
-		switch (rnd() % 256) {
+		/* Every 16th of the first reads: a pause, a reply, a
+		 * close, an abort, in turn.
+		 */
+		switch (choose(&n_reads, 16, first_acts, 4, 256)) {
 		case 0:
 			drop(c, 0);
 			return;

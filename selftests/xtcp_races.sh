@@ -23,7 +23,7 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-xtcp_lib_init 7 "connections churned while RTOs fire, rmmod attempts, netns deletion under load"
+xtcp_lib_init 8 "connections churned while RTOs fire, rmmod attempts, netns deletion under load"
 
 RACE=$XTCP_SELFTESTS/xtcp_race
 [ -x "$RACE" ] || tap_skip_rest "no $RACE: build with make -C selftests"
@@ -113,6 +113,30 @@ src=0
 wait "$srv" || src=$?
 show_log "$TMPD/srv.err"
 tap_result "$src" "races: the server read, paused, replied, closed and aborted"
+
+# race_sum NAME FILE...: the sum of xtcp_race's "N NAME," summary counts.
+race_sum() {
+	local name=$1
+
+	shift
+	sed -n "s/.* \([0-9]*\) $name,.*/\1/p" "$@" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# The load did what the test says (xtcp_race makes each choice early on).
+rc=0
+got=
+for what in closes aborts half-closes "keepalive toggles"; do
+	n=$(race_sum "$what" "$TMPD/cli1.err" "$TMPD/cli2.err")
+	got+=" $n $what,"
+	[ "$n" -gt 0 ] || rc=1
+done
+for what in closes aborts "read pauses"; do
+	n=$(race_sum "$what" "$TMPD/srv.err")
+	got+=" server $n $what,"
+	[ "$n" -gt 0 ] || rc=1
+done
+info "counts:${got%,}"
+tap_result "$rc" "races: clients closed, aborted, half-closed and toggled keepalive; the server closed, aborted and paused"
 check_counter "races: retransmission timeouts fired under the load (Timeouts)" \
 	c Timeouts -ge 20
 
