@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 XTCP_LOSS_BYTES=$(pick_size "${XTCP_LOSS_BYTES:-}" 16M 2M)
-xtcp_lib_init 4 "2% loss on both ends"
+xtcp_lib_init 5 "2% loss on both ends"
 
 bytes=$(to_bytes "$XTCP_LOSS_BYTES")
 rand_range 1 1000000
@@ -36,8 +36,11 @@ xfer "loss: 2% loss, $(hsize "$bytes") both directions at once" \
 check_counter "loss: the client retransmitted (RetransSegs)" c RetransSegs -gt 0
 check_counter "loss: the server retransmitted (RetransSegs)" s RetransSegs -gt 0
 
+snapshot c RetransSegs
 netem_set both loss 2% "${corr}%" delay "${delay}ms"
 xfer "loss: 2% bursty loss (correlation ${corr}%), $(hsize "$bytes") upload" \
 	"-s $bytes -S $dseed -t $t" "-s $bytes -S $dseed -t $t"
+check_counter "loss: the client retransmitted in the bursty run (RetransSegs)" \
+	c RetransSegs -gt 0
 
 tap_finish
