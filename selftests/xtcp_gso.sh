@@ -13,7 +13,9 @@
 #    checksum on every segment (xtcp_pcap_csum.py), and the bytes arrive
 #    exact.
 # 3. The same with TSO off but checksum offload on: segments with partial
-#    checksums, which veth hands on as they are; bytes exact.
+#    checksums, which veth hands on as they are: every frame fits the MTU
+#    and carries XTCP's partial seed (xtcp_pcap_csum.py --partial); bytes
+#    exact.
 # 4. GRO on the receiving veth (NAPI) with the sender sending segments:
 #    the server's capture, taken after GRO, sees aggregated frames above
 #    the MTU; bytes exact.
@@ -46,7 +48,7 @@
 . "$(dirname "$0")/lib.sh"
 
 XTCP_GSO_BYTES=$(pick_size "${XTCP_GSO_BYTES:-}" 2M 2M)
-xtcp_lib_init 47 "GSO super-packets over veth"
+xtcp_lib_init 50 "GSO super-packets over veth"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP offloads only"
 command -v ethtool >/dev/null || tap_skip_rest "no ethtool"
@@ -171,7 +173,12 @@ check_counter "tso off, tx off: super-packets left the socket (GsoSends)" \
 
 # 3. TSO off, checksum offload on: partial checksums per segment.
 ip netns exec "$NS_C" ethtool -K veth-c tx on >/dev/null 2>&1
-gso_case partial "tso off, tx on" 96
+snapshot c GsoSends
+gso_case partial "tso off, tx on" 2000
+frames_case "tso off, tx on: every frame fits the MTU" le 1514
+csum_case "tso off, tx on" "$TMPD/partial.pcapng" --partial
+check_counter "tso off, tx on: super-packets left the socket (GsoSends)" \
+	c GsoSends -gt 0
 
 # 4. GRO: the sender sends segments (GSO and TSO off on veth-c, so veth
 # passes them to veth-s's NAPI), veth-s aggregates them (GRO on): the
