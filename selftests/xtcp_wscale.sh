@@ -29,7 +29,7 @@
 XTCP_WSCALE_BYTES=$(pick_size "${XTCP_WSCALE_BYTES:-}" 8M 4M)
 XTCP_WSCALE_SLOW=$(pick_size "${XTCP_WSCALE_SLOW:-}" 2M 1M)
 XTCP_WSCALE_FACTOR=$(pick_size "${XTCP_WSCALE_FACTOR:-}" 4 2)
-xtcp_lib_init 18 "window scaling and autotuning at 100 ms round trip"
+xtcp_lib_init 19 "window scaling and autotuning at 100 ms round trip"
 
 if [ "$XTCP_TEST_PROTO" != xtcp ]; then
 	tap_skip_rest "net.xtcp.window_scaling is XTCP's"
@@ -155,9 +155,26 @@ done
 info "MemoryAllocated $(gauge MemoryAllocated) pages with the ballast"
 check "memory pressure: entered with the ballast held" \
 	"$(gauge MemoryPressure)" -eq 1
+# Entries into pressure, counted in the namespace of the socket that
+# entered (a per-namespace MIB; the pressure flag itself is global).
+pressures() {
+	local c s
+
+	c=$(counter "$NS_C" MemoryPressures)
+	s=$(counter "$NS_S" MemoryPressures)
+	[ -n "$c" ] && [ -n "$s" ] && echo $((c + s))
+}
+entries=$(pressures)
 xfer "memory pressure: 256 KiB upload, intact" \
 	"-s 256K -S $dseed -t $t -I" "-s 256K -S $dseed -t $t -I"
-info "MemoryPressure $(gauge MemoryPressure) at the end"
+# Still on, and not entered again (so never left) during the transfer.
+now=$(pressures)
+info "MemoryPressure $(gauge MemoryPressure) at the end, entries $entries -> $now"
+if [ "$(gauge MemoryPressure)" = 1 ] && [ -n "$entries" ] && [ "$now" = "$entries" ]; then
+	tap_ok "memory pressure: lasted throughout the transfer"
+else
+	tap_fail "memory pressure: lasted throughout the transfer"
+fi
 check "memory pressure: the receive buffer did not grow" \
 	"$(field "$(srv_log)" rcvbuf)" -le "$rmem1"
 check "memory pressure: the send buffer did not grow" \
