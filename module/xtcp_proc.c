@@ -78,6 +78,7 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_LOSTRETRANSMIT]	= "LostRetransmit",
 	[XTCP_MIB_TSQTHROTTLED]		= "TSQThrottled",
 	[XTCP_MIB_SPURIOUSRTXHOSTQUEUES]	= "SpuriousRtxHostQueues",
+	[XTCP_MIB_TSQDEFERRED]		= "TSQDeferred",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -258,8 +258,10 @@ static void xtcp_tsq_handler(struct sock *sk)
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
 		xtcp_tsq_write(sk);
-	else if (!test_and_set_bit(XTCP_TSQ_DEFERRED, &xs->deferred))
+	else if (!test_and_set_bit(XTCP_TSQ_DEFERRED, &xs->deferred)) {
 		sock_hold(sk);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TSQDEFERRED);
+	}
 	bh_unlock_sock(sk);
 }
 
