@@ -488,6 +488,16 @@ tcp_counter_source() {
 	esac
 }
 
+# snmp_field NS FILE SECTION NAME: field NAME of SECTION (Tcp, TcpExt,
+# Icmp...) in FILE (/proc/net/snmp, /proc/net/netstat) of namespace NS: a
+# header line of names, then one of values.
+snmp_field() {
+	# shellcheck disable=SC2016	# an awk program
+	ip netns exec "$1" awk -v s="$3:" -v n="$4" '
+		$1 == s && !h { for (i = 2; i <= NF; i++) f[$i] = i; h = 1; next }
+		$1 == s && h { if (n in f) print $f[n]; exit }' "$2"
+}
+
 # counter NS NAME: print the counter's value, nothing when not available.
 # proto xtcp: /proc/net/xtcp_stat ("Name value" lines) of that netns.
 # proto tcp: the equivalent in /proc/net/snmp or /proc/net/netstat;
@@ -511,18 +521,9 @@ counter() {
 		return 0
 	fi
 	read -r -a where <<<"$(tcp_counter_source "$name")"
-	# shellcheck disable=SC2016	# awk programs
 	case ${where[0]} in
-	Tcp)
-		ip netns exec "$ns" awk -v n="${where[1]}" '
-			$1 == "Tcp:" && !h { for (i = 2; i <= NF; i++) f[$i] = i; h = 1; next }
-			$1 == "Tcp:" && h { if (n in f) print $f[n]; exit }' /proc/net/snmp
-		;;
-	TcpExt)
-		ip netns exec "$ns" awk -v n="${where[1]}" '
-			$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) f[$i] = i; h = 1; next }
-			$1 == "TcpExt:" && h { if (n in f) print $f[n]; exit }' /proc/net/netstat
-		;;
+	Tcp) snmp_field "$ns" /proc/net/snmp Tcp "${where[1]}" ;;
+	TcpExt) snmp_field "$ns" /proc/net/netstat TcpExt "${where[1]}" ;;
 	ss)
 		ip netns exec "$ns" ss -Htan state time-wait | wc -l
 		;;

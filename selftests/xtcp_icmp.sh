@@ -110,11 +110,7 @@ soft=$(pick_size "" 1M 8M)
 start_server soft -s "$soft" -r 256K -t "$t" || tap_fail "icmp: server for the soft error case"
 start_client soft -s "$soft" -t "$t"
 # icmp_in NAME: the client namespace's Icmp counter NAME.
-icmp_in() {
-	ip netns exec "$NS_C" awk -v n="$1" '
-		$1 == "Icmp:" && !h { for (i = 2; i <= NF; i++) f[$i] = i; h = 1; next }
-		$1 == "Icmp:" && h { print $f[n]; exit }' /proc/net/snmp
-}
+icmp_in() { snmp_field "$NS_C" /proc/net/snmp Icmp "$1"; }
 # The errors must reach an established connection with data in flight,
 # and the client must get them: else the case tests nothing.
 crc=0
