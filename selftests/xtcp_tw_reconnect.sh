@@ -103,13 +103,31 @@ no_resets() {
 		tap_skip "$1: the server sent no RST" "no capture (dumpcap)"
 		return 0
 	fi
-	n=$(awk -v p="$PORT" '$2 == p && $4 ~ /R/ { k++ } END { print k + 0 }' "$TMPD/$1.cap")
+	# decode's lines: TIME SPORT > DPORT FLAGS seq=N ack=N win=N len=N
+	n=$(awk -v p="$PORT" '$2 == p && $5 ~ /R/ { k++ } END { print k + 0 }' "$TMPD/$1.cap")
 	if [ "$n" -eq 0 ]; then
 		tap_ok "$1: the server sent no RST"
 	else
 		show_log "$TMPD/$1.cap"
 		tap_fail "$1: the server sent no RST ($n)"
 	fi
+}
+
+# isn_below TAG: reconnecting SYNs (from $cport) whose ISN lay below the
+# end of the previous connection's client FIN, the TIME_WAIT entry's
+# rcv_nxt: those only timestamps tell from an old duplicate. Nothing
+# without a capture.
+isn_below() {
+	[ -s "$TMPD/$1.cap" ] || return 0
+	awk -v c="$cport" '
+		function num(f) { sub(/^[a-z]*=/, "", f); return f + 0 }
+		$2 == c && $5 ~ /S/ && have {
+			d = (end - num($6)) % 4294967296
+			if (d < 0) d += 4294967296
+			if (d > 0 && d < 2147483648) n++
+		}
+		$2 == c && $5 ~ /F/ { end = num($6) + num($9) + 1; have = 1 }
+		END { print n + 0 }' "$TMPD/$1.cap"
 }
 
 # slow TAG: reconnects (rounds after the first) at or above the limit.
@@ -160,9 +178,17 @@ else
 fi
 n=$(reconnects bulk)
 s=$(slow bulk)
+below=$(isn_below bulk)
+info "bulk: ${below:-unknown (no capture)} reconnecting SYNs had an ISN below the old connection's FIN"
 if [ "${ts:-0}" = 0 ]; then
 	tap_skip "bulk: each reconnect through TIME_WAIT took < ${limit_ms} ms" \
 		"no timestamps: $s of $n reconnects waited for a SYN retransmission"
+elif [ "$below" = 0 ]; then
+	# Under TCG the rounds run at about 5 MB/s: each new ISN lies above,
+	# as in the small rounds. pkt/scn_tstamp_timewait.py sends such a
+	# SYN itself.
+	tap_skip "bulk: each reconnect through TIME_WAIT took < ${limit_ms} ms" \
+		"no new ISN lay below the old connection's (the link is slower than the ISN clock's 15.6 MB/s)"
 elif [ "$n" -eq $((ROUNDS - 1)) ] && [ "$s" -eq 0 ]; then
 	tap_ok "bulk: each reconnect through TIME_WAIT took < ${limit_ms} ms"
 else
