@@ -3,7 +3,10 @@
 #
 # 2% random loss (plus a small random delay) on both ends: transfers in both
 # directions must arrive intact, and both ends must have retransmitted.
-# A second run adds correlated (bursty) loss.
+# A second run loses in bursts: netem's Gilbert model (1% chance a packet
+# starts a burst, 20-50% that one ends it: bursts of 2 to 5 packets on
+# average, 2-5% lost). Its correlation parameter ("loss 2% 40%") does not
+# do that: a debug run of 1450 segments lost none.
 #
 # XTCP_LOSS_BYTES  bytes each way (default 16M, 2M in the debug guest)
 
@@ -18,9 +21,9 @@ rand_range 1 1000000
 dseed=$RAND
 rand_range 1 5
 delay=$RAND
-rand_range 10 50
-corr=$RAND
-info "data seed $dseed, delay ${delay}ms, burst correlation ${corr}%"
+rand_range 20 50
+burst_end=$RAND
+info "data seed $dseed, delay ${delay}ms, burst end ${burst_end}%"
 t=$(tmo 300)
 
 netem_available || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
@@ -37,8 +40,8 @@ check_counter "loss: the client retransmitted (RetransSegs)" c RetransSegs -gt 0
 check_counter "loss: the server retransmitted (RetransSegs)" s RetransSegs -gt 0
 
 snapshot c RetransSegs
-netem_set both loss 2% "${corr}%" delay "${delay}ms"
-xfer "loss: 2% bursty loss (correlation ${corr}%), $(hsize "$bytes") upload" \
+netem_set both loss gemodel 1% "${burst_end}%" delay "${delay}ms"
+xfer "loss: bursty loss (Gilbert, p 1%, r ${burst_end}%), $(hsize "$bytes") upload" \
 	"-s $bytes -S $dseed -t $t" "-s $bytes -S $dseed -t $t"
 check_counter "loss: the client retransmitted in the bursty run (RetransSegs)" \
 	c RetransSegs -gt 0
