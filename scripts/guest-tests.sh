@@ -31,13 +31,26 @@
 set -euo pipefail
 
 say() { printf '[guest %s %s] %s\n' "$kind" "$(cut -d' ' -f1 /proc/uptime)" "$*"; }
+# heartbeat FILE: append "UPTIME PROGRAMS" every 5 s: the selftest
+# scripts and binaries running now (guest-tests.sh's results are written
+# at the end; a guest that froze leaves this line as its last word).
+heartbeat() {
+	local progs
+
+	while :; do
+		progs=$(ps -eo args= | awk '{ for (i = 1; i <= 2; i++) if ($i ~ /(^|\/)xtcp[^\/]*$/) { sub(/.*\//, "", $i); print $i } }' |
+			sort -u | tr '\n' ' ')
+		echo "$(cut -d' ' -f1 /proc/uptime) $progs" >>"$1"
+		sleep 5
+	done
+}
 err() {
 	say "ERROR: $*"
 	echo "$*" >>"$outdir/errors.txt"
 }
 
 main() {
-	local top ko loaded kko n r suite runner tmp rc kml i ttmo post left
+	local top ko loaded kko n r suite runner tmp rc kml i ttmo post left hb
 	kind=${1:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
 	outdir=${2:?usage: guest-tests.sh stock|debug OUTDIR [KODIR]}
 	top=$(cd "$(dirname "$0")/.." && pwd)
@@ -119,6 +132,13 @@ main() {
 				[ "$left" -ge "$ttmo" ] || ttmo=$((left > 60 ? left : 60))
 			fi
 			say "selftests: $ttmo s; a program starts only if its time (selftests/durations.txt) fits"
+			# Every 5 s, the uptime and the programs running, into
+			# OUTDIR/heartbeat (9p: on the host at once). The TAP
+			# stream reaches the host in 4 KiB blocks, so a guest
+			# that stops (and says nothing on its console) leaves
+			# only this to tell when, and in what.
+			heartbeat "$outdir/heartbeat" &
+			hb=$!
 			# No program's own timeout runs past run.sh's; run.sh
 			# starts no program that would not end before it.
 			run_end=$(($(date +%s) + ttmo - 15))
@@ -126,6 +146,7 @@ main() {
 				XTCP_RUN_END=$run_end \
 				timeout -k 10 "$ttmo" "${runner[@]}" \
 				</dev/null 2>"$tmp/stderr" | tee "$tmp/tap" || rc=$?
+			kill "$hb" 2>/dev/null
 			cp "$tmp/tap" "$outdir/kselftest.tap"
 			cp "$tmp/stderr" "$outdir/kselftest.stderr"
 			case $rc in
