@@ -14,9 +14,12 @@
 #include "xtcp.h"
 
 /* Smallest data skb: small writes do not pin a whole (possibly 64 KiB
- * loopback) segment of memory each.
+ * loopback) segment of memory each. It is the payload room of a 1 KiB
+ * head, as TCP's small writes take: Debian's kernel zeroes every
+ * allocation, and a 1-byte write zeroed a 2 KiB one.
  */
-#define XTCP_MIN_DATA_SKB	1024
+#define XTCP_MIN_DATA_SKB	(SKB_WITH_OVERHEAD(1024) - XTCP_MAX_HEADER)
+static_assert(SKB_WITH_OVERHEAD(1024) >= XTCP_MAX_HEADER + 256);
 
 /*
  * Can @want more bytes go into the last write-queue skb? Only if it is

@@ -30,6 +30,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <linux/sock_diag.h>
 #include <linux/xtcp.h>
 
 #ifdef USE_TCP
@@ -693,6 +694,54 @@ TEST(full_send_buffer_eagain)
 	EXPECT_LT(0, n) TH_LOG("recv: %s", strerror(errno));
 	close(cli);
 	close(srv);
+}
+
+/*
+ * What a 1-byte write held back by MSG_MORE costs the sender, in
+ * SO_MEMINFO's wmem_queued, on a loopback pair of @domain/@proto sockets.
+ */
+static unsigned int small_write_wmem(struct __test_metadata *_metadata,
+				     int domain, int proto)
+{
+	struct sockaddr_in sin = loopback(0);
+	unsigned int mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+	int lfd, cli, srv;
+
+	lfd = socket(domain, SOCK_STREAM, proto);
+	ASSERT_LE(0, lfd) TH_LOG("socket: %s", strerror(errno));
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, listen(lfd, 1));
+	sin = loopback(sock_port(lfd));
+	cli = socket(domain, SOCK_STREAM, proto);
+	ASSERT_LE(0, cli);
+	ASSERT_EQ(0, connect(cli, (struct sockaddr *)&sin, sizeof(sin)));
+	srv = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(1, send(cli, "x", 1, MSG_MORE | MSG_NOSIGNAL));
+	memset(mem, 0, sizeof(mem));
+	ASSERT_EQ(0, getsockopt(cli, SOL_SOCKET, SO_MEMINFO, mem, &len))
+		TH_LOG("SO_MEMINFO: %s", strerror(errno));
+	close(cli);
+	close(srv);
+	close(lfd);
+	return mem[SK_MEMINFO_WMEM_QUEUED];
+}
+
+/*
+ * A small write takes no more memory than TCP's: a 1 KiB head, where it
+ * took a 2 KiB one (every allocation is zeroed on Debian's kernel).
+ */
+TEST(small_write_memory_as_tcp)
+{
+	unsigned int ours, tcp;
+
+	netns_setup(_metadata);
+	ours = small_write_wmem(_metadata, TEST_FAMILY, TEST_PROTO);
+	tcp = small_write_wmem(_metadata, AF_INET, IPPROTO_TCP);
+	TH_LOG("wmem_queued after a 1-byte write: %u, TCP %u", ours, tcp);
+	EXPECT_LT(0, ours);
+	EXPECT_GE(tcp + 128, ours);
 }
 
 /*
