@@ -256,9 +256,9 @@ static void xtcp_tsq_handler(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
+	if (!sock_owned_by_user(sk)) {
 		xtcp_tsq_write(sk);
-	else if (!test_and_set_bit(XTCP_TSQ_DEFERRED, &xs->deferred)) {
+	} else if (!test_and_set_bit(XTCP_TSQ_DEFERRED, &xs->deferred)) {
 		sock_hold(sk);
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TSQDEFERRED);
 	}
