@@ -213,7 +213,9 @@ parse_kselftest() {
 	/^# (not )?ok [0-9]+/ {
 		line = substr($0, 3)
 		st = (line ~ /^not ok/) ? "FAIL" : "PASS"
-		if (line ~ /#[ ]*SKIP/) st = "SKIP"
+		# TAP: "not ok ... # TODO" is a known bug (an XFAIL packet
+		# scenario), not a failure; it counts as skipped.
+		if (line ~ /#[ ]*(SKIP|TODO)/) st = "SKIP"
 		name = line
 		num = line; sub(/^(not )?ok /, "", num); sub(/[^0-9].*$/, "", num)
 		sub(/^(not )?ok [0-9]+( - )?[ ]*/, "", name); sub(/[ ]*#.*$/, "", name)
@@ -254,7 +256,7 @@ kselftest_failures() { # KIND FILE
 		}
 		nb = 0; bad = 0; next
 	}
-	/^# not ok [0-9]+/ { bad = 1 }
+	/^# not ok [0-9]+/ { if ($0 !~ /#[ ]*TODO/) bad = 1 }
 	/^# / { buf[++nb] = $0 }'  "$2"
 }
 
