@@ -256,6 +256,8 @@ struct xtcp_drs {
  * @rtx_base_us: the RTO, before backoff, of that first transmission
  * @rtx_timer: retransmission and persist timer
  * @delack_timer: delayed-ACK timer
+ * @ack_since_us: when ack_pending was last set (the low 32 bits of
+ *	ktime_get_ns() / 1000): the delayed ACK is due delack_ms after that
  * @keepalive_timer: keepalive, and FIN_WAIT2 timeout for orphans
  * @deferred: timers (enum xtcp_timer_id bits) whose work waits for the owner
  * @armed: timers (enum xtcp_timer_id bits) holding a socket reference:
@@ -375,6 +377,7 @@ struct xtcp_sock {
 	struct xtcp_prr prr;
 
 	/* Timers. */
+	u32 ack_since_us;
 	ktime_t rtx_deadline;
 	u64 rtx_stamp_ns;
 	u32 rtx_base_us;

@@ -61,7 +61,10 @@ static void xtcp_schedule_ack(struct sock *sk, bool now)
 		xtcp_send_ack(sk);
 		return;
 	}
-	xs->ack_pending = 1;
+	if (!xs->ack_pending) {
+		xs->ack_pending = 1;
+		xs->ack_since_us = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	}
 	xtcp_arm_delack(sk);
 }
 

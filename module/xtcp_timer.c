@@ -485,10 +485,24 @@ static void xtcp_rtx_timer_expired(struct sock *sk)
 static void xtcp_delack_expired(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 due_us, waited_us;
 
 	if (!xs->ack_pending ||
 	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
 		return;
+	/* The timer is not moved when a segment of ours carries the ACK, so
+	 * it may have been queued for data acknowledged since: the ACK
+	 * pending now is due delack_ms after the data that made it pending
+	 * (TCP starts its timer afresh then), or an exchange of requests and
+	 * replies would send a pure ACK every delack_ms.
+	 */
+	due_us = READ_ONCE(xtcp_pernet(sock_net(sk))->delack_ms) * USEC_PER_MSEC;
+	waited_us = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC) - xs->ack_since_us;
+	if (waited_us < due_us) {
+		xtcp_timer_start(sk, XTCP_TIMER_DELACK,
+				 ktime_add_us(ktime_get(), due_us - waited_us));
+		return;
+	}
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKS);
 	xtcp_send_ack(sk);
 }

@@ -6,6 +6,16 @@
 # zero (XTCP_INFO/TCP_INFO snd_wnd, xtcp_xfer -Z), wait, and resume when it
 # reopens. Once towards the server, once towards the client.
 #
+# The reader takes a 100 ms share of its rate at once (xtcp_xfer -R 100),
+# so a read frees up to 100 KB at once, the sender fills that within a
+# few milliseconds, and the buffer then stays full for most of the period:
+# longer than a delayed ACK (40 ms) and a round trip, so the ACK
+# of the segment that filled it advertises the zero window. A reader
+# taking 10 KB every 10 ms never lets the buffer stay full that long: the
+# ACK leaves after its next read and offers what that read freed, so the
+# sender sees a zero window only if ACKs leave early (XTCP's delayed-ACK
+# timer did, until it was fixed).
+#
 # XTCP_SLOW_BYTES  bytes sent to the slow reader (default 4M, 1M debug)
 # XTCP_SLOW_RATE   reader's rate in bytes/s (default 1M, 256K debug)
 
@@ -27,11 +37,11 @@ info "data seed $dseed, reader SO_RCVBUF ${rcvbuf_k}K, rate $rate B/s"
 t=$(tmo $((60 + 3 * bytes / rate)))
 
 xfer "slow reader: server reads $(hsize "$bytes") at $rate B/s, client sees zero window" \
-	"-r $rate -m $rcvbuf -s $bytes -S $dseed -t $t" \
+	"-r $rate -R 100 -m $rcvbuf -s $bytes -S $dseed -t $t" \
 	"-Z -s $bytes -S $dseed -t $t -I"
 
 xfer "slow reader: client reads the $(hsize "$bytes") reply at $rate B/s, server sees zero window" \
 	"-H -Z -s $bytes -S $dseed -t $t -I" \
-	"-H -r $rate -m $rcvbuf -s $bytes -S $dseed -t $t"
+	"-H -r $rate -R 100 -m $rcvbuf -s $bytes -S $dseed -t $t"
 
 tap_finish

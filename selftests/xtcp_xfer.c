@@ -64,6 +64,7 @@ static uint64_t opt_seed = 1;
 static const char *opt_in, *opt_out;
 static int opt_conns = 1;
 static uint64_t opt_rate;		/* bytes/s per connection, 0 = unlimited */
+static unsigned int opt_rate_ms = 10;	/* the slow reader's period */
 static int opt_rcvbuf, opt_sndbuf;
 static bool opt_nonblock;
 static int opt_expect_err;		/* 0 = expect success */
@@ -1004,8 +1005,8 @@ static void run_loop(void)
 		}
 		if (!accepting && opt_gate && timeout_ms > 100)
 			timeout_ms = 100;	/* SIGUSR1 may land before epoll_wait */
-		if (opt_rate && timeout_ms > 10)
-			timeout_ms = 10;
+		if (opt_rate && timeout_ms > (int)opt_rate_ms)
+			timeout_ms = opt_rate_ms;
 		if (opt_zero_wnd && timeout_ms > 2)
 			timeout_ms = 2;
 		if (opt_close_at >= 0) {
@@ -1084,9 +1085,9 @@ static void run_loop(void)
 			if (opt_zero_wnd && c->tx_total)
 				sample_window(c, now);
 			if (opt_rate && now >= c->rx_refill_ns) {
-				/* 10 ms worth of reading at a time. */
-				c->rx_budget = opt_rate / 100 ? opt_rate / 100 : 1;
-				c->rx_refill_ns = now + 10000000;
+				/* A period's worth of reading at a time. */
+				c->rx_budget = opt_rate * opt_rate_ms / 1000 ? : 1;
+				c->rx_refill_ns = now + opt_rate_ms * 1000000ULL;
 				if (c->rx_paused) {
 					c->rx_paused = false;
 					conn_update(c);
@@ -1191,6 +1192,7 @@ static void __attribute__((noreturn)) usage(void)
 "              (default: upload, client to server only)\n"
 "  -N CONNS    concurrent connections [1]\n"
 "  -r RATE     slow reader: read at most RATE bytes/s per connection\n"
+"  -R MS       the slow reader reads a period's worth every MS ms [10]\n"
 "  -m BYTES    SO_RCVBUF;  -M BYTES  SO_SNDBUF\n"
 "  -n          non-blocking connect: EINPROGRESS, EPOLLOUT, SO_ERROR\n"
 "  -e ERRNO    expect every connection to end with this error\n"
@@ -1221,6 +1223,8 @@ static void __attribute__((noreturn)) usage(void)
 
 int main(int argc, char **argv)
 {
+	static const char optstring[] =
+		"lp:s:S:i:o:bHN:r:R:m:M:ne:t:IA:B:w:UF:C:k:KZDqc:P:6h";
 	struct sockaddr_in6 addr6;
 	struct sockaddr_in addr;
 	struct sigaction sa;
@@ -1231,7 +1235,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-l"))
 			role = "server";
 
-	while ((o = getopt(argc, argv, "lp:s:S:i:o:bHN:r:m:M:ne:t:IA:B:w:UF:C:k:KZDqc:P:6h")) != -1) {
+	while ((o = getopt(argc, argv, optstring)) != -1) {
 		switch (o) {
 		case 'l': opt_listen = true; break;
 		case 'p':
@@ -1256,6 +1260,11 @@ int main(int argc, char **argv)
 		case 'H': opt_mode = M_HALF; break;
 		case 'N': opt_conns = atoi(optarg); break;
 		case 'r': opt_rate = parse_size(optarg); break;
+		case 'R':
+			opt_rate_ms = atoi(optarg);
+			if (opt_rate_ms < 1 || opt_rate_ms > 10000)
+				die(2, "-R: a period of 1 to 10000 ms");
+			break;
 		case 'm': opt_rcvbuf = parse_size(optarg); break;
 		case 'M': opt_sndbuf = parse_size(optarg); break;
 		case 'n': opt_nonblock = true; break;

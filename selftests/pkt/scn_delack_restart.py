@@ -9,8 +9,6 @@ from xtcp_peer import (check_eq, check_interval, pattern)
 
 TITLE = "delayed ACK: counted from the data it acknowledges, after a piggybacked ACK"
 SYSCTLS = {"delack_ms": 400}
-XFAIL = ("the delayed-ACK timer keeps the deadline of data a reply already "
-         "acknowledged (README, known problems)")
 
 
 def run(t):
