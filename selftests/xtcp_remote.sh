@@ -8,6 +8,8 @@
 #   net.xtcp.orphan_retries (OrphanTimeouts), leaving no entry;
 # - net.xtcp.max_orphans: closing more such connections than allowed resets
 #   the extra orphans at once (TooManyOrphans), and the rest follow.
+# With XTCP_FAMILY=6 (xtcp_remote6.sh) the helper's sockets are
+# socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP) on the IPv6 addresses.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -30,11 +32,12 @@ import os, socket, sys, time
 
 PROTO = int(os.environ["PROTO"])
 SIP, CIP = os.environ["SERVER_IP"], os.environ["CLIENT_IP"]
+FAMILY = socket.AF_INET6 if ":" in SIP else socket.AF_INET
 role, args = sys.argv[1], sys.argv[2:]
 
 
 def sock(rcvbuf=0):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, PROTO)
+    s = socket.socket(FAMILY, socket.SOCK_STREAM, PROTO)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if rcvbuf:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
