@@ -429,9 +429,9 @@ gso_off() {
 	info "veth TSO/GSO off on both ends: netem sees every packet"
 }
 
-# set_retries NS NAME N: shorten a retransmission limit in one namespace.
-# NAME is syn_retries or retries2: net.ipv4.tcp_NAME for TCP, net.xtcp.NAME
-# for XTCP. Fails when the knob does not exist.
+# set_retries NS NAME N: set a retransmission limit in one namespace.
+# NAME is syn_retries, retries2 or rto_max_ms: net.ipv4.tcp_NAME for TCP,
+# net.xtcp.NAME for XTCP. Fails when the knob does not exist.
 set_retries() {
 	local ns=$1 name=$2 n=$3 path
 

@@ -55,18 +55,9 @@ check_counter "loss: the client retransmitted (RetransSegs)" c RetransSegs -gt 0
 check_counter "loss: the server retransmitted (RetransSegs)" s RetransSegs -gt 0
 
 snapshot c RetransSegs
-for side in c s; do
-	ns=$(side_ns "$side")
-	if [ "$XTCP_TEST_PROTO" = tcp ]; then
-		knob=/proc/sys/net/ipv4/tcp_rto_max_ms
-	else
-		knob=/proc/sys/net/xtcp/rto_max_ms
-	fi
-	if ip netns exec "$ns" sh -c "test -w $knob && echo 1000 > $knob"; then
-		info "$knob = 1000 in $ns"
-	else
-		info "no $knob: the RTO backs off to its default maximum"
-	fi
+for ns in "$NS_C" "$NS_S"; do
+	set_retries "$ns" rto_max_ms 1000 ||
+		info "no rto_max_ms knob: the RTO backs off to its default maximum"
 	set_retries "$ns" retries2 40 || info "retries2 left as it was in $ns"
 done
 netem_set both loss gemodel 1% "${burst_end}%" delay "${delay}ms"
