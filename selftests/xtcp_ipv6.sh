@@ -330,25 +330,32 @@ fi
 # ip6_xmit() drops a segment above the route's MTU with only a local
 # error, and no packet-too-big comes back: the sender must notice the new
 # MTU itself (as tcp_current_mss() does) and cut its segments to it, or it
-# retransmits the old size until the timeout. A slow reader keeps the
-# transfer going while the client's route to the server is narrowed.
+# retransmits the old size until the timeout. The server accepts only
+# once told to (-U): the client fills the child's receive window at the
+# old MSS, the route is narrowed, then the server reads and the rest of
+# the megabyte (all but the first window) leaves after the change, however
+# slow the guest. (A slow reader and a fixed sleep left that to timing:
+# in one loaded stock run every byte had left before the route changed.)
 SERVER_IP=$SERVER_IP6
 XFER_PROTO_S=$P6
 PORT=$((PORT + 1))
-# 2 s at the reader's rate, 16 s in debug: still sending when the route
-# changes there too.
-size=$(pick_size "" 1M 8M)
-if start_server mturoute -s "$size" -r 512K -t "$t"; then
+size=1048576
+if start_server mturoute -U -s "$size" -t "$t"; then
 	rc=0
+	out0=$(counter "$NS_C" OutSegs)
 	ip netns exec "$NS_C" "$XFER" -p "$P6" -I -s "$size" -t "$t" \
 		"$SERVER_IP6" "$PORT" >"$TMPD/mturoute.client" 2>&1 &
 	cpid=$!
 	BG_PIDS+=("$cpid")
-	# Narrowed under a connection already sending, or the case is a
-	# plain transfer over a small MTU.
-	wait_log "$TMPD/mturoute.server" accepted "$SRV_PID" || rc=1
-	sleep 0.5
+	# Narrowed under a connection that has sent at the old MSS: 20
+	# segments out (the first window holds about 45).
+	for ((i = 0; i < 100 * XTCP_TIME_SCALE; i++)); do
+		[ $(($(counter "$NS_C" OutSegs) - out0)) -ge 20 ] && break
+		sleep 0.1
+	done
+	info "the client had sent $(($(counter "$NS_C" OutSegs) - out0)) segments when the route changed"
 	ip -n "$NS_C" -6 route add "$SERVER_IP6/128" dev veth-c mtu 1280 || rc=1
+	kill -USR1 "$SRV_PID"
 	start=$(date +%s)
 	wait "$cpid" || rc=$?
 	wait_server || rc=$?
