@@ -572,6 +572,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_TSQTHROTTLED,
 	XTCP_MIB_SPURIOUSRTXHOSTQUEUES,
 	XTCP_MIB_TSQDEFERRED,
+	XTCP_MIB_RCVCOLLAPSED,
+	XTCP_MIB_BACKLOGDROP,
 	XTCP_MIB_MAX
 };
 
@@ -891,6 +893,10 @@ bool xtcp_ofo_insert(struct rb_root *root, struct sk_buff *skb, u32 *bytes);
 struct sk_buff *xtcp_ofo_pop(struct rb_root *root, u32 rcv_nxt, u32 *bytes);
 void xtcp_ofo_purge(struct rb_root *root, u32 *bytes);
 bool xtcp_ofo_prune_tail(struct rb_root *root, u32 after, u32 *bytes);
+
+/* xtcp_collapse.c */
+u32 xtcp_collapse_gain(u32 payload, u32 truesize);
+bool xtcp_collapse_rcvq(struct sock *sk, u32 need);
 
 /* xtcp_output.c */
 bool xtcp_csum_offload(struct sock *sk);

@@ -396,10 +396,12 @@ static bool xtcp_rmem_fits(struct sock *sk, struct sk_buff *skb)
 /*
  * Find memory for @skb: room in the socket's receive buffer, and pages of
  * XTCP's memory (net.xtcp.mem) and of the socket's memory cgroup, as
- * tcp_try_rmem_schedule() does. Out-of-order data beyond @skb is pruned,
- * last first, until it fits: the sender still has it. In-order data for
- * an empty receive queue is always taken, as TCP does, so that a reader is
- * never starved by other sockets' memory. Counts what is dropped.
+ * tcp_try_rmem_schedule() does. The receive queue is first collapsed
+ * into compact skbs (xtcp_collapse_rcvq()), then out-of-order data beyond
+ * @skb is pruned, last first, until it fits: the sender still has it.
+ * In-order data for an empty receive queue is always taken, as TCP does,
+ * so that a reader is never starved by other sockets' memory. Counts
+ * what is dropped.
  * Return: true if @skb may be charged with skb_set_owner_r().
  */
 static bool xtcp_try_rmem_schedule(struct sock *sk, struct sk_buff *skb,
@@ -408,11 +410,18 @@ static bool xtcp_try_rmem_schedule(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 	bool pruned = false, fits = false;
+	int over;
 
 	if (xtcp_rmem_fits(sk, skb))
 		return true;
 
 	XTCP_INC_STATS(net, XTCP_MIB_PRUNECALLED);
+	/* Queued data first gives back its skbs' slack (tcp_collapse()). */
+	over = atomic_read(&sk->sk_rmem_alloc) + skb->truesize -
+	       READ_ONCE(sk->sk_rcvbuf);
+	if (xtcp_collapse_rcvq(sk, over > 0 ? over : skb->truesize) &&
+	    xtcp_rmem_fits(sk, skb))
+		return true;
 	while (xtcp_ofo_prune_tail(&xs->ooo_root, XTCP_SKB_CB(skb)->seq,
 				   &xs->ooo_bytes)) {
 		pruned = true;

@@ -79,6 +79,8 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TSQTHROTTLED]		= "TSQThrottled",
 	[XTCP_MIB_SPURIOUSRTXHOSTQUEUES]	= "SpuriousRtxHostQueues",
 	[XTCP_MIB_TSQDEFERRED]		= "TSQDeferred",
+	[XTCP_MIB_RCVCOLLAPSED]		= "RcvCollapsed",
+	[XTCP_MIB_BACKLOGDROP]		= "BacklogDrop",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)
