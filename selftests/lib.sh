@@ -481,6 +481,9 @@ tcp_counter_source() {
 	WinProbes) echo "TcpExt TCPWinProbe" ;;
 	Timeouts) echo "TcpExt TCPTimeouts" ;;
 	SpuriousRtxHostQueues) echo "TcpExt TCPSpuriousRtxHostQueues" ;;
+	RcvPruned|PruneCalled) echo "TcpExt $1" ;;
+	RcvCollapsed) echo "TcpExt TCPRcvCollapsed" ;;
+	BacklogDrop) echo "TcpExt TCPBacklogDrop" ;;
 	ListenOverflows|ListenDrops|SyncookiesSent|SyncookiesRecv|\
 	SyncookiesFailed) echo "TcpExt $1" ;;
 	TimeWaits) echo "ss time-wait" ;;
