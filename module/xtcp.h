@@ -89,12 +89,6 @@ extern int xtcp_sysctl_wmem[3];
 #define XTCP_INIT_CWND		10	/* RFC 6928 */
 #define XTCP_ORPHAN_RETRIES	8	/* RTO retries for closed sockets */
 #define XTCP_MIN_MSS		88
-/* Receive window per byte of free buffer memory, in 256ths
- * (xtcp_window_space()): half until the peer's skbs have been measured,
- * never below an eighth.
- */
-#define XTCP_RCV_RATIO_DEFAULT	128
-#define XTCP_RCV_RATIO_MIN	32
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1 */
 #define XTCP_MAX_WINDOW		65535U	/* largest window field */
 #define XTCP_MAX_WSCALE		14	/* RFC 7323 2.3 */
@@ -431,7 +425,6 @@ struct xtcp_sock {
 	u32 window_clamp;
 	u8 syncnt;
 	u8 pace_segs;
-	u8 rcv_ratio;
 
 	/* Pacing and small queues. */
 	struct hrtimer pace_timer;
@@ -942,9 +935,7 @@ bool xtcp_stream_memory_free(const struct sock *sk, int wake);
 void xtcp_push_now(struct sock *sk);
 
 /* xtcp_window.c */
-u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale,
-		      u8 ratio);
-void xtcp_window_measure(struct sock *sk, const struct sk_buff *skb);
+u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale);
 u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss);
 void xtcp_rcv_space_adjust(struct sock *sk);
 u32 xtcp_select_window(struct sock *sk);

@@ -4,14 +4,13 @@
  * buffer full, the unread data is copied into page-sized skbs before
  * anything is dropped, as tcp_prune_queue() collapses TCP's queues.
  *
- * The window offers the free buffer memory times the payload ratio of
- * the peer's last full segment (xtcp_window_space(), half before the
- * first). When the skbs turn out to cost more than that (a frag_list GSO
- * skb of a few segments after full-sized ones, a NIC that puts every
- * frame in its own 4 KiB buffer, a small segment in a large head), the
- * data outgrows the buffer its window promised, and a receiver that drops
- * it makes the sender retransmit on a clean path (before either, a slow
- * reader over veth lost one segment in twenty). A
+ * The window offers half the free buffer memory as payload
+ * (xtcp_window_space()), assuming a segment's skb costs at most twice its
+ * payload. Senders and drivers do worse: a frag_list GSO skb of a few
+ * segments, a NIC that puts every frame in its own 4 KiB buffer, a small
+ * segment in a large head. The data then outgrows the buffer its window
+ * promised, and a receiver that drops it makes the sender retransmit on
+ * a clean path (a slow reader over veth lost one segment in twenty). A
  * collapsed skb holds SKB_WITH_OVERHEAD(PAGE_SIZE) bytes of payload for
  * SKB_TRUESIZE of a page: about 0.87 of its memory is data.
  *

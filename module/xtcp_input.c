@@ -482,10 +482,8 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		cb->flags &= ~XTCP_FLAG_FIN;
 	}
 
-	if (skb->len) {
+	if (skb->len)
 		skb = xtcp_shrink_skb(skb);
-		xtcp_window_measure(sk, skb);
-	}
 	cb = XTCP_SKB_CB(skb);
 	if (skb->len &&
 	    !xtcp_try_rmem_schedule(sk, skb,

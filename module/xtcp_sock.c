@@ -280,7 +280,6 @@ static int xtcp_init_sock(struct sock *sk)
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(xtcp_sysctl_rmem[1]));
 	xs->nodelay = 0;
 	xs->user_mss = 0;
-	xs->rcv_ratio = XTCP_RCV_RATIO_DEFAULT;
 	xs->last_oow_ack = 0;
 	xs->orphan_counted = 0;
 	sk_sockets_allocated_inc(sk);

@@ -12,56 +12,27 @@
  * @rmem_alloc: skb memory already queued
  * @mss: segment size, for rounding
  * @wscale: our window scale shift (0 without window scaling)
- * @ratio: payload per 256 bytes of skb memory in the peer's segments as
- *	they arrive (xtcp_window_measure()), XTCP_RCV_RATIO_DEFAULT (half)
- *	before any has
  *
- * The free buffer memory times @ratio is offered as payload, as TCP's
- * scaling_ratio does since Linux 6.7 (6.1 offers half): a window the
- * peer fills with its own skbs then fits the memory it promised, where a
- * fixed half over-promised to skbs that cost more than twice their payload
- * (the data then had to be collapsed or dropped) and under-offered to
- * compact ones. Rounded down to whole segments, capped at the largest
- * window the window field can carry, 64 KiB - 1 shifted by @wscale.
+ * Half of the free buffer memory is offered as payload: the other half
+ * covers skb overhead (truesize is about twice the payload of a full
+ * segment). Rounded down to whole segments, capped at the largest window
+ * the window field can carry, 64 KiB - 1 shifted by @wscale.
  *
  * Return: the window in bytes.
  */
-u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale,
-		      u8 ratio)
+u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale)
 {
 	u32 space;
 
 	if (rmem_alloc >= rcvbuf)
 		return 0;
-	space = ((u64)(rcvbuf - rmem_alloc) * ratio) >> 8;
+	space = (rcvbuf - rmem_alloc) / 2;
 	space = min(space, XTCP_MAX_WINDOW << min_t(u8, wscale, XTCP_MAX_WSCALE));
 	if (mss && space > mss)
 		space = rounddown(space, mss);
 	return space;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_window_space);
-
-/**
- * xtcp_window_measure() - learn what the peer's segments cost in memory
- * @sk: the socket, locked
- * @skb: an in-window data segment about to be charged (after
- *	xtcp_shrink_skb())
- *
- * Segments of at least half our MSS (super-packets included) set the
- * ratio of payload to truesize that xtcp_window_space() offers; shorter
- * ones say more about the writer than about the path's skbs.
- */
-void xtcp_window_measure(struct sock *sk, const struct sk_buff *skb)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ratio;
-
-	if (skb->len < xs->advmss / 2 || !skb->truesize)
-		return;
-	ratio = div_u64((u64)skb->len << 8, skb->truesize);
-	xs->rcv_ratio = clamp_t(u32, ratio, XTCP_RCV_RATIO_MIN, U8_MAX);
-}
-EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_window_measure);
 
 /**
  * xtcp_choose_window() - the window to advertise now
@@ -115,8 +86,7 @@ u32 xtcp_synack_window(const struct sock *sk, struct request_sock *req,
 	u32 space;
 
 	if (!req->rsk_rcv_wnd) {
-		space = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss, 0,
-					  XTCP_RCV_RATIO_DEFAULT);
+		space = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, mss, 0);
 		req->rsk_rcv_wnd = xtcp_pressure_clamp(sk, space, mss);
 	}
 	return req->rsk_rcv_wnd;
@@ -144,9 +114,8 @@ u32 xtcp_select_window(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	u32 space = xtcp_window_space(rcvbuf, atomic_read(&sk->sk_rmem_alloc),
-				      xs->advmss, xs->rcv_wscale, xs->rcv_ratio);
-	u32 full = xtcp_window_space(rcvbuf, 0, xs->advmss, xs->rcv_wscale,
-				     xs->rcv_ratio);
+				      xs->advmss, xs->rcv_wscale);
+	u32 full = xtcp_window_space(rcvbuf, 0, xs->advmss, xs->rcv_wscale);
 	u32 cur = xtcp_cur_window(xs), win;
 
 	/* What was offered already stays offered. */

@@ -7,94 +7,44 @@
 
 #include "xtcp.h"
 
-#define HALF	XTCP_RCV_RATIO_DEFAULT
-
 #define MSS	1460U
 #define FULL	65535U	/* window of an empty, large buffer */
 
 static void xtcp_window_space__half_free(struct kunit *test)
 {
 	/* (100000 - 40000) / 2 = 30000 = 30 * 1000. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 40000, 1000, 0, HALF), 30000U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 40000, 1000, 0), 30000U);
 	/* Odd free space, no rounding without an MSS. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(10001, 0, 0, 0, HALF), 5000U);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(20000, 1, 0, 0, HALF), 9999U);
-}
-
-static void xtcp_window_space__ratio(struct kunit *test)
-{
-	/* The peer's skbs measured a quarter, five eighths, all payload. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 0, 0, 0, 64), 25000U);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 20000, 0, 0, 160),
-			50000U);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 0, 0, 0, 255), 65535U);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(60000, 0, 0, 0, 255), 59765U);
-}
-
-/* A fake socket: xtcp_window_measure() reads advmss, writes rcv_ratio. */
-static void xtcp_window_measure__segments(struct kunit *test)
-{
-	struct xtcp_sock *xs = kunit_kzalloc(test, sizeof(*xs), GFP_KERNEL);
-	struct sock *sk = (struct sock *)xs;
-	struct sk_buff *skb;
-
-	KUNIT_ASSERT_NOT_NULL(test, xs);
-	skb = alloc_skb(5000, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, skb);
-	xs->advmss = 1448;
-	xs->rcv_ratio = HALF;
-
-	/* A full segment in a 2304-byte skb: 160/256 of it is payload. */
-	skb_put(skb, 1448);
-	skb->truesize = 2304;
-	xtcp_window_measure(sk, skb);
-	KUNIT_EXPECT_EQ(test, xs->rcv_ratio, 160);
-	/* A small one says nothing about the path. */
-	__skb_trim(skb, 700);
-	xtcp_window_measure(sk, skb);
-	KUNIT_EXPECT_EQ(test, xs->rcv_ratio, 160);
-	/* Three segments and a 1 KiB head in frag_list clones. */
-	skb_put(skb, 3 * 1448 - 700);
-	skb->truesize = 1280 + 3 * 2304;
-	xtcp_window_measure(sk, skb);
-	KUNIT_EXPECT_EQ(test, xs->rcv_ratio, 135);
-	/* Clamped: an eighth at worst, 255 at best. */
-	skb->truesize = 64 * 1448;
-	xtcp_window_measure(sk, skb);
-	KUNIT_EXPECT_EQ(test, xs->rcv_ratio, XTCP_RCV_RATIO_MIN);
-	skb->truesize = 3 * 1448;
-	xtcp_window_measure(sk, skb);
-	KUNIT_EXPECT_EQ(test, xs->rcv_ratio, 255);
-	skb->truesize = SKB_TRUESIZE(skb_end_offset(skb));
-	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(10001, 0, 0, 0), 5000U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(20000, 1, 0, 0), 9999U);
 }
 
 static void xtcp_window_space__mss_multiple(struct kunit *test)
 {
 	/* 50000 / 1460 = 34.2: 34 segments. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 0, MSS, 0, HALF), 34U * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 0, MSS, 0), 34U * MSS);
 	/* 10000 / 1460 = 6.8: rounded down, not to nearest. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(30000, 10000, MSS, 0, HALF), 6U * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(30000, 10000, MSS, 0), 6U * MSS);
 	/* Already a multiple. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(4U * MSS, 0, MSS, 0, HALF), 2U * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(4U * MSS, 0, MSS, 0), 2U * MSS);
 }
 
 static void xtcp_window_space__full(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 100000, MSS, 0, HALF), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 100000, MSS, 0), 0U);
 	/* Overcommitted (rmem_alloc may exceed rcvbuf). */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 150000, MSS, 0, HALF), 0U);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(0, 0, MSS, 0, HALF), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(100000, 150000, MSS, 0), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(0, 0, MSS, 0), 0U);
 }
 
 static void xtcp_window_space__cap(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, 0, 0, HALF), 65535U);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(U32_MAX, 0, 0, 0, HALF), 65535U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, 0, 0), 65535U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(U32_MAX, 0, 0, 0), 65535U);
 	/* Capped first, then rounded: 65535 / 1460 = 44.9 segments. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, MSS, 0, HALF), 44U * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, MSS, 0), 44U * MSS);
 	/* Just above the cap from half of the free memory. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(131074, 0, 1, 0, HALF), 65535U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(131074, 0, 1, 0), 65535U);
 }
 
 static void xtcp_choose_window__never_shrinks(struct kunit *test)
@@ -156,8 +106,6 @@ static void xtcp_choose_window__tiny_space_closed(struct kunit *test)
 
 static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_window_space__half_free),
-	KUNIT_CASE(xtcp_window_space__ratio),
-	KUNIT_CASE(xtcp_window_measure__segments),
 	KUNIT_CASE(xtcp_window_space__mss_multiple),
 	KUNIT_CASE(xtcp_window_space__full),
 	KUNIT_CASE(xtcp_window_space__cap),

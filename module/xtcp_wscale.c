@@ -221,8 +221,8 @@ void xtcp_wscale_req_init(const struct sock *sk, struct request_sock *req,
 }
 
 /* skb memory one full-sized received segment takes, at least twice its
- * payload, as xtcp_window_space() offers half the free memory at its
- * default ratio (tcp_rcv_space_adjust()'s rcvmem).
+ * payload, as xtcp_window_space() offers half the free memory
+ * (tcp_rcv_space_adjust()'s rcvmem).
  */
 static u32 xtcp_rcvmem_per_mss(u32 advmss)
 {

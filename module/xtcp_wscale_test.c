@@ -8,8 +8,6 @@
 
 #include "xtcp.h"
 
-#define HALF	XTCP_RCV_RATIO_DEFAULT
-
 #define MSS	1460U
 
 static void xtcp_wscale_choose__small_buffers(struct kunit *test)
@@ -161,10 +159,10 @@ static void xtcp_wscale_parse__value(struct kunit *test)
 static void xtcp_window_space__scaled_cap(struct kunit *test)
 {
 	/* Half the free buffer, capped at 65535 << shift. */
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(6U << 20, 0, 0, 7, HALF), 3U << 20);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(U32_MAX, 0, 0, 7, HALF), 65535U << 7);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, 0, 2, HALF), 65535U << 2);
-	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, MSS, 7, HALF),
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(6U << 20, 0, 0, 7), 3U << 20);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(U32_MAX, 0, 0, 7), 65535U << 7);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, 0, 2), 65535U << 2);
+	KUNIT_EXPECT_EQ(test, xtcp_window_space(1U << 20, 0, MSS, 7),
 			rounddown(1U << 19, MSS));
 }
 
@@ -184,7 +182,7 @@ static void xtcp_rcvbuf_grow__slow_start(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_rcvbuf_grow(4U << 20, 1U << 20, MSS, rmax), rmax);
 	/* The window it gives covers the doubled rate. */
 	buf = xtcp_rcvbuf_grow(64U * MSS, 32U * MSS, MSS, rmax);
-	KUNIT_EXPECT_GE(test, xtcp_window_space(buf, 0, MSS, 7, HALF), 128U * MSS);
+	KUNIT_EXPECT_GE(test, xtcp_window_space(buf, 0, MSS, 7), 128U * MSS);
 	KUNIT_EXPECT_EQ(test, xtcp_rcvbuf_grow(1000, 0, MSS, rmax), 0U);
 }
 
