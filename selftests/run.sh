@@ -74,9 +74,11 @@ XTCP_NIC_TESTS="xtcp_nic.sh"
 XTCP_TOOL_TESTS="xtcp_diag.sh xtcp_trace.sh xtcpize.sh"
 # Timer and lifetime races (rmmod attempts, namespaces deleted under load)
 # just before the lifetime tests, which then find every socket freed and
-# unload and reload the module; the IPv6 reruns come after them.
+# unload and reload the module; the IPv6 reruns come after them, and the
+# teardown over IPv6 after those (it finds their sockets freed too).
 XTCP_RACE_TESTS="xtcp_races.sh"
 XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
+XTCP_LIFETIME6_TESTS="xtcp_teardown6.sh"
 
 # The debug guest (KASAN, lockdep, kmemleak; about five times slower) runs
 # what exercises memory and locking; the scenarios that mostly wait on
@@ -126,7 +128,8 @@ if [ -n "${XTCP_TESTS:-}" ]; then
 	tests=$XTCP_TESTS
 else
 	tests="$XTCP_API_TESTS $XTCP_PROTOCOL_TESTS $XTCP_CONFORMANCE_TESTS $XTCP_NIC_TESTS
-		$XTCP_TOOL_TESTS $XTCP_RACE_TESTS $XTCP_LIFETIME_TESTS $XTCP_IPV6_TESTS"
+		$XTCP_TOOL_TESTS $XTCP_RACE_TESTS $XTCP_LIFETIME_TESTS $XTCP_IPV6_TESTS
+		$XTCP_LIFETIME6_TESTS"
 	if [ "$XTCP_GUEST" = debug ]; then
 		for t in $XTCP_STOCK_ONLY $XTCP_DEBUG_FIRST; do
 			tests=$(echo " $tests " | tr -s ' \t\n' ' ' | sed "s/ $t / /")
