@@ -131,7 +131,8 @@ def run(t):
         sacked += 1
         c.send("A", ack=at(10), opts=sack_opts((at(11), at(11 + sacked))))
         if d == 1:
-            info = t.drv.info(c.sid)
+            info = t.drv.info_until(c.sid,
+                                    lambda i: i["ca_state"] == 1)
             check_eq(info["ca_state"], 1, "in recovery on the third SACK")
             ssthresh = info["snd_ssthresh"]
             check(ssthresh < prior_cwnd,

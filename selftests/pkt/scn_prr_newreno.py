@@ -42,7 +42,8 @@ def run(t):
         dupacks += 1
         c.send("A", ack=at(10))
         if d == 1:
-            info = t.drv.info(c.sid)
+            info = t.drv.info_until(c.sid,
+                                    lambda i: i["ca_state"] == 1)
             check_eq(info["ca_state"], 1,
                      "in recovery on the third duplicate ACK")
             ssthresh = info["snd_ssthresh"]

@@ -37,7 +37,7 @@ def run(t):
     t.check_counters(before, Timeouts=3, RetransSegs=3)
 
     c.send("A")
-    after = t.drv.info(c.sid)
+    after = t.drv.info_until(c.sid, lambda i: i["unacked"] == 0)
     check_eq(after["retransmits"], 0, "backoff after the ACK")
     check_eq(after["rto"], info["rto"], "RTO after the ACK (no sample: Karn)")
 
@@ -51,7 +51,7 @@ def run(t):
         seg = c.expect("PA", plen=500, what=f"new data {i + 1}")
         sleep_until(seg.ts + 0.6 * cur["rto"] / 1e6)
         acked = c.send("A")
-        new = t.drv.info(c.sid)
+        new = t.drv.info_until(c.sid, lambda i: i["unacked"] == 0)
         want = rfc6298(cur["srtt"], cur["rttvar"],
                        int((acked - seg.ts) * 1e6), 300000) / 1e6
         check_between(new["rto"] / 1e6, want * 0.9 - 0.03, want * 1.1 + 0.03,

@@ -30,7 +30,7 @@ def run(t):
              timeout=4 * info["rto"] / 1e6,
              what="the RTO's retransmission, cut to the new MSS")
     c.send("A")
-    after = t.drv.info(c.sid)
+    after = t.drv.info_until(c.sid, lambda i: i["unacked"] == 0)
     check_eq(after["unacked"], 0, "unacknowledged segments after the ACK")
     check_eq(after["retransmits"], 0, "backoff after the ACK")
     check_eq(after["srtt"], info["srtt"], "SRTT after the ACK (no sample: Karn)")

@@ -37,12 +37,14 @@ def run(t):
     check(ts_of(rtx)[0] != ts_of(first)[0],
           "retransmission with the first transmission's TSval")
     # A duplicate ACK (nothing new) echoing the first TSval: no sample.
+    segs_in = t.drv.info(sid)["segs_in"]
     c.send("A", ack=first.seq, opts=ts(ts_of(first)[0]))
-    check_eq(t.drv.info(sid)["srtt"], srtt0, "SRTT after a duplicate ACK")
+    info = t.drv.info_until(sid, lambda i: i["segs_in"] > segs_in)
+    check_eq(info["srtt"], srtt0, "SRTT after a duplicate ACK")
     # The ACK of the retransmission, 0.45 s after it left, echoing it.
     sleep_until(rtx.ts + 0.45)
     c.send("A", opts=ts(ts_of(rtx)[0]))
-    info = t.drv.info(sid)
+    info = t.drv.info_until(sid, lambda i: i["unacked"] == 0)
     check_eq(info["unacked"], 0, "data acknowledged")
     # One sample R of about 450 ms: SRTT = 7/8 SRTT + R/8 >= 56 ms.
     check(info["srtt"] >= srtt0 + 45000,
@@ -59,6 +61,6 @@ def run(t):
                    what="second retransmission")
     sleep_until(rtx.ts + 0.45)
     c.send("A", opts=ts(0))
-    info = t.drv.info(sid)
+    info = t.drv.info_until(sid, lambda i: i["unacked"] == 0)
     check_eq(info["unacked"], 0, "second data acknowledged")
     check_eq(info["srtt"], srtt1, "SRTT after an ACK with TSecr 0")

@@ -385,6 +385,18 @@ class Driver:
         kv = self.call("info", sid).kv()
         return {k: int(v) for k, v in kv.items()}
 
+    def info_until(self, sid, cond, timeout=2.0):
+        """info() once cond(info) holds, or the last one after `timeout` s.
+        A segment the peer injects reaches XTCP's socket in the receiving
+        CPU's softirq, which a loaded guest may run after send() returned
+        and the driver answered: read what an ACK changed with this."""
+        end = time.time() + timeout * SCALE
+        while True:
+            i = self.info(sid)
+            if cond(i) or time.time() >= end:
+                return i
+            time.sleep(0.005)
+
     def state(self, sid):
         return XTCP_STATES.get(self.info(sid)["state"], "?")
 
