@@ -102,5 +102,6 @@ void xtcp_sack_go_back_n(struct sock *sk);
 void xtcp_sack_purge(struct sock *sk);
 void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 void xtcp_sack_recover(struct sock *sk);
+void xtcp_sack_xmit_pending(struct sock *sk);
 
 #endif /* _XTCP_SACK_H */

@@ -57,6 +57,9 @@
  * write-queue skb's last transmission is still below the socket
  * (skb_still_in_host_queue()); the write-queue skbs are fclones for that,
  * as TCP's. Such a segment is not sent again: it has not left the host.
+ * The socket is throttled instead, and the freeing of that copy resumes
+ * it: xtcp_tsq_write() retransmits what SACK recovery still has lost
+ * (xtcp_sack_xmit_pending()) before new data.
  * Inside a super-packet that clone is a frag_list member, which carries no
  * charge: xtcp_send_super() makes the socket its owner all the same, and
  * xtcp_wfree() of the super-packet clears it when the super-packet is
@@ -242,13 +245,18 @@ out:
 /**
  * xtcp_tsq_write() - resume the send loop of a socket no longer throttled
  * @sk: the socket, bh-locked and not owned, or in xtcp_release_cb()
+ *
+ * Lost segments first (a retransmission may have waited for its last
+ * copy to leave the host), then new data.
  */
 void xtcp_tsq_write(struct sock *sk)
 {
 	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				   TCPF_CLOSING | TCPF_CLOSE_WAIT |
-				   TCPF_LAST_ACK))
+				   TCPF_LAST_ACK)) {
+		xtcp_sack_xmit_pending(sk);
 		xtcp_write_xmit(sk);
+	}
 }
 
 static void xtcp_tsq_handler(struct sock *sk)
