@@ -37,7 +37,7 @@ export XTCP_TEST_PROTO=${XTCP_TEST_PROTO:-xtcp}
 # orphans are done), then unloads and reloads the module, as does
 # xtcp_module.sh.
 XTCP_API_TESTS="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_sweep.sh
-	xtcp_cc_test xtcp_tcpopt_test xtcp_ipv6_test"
+	xtcp_sweep6.sh xtcp_cc_test xtcp_tcpopt_test xtcp_ipv6_test"
 # Data-moving scenarios again over IPv6 (XTCP_FAMILY=6, AF_XTCP sockets
 # given IPv6 addresses): in the stock guest, and loss in the debug guest
 # too (retransmission, SACK and reassembly over IPv6 under KASAN). They
@@ -115,7 +115,7 @@ XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
 # KASAN guest beside a busy stock guest handled about 3 (SyncookiesSent
 # 619 where it wants 1000, on 2026-12-02).
 XTCP_DEBUG_FIRST="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_fuzz.sh
-	xtcp_races.sh xtcp_sweep.sh xtcp_mem_limit.sh"
+	xtcp_races.sh xtcp_sweep.sh xtcp_sweep6.sh xtcp_mem_limit.sh"
 XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_backlog.sh xtcp_tcpopt_test xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tstamp.sh xtcp_cc.sh xtcp_tw_reconnect.sh

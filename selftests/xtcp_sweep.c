@@ -20,12 +20,16 @@
  * EOPNOTSUPP; queue ioctls: the right counts; bad shutdown mode: EINVAL).
  *
  * Plain kselftest TAP on stdout. Works as root or as any user; expects to
- * run in a network namespace of its own where 10.99.0.0/24 leads to a
- * device that drops everything (xtcp_sweep.sh sets that up); without it the
- * "connecting" state is whatever a connect to 10.99.0.2 gives.
+ * run in a network namespace of its own where 10.99.0.0/24 (fd00:99::/64)
+ * leads to a device that drops everything (xtcp_sweep.sh sets that up);
+ * without it the "connecting" state is whatever a connect to 10.99.0.2
+ * gives.
  *
  * Environment: XTCP_GUEST=debug sweeps fewer values (the KASAN guest is
- * about five times slower); XTCP_SWEEP_SEED fixes the random seed.
+ * about five times slower); XTCP_SWEEP_SEED fixes the random seed;
+ * XTCP_FAMILY=6 sweeps IPv6 sockets, socket(AF_INET6, SOCK_STREAM,
+ * IPPROTO_XTCP), over ::1 (inet6 code: SOL_IPV6 options, extension
+ * headers, flow labels, v4-mapped addresses).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,10 +57,12 @@
 #include "xtcp_test_util.h"
 
 #define BLACKHOLE	"10.99.0.2"
+#define BLACKHOLE6	"fd00:99::2"
 #define JUNK_LEVELS	{ -1, 1000, 254, INT_MAX, 0x10000 }
 
 static int tap_num, tap_fail;
 static bool debug_guest, cut_short;
+static int family = AF_INET;	/* AF_INET6: XTCP_FAMILY=6 */
 static unsigned long long calls;
 
 static void tap(bool ok, const char *fmt, ...)
@@ -93,13 +99,38 @@ static uint32_t rnd(void)
 
 static int xsock(void)
 {
-	int fd = socket(AF_XTCP, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	int fd = family == AF_INET6 ?
+		 socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_XTCP) :
+		 socket(AF_XTCP, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
 	if (fd < 0) {
-		tap(false, "socket(AF_XTCP): %s", strerror(errno));
+		tap(false, "socket(%s): %s",
+		    family == AF_INET6 ? "AF_INET6, IPPROTO_XTCP" : "AF_XTCP",
+		    strerror(errno));
 		exit(1);
 	}
 	return fd;
+}
+
+/* The loopback address, or the blackhole, of the sweep's family. */
+static socklen_t sweep_addr(struct sockaddr_storage *ss, bool blackhole,
+			    unsigned short port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		*(struct sockaddr_in6 *)ss = addr6(blackhole ? BLACKHOLE6 : "::1",
+						   port);
+		return sizeof(struct sockaddr_in6);
+	}
+	*(struct sockaddr_in *)ss = addr4(blackhole ? BLACKHOLE : "127.0.0.1",
+					  port);
+	return sizeof(struct sockaddr_in);
+}
+
+/* The port of either family's address (same offset in both). */
+static unsigned short port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }
 
 static bool wait_fd(int fd, short ev, int ms)
@@ -109,32 +140,33 @@ static bool wait_fd(int fd, short ev, int ms)
 	return poll(&p, 1, ms) == 1;
 }
 
-/* A listener on 127.0.0.1, ephemeral port. */
+/* A listener on the loopback address, ephemeral port. */
 static int xlisten(unsigned short *port)
 {
-	struct sockaddr_in sin = addr4("127.0.0.1", 0);
-	socklen_t len = sizeof(sin);
+	struct sockaddr_storage ss;
+	socklen_t len = sweep_addr(&ss, false, 0);
 	int fd = xsock();
 
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 64) ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len)) {
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 64) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len)) {
 		tap(false, "listener: %s", strerror(errno));
 		exit(1);
 	}
-	*port = ntohs(sin.sin_port);
+	*port = port_of(&ss);
 	return fd;
 }
 
 /* An established pair over loopback (both non-blocking). */
 static bool xpair(int *c, int *a)
 {
+	struct sockaddr_storage ss;
 	unsigned short port;
 	int l = xlisten(&port);
-	struct sockaddr_in sin = addr4("127.0.0.1", port);
+	socklen_t len = sweep_addr(&ss, false, port);
 
 	*c = xsock();
 	*a = -1;
-	if (connect(*c, (struct sockaddr *)&sin, sizeof(sin)) &&
+	if (connect(*c, (struct sockaddr *)&ss, len) &&
 	    errno != EINPROGRESS)
 		goto fail;
 	if (!wait_fd(l, POLLIN, 5000) || !wait_fd(*c, POLLOUT, 5000))
@@ -167,7 +199,7 @@ static const char * const state_names[] = {
  */
 static int make_state(enum state s, int *peer)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_storage ss;
 	struct linger lg = { 1, 0 };
 	unsigned short port;
 	char buf[64];
@@ -179,15 +211,13 @@ static int make_state(enum state s, int *peer)
 		return xsock();
 	case S_BOUND:
 		fd = xsock();
-		sin = addr4("127.0.0.1", 0);
-		bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+		bind(fd, (struct sockaddr *)&ss, sweep_addr(&ss, false, 0));
 		return fd;
 	case S_LISTEN:
 		return xlisten(&port);
 	case S_CONNECTING:
 		fd = xsock();
-		sin = addr4(BLACKHOLE, 9);
-		connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+		connect(fd, (struct sockaddr *)&ss, sweep_addr(&ss, true, 9));
 		return fd;
 	case S_ESTABLISHED:
 		if (!xpair(&c, &a))
@@ -215,8 +245,7 @@ static int make_state(enum state s, int *peer)
 		l = xlisten(&port);
 		close(l);
 		fd = xsock();
-		sin = addr4("127.0.0.1", port);
-		connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+		connect(fd, (struct sockaddr *)&ss, sweep_addr(&ss, false, port));
 		wait_fd(fd, POLLOUT, 2000);
 		return fd;
 	default:
@@ -245,8 +274,7 @@ static void close_state(int fd, int peer)
 /* ---- the sweeps ------------------------------------------------------- */
 
 static const int levels[] = { SOL_SOCKET, SOL_IP, 6 /* SOL_TCP */, SOL_XTCP,
-			      41 /* SOL_IPV6 */, -1, 1000, 254, INT_MAX,
-			      0x10000 };
+			      SOL_IPV6, -1, 1000, 254, INT_MAX, 0x10000 };
 static const int lens[] = { 0, 1, 3, 4, 8, 64, 4096 };
 
 static unsigned char valbuf[65536];
@@ -263,6 +291,9 @@ static bool hazardous(int level, int opt)
 	 */
 	if (level == SOL_IP)
 		return opt == IP_MINTTL;
+	/* IPv6's IP_MINTTL. */
+	if (level == SOL_IPV6)
+		return opt == 73 /* IPV6_MINHOPCOUNT */;
 	if (level == SOL_SOCKET)
 		return opt == SO_RCVTIMEO_OLD || opt == SO_SNDTIMEO_OLD ||
 		       opt == SO_RCVTIMEO_NEW || opt == SO_SNDTIMEO_NEW ||
@@ -412,6 +443,9 @@ static const int addr_lens[] = { 0, 1, 2, 8, 15, 16, 17, 28, 110, 128, -1,
 				 4096 };
 static const char * const ips[] = { "0.0.0.0", "127.0.0.1", "255.255.255.255",
 				    "224.0.0.1", BLACKHOLE, "127.255.255.255" };
+/* With random scope ids and flow info from the random fill. */
+static const char * const ips6[] = { "::", "::1", "ff02::1", BLACKHOLE6,
+				     "::ffff:127.0.0.1", "fe80::1" };
 
 /* bind() or connect() with an odd address on @fd. */
 static void odd_addr_call(int fd, bool do_connect, int fam, int alen,
@@ -424,7 +458,14 @@ static void odd_addr_call(int fd, bool do_connect, int fam, int alen,
 
 	for (i = 0; i < (int)sizeof(ss); i++)
 		raw[i] = rnd();
-	*sin = addr4(ip, (rnd() & 1) ? 0 : (rnd() % 65536));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		inet_pton(AF_INET6, ip, &sin6->sin6_addr);
+		sin6->sin6_port = htons((rnd() & 1) ? 0 : (rnd() % 65536));
+	} else {
+		*sin = addr4(ip, (rnd() & 1) ? 0 : (rnd() % 65536));
+	}
 	sin->sin_family = fam;
 	if (do_connect)
 		connect(fd, (struct sockaddr *)&ss, alen);
@@ -439,7 +480,7 @@ static void sweep_bind_connect(int fd)
 
 	for (i = 0; i < 12; i++)
 		odd_addr_call(fd, i & 1, families[rnd() % 7], addr_lens[rnd() % 12],
-			      ips[rnd() % 6]);
+			      family == AF_INET6 ? ips6[rnd() % 6] : ips[rnd() % 6]);
 	connect(fd, NULL, 16);
 	bind(fd, NULL, 16);
 	calls += 2;
@@ -514,6 +555,33 @@ static void check_documented(void)
 	}
 	tap(ok, "IP_OPTIONS set and cleared in every state");
 
+	/* IPv6: a destination options header in every state (ipv6_update_
+	 * options() calls icsk_sync_mss on a connected socket): set and
+	 * cleared with CAP_NET_RAW, EPERM without.
+	 */
+	if (family == AF_INET6) {
+		/* Next header (the kernel's), length 0 (8 bytes), PadN of 4. */
+		unsigned char dst[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+		bool raw = !geteuid();
+
+		ok = true;
+		for (s = 0; s < S_MAX; s++) {
+			int fd = make_state(s, &peer);
+			int r1 = setsockopt(fd, SOL_IPV6, IPV6_DSTOPTS, dst,
+					    sizeof(dst));
+			int r2 = setsockopt(fd, SOL_IPV6, IPV6_DSTOPTS, NULL, 0);
+
+			if (raw ? r1 || r2 : !errno_is(r1, EPERM)) {
+				info("%s: IPV6_DSTOPTS: %d %d %s", state_names[s],
+				     r1, r2, strerror(errno));
+				ok = false;
+			}
+			close_state(fd, peer);
+		}
+		tap(ok, "IPV6_DSTOPTS in every state: %s",
+		    raw ? "set and cleared" : "EPERM without CAP_NET_RAW");
+	}
+
 	/* Queue ioctls on an established pair. */
 	if (!xpair(&c, &a)) {
 		tap(false, "queue ioctls: no connection");
@@ -574,22 +642,27 @@ static void check_documented(void)
 	}
 	tap(ok, "shutdown: every mode in every state; bad modes EINVAL");
 
-	/* Bind and connect: a short address is EINVAL, AF_INET6 is refused. */
+	/* Bind and connect: a short address is EINVAL; the other family's
+	 * address is refused (an IPv4 socket given AF_INET6 in a sockaddr_in,
+	 * an IPv6 one given AF_INET in a sockaddr_in6, as TCP's).
+	 */
 	ok = true;
 	for (i = 0; i < 2; i++) {
-		struct sockaddr_in sin = addr4("127.0.0.1", 0);
+		struct sockaddr_storage ss;
+		socklen_t len = sweep_addr(&ss, false, 9);
 		int fd = xsock();
 
-		if (!errno_is(i ? connect(fd, (struct sockaddr *)&sin, 0) :
-				  bind(fd, (struct sockaddr *)&sin, 0), EINVAL))
+		if (!errno_is(i ? connect(fd, (struct sockaddr *)&ss, 0) :
+				  bind(fd, (struct sockaddr *)&ss, 0), EINVAL))
 			ok = false;
-		sin.sin_family = AF_INET6;
-		if (i && !errno_is(connect(fd, (struct sockaddr *)&sin, sizeof(sin)),
+		ss.ss_family = family == AF_INET6 ? AF_INET : AF_INET6;
+		if (i && !errno_is(connect(fd, (struct sockaddr *)&ss, len),
 				   EAFNOSUPPORT))
 			ok = false;
 		close(fd);
 	}
-	tap(ok, "bind/connect with length 0: EINVAL; connect AF_INET6: EAFNOSUPPORT");
+	tap(ok, "bind/connect with length 0: EINVAL; connect %s: EAFNOSUPPORT",
+	    family == AF_INET6 ? "AF_INET on IPv6" : "AF_INET6 in a sockaddr_in");
 }
 
 /* ---- concurrency with close() ----------------------------------------- */
@@ -660,6 +733,7 @@ int main(int argc, char **argv)
 {
 	const char *g = getenv("XTCP_GUEST");
 	const char *seed_env = getenv("XTCP_SWEEP_SEED");
+	const char *fam = getenv("XTCP_FAMILY");
 	unsigned int seed = seed_env ? strtoul(seed_env, NULL, 0) :
 			    (unsigned int)time(NULL) ^ getpid();
 	int budget_ms, s, peer;
@@ -668,6 +742,8 @@ int main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	debug_guest = g && !strcmp(g, "debug");
+	if (fam && !strcmp(fam, "6"))
+		family = AF_INET6;
 	/* Per-state sockopt sweep budget: about 30 s a run, stock. */
 	budget_ms = debug_guest ? 2000 : 3000;
 	srandom(seed);
@@ -675,9 +751,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	printf("TAP version 13\n");
-	printf("1..%d\n", 8 + S_MAX + 1);
-	info("uid %d, seed %u (XTCP_SWEEP_SEED), guest %s", getuid(), seed,
-	     debug_guest ? "debug" : "stock");
+	printf("1..%d\n", 8 + (family == AF_INET6) + S_MAX + 1);
+	info("uid %d, seed %u (XTCP_SWEEP_SEED), guest %s, IPv%d", getuid(),
+	     seed, debug_guest ? "debug" : "stock", family == AF_INET6 ? 6 : 4);
 
 	/* The documented answers first: they also crash an unfixed module. */
 	check_documented();

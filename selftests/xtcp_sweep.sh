@@ -7,7 +7,8 @@
 # state, and races it all with close(). It runs as root and then as an
 # unprivileged user (uid/gid 65534, no groups), in a namespace where
 # 10.99.0.2 is a blackhole (its frames go to a MAC nobody has), so that
-# "connecting" sockets stay in SYN_SENT. The kernel must survive with a
+# "connecting" sockets stay in SYN_SENT. XTCP_FAMILY=6 (xtcp_sweep6.sh)
+# sweeps IPv6 sockets over ::1, fd00:99::2 the blackhole. The kernel must survive with a
 # clean log; the documented answers are checked by xtcp_sweep itself;
 # xtcp_teardown.sh and xtcp_module.sh, later in run.sh, check that every
 # socket is freed and the module unloads.
@@ -24,8 +25,13 @@ xtcp_lib_init 4 "socket-API sweep as root and as an unprivileged user"
 [ -x "$SWEEP" ] || tap_skip_rest "no $SWEEP: build with make -C selftests"
 command -v setpriv >/dev/null || tap_skip_rest "no setpriv"
 
-if ! { ip -n "$NS_C" route add 10.99.0.0/24 dev veth-c &&
-	ip -n "$NS_C" neigh replace 10.99.0.2 lladdr 02:00:00:00:99:02 \
+if [ "$XTCP_FAMILY" = 6 ]; then
+	hole_net=fd00:99::/64 hole=fd00:99::2
+else
+	hole_net=10.99.0.0/24 hole=10.99.0.2
+fi
+if ! { ip -n "$NS_C" route add $hole_net dev veth-c &&
+	ip -n "$NS_C" neigh replace $hole lladdr 02:00:00:00:99:02 \
 		dev veth-c nud permanent; }; then
 	tap_skip_rest "cannot set up the blackhole route"
 fi
