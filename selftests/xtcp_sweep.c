@@ -325,13 +325,16 @@ static void fill_val(int kind, int len)
 
 static void sweep_sockopts(int fd, long long deadline)
 {
+	int nlevels = sizeof(levels) / sizeof(levels[0]);
 	int nvals = debug_guest ? 4 : 6;
+	/* IPv6 sockets start at SOL_IPV6 (levels[4]): the budget may not last. */
+	int first = family == AF_INET6 ? 4 : 0;
 	int li, opt, r, li2, v;
 
-	for (li = 0; li < (int)(sizeof(levels) / sizeof(levels[0])); li++) {
+	for (li = 0; li < nlevels; li++) {
 		/* Options 0..100, then random ones (mostly small). */
 		for (r = 0; r <= 100 + (debug_guest ? 30 : 100); r++) {
-			int level = levels[li];
+			int level = levels[(li + first) % nlevels];
 			socklen_t gl;
 
 			if (now_ms() > deadline) {
