@@ -461,6 +461,22 @@ wait_log() {
 	return 1
 }
 
+# klog_mark: remember where the kernel log ends; klog_check DESC: TAP case
+# "DESC": no kernel report (KASAN, lockdep, WARN, BUG, oops) since then,
+# shown if there is one (check.sh scans the whole log again at the end).
+KLOG_BAD='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular|possible recursive|inconsistent lock|RIP: |Call Trace'
+KLOG_MARK=0
+klog_mark() { KLOG_MARK=$(dmesg | wc -l); }
+klog_check() {
+	if dmesg | tail -n +"$((KLOG_MARK + 1))" | grep -E "$KLOG_BAD" \
+		>"$TMPD/klog.bad"; then
+		show_log "$TMPD/klog.bad"
+		tap_fail "$1"
+	else
+		tap_ok "$1"
+	fi
+}
+
 # dumpcap_wait LOG PID: wait (up to a minute) until the dumpcap writing
 # LOG captures.
 dumpcap_wait() {

@@ -58,7 +58,8 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
 	xtcp_timewait.sh xtcp_timeout.sh xtcp_many_conns.sh xtcp_backlog.sh
 	xtcp_icmp.sh xtcp_mem_limit.sh xtcp_memcg.sh xtcp_synflood.sh
-	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh xtcp_cc.sh xtcp_tstamp.sh
+	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh xtcp_segfuzz.sh
+	xtcp_segfuzz6.sh xtcp_cc.sh xtcp_tstamp.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tw_reconnect.sh xtcp_mem_synack.sh
 	xtcp_csum_complete.sh xtcp_gso.sh xtcp_tsq.sh xtcp_rack.sh xtcp_ipv6.sh
 	xtcp_slab.sh"
@@ -106,7 +107,8 @@ XTCP_LIFETIME6_TESTS="xtcp_teardown6.sh"
 XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
 	xtcp_corrupt.sh xtcp_simult_close.sh xtcp_many_conns.sh"
 # The debug guest starts with what KASAN, lockdep and kmemleak find most
-# in: the socket API, random and hostile calls, lifetime races and memory
+# in: the socket API, random and hostile calls and segments (IPv4 and
+# IPv6), lifetime races and memory
 # pressure. When CI's time runs short (XTCP_RUN_END), what it skips is the
 # end of the list: the IPv6 loss rerun, then protocol scenarios the stock
 # guest runs too (guest-tests.sh still unloads the module, and kmemleak
@@ -115,7 +117,8 @@ XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
 # KASAN guest beside a busy stock guest handled about 3 (SyncookiesSent
 # 619 where it wants 1000, on 2026-12-02).
 XTCP_DEBUG_FIRST="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_fuzz.sh
-	xtcp_races.sh xtcp_sweep.sh xtcp_sweep6.sh xtcp_mem_limit.sh"
+	xtcp_segfuzz.sh xtcp_segfuzz6.sh xtcp_races.sh xtcp_sweep.sh
+	xtcp_sweep6.sh xtcp_mem_limit.sh"
 XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_backlog.sh xtcp_tcpopt_test xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tstamp.sh xtcp_cc.sh xtcp_tw_reconnect.sh

@@ -45,11 +45,8 @@ for kv in syn_retries=1 synack_retries=1 retries2=2 orphan_retries=1 \
 	ip netns exec "$NS_C" sysctl -qw "net.xtcp.$kv"
 done
 
-# Reports the kernel can make while the sweep runs (check.sh scans the
-# whole log again at the end).
-BAD_LOG='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular|possible recursive|inconsistent lock|RIP: |Call Trace'
-log_lines() { dmesg | wc -l; }
-log0=$(log_lines)
+# Reports the kernel makes while the sweep runs (klog_check).
+klog_mark
 
 # run_sweep DESC CMD...: the program's TAP nested as comments.
 run_sweep() {
@@ -72,12 +69,7 @@ run_sweep "sweep as root" env XTCP_GUEST="$XTCP_GUEST" "$SWEEP"
 run_sweep "sweep as uid 65534" env XTCP_GUEST="$XTCP_GUEST" \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$SWEEP"
 
-if dmesg | tail -n +"$((log0 + 1))" | grep -E "$BAD_LOG" >"$TMPD/log.bad"; then
-	show_log "$TMPD/log.bad"
-	tap_fail "kernel log clean after the sweeps"
-else
-	tap_ok "kernel log clean after the sweeps"
-fi
+klog_check "kernel log clean after the sweeps"
 
 if [ -d /sys/module/xtcp ] && [ "$(cat /sys/module/xtcp/initstate)" = live ]; then
 	tap_ok "module still live (refcnt $(cat /sys/module/xtcp/refcnt))"
