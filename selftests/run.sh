@@ -48,7 +48,7 @@ XTCP_IPV6_TESTS="xtcp_clean6.sh xtcp_loss6.sh xtcp_reorder6.sh
 	xtcp_dup6.sh xtcp_corrupt6.sh xtcp_reset6.sh xtcp_half_close6.sh
 	xtcp_simult_close6.sh xtcp_timewait6.sh xtcp_nonblock6.sh
 	xtcp_backlog6.sh xtcp_many_conns6.sh xtcp_timeout6.sh xtcp_remote6.sh
-	xtcp_slow_reader6.sh
+	xtcp_slow_reader6.sh xtcp_memcg6.sh
 	xtcp_sack6.sh xtcp_tstamp6.sh xtcp_synflood6.sh xtcp_timers6.sh
 	xtcp_wscale6.sh xtcp_tsq6.sh xtcp_cc6.sh xtcp_rack6.sh"
 XTCP_IPV6_STOCK_ONLY=$(echo " $XTCP_IPV6_TESTS " | tr -s ' \t\n' ' ' |
@@ -77,7 +77,7 @@ XTCP_TOOL_TESTS="xtcp_diag.sh xtcp_trace.sh xtcpize.sh"
 # just before the lifetime tests, which then find every socket freed and
 # unload and reload the module; the IPv6 reruns come after them, and the
 # teardown over IPv6 after those (it finds their sockets freed too).
-XTCP_RACE_TESTS="xtcp_races.sh"
+XTCP_RACE_TESTS="xtcp_races.sh xtcp_races6.sh"
 XTCP_LIFETIME_TESTS="xtcp_teardown.sh xtcp_module.sh"
 XTCP_LIFETIME6_TESTS="xtcp_teardown6.sh"
 
@@ -117,7 +117,7 @@ XTCP_DEBUG_SKIP="xtcp_half_close.sh xtcp_refused.sh xtcp_dup.sh
 # KASAN guest beside a busy stock guest handled about 3 (SyncookiesSent
 # 619 where it wants 1000, on 2026-12-02).
 XTCP_DEBUG_FIRST="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_fuzz.sh
-	xtcp_segfuzz.sh xtcp_segfuzz6.sh xtcp_races.sh xtcp_sweep.sh
+	xtcp_segfuzz.sh xtcp_segfuzz6.sh xtcp_races.sh xtcp_races6.sh xtcp_sweep.sh
 	xtcp_sweep6.sh xtcp_mem_limit.sh"
 XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_backlog.sh xtcp_tcpopt_test xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh

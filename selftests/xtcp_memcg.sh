@@ -10,7 +10,7 @@
 # line of memory.stat must come back to where they were before.
 #
 # Needs CONFIG_MEMCG (the stock guest has it; the debug kernel does not,
-# and the test then skips).
+# and the test then skips). XTCP_FAMILY=6 (xtcp_memcg6.sh): IPv6 sockets.
 #
 # XTCP_MEMCG_CONNS  connections (default 300)
 # XTCP_MEMCG_BYTES  bytes each client sends (default 64K)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The two ends of xtcp_memcg.sh, over socket(AF_INET, SOCK_STREAM, IPPROTO).
+"""The two ends of xtcp_memcg.sh, over socket(AF_INET, SOCK_STREAM, IPPROTO),
+or AF_INET6 when ADDR is an IPv6 address (xtcp_memcg6.sh).
 
   xtcp_memcg_peer.py server ADDR PORT N DIR
       listen; create DIR/ready; once DIR/go exists accept N connections
@@ -23,6 +24,10 @@ def proto():
         return int(f.read())
 
 
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
 def wait_file(path, secs=600):
     end = time.monotonic() + secs
     while not os.path.exists(path):
@@ -37,7 +42,7 @@ def touch(path):
 
 
 def server(addr, port, n, d):
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto())
+    ls = socket.socket(family(addr), socket.SOCK_STREAM, proto())
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
     ls.listen(n + 16)
@@ -57,7 +62,7 @@ def server(addr, port, n, d):
 def client(addr, port, n, size):
     data = bytes(range(256)) * (size // 256) + bytes(size % 256)
     for _ in range(n):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto())
+        s = socket.socket(family(addr), socket.SOCK_STREAM, proto())
         s.settimeout(60)
         s.connect((addr, port))
         s.sendall(data)

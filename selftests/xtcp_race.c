@@ -12,7 +12,8 @@
  * keepalive turned on and off (owner-side timer starts and cancels), then
  * replaced by a new connection. The server reads, sometimes stops reading
  * for a while (zero window: persist timer), sends a little back, and
- * closes or aborts some connections itself.
+ * closes or aborts some connections itself. An IPv6 ADDR makes IPv6
+ * sockets (AF_XTCP given sockaddr_in6; AF_INET6 for -p tcp).
  *
  * Errors a connection may meet on such a link (ECONNRESET, EPIPE,
  * ETIMEDOUT, ECONNREFUSED, EHOSTUNREACH, ENETUNREACH) are counted, not
@@ -56,7 +57,8 @@ static bool listener, tcp;
 static uint64_t rng = 1;
 static char buf[CHUNK];
 static volatile sig_atomic_t stop;
-static struct sockaddr_in addr;
+static struct sockaddr_storage addr;	/* sockaddr_in or sockaddr_in6 */
+static socklen_t addr_len;
 static int family = AF_XTCP, proto;
 static unsigned long n_conn, n_close, n_abort, n_shut, n_ka, n_err, n_bad,
 		     n_acc, n_pause;
@@ -173,7 +175,7 @@ static void client_open(struct rconn *c)
 	c->budget = rnd() % (96 * 1024);
 	c->connecting = true;
 	n_conn++;
-	if (connect(c->fd, (struct sockaddr *)&addr, sizeof(addr)) &&
+	if (connect(c->fd, (struct sockaddr *)&addr, addr_len) &&
 	    errno != EINPROGRESS) {
 		conn_error(errno, "connect");
 		close(c->fd);
@@ -365,13 +367,24 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind != 2 || nconn < 1 || nconn > MAXC || secs < 1)
 		goto usage;
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons(atoi(argv[optind + 1]));
-	if (inet_pton(AF_INET, argv[optind], &addr.sin_addr) != 1)
+	/* An IPv6 address makes IPv6 sockets: AF_XTCP given sockaddr_in6,
+	 * or AF_INET6 for the kernel's TCP.
+	 */
+	if (strchr(argv[optind], ':')) {
+		*(struct sockaddr_in6 *)&addr = addr6(argv[optind],
+						      atoi(argv[optind + 1]));
+		addr_len = sizeof(struct sockaddr_in6);
+	} else {
+		*(struct sockaddr_in *)&addr = addr4(argv[optind],
+						     atoi(argv[optind + 1]));
+		addr_len = sizeof(struct sockaddr_in);
+	}
+	if (addr.ss_family == AF_INET6 ?
+	    IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&addr)->sin6_addr) :
+	    !((struct sockaddr_in *)&addr)->sin_addr.s_addr)
 		goto usage;
 	if (tcp)
-		family = AF_INET;
+		family = addr.ss_family;
 	else
 		family = read_param("family", AF_XTCP);
 
@@ -390,7 +403,7 @@ int main(int argc, char **argv)
 		lfd = new_socket();
 		if (lfd < 0 ||
 		    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-		    bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
+		    bind(lfd, (struct sockaddr *)&addr, addr_len) ||
 		    listen(lfd, 1024)) {
 			msg("listen: %s", strerror(errno));
 			return 1;

@@ -16,6 +16,7 @@
 #    to 0) and the kernel log gained no BUG, WARNING, KASAN or lockdep
 #    report.
 #
+# XTCP_FAMILY=6 (xtcp_races6.sh): the same over IPv6.
 # XTCP_RACE_SECS  seconds of load (default 40, 16 in the debug guest)
 # XTCP_RACE_CONNS connections per client process, two processes
 #                 (default 24, 8 in the debug guest)
@@ -172,6 +173,7 @@ cli3=$!
 BG_PIDS+=("$cli3")
 sleep "$(tmo 3)"
 procf=tcp
+[ "$XTCP_FAMILY" = 6 ] && procf=tcp6
 [ -n "$xtcp" ] && procf=xtcp
 n=$(ip netns exec "$NS_C" cat "/proc/net/$procf" 2>/dev/null | wc -l)
 info "$((n - 1)) sockets listed in the client namespace"
