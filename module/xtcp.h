@@ -887,6 +887,7 @@ struct sock *xtcp_check_req(struct sock *sk, struct sk_buff *skb,
 			    struct request_sock *req);
 int xtcp_child_process(struct sock *parent, struct sock *child,
 		       struct sk_buff *skb);
+void xtcp_xmit_pending_rtx(struct sock *sk);
 
 /* xtcp_ofo.c */
 bool xtcp_ofo_insert(struct rb_root *root, struct sk_buff *skb, u32 *bytes);

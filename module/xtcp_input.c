@@ -136,6 +136,33 @@ static void xtcp_retransmit_head(struct sock *sk)
 		xtcp_retransmit_skb(sk, skb);
 }
 
+/**
+ * xtcp_xmit_pending_rtx() - send the retransmissions recovery still owes
+ * @sk: the socket, locked
+ *
+ * For the small-queue resume (xtcp_tsq_write()), as tcp_tsq_write() runs
+ * tcp_xmit_retransmit_queue(): a retransmission skipped because the
+ * segment's last copy had not left the host (xtcp_tsq_in_host_queue())
+ * goes when that copy is freed, not at the next ACK or the RTO. With
+ * SACK, what the scoreboard has lost and not resent; with NewReno, the
+ * hole at snd_una, if it was not sent again in this recovery.
+ */
+void xtcp_xmit_pending_rtx(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head;
+
+	if (xs->ca_state != XTCP_CA_RECOVERY)
+		return;
+	if (xs->sack_ok) {
+		xtcp_sack_xmit_pending(sk);
+		return;
+	}
+	head = skb_peek(&sk->sk_write_queue);
+	if (head && !(XTCP_SKB_CB(head)->sacked & XTCP_SKB_RETRANS))
+		xtcp_retransmit_head(sk);
+}
+
 static void xtcp_on_dupack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);

@@ -908,16 +908,16 @@ void xtcp_sack_recover(struct sock *sk)
  * xtcp_sack_xmit_pending() - retransmit what is lost and not yet resent
  * @sk: the socket, locked
  *
- * For the small-queue resume (xtcp_tsq_write(), as tcp_tsq_write() runs
- * tcp_xmit_retransmit_queue()): a lost segment whose last copy had not
- * left the host was skipped (xtcp_tsq_in_host_queue()); the freeing of
- * that copy sends it, as pipe allows, rather than the next ACK or the RTO.
+ * For the small-queue resume (xtcp_xmit_pending_rtx()): a lost segment
+ * whose last copy had not left the host was skipped
+ * (xtcp_tsq_in_host_queue()); the freeing of that copy sends it, as pipe
+ * allows, rather than the next ACK or the RTO.
  */
 void xtcp_sack_xmit_pending(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!xs->sack_ok || xs->ca_state != XTCP_CA_RECOVERY ||
+	if (xs->ca_state != XTCP_CA_RECOVERY ||
 	    xs->sack.lost_out <= xs->sack.retrans_out ||
 	    xtcp_packets_in_flight(xs) >= xs->snd_cwnd)
 		return;

@@ -58,8 +58,9 @@
  * (skb_still_in_host_queue()); the write-queue skbs are fclones for that,
  * as TCP's. Such a segment is not sent again: it has not left the host.
  * The socket is throttled instead, and the freeing of that copy resumes
- * it: xtcp_tsq_write() retransmits what SACK recovery still has lost
- * (xtcp_sack_xmit_pending()) before new data.
+ * it: xtcp_tsq_write() sends the retransmissions recovery still owes
+ * (xtcp_xmit_pending_rtx(): SACK's lost segments, NewReno's hole) before
+ * new data.
  * Inside a super-packet that clone is a frag_list member, which carries no
  * charge: xtcp_send_super() makes the socket its owner all the same, and
  * xtcp_wfree() of the super-packet clears it when the super-packet is
@@ -254,7 +255,7 @@ void xtcp_tsq_write(struct sock *sk)
 	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				   TCPF_CLOSING | TCPF_CLOSE_WAIT |
 				   TCPF_LAST_ACK)) {
-		xtcp_sack_xmit_pending(sk);
+		xtcp_xmit_pending_rtx(sk);
 		xtcp_write_xmit(sk);
 	}
 }
