@@ -289,6 +289,9 @@ struct xtcp_drs {
  * @orphan_counted: counted in xtcp_net.orphans until destroyed
  * @af_xtcp: made by socket(AF_XTCP): may become IPv6 and then takes a
  *	sockaddr_in as the v4-mapped address (xtcp_family.c)
+ * @reno_rtx_owed: NewReno recovery: the last retransmission of the hole at
+ *	snd_una did not go (its copy was below the socket, or the send
+ *	failed); xtcp_xmit_pending_rtx() owes it
  * @wscale_ok: window scaling agreed (RFC 7323 2); in SYN_SENT: offered
  * @tstamp_ok: timestamps agreed (RFC 7323 3); in SYN_SENT: offered
  * @ts_recent: TS.Recent, the peer's TSval to echo (RFC 7323 4.3)
@@ -367,7 +370,8 @@ struct xtcp_sock {
 	   tstamp_ok:1,
 	   sack_ok:1,
 	   orphan_counted:1,
-	   af_xtcp:1;
+	   af_xtcp:1,
+	   reno_rtx_owed:1;
 	u8 snd_wscale:4,
 	   rcv_wscale:4;
 	u8 cong_set;

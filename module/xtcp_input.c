@@ -126,14 +126,20 @@ static bool xtcp_is_dupack(const struct xtcp_sock *xs, const struct sk_buff *skb
 }
 
 /* Retransmit the oldest unacknowledged segment (fast retransmit, and each
- * partial ACK during NewReno recovery).
+ * partial ACK during NewReno recovery). One that does not go (its last
+ * copy is below us, or the send failed) is owed: xtcp_xmit_pending_rtx().
+ * Return: 0 if it went or nothing is unacknowledged, else a negative errno.
  */
-static void xtcp_retransmit_head(struct sock *sk)
+static int xtcp_retransmit_head(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err = 0;
 
-	if (skb && skb != xtcp_sk(sk)->send_head)
-		xtcp_retransmit_skb(sk, skb);
+	if (skb && skb != xs->send_head)
+		err = xtcp_retransmit_skb(sk, skb);
+	xs->reno_rtx_owed = !!err;
+	return err;
 }
 
 /**
@@ -144,23 +150,20 @@ static void xtcp_retransmit_head(struct sock *sk)
  * tcp_xmit_retransmit_queue(): a retransmission skipped because the
  * segment's last copy had not left the host (xtcp_tsq_in_host_queue())
  * goes when that copy is freed, not at the next ACK or the RTO. With
- * SACK, what the scoreboard has lost and not resent; with NewReno, the
- * hole at snd_una, if it was not sent again in this recovery.
+ * SACK, what the scoreboard has lost and not resent, as pipe allows; with
+ * NewReno, the hole at snd_una if its retransmission did not go (RFC 6582
+ * sends it whatever cwnd says), restarting the RTO as the ACK path does.
  */
 void xtcp_xmit_pending_rtx(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head;
 
 	if (xs->ca_state != XTCP_CA_RECOVERY)
 		return;
-	if (xs->sack_ok) {
+	if (xs->sack_ok)
 		xtcp_sack_xmit_pending(sk);
-		return;
-	}
-	head = skb_peek(&sk->sk_write_queue);
-	if (head && !(XTCP_SKB_CB(head)->sacked & XTCP_SKB_RETRANS))
-		xtcp_retransmit_head(sk);
+	else if (xs->reno_rtx_owed && !xtcp_retransmit_head(sk))
+		xtcp_rearm_rto(sk);
 }
 
 static void xtcp_on_dupack(struct sock *sk)
