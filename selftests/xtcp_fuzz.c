@@ -6,9 +6,12 @@
  * it implements, and its AF_INET sockets never use protocol 253. This is a
  * generator of our own in trinity's spirit, aimed at XTCP: several threads
  * share one table of file descriptors and, until the time is up, pick a
- * random slot and a random call: socket (either family form), close, dup2
- * over another slot, bind, connect (to a live XTCP listener, a closed port,
- * an address that never answers, junk), listen, accept, send/recv in all
+ * random slot and a random call: socket (AF_XTCP, or AF_INET or AF_INET6
+ * with IPPROTO_XTCP), close, dup2
+ * over another slot, bind, connect (to a live XTCP listener, IPv4 or IPv6,
+ * or to the IPv4 one through a v4-mapped address; a closed port, an
+ * address that never answers, junk; IPv4 addresses given to IPv6 sockets
+ * and the other way round), listen, accept, send/recv in all
  * their forms with random flags and sizes, setsockopt/getsockopt at random
  * levels, names, lengths and values, ioctl, shutdown, fcntl, poll,
  * getsockname/getpeername. Threads race each other on the same sockets,
@@ -69,10 +72,11 @@ static const char *op_names[OP_MAX] = {
 static _Atomic int slots[SLOTS];
 static atomic_bool stop;
 static atomic_ulong calls[OP_MAX], oks[OP_MAX];
-static atomic_ulong xtcp_sockets_made;
+static atomic_ulong xtcp_sockets_made, xtcp6_sockets_made;
 static int ipproto_xtcp = IPPROTO_XTCP;
 static int af_xtcp = AF_XTCP;
 static uint16_t live_port;	/* a listener of ours on 127.0.0.1 */
+static uint16_t live_port6;	/* and one on ::1 */
 
 /* xorshift64*, one state per thread. */
 static uint64_t rnd(uint64_t *s)
@@ -110,10 +114,19 @@ static int new_socket(uint64_t *s)
 		type |= SOCK_CLOEXEC;
 	if (pick(s, 20) == 0)
 		type = pick(s, 2) ? SOCK_DGRAM : SOCK_SEQPACKET;
-	if (pick(s, 2))
+	switch (pick(s, 3)) {
+	case 0:
 		fd = socket(af_xtcp, type, pick(s, 8) ? 0 : ipproto_xtcp);
-	else
+		break;
+	case 1:
 		fd = socket(AF_INET, type, ipproto_xtcp);
+		break;
+	default:
+		fd = socket(AF_INET6, type, ipproto_xtcp);
+		if (fd >= 0)
+			atomic_fetch_add(&xtcp6_sockets_made, 1);
+		break;
+	}
 	if (fd >= 0) {
 		struct timeval tv = { 0, 100000 };
 
@@ -122,6 +135,44 @@ static int new_socket(uint64_t *s)
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	}
 	return fd;
+}
+
+/* An IPv6 sockaddr: the live listeners (::1, or the IPv4 one v4-mapped),
+ * other addresses, random scope ids and flow information.
+ */
+static socklen_t some_addr6(uint64_t *s, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	static const char *addrs[] = { "::1", "::ffff:127.0.0.1", "::",
+				       "fd00:1::2", "fd00:1::77", "ff02::1",
+				       "fe80::1", "::ffff:10.0.1.2" };
+	unsigned int a = pick(s, 8);
+	socklen_t len = sizeof(*sin6);
+
+	memset(ss, 0, sizeof(*ss));
+	sin6->sin6_family = pick(s, 10) ? AF_INET6 :
+			    (pick(s, 2) ? af_xtcp : AF_INET);
+	inet_pton(AF_INET6, addrs[a], &sin6->sin6_addr);
+	switch (pick(s, 4)) {
+	case 0:
+		sin6->sin6_port = htons(a == 1 ? live_port : live_port6);
+		break;
+	case 1:
+		sin6->sin6_port = 0;
+		break;
+	default:
+		sin6->sin6_port = htons(40000 + pick(s, 64));
+		break;
+	}
+	if (pick(s, 8) == 0)
+		sin6->sin6_scope_id = pick(s, 2) ? 1 : (uint32_t)rnd(s);
+	if (pick(s, 8) == 0)
+		sin6->sin6_flowinfo = (uint32_t)rnd(s);
+	if (pick(s, 10) == 0)
+		len = pick(s, sizeof(*ss) + 1);
+	if (pick(s, 30) == 0)
+		memset(ss, (int)rnd(s), sizeof(*ss));
+	return len;
 }
 
 /* A sockaddr: mostly sensible, sometimes not. Returns its length. */
@@ -133,6 +184,8 @@ static socklen_t some_addr(uint64_t *s, struct sockaddr_storage *ss)
 				       "255.255.255.255", "127.0.0.2" };
 	socklen_t len = sizeof(*sin);
 
+	if (pick(s, 3) == 0)
+		return some_addr6(s, ss);
 	memset(ss, 0, sizeof(*ss));
 	sin->sin_family = pick(s, 10) ? AF_INET :
 			  (pick(s, 2) ? af_xtcp : (sa_family_t)rnd(s));
@@ -375,29 +428,39 @@ static void *fuzz_thread(void *arg)
 	return NULL;
 }
 
-/* Keep one listener (with peers connecting to it) alive on 127.0.0.1. */
-static int make_listener(void)
+/* Keep one listener (with peers connecting to it) alive on 127.0.0.1,
+ * and one on ::1 (AF_INET6, IPPROTO_XTCP) if the namespace has IPv6.
+ */
+static int make_listener(bool v6, uint16_t *port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-	int fd = socket(af_xtcp, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
 
+	memset(&ss, 0, sizeof(ss));
+	if (v6) {
+		*(struct sockaddr_in6 *)&ss = addr6("::1", 0);
+		len = sizeof(struct sockaddr_in6);
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, ipproto_xtcp);
+	} else {
+		*(struct sockaddr_in *)&ss = addr4("127.0.0.1", 0);
+		len = sizeof(struct sockaddr_in);
+		fd = socket(af_xtcp, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	}
 	if (fd < 0)
 		return -1;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
-	    listen(fd, 64) ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len)) {
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 64) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len)) {
 		close(fd);
 		return -1;
 	}
-	live_port = ntohs(sin.sin_port);
+	*port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	return fd;
 }
 
 int main(int argc, char **argv)
 {
-	int secs = 20, nthreads = 4, c, i, lfd;
+	int secs = 20, nthreads = 4, c, i, lfd, lfd6;
 	uint64_t seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
 	pthread_t th[MAX_THREADS];
 	unsigned long total = 0;
@@ -433,12 +496,18 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < SLOTS; i++)
 		atomic_store(&slots[i], -1);
-	lfd = make_listener();
+	lfd = make_listener(false, &live_port);
 	if (lfd < 0) {
 		printf("not ok 1 xtcp_fuzz: cannot make an XTCP listener: %s\n",
 		       strerror(errno));
 		return 1;
 	}
+	lfd6 = make_listener(true, &live_port6);
+	if (lfd6 < 0)
+		printf("# no IPv6 listener on ::1: %s\n", strerror(errno));
+	else
+		printf("# listeners on 127.0.0.1:%u and [::1]:%u\n", live_port,
+		       live_port6);
 	for (i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, fuzz_thread,
 			       (void *)(uintptr_t)(seed + 0x9e3779b97f4a7c15ULL * (i + 1)));
@@ -457,6 +526,9 @@ int main(int argc, char **argv)
 		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
 			break;
 		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+		if (fd >= 0)
+			put_fd((unsigned int)(rnd(&seed) % SLOTS), fd);
+		fd = lfd6 < 0 ? -1 : accept4(lfd6, NULL, NULL, SOCK_NONBLOCK);
 		if (fd >= 0)
 			put_fd((unsigned int)(rnd(&seed) % SLOTS), fd);
 		usleep(20000);
@@ -483,7 +555,9 @@ int main(int argc, char **argv)
 		       atomic_load(&calls[i]), atomic_load(&oks[i]));
 		total += atomic_load(&calls[i]);
 	}
-	printf("# %lu XTCP sockets made\n", atomic_load(&xtcp_sockets_made));
+	printf("# %lu XTCP sockets made, %lu of them socket(AF_INET6)\n",
+	       atomic_load(&xtcp_sockets_made),
+	       atomic_load(&xtcp6_sockets_made));
 	if (!atomic_load(&xtcp_sockets_made)) {
 		printf("not ok 1 xtcp_fuzz: no XTCP socket could be made\n");
 		fflush(stdout);
