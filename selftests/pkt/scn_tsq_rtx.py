@@ -90,46 +90,45 @@ def held_then_sent(t, c, before, seq, what):
              timeout=3, what=f"retransmission of {what}")
 
 
-def sack_case(t):
-    c = t.passive_open(syn_opts=[("MSS", MSS), ("SAckOK", b"")])
+def start(t, syn_opts, held):
+    """A passive open with `syn_opts`, segment `held` of five in the plug;
+    the other four reach the peer. Return (conn, at, counters before)."""
+    c = t.passive_open(syn_opts=syn_opts)
     c.base = una = c.sut_nxt
 
     def at(i):
         return seq_add(una, MSS * i)
 
-    plug(t, at(1))
+    plug(t, at(held))
     before = t.counters()
     t.drv.send(c.sid, pattern(0, 5 * MSS))
-    for i in (0, 2, 3, 4):
-        c.expect("PA" if i == 4 else "A", seq=at(i), plen=MSS,
-                 what=f"segment {i} (segment 1 waits in the plug)")
+    for i in range(5):
+        if i != held:
+            c.expect("PA" if i == 4 else "A", seq=at(i), plen=MSS,
+                     what=f"segment {i} (segment {held} waits in the plug)")
+    return c, at, before
 
+
+def finish(t, c, at):
+    c.send("A", ack=at(5))
+    info = t.drv.info_until(c.sid, lambda i: i["unacked"] == 0)
+    check_eq(info["unacked"], 0, "everything acknowledged")
+
+
+def sack_case(t):
+    c, at, before = start(t, [("MSS", MSS), ("SAckOK", b"")], 1)
     # 2-4 SACKed: 0 and 1 are lost (RFC 6675 IsLost). 0 is sent again;
     # 1's copy has not left the host.
     c.send("A", ack=at(0), opts=sack_opts((at(2), at(5))))
     c.expect("A", seq=at(0), data=pattern(0, MSS),
              what="retransmission of segment 0")
     held_then_sent(t, c, before, at(1), "segment 1")
-    c.send("A", ack=at(5))
-    info = t.drv.info_until(c.sid, lambda i: i["unacked"] == 0)
-    check_eq(info["unacked"], 0, "everything acknowledged")
+    finish(t, c, at)
     t.check_counters(before, Timeouts=0)
 
 
 def reno_case(t):
-    c = t.passive_open(syn_opts=[("MSS", MSS)])
-    c.base = una = c.sut_nxt
-
-    def at(i):
-        return seq_add(una, MSS * i)
-
-    plug(t, at(0))
-    before = t.counters()
-    t.drv.send(c.sid, pattern(0, 5 * MSS))
-    for i in (1, 2, 3, 4):
-        c.expect("PA" if i == 4 else "A", seq=at(i), plen=MSS,
-                 what=f"segment {i} (segment 0 waits in the plug)")
-
+    c, at, before = start(t, [("MSS", MSS)], 0)
     # Three duplicate ACKs: fast retransmit of 0, whose copy is below us.
     for _ in range(3):
         dup = c.send("A", ack=at(0))
@@ -137,9 +136,7 @@ def reno_case(t):
     # An RTO armed at the duplicate ACKs would fire by now.
     sleep_until(dup + HOLD + RTO - 1)
     t.check_counters(before, Timeouts=0)
-    c.send("A", ack=at(5))
-    info = t.drv.info_until(c.sid, lambda i: i["unacked"] == 0)
-    check_eq(info["unacked"], 0, "everything acknowledged")
+    finish(t, c, at)
 
 
 def run(t):
