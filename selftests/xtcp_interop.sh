@@ -49,6 +49,11 @@
 # Then: neither XTCP nor TCP counted a checksum error (InCsumErrors) in
 # either namespace, and XTCP retransmitted on the lossy path (RetransSegs).
 #
+# XTCP_FAMILY=6 (xtcp_interop6.sh) runs it all over IPv6: fd00:1::1 and
+# fd00:2::1 routed through fd00:1::fe and fd00:2::fe, the translator
+# swapping the next header, AF_XTCP sockets given IPv6 addresses against
+# the kernel's TCP over IPv6; no IP checksum to check.
+#
 # XTCP_INTEROP_BYTES         bytes each way per transfer (default 8M, 4M in
 #                            the debug guest)
 # XTCP_INTEROP_CAPTURE_PKTS  packets captured per lossy transfer (default
@@ -60,12 +65,27 @@
 XTCP_INTEROP_BYTES=$(pick_size "${XTCP_INTEROP_BYTES:-}" 8M 4M)
 XTCP_INTEROP_CAPTURE_PKTS=$(pick_size "${XTCP_INTEROP_CAPTURE_PKTS:-}" 4000 4000)
 
-CLIENT_IP=10.0.1.1
-SERVER_IP=10.0.2.1
-GW_C=10.0.1.254
-GW_S=10.0.2.254
+if [ "$XTCP_FAMILY" = 6 ]; then
+	CLIENT_IP=fd00:1::1
+	SERVER_IP=fd00:2::1
+	GW_C=fd00:1::fe
+	GW_S=fd00:2::fe
+	PLEN=64
+else
+	CLIENT_IP=10.0.1.1
+	SERVER_IP=10.0.2.1
+	GW_C=10.0.1.254
+	GW_S=10.0.2.254
+	PLEN=24
+fi
 NS_M=
 IPPROTO=253
+IP_SRC=ip.src
+IP_PROTO=ip.proto
+if [ "$XTCP_FAMILY" = 6 ]; then
+	IP_SRC=ipv6.src
+	IP_PROTO=ipv6.nxt
+fi
 LOSSY_NETEM=()
 # CLIENT-SERVER protocols of each pairing, and its lossy transfer's port.
 PAIRINGS=(xtcp-tcp tcp-xtcp)
@@ -87,9 +107,14 @@ mac() { ip -n "$1" -br link show "$2" | awk '{ print $3 }'; }
 
 # Replaces lib.sh's setup_ns (xtcp_lib_init calls it): three namespaces,
 # the middle one routing, permanent neighbour entries everywhere so that
-# netem never drops an ARP exchange.
+# netem never drops an ARP or neighbour discovery exchange.
 setup_ns() {
-	local sfx
+	local sfx nodad=() fwd=net.ipv4.ip_forward
+
+	if [ "$XTCP_FAMILY" = 6 ]; then
+		nodad=(nodad)
+		fwd=net.ipv6.conf.all.forwarding
+	fi
 
 	printf -v sfx '%08x' $((SRANDOM))
 	NS_C=xtcp-c-$sfx
@@ -103,17 +128,17 @@ setup_ns() {
 	ip -n "$NS_S" link set lo up &&
 	ip link add veth-c netns "$NS_C" type veth peer name veth-mc netns "$NS_M" &&
 	ip link add veth-s netns "$NS_S" type veth peer name veth-ms netns "$NS_M" &&
-	ip -n "$NS_C" addr add "$CLIENT_IP/24" dev veth-c &&
-	ip -n "$NS_M" addr add "$GW_C/24" dev veth-mc &&
-	ip -n "$NS_M" addr add "$GW_S/24" dev veth-ms &&
-	ip -n "$NS_S" addr add "$SERVER_IP/24" dev veth-s &&
+	ip -n "$NS_C" addr add "$CLIENT_IP/$PLEN" dev veth-c "${nodad[@]}" &&
+	ip -n "$NS_M" addr add "$GW_C/$PLEN" dev veth-mc "${nodad[@]}" &&
+	ip -n "$NS_M" addr add "$GW_S/$PLEN" dev veth-ms "${nodad[@]}" &&
+	ip -n "$NS_S" addr add "$SERVER_IP/$PLEN" dev veth-s "${nodad[@]}" &&
 	ip -n "$NS_C" link set veth-c up &&
 	ip -n "$NS_M" link set veth-mc up &&
 	ip -n "$NS_M" link set veth-ms up &&
 	ip -n "$NS_S" link set veth-s up &&
-	ip -n "$NS_C" route add default via "$GW_C" &&
-	ip -n "$NS_S" route add default via "$GW_S" &&
-	ip netns exec "$NS_M" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	ip -n "$NS_C" -"$XTCP_FAMILY" route add default via "$GW_C" &&
+	ip -n "$NS_S" -"$XTCP_FAMILY" route add default via "$GW_S" &&
+	ip netns exec "$NS_M" sysctl -qw "$fwd=1" || return 1
 	ip -n "$NS_C" neigh replace "$GW_C" lladdr "$(mac "$NS_M" veth-mc)" \
 		dev veth-c nud permanent &&
 	ip -n "$NS_M" neigh replace "$CLIENT_IP" lladdr "$(mac "$NS_C" veth-c)" \
@@ -141,17 +166,27 @@ offloads_off() {
 # The translator: on ingress of both of $NS_M's ends, IP protocol XTCP
 # becomes 6 and 6 becomes XTCP, the urgent pointer compensating for the
 # pseudo-header (see the top of the file); "pass" ends the classification,
-# so a packet is swapped once. Matched: a 20-byte IP header (byte 0 0x45),
-# URG clear (TCP flags at 33) and a zero urgent pointer (at 38). Anything
-# else crosses untranslated, and the capture checks would see it arrive
-# with the wrong protocol.
+# so a packet is swapped once. Matched over IPv4: a 20-byte IP header (byte
+# 0 0x45), URG clear (TCP flags at 33) and a zero urgent pointer (at 38);
+# act_csum then fixes the IP header checksum. Over IPv6: version 6, next
+# header (at 6) XTCP or 6, so no extension header, URG clear (at 53) and a
+# zero urgent pointer (at 58); IPv6 has no header checksum, and its
+# pseudo-header carries the next header where IPv4's carries the protocol,
+# so the same compensation holds. Anything else crosses untranslated, and
+# the capture checks would see it arrive with the wrong protocol.
 translator_on() {
 	local dev d=$((IPPROTO - 6)) to_tcp to_xtcp
 
 	to_tcp=$(printf '0x%04x' "$d")
 	to_xtcp=$(printf '0x%04x' $((0xffff - d)))
 	for dev in veth-mc veth-ms; do
-		tc -n "$NS_M" qdisc add dev "$dev" clsact &&
+		tc -n "$NS_M" qdisc add dev "$dev" clsact || return 1
+		if [ "$XTCP_FAMILY" = 6 ]; then
+			translator_rule6 "$dev" 1 "$IPPROTO" 6 "$to_tcp" &&
+			translator_rule6 "$dev" 2 6 "$IPPROTO" "$to_xtcp" ||
+				return 1
+			continue
+		fi
 		tc -n "$NS_M" filter add dev "$dev" ingress protocol ip pref 1 \
 			u32 match u8 0x45 0xff at 0 \
 			match ip protocol "$IPPROTO" 0xff \
@@ -167,7 +202,17 @@ translator_on() {
 			munge offset 38 u16 set "$to_xtcp" pipe \
 			action csum iph pass || return 1
 	done
-	info "translator in $NS_M: IP protocol $IPPROTO <-> 6 on ingress of veth-mc and veth-ms, urgent pointer 0 <-> $to_tcp (to TCP) / $to_xtcp (to XTCP)"
+	info "translator in $NS_M: IPv$XTCP_FAMILY protocol $IPPROTO <-> 6 on ingress of veth-mc and veth-ms, urgent pointer 0 <-> $to_tcp (to TCP) / $to_xtcp (to XTCP)"
+}
+
+# translator_rule6 DEV PREF FROM TO URP: on ingress of DEV, an IPv6 packet
+# whose next header is FROM gets TO, and the urgent pointer URP.
+translator_rule6() {
+	tc -n "$NS_M" filter add dev "$1" ingress protocol ipv6 pref "$2" \
+		u32 match u8 0x60 0xf0 at 0 match u8 "$3" 0xff at 6 \
+		match u8 0 0x20 at 53 match u16 0 0xffff at 58 \
+		action pedit munge offset 6 u8 set "$4" \
+		munge offset 58 u16 set "$5" pass
 }
 
 # path_netem ARGS...: netem on both of $NS_M's egresses (both directions).
@@ -200,9 +245,10 @@ capture_start_m() {
 }
 
 # decode PCAP OUT: one line per packet, tab-separated: interface, IP
-# source, IP protocol, SYN and ACK flags (1 or 0), TCP option kinds
+# source, IP protocol (IPv6: source and next header), SYN and ACK flags (1 or 0), TCP option kinds
 # (comma-separated), IP and TCP checksum status (1 good, 0 bad, 2 not
-# verified), non-empty when tshark found the packet malformed
+# verified; IPv6 has no IP checksum: empty), non-empty when tshark found
+# the packet malformed
 # (_ws.malformed), the groups of its expert items (0x07000000, 117440512,
 # is "Malformed"), TCP source and destination port; then, for the report
 # of a bad packet: frame number, TCP checksum, payload length, sequence
@@ -213,8 +259,8 @@ decode() {
 	tshark -n -r "$1" -d "ip.proto==$IPPROTO,tcp" \
 		-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
 		-o tcp.analyze_sequence_numbers:FALSE -o tcp.desegment_tcp_streams:FALSE \
-		-T fields -E separator=/t -e frame.interface_name -e ip.src \
-		-e ip.proto -e tcp.flags.syn -e tcp.flags.ack -e tcp.option_kind \
+		-T fields -E separator=/t -e frame.interface_name -e "$IP_SRC" \
+		-e "$IP_PROTO" -e tcp.flags.syn -e tcp.flags.ack -e tcp.option_kind \
 		-e ip.checksum.status -e tcp.checksum.status -e _ws.malformed \
 		-e _ws.expert.group -e tcp.srcport -e tcp.dstport \
 		-e frame.number -e tcp.checksum -e tcp.len -e tcp.seq \
@@ -276,8 +322,8 @@ decode_all() {
 }
 
 # check_side DESC DECODED DEV PROTO PAIRING: every packet of the
-# connection on DEV has IP protocol PROTO, a good IP checksum, and is not
-# malformed; and every segment checksum is good by xtcp_pcap_csum.py, which
+# connection on DEV has IP protocol PROTO, a good IP checksum (IPv4), and
+# is not malformed; and every segment checksum is good by xtcp_pcap_csum.py, which
 # sums them independently (the only judge on the XTCP side, where tshark
 # sums the wrong pseudo-header). On the TCP side tshark judges too: a
 # checksum it finds bad fails; one it could not verify is reported and left
@@ -288,11 +334,12 @@ check_side() {
 	[ "$4" = "$IPPROTO" ] && xcs=1
 	: >"$TMPD/bad.$3"
 	# shellcheck disable=SC2016	# awk program
-	out=$(awk -F '\t' -v dev="$3" -v proto="$4" -v xcs="$xcs" -v badf="$TMPD/bad.$3" '
+	out=$(awk -F '\t' -v dev="$3" -v proto="$4" -v xcs="$xcs" -v badf="$TMPD/bad.$3" \
+		-v v6="$((XTCP_FAMILY == 6))" '
 		$1 != dev { next }
 		{ n++; rej = 0 }
 		$3 != proto { badproto++; rej = 1 }
-		$7 != 1 { badip++; rej = 1 }
+		!v6 && $7 != 1 || v6 && $7 != "" { badip++; rej = 1 }
 		!xcs && $8 == 0 { badtcp++; rej = 1 }
 		!xcs && $8 != 0 && $8 != 1 { unv++; rej = 1 }
 		$9 != "" || $10 ~ /117440512/ { malformed++; rej = 1 }
@@ -305,8 +352,10 @@ check_side() {
 				tcp = "TCP checksums not judged by tshark"
 			else
 				tcp = sprintf("%d TCP checksums bad, %d not verified by tshark", badtcp, unv)
-			printf "%d packets, %d not protocol %s, %d IP checksums not good, %s, %d malformed\n",
-				n, badproto, proto, badip, tcp, malformed
+			printf "%d packets, %d not protocol %s, %d %s, %s, %d malformed\n",
+				n, badproto, proto, badip,
+				v6 ? "IPv6 with an IP checksum status" : "IP checksums not good",
+				tcp, malformed
 			exit !(n > 0 && !badproto && !badip && !badtcp && !malformed)
 		}' "$2")
 	rc=$?
