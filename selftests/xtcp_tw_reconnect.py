@@ -15,6 +15,8 @@ the next round at once, on the same 4-tuple. The server's TIME_WAIT entry
 must hand the new SYN to the listener. The client prints one line per
 round with the connect() time in ms ("round N connect_ms X") and checks
 every byte. Exit 0 when every round moved its bytes exactly, 1 otherwise.
+An IPv6 ADDR makes AF_INET6 sockets (xtcp_tw_reconnect6.sh); decode reads
+IPv4 and IPv6 segments.
 """
 import argparse
 import os
@@ -47,6 +49,10 @@ def proto(p):
         return 253
 
 
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
 def recv_exact(s, n):
     buf = bytearray()
     while len(buf) < n:
@@ -57,22 +63,24 @@ def recv_exact(s, n):
     return bytes(buf)
 
 
-def local_gone(port):
-    """No entry left with local port @port in /proc/net/xtcp (or tcp)."""
+def local_gone(port, fam=socket.AF_INET):
+    """No entry left with local port @port in /proc/net/xtcp (or tcp, tcp6
+    for @fam AF_INET6). /proc/net/xtcp lists both families."""
     try:
         with open("/proc/net/xtcp") as f:
             lines = f.read().splitlines()[1:]
         return not any(ln.split()[0].endswith(":%d" % port) for ln in lines)
     except OSError:
         pass
-    with open("/proc/net/tcp") as f:
+    with open("/proc/net/tcp6" if fam == socket.AF_INET6
+              else "/proc/net/tcp") as f:
         lines = f.read().splitlines()[1:]
     hexport = ":%04X" % port
     return not any(ln.split()[1].endswith(hexport) for ln in lines)
 
 
 def server(a):
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto(a.p))
+    ls = socket.socket(family(a.addr), socket.SOCK_STREAM, proto(a.p))
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((a.addr, a.port))
     ls.listen(16)
@@ -102,10 +110,11 @@ def server(a):
 
 def client(a):
     ok = True
+    fam = family(a.addr)
     for rnd in range(a.n):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto(a.p))
+        s = socket.socket(fam, socket.SOCK_STREAM, proto(a.p))
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("0.0.0.0", a.b))
+        s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", a.b))
         s.settimeout(a.t)
         t = time.monotonic()
         s.connect((a.addr, a.port))
@@ -131,7 +140,7 @@ def client(a):
         time.sleep(a.w)
         s.close()
         end = time.monotonic() + a.t
-        while not local_gone(a.b):
+        while not local_gone(a.b, fam):
             if time.monotonic() > end:
                 log("client", "round %d: port %d still in use" % (rnd, a.b))
                 return 1
@@ -149,10 +158,16 @@ def decode(a):
         sec, usec, incl = struct.unpack_from("<III", d, off)
         p = d[off + 16:off + 16 + incl]
         off += 16 + incl
-        if len(p) < 54 or p[12:14] != b"\x08\x00":
+        if len(p) >= 54 and p[12:14] == b"\x08\x00":
+            ihl = (p[14] & 15) * 4
+            tot = struct.unpack_from("!H", p, 16)[0]
+        elif len(p) >= 74 and p[12:14] == b"\x86\xdd":
+            # IPv6: a fixed 40-byte header (the capture filter takes
+            # only segments with no extension header), tot as for IPv4.
+            ihl = 40
+            tot = 40 + struct.unpack_from("!H", p, 18)[0]
+        else:
             continue
-        ihl = (p[14] & 15) * 4
-        tot = struct.unpack_from("!H", p, 16)[0]
         th = p[14 + ihl:]
         sport, dport, seq, ack = struct.unpack_from("!HHII", th, 0)
         win = struct.unpack_from("!H", th, 14)[0]

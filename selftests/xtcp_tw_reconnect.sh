@@ -23,6 +23,9 @@
 #    (net.xtcp.timestamps = 1); otherwise their times are reported.
 #
 # XTCP_TEST_PROTO=tcp runs the same rounds over the kernel's TCP.
+# XTCP_FAMILY=6 (xtcp_tw_reconnect6.sh): the same rounds over IPv6
+# (socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP)), through IPv6 TIME_WAIT
+# entries.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +48,9 @@ fi
 # Far below the 1 s initial SYN RTO even under TCG (a reconnect that
 # goes through at once takes a few ms there).
 limit_ms=$((500 * XTCP_TIME_SCALE))
+# The capture's filter: the test's family only.
+ipf=ip
+[ "$XTCP_FAMILY" = 6 ] && ipf=ip6
 info "$ROUNDS rounds per case, connect limit ${limit_ms} ms, timestamps ${ts:-0}"
 
 # rounds TAG SIZE: one server and one client, $ROUNDS rounds of SIZE bytes
@@ -61,7 +67,7 @@ rounds() {
 		# Headers only, every segment: a RST is shown with the
 		# segments that came before it.
 		ip netns exec "$NS_S" dumpcap -q -P -s 96 -i veth-s -w "$TMPD/$tag.pcap" \
-			-f "ip proto $L4" >/dev/null 2>&1 &
+			-f "$ipf proto $L4" >/dev/null 2>&1 &
 		cap=$!
 		BG_PIDS+=("$cap")
 		sleep 1
