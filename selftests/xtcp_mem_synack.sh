@@ -18,6 +18,10 @@
 # is raised for that (SO_RCVBUF 4 MiB, net.core.rmem_max raised with it).
 # net.xtcp.mem and net.core.rmem_max are machine-wide: set for the test,
 # restored after.
+#
+# XTCP_FAMILY=6 (xtcp_mem_synack6.sh): the same over IPv6, where the
+# SYN-ACK goes out through the IPv6 request path and the four segments are
+# of the IPv6 MSS (1440 on the veth, 40 bytes of IP header).
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -32,6 +36,11 @@ PY=/usr/bin/python3
 
 L4=$(cat /sys/module/xtcp/parameters/ipproto 2>/dev/null || echo 253)
 MSS=1460	# veth, MTU 1500
+ipf=ip
+if [ "$XTCP_FAMILY" = 6 ]; then
+	MSS=1440
+	ipf=ip6
+fi
 CLAMP=$((4 * MSS))
 old_mem=$(cat /proc/sys/net/xtcp/mem)
 old_rmem_max=$(cat /proc/sys/net/core/rmem_max)
@@ -73,7 +82,7 @@ fi
 # A new connection while under pressure, captured at the server. (dumpcap
 # stops on SIGINT; SIGTERM can leave it waiting for a packet that never
 # comes, as it did once for longer than the holder's timeout.)
-capture_start "$NS_S" "$TMPD/new.pcap" -q -P -i veth-s -f "ip proto $L4" ||
+capture_start "$NS_S" "$TMPD/new.pcap" -q -P -i veth-s -f "$ipf proto $L4" ||
 	tap_skip_rest "dumpcap did not start"
 xfer "64 KiB to a connection opened under pressure" \
 	"-s 64K -S $dseed -t $t" "-s 64K -S $dseed -t $t"
@@ -81,7 +90,8 @@ sleep 0.5
 capture_stop
 
 # Windows the server sent on the new connection, in order: "S W" for the
-# SYN-ACK, "A W" for the others.
+# SYN-ACK, "A W" for the others. IPv4 or IPv6 (the filter took one family;
+# an IPv6 segment with no extension header, as the filter wants).
 "$PY" - "$TMPD/new.pcap" "$PORT" >"$TMPD/wins" <<'PYEOF'
 import struct, sys
 data = open(sys.argv[1], "rb").read()
@@ -91,9 +101,12 @@ while off + 16 <= len(data):
     incl = struct.unpack_from("<I", data, off + 8)[0]
     pkt = data[off + 16:off + 16 + incl]
     off += 16 + incl
-    if len(pkt) < 14 + 20 + 20 or pkt[12:14] != b"\x08\x00":
+    if len(pkt) >= 14 + 20 + 20 and pkt[12:14] == b"\x08\x00":
+        ihl = (pkt[14] & 15) * 4
+    elif len(pkt) >= 14 + 40 + 20 and pkt[12:14] == b"\x86\xdd":
+        ihl = 40
+    else:
         continue
-    ihl = (pkt[14] & 15) * 4
     th = pkt[14 + ihl:]
     sport, = struct.unpack_from("!H", th, 0)
     if sport != port:
