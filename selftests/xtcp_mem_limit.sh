@@ -20,6 +20,12 @@
 # each CPU's share (up to net.core.mem_pcpu_rsv pages) joins in batches:
 # that is allowed for too. MemoryAllocated counts the CPUs' shares.
 #
+# XTCP_FAMILY=6 (xtcp_mem_limit6.sh): the same over IPv6. /proc/net/xtcp
+# lists XTCP's sockets of both families (there is no /proc/net/xtcp6), an
+# IPv6 one as [addr]:port: the sum then takes those lines only, so the
+# IPv6 connections have to be listed there, as IPv6, for any payload to be
+# seen queued.
+#
 # XTCP_MEM_CONNS  connections (default 500, 120 in the debug guest)
 # XTCP_MEM_BYTES  bytes each client sends (default 96K, 64K in the debug
 #                 guest: 7.5 MiB in all, still twice its limit)
@@ -76,14 +82,17 @@ gauge() {
 	done </proc/net/xtcp_stat
 }
 # sample: sets QUEUED, the payload bytes on every XTCP socket of both
-# namespaces, and ESTAB, the server's established connections (through
-# each namespace's anchor process, see ns_anchor).
+# namespaces (IPv6 ones only under XTCP_FAMILY=6), and ESTAB, the server's
+# established connections (through each namespace's anchor process, see
+# ns_anchor).
 sample() {
-	local ns st tx rx
+	local ns loc st tx rx
 
 	QUEUED=0 ESTAB=0
 	for ns in "$NS_C" "$NS_S"; do
-		while read -r _ _ st tx rx _; do
+		while read -r loc _ st tx rx _; do
+			[ "$XTCP_FAMILY" != 6 ] || [ "${loc:0:1}" = "[" ] ||
+				continue
 			if [[ $tx =~ ^[0-9]+$ ]] && [ "$st" != LISTEN ]; then
 				QUEUED=$((QUEUED + tx + rx))
 			fi
