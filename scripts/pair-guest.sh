@@ -7,18 +7,21 @@
 # guest (it refuses to run elsewhere), from the repository root. Each guest
 # has one NIC per link, MAC 52:54:00:5a:LL:01 in the server and
 # 52:54:00:5a:LL:02 in the client, where LL is the link number; link LL is
-# 10.0.(40+LL).0/24, the server .1, the client .2. netem (1% loss, 2 ms)
-# sits on every NIC's egress.
+# 10.0.(40+LL).0/24 and fd00:(40+LL)::/64, the server .1 and ::1, the
+# client .2 and ::2. netem (1% loss, 2 ms) sits on every NIC's egress.
 #
-# The server loads xtcp.ko, listens on every link (port 7000+LL) and says
-# so in OUTDIR/server.ready; OUTDIR is the --rwdir of both guests (9p,
-# uncached), so the client sees it without using the links under test.
-# The client then moves BYTES both ways on every link at once. Both ends
-# check every byte (selftests/xtcp_xfer).
+# The server loads xtcp.ko, listens on every link over IPv4 (port
+# 7000+LL, AF_XTCP) and IPv6 (port 7100+LL, socket(AF_INET6, SOCK_STREAM,
+# IPPROTO_XTCP)) and says so in OUTDIR/server.ready; OUTDIR is the --rwdir
+# of both guests (9p, uncached), so the client sees it without using the
+# links under test. The client then moves BYTES both ways on every link at
+# once over IPv4, then the same over IPv6 (AF_XTCP sockets given IPv6
+# addresses). Both ends check every byte (selftests/xtcp_xfer).
 #
-# Results in OUTDIR: ROLE.LL.log, ROLE.LL.rc and ROLE.LL.driver per link,
-# ROLE.InCsumErrors, ROLE.links, ROLE.dmesg, ROLE.errors (harness
-# problems, one a line), ROLE.done at the end.
+# Results in OUTDIR: ROLE.LL.log, ROLE.LL.rc and ROLE.LL.driver per link
+# (ROLE.LL.6.log and ROLE.LL.6.rc for IPv6), ROLE.InCsumErrors,
+# ROLE.links, ROLE.dmesg, ROLE.errors (harness problems, one a line),
+# ROLE.done at the end.
 
 set -u
 
@@ -48,8 +51,10 @@ link_setup() {
 	dev=$(ip -br link | awk -v m="$mac" '$3 == m { print $1 }')
 	[ -n "$dev" ] || return 1
 	ip addr add "10.0.$((40 + ll)).$me/24" dev "$dev" &&
+	ip addr add "fd00:$((40 + ll))::$me/64" dev "$dev" nodad &&
 	ip link set "$dev" up &&
 	ip neigh replace "10.0.$((40 + ll)).$peer" lladdr "$pmac" dev "$dev" nud permanent &&
+	ip neigh replace "fd00:$((40 + ll))::$peer" lladdr "$pmac" dev "$dev" nud permanent &&
 	tc qdisc replace dev "$dev" root netem limit 1000 loss 1% delay 2ms ||
 		return 1
 	for ((i = 0; i < 100; i++)); do
@@ -60,7 +65,7 @@ link_setup() {
 }
 
 main() {
-	local ko bytes seed xfer links=() ll dev drv pids=() rc i n t0
+	local ko bytes seed xfer links=() ll dev drv pids=() tags=() rcs=() rc i n t0 tag
 
 	role=${1:?usage: pair-guest.sh server|client OUTDIR KO BYTES SEED}
 	out=${2:?}
@@ -85,8 +90,8 @@ main() {
 	for ll in 1 2 3 4; do
 		dev=$(link_setup "$ll") || continue
 		drv=$(readlink "/sys/class/net/$dev/device/driver")
-		say "link $ll: $dev (${drv##*/}) 10.0.$((40 + ll)).0/24: $(ethtool -k "$dev" 2>/dev/null |
-			grep -E '^\s*(tx-checksum-ipv4|tx-checksum-ip-generic):' | tr -d '\t' | tr '\n' ' ')"
+		say "link $ll: $dev (${drv##*/}) 10.0.$((40 + ll)).0/24 fd00:$((40 + ll))::/64: $(ethtool -k "$dev" 2>/dev/null |
+			grep -E '^\s*(tx-checksum-ipv4|tx-checksum-ipv6|tx-checksum-ip-generic):' | tr -d '\t' | tr '\n' ' ')"
 		echo "${drv##*/}" >"$out/$role.$ll.driver"
 		links+=("$ll")
 	done
@@ -100,13 +105,19 @@ main() {
 				-F "$out/server.$ll.listening" \
 				"10.0.$((40 + ll)).1" $((7000 + ll)) >"$out/server.$ll.log" 2>&1 &
 			pids+=("$!")
+			tags+=("$ll")
+			"$xfer" -l -p xtcp6 -b -s "$bytes" -S "$seed" -t 400 -I \
+				-F "$out/server.$ll.6.listening" \
+				"fd00:$((40 + ll))::1" $((7100 + ll)) >"$out/server.$ll.6.log" 2>&1 &
+			pids+=("$!")
+			tags+=("$ll.6")
 		done
 		for ((i = 0; i < 200; i++)); do
 			n=0
-			for ll in "${links[@]}"; do
-				[ -s "$out/server.$ll.listening" ] && n=$((n + 1))
+			for tag in "${tags[@]}"; do
+				[ -s "$out/server.$tag.listening" ] && n=$((n + 1))
 			done
-			[ "$n" -lt ${#links[@]} ] || break
+			[ "$n" -lt ${#tags[@]} ] || break
 			sleep 0.1
 		done
 		touch "$out/server.ready"
@@ -132,14 +143,31 @@ main() {
 			"$xfer" -p xtcp -b -s "$bytes" -S "$seed" -t 120 -I \
 				"10.0.$((40 + ll)).1" $((7000 + ll)) >"$out/client.$ll.log" 2>&1 &
 			pids+=("$!")
+			tags+=("$ll")
+		done
+		# IPv6 once IPv4 is done: each result is one family's.
+		for i in "${!pids[@]}"; do
+			rc=0
+			wait "${pids[$i]}" || rc=$?
+			rcs[$i]=$rc
+		done
+		say "IPv4 done after $((SECONDS - t0)) s"
+		for ll in "${links[@]}"; do
+			"$xfer" -p xtcp -b -s "$bytes" -S "$seed" -t 120 -I \
+				"fd00:$((40 + ll))::1" $((7100 + ll)) >"$out/client.$ll.6.log" 2>&1 &
+			pids+=("$!")
+			tags+=("$ll.6")
 		done
 	fi
-	for i in "${!links[@]}"; do
-		rc=0
-		wait "${pids[$i]}" || rc=$?
-		ll=${links[$i]}
-		echo "$rc" >"$out/$role.$ll.rc"
-		say "link $ll: exit $rc: $(tail -1 "$out/$role.$ll.log")"
+	for i in "${!tags[@]}"; do
+		tag=${tags[$i]}
+		rc=${rcs[$i]:-}
+		if [ -z "$rc" ]; then
+			rc=0
+			wait "${pids[$i]}" || rc=$?
+		fi
+		echo "$rc" >"$out/$role.$tag.rc"
+		say "link $tag: exit $rc: $(tail -1 "$out/$role.$tag.log")"
 	done
 	[ "$role" = server ] || touch "$out/client.finished"
 	awk '$1 == "InCsumErrors" { print $2 }' /proc/net/xtcp_stat >"$out/$role.InCsumErrors"
