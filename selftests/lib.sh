@@ -334,8 +334,19 @@ ns_del() {
 # router_topology: rebuild the link as client -- router -- server, a
 # third namespace $NS_R forwarding between 10.0.1.0/24 (veth-c 10.0.1.1,
 # veth-rc 10.0.1.254) and 10.0.2.0/24 (veth-rs 10.0.2.254, veth-s
-# 10.0.2.2, the server's new address). cleanup deletes $NS_R.
+# 10.0.2.2, the server's new address). cleanup deletes $NS_R. With
+# XTCP_FAMILY=6 the same over IPv6 as well (router_ipv6): fd00:1::/64
+# (the client keeps fd00:1::1, the router fd00:1::fe) and fd00:2::/64
+# (fd00:2::fe, the server fd00:2::2); ROUTER_SERVER_IP is the server's
+# new address in the family in use.
 NS_R=
+ROUTER_SERVER_IP6=fd00:2::2
+# shellcheck disable=SC2034	# read by the scripts
+if [ "$XTCP_FAMILY" = 6 ]; then
+	ROUTER_SERVER_IP=$ROUTER_SERVER_IP6
+else
+	ROUTER_SERVER_IP=10.0.2.2
+fi
 router_topology() {
 	NS_R=xtcp-r-${NS_C#xtcp-c-}
 	ip netns add "$NS_R" &&
@@ -353,7 +364,23 @@ router_topology() {
 	ip -n "$NS_S" link set veth-s up &&
 	ip -n "$NS_C" route add default via 10.0.1.254 &&
 	ip -n "$NS_S" route add default via 10.0.2.254 &&
-	ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	if [ "$XTCP_FAMILY" = 6 ]; then
+		router_ipv6 || return 1
+	fi
+}
+
+# router_ipv6: the IPv6 half of router_topology (addresses without
+# duplicate address detection, so usable at once; neighbours found by
+# neighbour discovery, as the IPv4 ones by ARP).
+router_ipv6() {
+	ip -n "$NS_C" addr add "$CLIENT_IP6/64" dev veth-c nodad &&
+	ip -n "$NS_R" addr add fd00:1::fe/64 dev veth-rc nodad &&
+	ip -n "$NS_R" addr add fd00:2::fe/64 dev veth-rs nodad &&
+	ip -n "$NS_S" addr add "$ROUTER_SERVER_IP6/64" dev veth-s nodad &&
+	ip -n "$NS_C" -6 route add default via fd00:1::fe &&
+	ip -n "$NS_S" -6 route add default via fd00:2::fe &&
+	ip netns exec "$NS_R" sysctl -qw net.ipv6.conf.all.forwarding=1
 }
 
 # setup_ipv6: IPv6 on the veth pair too, CLIENT_IP6 and SERVER_IP6, with
