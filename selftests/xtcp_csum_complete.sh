@@ -15,6 +15,13 @@
 # A kprobe on xtcp_v4_rcv (when tracefs and pahole are there) shows that
 # the segments really arrived as CHECKSUM_COMPLETE.
 #
+# With XTCP_FAMILY=6 (xtcp_csum_complete6.sh) XTCP runs over IPv6 inside
+# an ip6gre tunnel with checksums, itself over IPv6 (fd00:1::1 <->
+# fd00:1::2): ip6gre's receive handler parses the GRE header with the same
+# gre_parse_header(), so the inner IPv6 packet arrives CHECKSUM_COMPLETE
+# and xtcp_v6_rcv() must validate it against the IPv6 pseudo-header with
+# next header 253 (xtcp_v6_csum_init()); the kprobe is on xtcp_v6_rcv.
+#
 # XTCP_CSUM_BYTES  bytes each way (default 2M, 512K in the debug guest)
 
 # shellcheck source=lib.sh
@@ -22,6 +29,22 @@
 
 XTCP_CSUM_BYTES=$(pick_size "${XTCP_CSUM_BYTES:-}" 2M 512K)
 xtcp_lib_init 4 "CHECKSUM_COMPLETE receive path (GRE with checksums), 1% corruption"
+
+if [ "$XTCP_FAMILY" = 6 ]; then
+	GRE=ip6gre
+	IN_C=fd00:2::1
+	IN_S=fd00:2::2
+	IN_PFX=64
+	IN_FLAGS=(nodad)
+	RCV_FN=xtcp_v6_rcv
+else
+	GRE=gre
+	IN_C=10.0.2.1
+	IN_S=10.0.2.2
+	IN_PFX=24
+	IN_FLAGS=()
+	RCV_FN=xtcp_v4_rcv
+fi
 
 bytes=$(to_bytes "$XTCP_CSUM_BYTES")
 rand_range 1 1000000
@@ -31,19 +54,20 @@ t=$(tmo 300)
 netem_available || tap_skip_rest "netem not available (CONFIG_NET_SCH_NETEM)"
 csum_offload_off || tap_skip_rest "cannot turn checksum offloads off (ethtool)"
 gso_off
-if ! ip -n "$NS_C" link add gre-c type gre local "$CLIENT_IP" remote "$SERVER_IP" csum ||
-   ! ip -n "$NS_S" link add gre-s type gre local "$SERVER_IP" remote "$CLIENT_IP" csum; then
-	tap_skip_rest "no GRE tunnels (ip_gre)"
+if ! ip -n "$NS_C" link add gre-c type "$GRE" local "$CLIENT_IP" remote "$SERVER_IP" csum ||
+   ! ip -n "$NS_S" link add gre-s type "$GRE" local "$SERVER_IP" remote "$CLIENT_IP" csum; then
+	tap_skip_rest "no GRE tunnels (ip_$GRE)"
 fi
-ip -n "$NS_C" addr add 10.0.2.1/24 dev gre-c &&
-ip -n "$NS_S" addr add 10.0.2.2/24 dev gre-s &&
+ip -n "$NS_C" addr add "$IN_C/$IN_PFX" dev gre-c "${IN_FLAGS[@]}" &&
+ip -n "$NS_S" addr add "$IN_S/$IN_PFX" dev gre-s "${IN_FLAGS[@]}" &&
 ip -n "$NS_C" link set gre-c up &&
 ip -n "$NS_S" link set gre-s up || tap_skip_rest "cannot set up the GRE tunnel"
-SERVER_IP=10.0.2.2
-info "GRE with checksums: 10.0.2.1 gre-c <-> gre-s 10.0.2.2, over veth with offloads off"
+SERVER_IP=$IN_S
+info "${GRE^^} with checksums: $IN_C gre-c <-> gre-s $IN_S, over veth with offloads off"
 
 # The kprobe: ip_summed (a 2-bit field of struct sk_buff, placed as BTF
-# says) of every skb xtcp_v4_rcv() gets. CHECKSUM_COMPLETE is 2.
+# says) of every skb xtcp_v4_rcv() (xtcp_v6_rcv() over IPv6) gets.
+# CHECKSUM_COMPLETE is 2.
 TR=/sys/kernel/tracing
 [ -d $TR/events ] || TR=/sys/kernel/debug/tracing
 KP=
@@ -54,7 +78,7 @@ if [ "$XTCP_TEST_PROTO" = xtcp ] && [ -w $TR/kprobe_events ] &&
 		sed -n 's/.*ip_summed:2; *\/\* *\([0-9]*\): *\([0-9]*\) .*/\1 \2/p' |
 		head -1)
 	if [ -n "$byte" ] &&
-	   echo "p:xtcp_csum_complete/rcv xtcp_v4_rcv summed=+$byte(%di):b2@$bit/8" \
+	   echo "p:xtcp_csum_complete/rcv $RCV_FN summed=+$byte(%di):b2@$bit/8" \
 		>>$TR/kprobe_events 2>/dev/null; then
 		KP=$TR/events/xtcp_csum_complete/rcv
 		echo >$TR/trace
