@@ -13,8 +13,8 @@
  *	socket				-> ok ID
  *	setsockopt ID NAME INT		SO_RCVBUF SO_SNDBUF SO_REUSEADDR
  *					SO_KEEPALIVE SO_MARK SO_PRIORITY IP_TOS
- *					SO_MAX_PACING_RATE XTCP_NODELAY
- *					XTCP_MAXSEG
+ *					IPV6_TCLASS SO_MAX_PACING_RATE
+ *					XTCP_NODELAY XTCP_MAXSEG
  *	getsockopt ID NAME		-> ok INT
  *	nonblock ID 0|1
  *	bind ID ADDR PORT
@@ -33,6 +33,9 @@
  *	sysctl NAME VALUE		writes /proc/sys/net/xtcp/NAME
  *	stat				-> ok Name=value... (/proc/net/xtcp_stat)
  *	quit
+ *
+ * ADDR is an IPv4 or an IPv6 literal: an AF_XTCP socket given an IPv6
+ * address (sockaddr_in6) becomes an IPv6 socket; getname prints either.
  *
  * Calls run one at a time, in order: a blocking call (connect, accept, recv)
  * delays the replies to the commands after it, which is what the scripted
@@ -99,12 +102,45 @@ static void reply_new_id(int fd)
 	}
 }
 
-static int parse_addr(const char *ip, const char *port, struct sockaddr_in *sin)
+/* @ip and @port into @ss: a sockaddr_in6 for an IPv6 literal, else a
+ * sockaddr_in. Returns the address' length, or 0 if @ip is neither.
+ */
+static socklen_t parse_addr(const char *ip, const char *port,
+			    struct sockaddr_storage *ss)
 {
-	memset(sin, 0, sizeof(*sin));
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(ip, ':')) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(atoi(port));
+		if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) != 1)
+			return 0;
+		return sizeof(*sin6);
+	}
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(atoi(port));
-	return inet_pton(AF_INET, ip, &sin->sin_addr) == 1 ? 0 : -1;
+	if (inet_pton(AF_INET, ip, &sin->sin_addr) != 1)
+		return 0;
+	return sizeof(*sin);
+}
+
+/* Reply "ok ADDR PORT" for the sockaddr_in or sockaddr_in6 in @ss. */
+static void reply_addr(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	char buf[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET6)
+		printf("ok %s %u\n",
+		       inet_ntop(AF_INET6, &sin6->sin6_addr, buf, sizeof(buf)),
+		       ntohs(sin6->sin6_port));
+	else
+		printf("ok %s %u\n",
+		       inet_ntop(AF_INET, &sin->sin_addr, buf, sizeof(buf)),
+		       ntohs(sin->sin_port));
 }
 
 static int opt_of(const char *name, int *level, int *opt)
@@ -122,6 +158,7 @@ static int opt_of(const char *name, int *level, int *opt)
 		{ "SO_MARK", SOL_SOCKET, SO_MARK },
 		{ "SO_PRIORITY", SOL_SOCKET, SO_PRIORITY },
 		{ "IP_TOS", SOL_IP, IP_TOS },
+		{ "IPV6_TCLASS", SOL_IPV6, IPV6_TCLASS },
 		{ "SO_MAX_PACING_RATE", SOL_SOCKET, SO_MAX_PACING_RATE },
 		{ "XTCP_NODELAY", -1, XTCP_NODELAY },
 		{ "XTCP_MAXSEG", -1, XTCP_MAXSEG },
@@ -314,7 +351,7 @@ static void cmd_abortall(void)
 /* One command; returns 0 to go on, 1 on quit. */
 static int run(char **a, int n)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_storage ss;
 	socklen_t len;
 	int fd = -1, level, opt, v;
 
@@ -364,25 +401,25 @@ static int run(char **a, int n)
 		reply_ret(fcntl(fd, F_SETFL, v));
 	} else if ((!strcmp(a[0], "bind") || !strcmp(a[0], "connect")) &&
 		   n == 4) {
-		if (parse_addr(a[2], a[3], &sin)) {
+		len = parse_addr(a[2], a[3], &ss);
+		if (!len) {
 			reply_err(EINVAL);
 			return 0;
 		}
 		if (a[0][0] == 'b')
-			reply_ret(bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+			reply_ret(bind(fd, (struct sockaddr *)&ss, len));
 		else
-			reply_ret(connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
+			reply_ret(connect(fd, (struct sockaddr *)&ss, len));
 	} else if (!strcmp(a[0], "listen") && n == 3) {
 		reply_ret(listen(fd, atoi(a[2])));
 	} else if (!strcmp(a[0], "accept")) {
 		reply_new_id(accept(fd, NULL, NULL));
 	} else if (!strcmp(a[0], "getname")) {
-		len = sizeof(sin);
-		if (getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
+		len = sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 			reply_err(errno);
 		else
-			printf("ok %s %u\n", inet_ntoa(sin.sin_addr),
-			       ntohs(sin.sin_port));
+			reply_addr(&ss);
 	} else if (!strcmp(a[0], "send") && n == 3) {
 		cmd_send(fd, a[2]);
 	} else if (!strcmp(a[0], "recv") && n >= 3) {
