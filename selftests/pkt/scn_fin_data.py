@@ -3,7 +3,7 @@
 acknowledged with it at once (ACK = SEG.SEQ + SEG.LEN + 1); XTCP's last
 bytes, held back by Nagle behind a full segment in flight, leave with its
 FIN in one segment <FIN,PSH,ACK>."""
-from xtcp_peer import check_eq, check_immediate, pattern, seq_add
+from xtcp_peer import LINK_MSS, check_eq, check_immediate, pattern, seq_add
 
 TITLE = "FIN with data: received, and sent on XTCP's last data segment"
 # No retransmission of the full segment while the test holds its ACK back.
@@ -19,13 +19,13 @@ def run(t):
     check_eq(t.drv.call("recv", c.sid, 100).int(), 0, "recv() at end of file")
 
     una = c.sut_nxt
-    t.drv.send(c.sid, pattern(0, 1460))
-    c.expect("PA", seq=una, plen=1460, what="full segment")
-    t.drv.send(c.sid, pattern(1460, 200))
+    t.drv.send(c.sid, pattern(0, LINK_MSS))
+    c.expect("PA", seq=una, plen=LINK_MSS, what="full segment")
+    t.drv.send(c.sid, pattern(LINK_MSS, 200))
     c.expect_none(0.2, "a small segment while one is in flight (Nagle)")
     t.drv.call("shutdown", c.sid, "wr")
-    c.expect("FPA", seq=seq_add(una, 1460), ack=c.nxt,
-             data=pattern(1460, 200), what="last data with the FIN")
+    c.expect("FPA", seq=seq_add(una, LINK_MSS), ack=c.nxt,
+             data=pattern(LINK_MSS, 200), what="last data with the FIN")
     c.send("A")
     c.expect_none(0.3, "after the last ACK")
     check_eq(t.drv.state(c.sid), "CLOSE", "state")

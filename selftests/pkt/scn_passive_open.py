@@ -7,7 +7,7 @@ SACK_PERM: RFC 2018 2, Linux's layout without timestamps) and window scale
 (scn_wscale_* covers others): its window is taken as is, and its MSS
 honoured.
 """
-from xtcp_peer import check, check_eq, pattern, seq_add, sut_wscale
+from xtcp_peer import LINK_MSS, check, check_eq, pattern, seq_add, sut_wscale
 
 TITLE = "passive open: SYN-ACK numbers, MSS, SACK-permitted and WS echoed"
 # No retransmission while the test holds its ACK back.
@@ -22,7 +22,7 @@ def run(t):
     c = t.conn(port)
     c.send("S", opts=SYN_OPTS)
     sa = c.expect("SA", ack=seq_add(c.iss, 1), plen=0,
-                  opts=[("MSS", 1460), ("NOP", None), ("NOP", None),
+                  opts=[("MSS", LINK_MSS), ("NOP", None), ("NOP", None),
                         ("SAckOK", b""), ("NOP", None),
                         ("WScale", sut_wscale())],
                   what="SYN-ACK")

@@ -4,8 +4,8 @@ read sees its window close to zero, without its right edge ever moving left
 and without dropping data sent inside it; a zero-window probe is answered
 with an ACK and dropped; reading reopens the window with an update sent
 unprompted."""
-from xtcp_peer import (check, check_eq, check_immediate, pattern, seq_add,
-                       seq_diff)
+from xtcp_peer import (LINK_MSS, check, check_eq, check_immediate, pattern,
+                       seq_add, seq_diff)
 
 TITLE = "receive window closes to zero, probe answered, update on read"
 
@@ -18,7 +18,7 @@ def run(t):
         room = seq_diff(edge, c.nxt)
         if room <= 0:
             break
-        n = min(1460, room)
+        n = min(LINK_MSS, room)
         c.send("A", data=pattern(sent, n))
         sent += n
         ack = c.expect_ack(what=f"ACK after {sent} bytes")
@@ -34,7 +34,7 @@ def run(t):
 
     check_eq(t.drv.recv_all(c.sid, sent), pattern(0, sent), "data read")
     upd = c.expect_ack(what="window update")
-    check(upd.win >= 1460, f"window update to {upd.win}")
+    check(upd.win >= LINK_MSS, f"window update to {upd.win}")
     while c.recv(0.3):
         pass
     c.send("A", data=pattern(sent, 1))

@@ -4,15 +4,16 @@ SACK_PERM only when the SYN did and net.xtcp.sack is set; connect() offers
 it only when net.xtcp.sack is set; a connection where either end did not
 offer it never sends SACK blocks, while one where both did reports a hole
 in its first duplicate ACK."""
-from xtcp_peer import check_eq, pattern, sack_opts, seq_add
+from xtcp_peer import LINK_MSS, check_eq, pattern, sack_opts, seq_add
 
 TITLE = "SACK-permitted: offered per net.xtcp.sack, echoed only if offered"
 # SACK-permitted alone: without timestamps and window scaling (scn_tstamp_*,
 # scn_wscale_* and scn_syn_fields cover the layout with them).
 SYSCTLS = {"timestamps": 0, "window_scaling": 0}
 
-MSS_ONLY = [("MSS", 1460)]
-MSS_SACK = [("MSS", 1460), ("NOP", None), ("NOP", None), ("SAckOK", b"")]
+MSS_ONLY = [("MSS", LINK_MSS)]
+MSS_SACK = [("MSS", LINK_MSS), ("NOP", None), ("NOP", None),
+            ("SAckOK", b"")]
 
 
 def ooo_ack(t, c, what):

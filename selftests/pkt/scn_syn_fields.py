@@ -7,8 +7,8 @@ connect() fails with ECONNREFUSED (RFC 9293 3.10.7.3)."""
 import errno
 import random
 
-from xtcp_peer import (PEER_IP, SUT_IP, check, check_eq, seq_add, seq_diff,
-                       sut_wscale, ts_of)
+from xtcp_peer import (LINK_MSS, PEER_IP, SUT_IP, check, check_eq, seq_add,
+                       seq_diff, sut_wscale, ts_of)
 
 TITLE = "SYN fields: MSS, SACK-permitted, timestamps, WS; unscaled window; ISNs differ"
 
@@ -24,7 +24,7 @@ def run(t):
         connect = t.drv.start("connect", sid, PEER_IP, rport)
         c = t.conn(lport, sport=rport)
         syn = c.expect("S", ack=0, plen=0, urgptr=0, what="SYN")
-        check_eq(syn.opts, [("MSS", 1460), ("SAckOK", b""),
+        check_eq(syn.opts, [("MSS", LINK_MSS), ("SAckOK", b""),
                             ("Timestamp", (ts_of(syn)[0], 0)), ("NOP", None),
                             ("WScale", sut_wscale())], "SYN options")
         check_eq(syn.doff, 10,

@@ -6,7 +6,8 @@ meets the listener, which answers <SEQ=SEG.ACK><CTL=RST> (RFC 9293
 import errno
 import time
 
-from xtcp_peer import (check_backoff, check_interval, seq_add, sleep_until)
+from xtcp_peer import (LINK_MSS, check_backoff, check_interval, seq_add,
+                       sleep_until)
 
 TITLE = "SYN-ACK retransmission at 1 s, 2 s; request dropped, late ACK reset"
 SYSCTLS = {"synack_retries": 2}
@@ -17,7 +18,8 @@ def run(t):
     t.drv.call("nonblock", lsid, 1)
     c = t.conn(port)
     c.send("S", opts=[("MSS", 1460)])
-    sa = c.expect("SA", ack=c.nxt, plen=0, opts=[("MSS", 1460)], what="SYN-ACK")
+    sa = c.expect("SA", ack=c.nxt, plen=0, opts=[("MSS", LINK_MSS)],
+                  what="SYN-ACK")
     rtx1 = c.expect("SA", seq=sa.seq, ack=c.nxt, plen=0, opts=sa.opts,
                     timeout=3, what="first SYN-ACK retransmission")
     rtx2 = c.expect("SA", seq=sa.seq, ack=c.nxt, plen=0, opts=sa.opts,

@@ -12,7 +12,7 @@ super-packet."""
 import subprocess
 import time
 
-from xtcp_peer import (SCALE, SUT_DEV, check, check_eq, pattern, sack_opts,
+from xtcp_peer import (FAMILY, IP_HLEN, SCALE, SUT_DEV, check, check_eq, pattern, sack_opts,
                        seq_add, seq_diff, sleep_until)
 
 TITLE = "a retransmission held in the host queue goes when its copy leaves"
@@ -55,8 +55,9 @@ def plug(t, seq):
                     "dev", SUT_DEV, "parent", "1:"], capture_output=True,
                    check=False)
     sh(t, "tc", "filter", "add", "dev", SUT_DEV, "parent", "1:",
-       "protocol", "ip", "prio", "1", "u32", "match", "u32", f"{seq:#x}",
-       "0xffffffff", "at", "24", "flowid", "1:2")
+       "protocol", "ipv6" if FAMILY == 6 else "ip", "prio", "1", "u32",
+       "match", "u32", f"{seq:#x}", "0xffffffff", "at", str(IP_HLEN + 4),
+       "flowid", "1:2")
 
 
 def release(t):

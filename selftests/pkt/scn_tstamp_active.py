@@ -9,7 +9,7 @@ With net.xtcp.timestamps = 0 neither a SYN nor a SYN-ACK carries TSopt,
 whatever the peer offers."""
 import errno
 
-from xtcp_peer import check, check_eq, seq_add, seq_diff, ts_of
+from xtcp_peer import LINK_MSS, check, check_eq, seq_add, seq_diff, ts_of
 
 TITLE = "timestamps: active negotiation, bad TSecr on a SYN-ACK, sysctl off"
 # Timestamps alone in XTCP's SYN (scn_syn_fields covers the full layout).
@@ -24,7 +24,7 @@ def run(t):
     c.ignore = lambda seg: set(seg.flags) == {"S"} and seg.seq == syn.seq
     tsv = ts_of(syn)
     check(tsv is not None, f"SYN without timestamps: {syn.opts}")
-    check_eq(syn.opts, [("MSS", 1460), ("NOP", None), ("NOP", None),
+    check_eq(syn.opts, [("MSS", LINK_MSS), ("NOP", None), ("NOP", None),
                         ("Timestamp", (tsv[0], 0))], "SYN options")
     check_eq(syn.doff, 9, "SYN data offset (MSS + NOP NOP TS)")
 
@@ -48,13 +48,14 @@ def run(t):
     check(0 <= seq_diff(ts_of(a)[0], tsv[0]) < 5000,
           f"TSval {ts_of(a)[0]} not just after the SYN's {tsv[0]}")
     check_eq(t.drv.state(sid), "ESTABLISHED", "state")
-    check_eq(t.drv.call("getsockopt", sid, "XTCP_MAXSEG").int(), 1448,
+    check_eq(t.drv.call("getsockopt", sid, "XTCP_MAXSEG").int(),
+             LINK_MSS - 12,
              "MSS with timestamps")
 
     # Off: no TSopt in a SYN, and none in a SYN-ACK to a SYN with one.
     t.sysctl("timestamps", 0)
     c2, syn2, connect2 = t.start_connect(6004)
-    check_eq(syn2.opts, [("MSS", 1460)], "SYN options, timestamps off")
+    check_eq(syn2.opts, [("MSS", LINK_MSS)], "SYN options, timestamps off")
     c2.send("RA", seq=0, ack=seq_add(syn2.seq, 1))
     connect2.fails(errno.ECONNREFUSED)
     _, port = t.listen()
@@ -62,4 +63,4 @@ def run(t):
     p.send("S", opts=[("MSS", 1460), ("NOP", None), ("NOP", None),
                       ("Timestamp", (1, 0))])
     sa = p.expect("SA", ack=p.nxt, what="SYN-ACK, timestamps off")
-    check_eq(sa.opts, [("MSS", 1460)], "SYN-ACK options, timestamps off")
+    check_eq(sa.opts, [("MSS", LINK_MSS)], "SYN-ACK options, timestamps off")

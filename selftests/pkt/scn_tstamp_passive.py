@@ -7,7 +7,8 @@ it. TSecr echoes TS.Recent (4.3): a delayed ACK of two segments echoes the
 earlier one's TSval (case A); an out-of-order segment, beyond
 Last.ACK.sent, does not update TS.Recent, so the duplicate ACK it causes
 echoes the old value; the segment that fills the hole does."""
-from xtcp_peer import check, check_eq, pattern, seq_add, seq_diff, ts_of
+from xtcp_peer import (LINK_MSS, check, check_eq, pattern, seq_add, seq_diff,
+                       ts_of)
 
 TITLE = "timestamps: passive negotiation, on every segment, TSecr echo rules"
 SYSCTLS = {"delack_ms": 300}
@@ -30,7 +31,7 @@ def run(t):
                       ("Timestamp", (1000, 0))])
     sa = c.expect("SA", ack=c.nxt, plen=0, what="SYN-ACK")
     check(ts_of(sa) is not None, f"SYN-ACK without timestamps: {sa.opts}")
-    check_eq(sa.opts, [("MSS", 1460), ("NOP", None), ("NOP", None),
+    check_eq(sa.opts, [("MSS", LINK_MSS), ("NOP", None), ("NOP", None),
                        ("Timestamp", (ts_of(sa)[0], 1000))], "SYN-ACK options")
     check_eq(sa.doff, 9, "SYN-ACK data offset (MSS + NOP NOP TS)")
     tsv = ts_of(sa)[0]
@@ -40,17 +41,18 @@ def run(t):
 
     c.send("A", opts=ts(1001))
     sid = t.drv.call("accept", lsid).int()
-    check_eq(t.drv.info(sid)["snd_mss"], 1460 - 12, "send MSS (TS room)")
+    check_eq(t.drv.info(sid)["snd_mss"], LINK_MSS - 12, "send MSS (TS room)")
 
     # Data from XTCP: full segments carry the option and MSS - 12 bytes.
     data = pattern(0, 2000)
     t.drv.send(sid, data)
-    d1 = c.expect("A", ack=c.nxt, data=data[:1448], what="first segment")
+    d1 = c.expect("A", ack=c.nxt, data=data[:LINK_MSS - 12],
+                  what="first segment")
     last = expect_ts(d1, 1001, tsv, "first segment")
     check_eq(d1.doff, 8, "data offset with TS")
     # Nagle holds the rest until this ACK, whose TSval becomes TS.Recent.
     c.send("A", opts=ts(1005))
-    d2 = c.expect("PA", data=data[1448:], what="second segment")
+    d2 = c.expect("PA", data=data[LINK_MSS - 12:], what="second segment")
     last = expect_ts(d2, 1005, last, "second segment")
     c.send("A", opts=ts(1006))
 

@@ -5,7 +5,7 @@ scaling on: its own window field is taken unscaled, every later one scaled
 by the peer's shift, and XTCP's windows after the SYN are scaled by its
 own. A SYN-ACK without one turns it off for both directions, though XTCP
 offered it."""
-from xtcp_peer import check, check_eq, pattern, seq_add, sut_wscale
+from xtcp_peer import LINK_MSS, check, check_eq, pattern, seq_add, sut_wscale
 
 TITLE = "window scale: offered on SYN; on with a WS SYN-ACK, off without"
 # Window scale alone in XTCP's SYN (scn_syn_fields covers the full layout).
@@ -26,7 +26,7 @@ def run(t):
 
     # The peer answers with shift 3 and a SYN-ACK window of 1000.
     c, syn, connect = t.start_connect(6003)
-    check_eq(syn.opts, [("MSS", 1460), ("NOP", None), ("WScale", ws)],
+    check_eq(syn.opts, [("MSS", LINK_MSS), ("NOP", None), ("WScale", ws)],
              "SYN options")
     check(0 < syn.win <= 65535, f"SYN window {syn.win} (unscaled)")
     c.win = 1000
@@ -49,7 +49,7 @@ def run(t):
 
     # A SYN-ACK without window scale: nothing is scaled.
     c, syn, connect = t.start_connect(6004)
-    check_eq(syn.opts, [("MSS", 1460), ("NOP", None), ("WScale", ws)],
+    check_eq(syn.opts, [("MSS", LINK_MSS), ("NOP", None), ("WScale", ws)],
              "SYN options")
     c.win = 1000
     ack = established(t, c, c.sid, syn, [("MSS", 1460)])

@@ -7,7 +7,7 @@ the peer's by its shift (a shift above 14 counts as 14), XTCP's by its own,
 and XTCP sends no more than the scaled window allows; TIME_WAIT's re-ACK
 scales its window as the connection did. A SYN without the option gets a
 SYN-ACK with MSS only, and windows stay unscaled."""
-from xtcp_peer import check, check_eq, pattern, seq_add, sut_wscale
+from xtcp_peer import LINK_MSS, check, check_eq, pattern, seq_add, sut_wscale
 
 TITLE = "window scale: echoed when offered, shifts applied both ways, 15 read as 14"
 # No retransmission while the test holds its ACKs back.
@@ -47,7 +47,7 @@ def run(t):
     # The peer scales by 7: its third segment's 20 means 2560 bytes.
     c, sa, sid = handshake(t, lsid, port, [("MSS", 1460), ("NOP", None),
                                            ("WScale", 7)], 20)
-    check_eq(sa.opts, [("MSS", 1460), ("NOP", None), ("WScale", ws)],
+    check_eq(sa.opts, [("MSS", LINK_MSS), ("NOP", None), ("WScale", ws)],
              "SYN-ACK options")
     check_eq(t.drv.info(sid)["snd_wnd"], 20 << 7, "send window (scaled by 7)")
     ack = xtcp_ack_window(t, c, sid, ws, "scaled")
@@ -57,18 +57,20 @@ def run(t):
     # pass the right edge (unscaled, 20 bytes would go instead).
     t.drv.send(sid, pattern(0, 3000))
     first = c.recv(2)
-    check(first is not None and first.plen == 1460, f"first segment {first}")
+    check(first is not None and first.plen == LINK_MSS,
+          f"first segment {first}")
     c.expect_none(0.3, "data beyond the peer's scaled 2560-byte window")
     c.win = 100
     c.send("A")
     second = c.recv(2)
-    check(second is not None and second.plen == 1460 and
-          second.seq == seq_add(first.seq, 1460), f"second segment {second}")
+    check(second is not None and second.plen == LINK_MSS and
+          second.seq == seq_add(first.seq, LINK_MSS),
+          f"second segment {second}")
 
     # A shift of 15 is used as 14: a window field of 2 is 32768 bytes.
     c, sa, sid = handshake(t, lsid, port, [("MSS", 1460), ("NOP", None),
                                            ("WScale", 15)], 2)
-    check_eq(sa.opts, [("MSS", 1460), ("NOP", None), ("WScale", ws)],
+    check_eq(sa.opts, [("MSS", LINK_MSS), ("NOP", None), ("WScale", ws)],
              "SYN-ACK options (peer shift 15)")
     check_eq(t.drv.info(sid)["snd_wnd"], 2 << 14, "send window (15 read as 14)")
 
@@ -88,6 +90,6 @@ def run(t):
 
     # No window scale offered: none answered, nothing scaled.
     c, sa, sid = handshake(t, lsid, port, [("MSS", 1460)], 2400)
-    check_eq(sa.opts, [("MSS", 1460)], "SYN-ACK options without WS")
+    check_eq(sa.opts, [("MSS", LINK_MSS)], "SYN-ACK options without WS")
     check_eq(t.drv.info(sid)["snd_wnd"], 2400, "send window (unscaled)")
     xtcp_ack_window(t, c, sid, 0, "unscaled")

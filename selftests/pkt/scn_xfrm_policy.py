@@ -9,13 +9,14 @@ import errno
 import subprocess
 import time
 
-from xtcp_peer import check, seq_add
+from xtcp_peer import FAMILY, check, seq_add
 
 TITLE = "IPsec inbound policy checked for the handshake's ACK and TIME_WAIT"
 # TIME_WAIT must outlast the blocked FIN and the flush (KASAN guest too).
 SYSCTLS = {"tw_timeout_ms": 30000}
 
-BLOCK = ("src", "0.0.0.0/0", "dst", "0.0.0.0/0", "proto", "253",
+ANY = "::/0" if FAMILY == 6 else "0.0.0.0/0"
+BLOCK = ("src", ANY, "dst", ANY, "proto", "253",
          "dir", "in", "action", "block")
 
 

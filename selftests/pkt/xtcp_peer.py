@@ -24,6 +24,20 @@ it receives; the peer verifies the checksum of every segment XTCP sends
 issue 3 specifies: 253, or the module's ipproto parameter) and fails the
 scenario on a bad one.
 
+XTCP_FAMILY=6 runs the same scenarios over IPv6: veth-s has fd00:1::2/64
+(nodad), the SUT reaches fd00:1::1 through a permanent neighbour entry,
+and IPv6 is disabled on veth-p (no link-local address, its kernel drops
+every IPv6 frame; AF_PACKET still sees them). The peer builds IPv6 headers
+with next header XTCP and hop limit 64, and checksums over the IPv6
+pseudo-header (RFC 8200 8.1) with XTCP's number. A frame from fd00:1::2 to
+fd00:1::1 whose next header is an extension header fails the scenario:
+XTCP sends none, so one would be a bug, not noise. Scenarios read family
+neutral values from here: SUT_IP, PEER_IP, IP_HLEN, LINK_MSS (the MSS the
+1500-byte link allows: 1460 or 1440), TOS_OPT and Seg.tos (IP_TOS and the
+TOS byte, or IPV6_TCLASS and the traffic class). A scenario that cannot run
+over IPv6 sets IPV4_ONLY (the reason): the IPv6 run reports it as
+"ok N name # SKIP IPv4 only: reason".
+
 Timing: segments are timestamped by the peer's kernel on arrival
 (SO_TIMESTAMPNS); the peer's own segments are timestamped just before they
 are sent. A timing assertion is a range:
@@ -41,11 +55,12 @@ from a constant one.
 Scenarios are scn_*.py files next to this one. Each defines TITLE, optional
 SYSCTLS (net.xtcp.* values for the SUT namespace, on top of DEFAULT_SYSCTLS),
 an optional XFAIL (the reason, for a known XTCP bug: the TAP line then
-carries "# TODO") and run(t), which gets a Testbed. A scenario fails by
-raising Fail (or any exception); the TAP line then is "not ok" and the
-packet trace of the scenario follows as TAP comments.
+carries "# TODO"), an optional IPV4_ONLY (the reason it cannot run over
+IPv6: skipped with XTCP_FAMILY=6) and run(t), which gets a Testbed. A
+scenario fails by raising Fail (or any exception); the TAP line then is
+"not ok" and the packet trace of the scenario follows as TAP comments.
 
-Run: python3 xtcp_peer.py [-v] [scn_name ...]  (root, xtcp module loaded)
+Run: python3 xtcp_peer.py [-v] [scn_name ... | all]  (root, xtcp module loaded)
 """
 
 import ctypes
@@ -62,14 +77,31 @@ import time
 import traceback
 
 from scapy.layers.inet import IP, TCP, in4_chksum
+from scapy.layers.inet6 import IPv6, in6_chksum
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DRIVER = os.path.join(HERE, "xtcp_pktdrv")
 
-SUT_IP = "10.0.1.2"
-PEER_IP = "10.0.1.1"
+# XTCP_FAMILY=6: every scenario over IPv6 (see the docstring).
+FAMILY = 6 if os.environ.get("XTCP_FAMILY") == "6" else 4
+if FAMILY == 6:
+    SUT_IP = "fd00:1::2"
+    PEER_IP = "fd00:1::1"
+    PREFIX_LEN = 64
+    IP_HLEN = 40
+    TOS_OPT = "IPV6_TCLASS"
+else:
+    SUT_IP = "10.0.1.2"
+    PEER_IP = "10.0.1.1"
+    PREFIX_LEN = 24
+    IP_HLEN = 20
+    TOS_OPT = "IP_TOS"
+# The MSS a 1500-byte link allows (no options): 1460 over IPv4, 1440 over
+# IPv6. What XTCP announces, and the most it sends to a peer announcing
+# at least that much.
+LINK_MSS = 1500 - IP_HLEN - 20
 SUT_DEV = "veth-s"
 PEER_DEV = "veth-p"
 
@@ -117,6 +149,10 @@ XTCP_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
 
 ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
+ETH_P_IPV6 = 0x86DD
+# IPv6 extension headers (RFC 8200 4): hop-by-hop, routing, fragment,
+# ESP, AH, destination options, mobility, HIP, shim6.
+IPV6_EXT_HDRS = frozenset((0, 43, 44, 50, 51, 60, 135, 139, 140))
 PACKET_OUTGOING = 4
 SO_TIMESTAMPNS = 35
 CLONE_NEWNET = 0x40000000
@@ -187,6 +223,25 @@ def sut_wscale():
     return ws
 
 
+def ip_header(payload_len):
+    """The peer's IP header (Scapy) for an XTCP segment of payload_len
+    bytes, towards the SUT."""
+    if FAMILY == 6:
+        return IPv6(src=PEER_IP, dst=SUT_IP, nh=XTCP_PROTO, hlim=64,
+                    plen=payload_len)
+    return IP(src=PEER_IP, dst=SUT_IP, proto=XTCP_PROTO, ttl=64,
+              len=20 + payload_len)
+
+
+def xtcp_csum(ip, seg):
+    """TCP's checksum of `seg` (its checksum field zero) over the IP or
+    IPv6 pseudo-header of `ip` with XTCP's protocol number."""
+    if FAMILY == 6:
+        # in6_chksum() finds the addresses in the upper layer's underlayer.
+        return in6_chksum(XTCP_PROTO, (ip.copy() / Raw(seg))[Raw], seg)
+    return in4_chksum(XTCP_PROTO, ip, seg)
+
+
 def check(cond, what):
     if not cond:
         raise Fail(what)
@@ -255,9 +310,13 @@ class Seg:
         self.opts = [(k, v) for k, v in tcp.options]
         self.payload = tcp_bytes[tcp.dataofs * 4:]
         self.plen = len(self.payload)
-        want = in4_chksum(XTCP_PROTO, ip,
-                          tcp_bytes[:16] + b"\0\0" + tcp_bytes[18:])
+        want = xtcp_csum(ip, tcp_bytes[:16] + b"\0\0" + tcp_bytes[18:])
         self.csum_ok = want == tcp.chksum
+
+    @property
+    def tos(self):
+        """The IPv4 TOS byte or the IPv6 traffic class."""
+        return self.ip.tc if FAMILY == 6 else self.ip.tos
 
     @property
     def end(self):
@@ -571,7 +630,8 @@ class Testbed:
                        f"type veth peer name {PEER_DEV} address {self.peer_mac} "
                        f"netns {p}"])
         run_batch(["-n", s], ["link set lo up",
-                              f"addr add {SUT_IP}/24 dev {SUT_DEV}"])
+                              f"addr add {SUT_IP}/{PREFIX_LEN} dev {SUT_DEV}"
+                              + (" nodad" if FAMILY == 6 else "")])
         # XTCP computes and verifies every checksum itself (before the link
         # is up, so that no route caches the offload).
         out = subprocess.run(["ip", "netns", "exec", s, "ethtool", "-K", SUT_DEV,
@@ -599,6 +659,11 @@ class Testbed:
         try:
             setns(peer)
             try:
+                if FAMILY == 6:
+                    # /proc/sys/net is the opener's namespace: the peer's.
+                    with open(f"/proc/sys/net/ipv6/conf/{PEER_DEV}/disable_ipv6",
+                              "w", encoding="ascii") as f:
+                        f.write("1\n")
                 sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                                      socket.htons(ETH_P_ALL))
                 sock.bind((PEER_DEV, 0))
@@ -652,7 +717,6 @@ class Testbed:
         just before it left. raw_opts (bytes) replaces the option list
         verbatim, so it may be malformed; doff forces the data offset (a
         header longer than the segment is a truncated one)."""
-        ip = IP(src=PEER_IP, dst=SUT_IP, proto=XTCP_PROTO, ttl=64)
         if raw_opts is not None or doff is not None:
             raw_opts = raw_opts or b""
             pad = b""
@@ -667,8 +731,8 @@ class Testbed:
                       window=win, urgptr=urgptr, options=opts or [], chksum=0)
             seg = bytes(tcp) + data
         # TCP's checksum over a pseudo-header with XTCP's protocol number.
-        ip.len = 20 + len(seg)
-        ck = in4_chksum(XTCP_PROTO, ip, seg)
+        ip = ip_header(len(seg))
+        ck = xtcp_csum(ip, seg)
         if bad_csum:
             ck ^= 0x5a5a
         seg = seg[:16] + struct.pack("!H", ck) + seg[18:]
@@ -694,11 +758,10 @@ class Testbed:
         """Put `count` copies of one segment on the wire back to back (the
         frame is built once); return the times before the first and after
         the last."""
-        ip = IP(src=PEER_IP, dst=SUT_IP, proto=XTCP_PROTO, ttl=64)
         seg = bytes(TCP(sport=sport, dport=dport, seq=seq, ack=ack,
                         flags=flags, window=win, chksum=0)) + data
-        ip.len = 20 + len(seg)
-        ck = in4_chksum(XTCP_PROTO, ip, seg)
+        ip = ip_header(len(seg))
+        ck = xtcp_csum(ip, seg)
         seg = seg[:16] + struct.pack("!H", ck) + seg[18:]
         frame = bytes(Ether(src=self.peer_mac, dst=self.sut_mac) / ip /
                       Raw(seg))
@@ -729,18 +792,41 @@ class Testbed:
                     ts = sec + nsec / 1e9
             if not now - 10 < ts <= now + 0.001:
                 ts = now    # no usable kernel timestamp
-            if len(data) < 34 or struct.unpack("!H", data[12:14])[0] != ETH_P_IP:
+            seg = self._parse_frame(data, ts)
+            if seg is None:
                 continue
-            eth = Ether(data)
-            ip = eth[IP]
-            if ip.proto != XTCP_PROTO or ip.src != SUT_IP or ip.dst != PEER_IP:
-                continue
-            seg = Seg(ts, ip, bytes(ip.payload)[:ip.len - ip.ihl * 4])
-            self.log(f"xtcp > {seg}", ts)
             if not seg.csum_ok:
                 raise Fail(f"XTCP sent a segment with a bad checksum: {seg}: "
                            f"frame {data.hex()}")
             return seg
+
+    def _parse_frame(self, data, ts):
+        """The Seg of a frame XTCP sent to the peer, or None for any other
+        frame (ARP, neighbour discovery, MLD, ...)."""
+        if len(data) < 14:
+            return None
+        proto = struct.unpack("!H", data[12:14])[0]
+        if FAMILY == 4:
+            if len(data) < 34 or proto != ETH_P_IP:
+                return None
+            ip = Ether(data)[IP]
+            if ip.proto != XTCP_PROTO or ip.src != SUT_IP or ip.dst != PEER_IP:
+                return None
+            seg = Seg(ts, ip, bytes(ip.payload)[:ip.len - ip.ihl * 4])
+        else:
+            if len(data) < 54 or proto != ETH_P_IPV6:
+                return None
+            ip = Ether(data)[IPv6]
+            if ip.src != SUT_IP or ip.dst != PEER_IP:
+                return None
+            if ip.nh in IPV6_EXT_HDRS:
+                raise Fail(f"XTCP's IPv6 packet has an extension header "
+                           f"(next header {ip.nh}): frame {data.hex()}")
+            if ip.nh != XTCP_PROTO:
+                return None
+            seg = Seg(ts, ip, bytes(ip.payload)[:ip.plen])
+        self.log(f"xtcp > {seg}", ts)
+        return seg
 
     def recv_seg(self, timeout, ports=None):
         """The next segment from XTCP (for ports=(sut port, peer port) if
@@ -858,7 +944,7 @@ def sleep_until(when):
 def load_scenarios(names):
     files = sorted(f for f in os.listdir(HERE)
                    if f.startswith("scn_") and f.endswith(".py"))
-    if names:
+    if names and names != ["all"]:
         want = {n if n.endswith(".py") else n + ".py" for n in names}
         want = {w if w.startswith("scn_") else "scn_" + w for w in want}
         files = [f for f in files if f in want]
@@ -874,6 +960,11 @@ def load_scenarios(names):
 def run_one(num, name, mod):
     title = getattr(mod, "TITLE", name)
     xfail = getattr(mod, "XFAIL", None)
+    ipv4_only = getattr(mod, "IPV4_ONLY", None)
+    if ipv4_only and FAMILY == 6:
+        print(f"ok {num} {name}: {title} # SKIP IPv4 only: {ipv4_only}",
+              flush=True)
+        return "skip"
     start = time.time()
     tb = None
     err = None
@@ -924,13 +1015,14 @@ def main(argv):
             print(f"ok {i} {name} # SKIP needs root")
         return 4
     start = time.time()
-    res = {"pass": 0, "fail": 0, "xfail": 0, "xpass": 0}
+    res = {"pass": 0, "fail": 0, "xfail": 0, "xpass": 0, "skip": 0}
     for i, (name, mod) in enumerate(mods, 1):
         res[run_one(i, name, mod)] += 1
         sys.stdout.flush()
-    print(f"# xtcp_pkt: {time.time() - start:.1f} s")
+    print(f"# xtcp_pkt: {time.time() - start:.1f} s" +
+          (" (IPv6)" if FAMILY == 6 else ""))
     print(f"# Totals: pass:{res['pass']} fail:{res['fail']} xfail:{res['xfail']} "
-          f"xpass:{res['xpass']} skip:0 error:0")
+          f"xpass:{res['xpass']} skip:{res['skip']} error:0")
     return 1 if res["fail"] else 0
 
 
