@@ -50,7 +50,7 @@ XTCP_IPV6_TESTS="xtcp_clean6.sh xtcp_loss6.sh xtcp_reorder6.sh
 	xtcp_backlog6.sh xtcp_many_conns6.sh xtcp_timeout6.sh xtcp_remote6.sh
 	xtcp_slow_reader6.sh xtcp_memcg6.sh xtcp_mem_synack6.sh xtcp_icmp6.sh
 	xtcp_csum_complete6.sh
-	xtcp_interop6.sh xtcp_mem_limit6.sh
+	xtcp_interop6.sh xtcp_pkt6.sh xtcp_mem_limit6.sh
 	xtcp_sack6.sh xtcp_tstamp6.sh xtcp_synflood6.sh xtcp_timers6.sh
 	xtcp_wscale6.sh xtcp_tsq6.sh xtcp_cc6.sh xtcp_rack6.sh
 	xtcp_tw_reconnect6.sh"
