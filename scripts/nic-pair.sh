@@ -28,6 +28,26 @@ set -euo pipefail
 
 res() { printf '%s\t%s\n' "$1" "$2"; [ "$1" = PASS ] || failed=1; }
 
+# link_result MODEL DRIVER LINK SFX WHAT: the result of one transfer on link
+# LINK, from the guests' $dir/{server,client}.LINK.SFX.rc (SFX "" for IPv4,
+# .6 for IPv6; WHAT names it in the result line), with the ends of both
+# logs when it failed.
+link_result() {
+	local m=$1 drv=$2 ll=$3 sfx=$4 what=$5 rcs rcb role
+
+	rcs=$(cat "$dir/server.$ll$sfx.rc" 2>/dev/null || echo none)
+	rcb=$(cat "$dir/client.$ll$sfx.rc" 2>/dev/null || echo none)
+	if [ "$rcs" = 0 ] && [ "$rcb" = 0 ]; then
+		res PASS "nic-pair: $m ($drv): $bytes both ways between two kernels$what, 1% loss"
+		return
+	fi
+	res FAIL "nic-pair: $m ($drv): $bytes both ways between two kernels$what (server exit $rcs, client exit $rcb)"
+	for role in server client; do
+		echo "--- $role link $ll$what:" >&2
+		tail -5 "$dir/$role.$ll$sfx.log" 2>/dev/null | sed 's/^/  /' >&2
+	done
+}
+
 main() {
 	local dir models ll m qa qb ko rcs rca rcb role f drv n w bytes seed tmo t0
 	dir=${1:?usage: nic-pair.sh OUTDIR [MODEL...]}
@@ -93,28 +113,8 @@ main() {
 	for m in "${models[@]}"; do
 		ll=$((ll + 1))
 		drv=$(cat "$dir/client.$ll.driver" 2>/dev/null || echo "?")
-		rcs=$(cat "$dir/server.$ll.rc" 2>/dev/null || echo none)
-		rcb=$(cat "$dir/client.$ll.rc" 2>/dev/null || echo none)
-		if [ "$rcs" = 0 ] && [ "$rcb" = 0 ]; then
-			res PASS "nic-pair: $m ($drv): $bytes both ways between two kernels, 1% loss"
-		else
-			res FAIL "nic-pair: $m ($drv): $bytes both ways between two kernels (server exit $rcs, client exit $rcb)"
-			for role in server client; do
-				echo "--- $role link $ll:" >&2
-				tail -5 "$dir/$role.$ll.log" 2>/dev/null | sed 's/^/  /' >&2
-			done
-		fi
-		rcs=$(cat "$dir/server.$ll.6.rc" 2>/dev/null || echo none)
-		rcb=$(cat "$dir/client.$ll.6.rc" 2>/dev/null || echo none)
-		if [ "$rcs" = 0 ] && [ "$rcb" = 0 ]; then
-			res PASS "nic-pair: $m ($drv): $bytes both ways between two kernels over IPv6, 1% loss"
-		else
-			res FAIL "nic-pair: $m ($drv): $bytes both ways between two kernels over IPv6 (server exit $rcs, client exit $rcb)"
-			for role in server client; do
-				echo "--- $role link $ll, IPv6:" >&2
-				tail -5 "$dir/$role.$ll.6.log" 2>/dev/null | sed 's/^/  /' >&2
-			done
-		fi
+		link_result "$m" "$drv" "$ll" "" ""
+		link_result "$m" "$drv" "$ll" .6 " over IPv6"
 	done
 	for role in server client; do
 		f=$dir/$role.dmesg
