@@ -64,6 +64,26 @@ link_setup() {
 	echo "$dev"
 }
 
+# start_clients SFX: an xtcp_xfer client on every link, in the background
+# (main's pids and tags), to the server's IPv4 address and port 7000+LINK
+# (SFX "") or its IPv6 address and port 7100+LINK (SFX .6); logs in
+# $out/client.LINK.SFX.log.
+start_clients() {
+	local ll addr port
+
+	for ll in "${links[@]}"; do
+		if [ "$1" = .6 ]; then
+			addr=fd00:$((40 + ll))::1 port=$((7100 + ll))
+		else
+			addr=10.0.$((40 + ll)).1 port=$((7000 + ll))
+		fi
+		"$xfer" -p xtcp -b -s "$bytes" -S "$seed" -t 120 -I "$addr" "$port" \
+			>"$out/client.$ll$1.log" 2>&1 &
+		pids+=("$!")
+		tags+=("$ll$1")
+	done
+}
+
 main() {
 	local ko bytes seed xfer links=() ll dev drv pids=() tags=() rcs=() rc i n t0 tag
 
@@ -139,12 +159,7 @@ main() {
 		done
 		[ -f "$out/server.ready" ] || err "the server never got ready"
 		say "server ready after $((SECONDS - t0)) s"
-		for ll in "${links[@]}"; do
-			"$xfer" -p xtcp -b -s "$bytes" -S "$seed" -t 120 -I \
-				"10.0.$((40 + ll)).1" $((7000 + ll)) >"$out/client.$ll.log" 2>&1 &
-			pids+=("$!")
-			tags+=("$ll")
-		done
+		start_clients ""
 		# IPv6 once IPv4 is done: each result is one family's.
 		for i in "${!pids[@]}"; do
 			rc=0
@@ -152,12 +167,7 @@ main() {
 			rcs[$i]=$rc
 		done
 		say "IPv4 done after $((SECONDS - t0)) s"
-		for ll in "${links[@]}"; do
-			"$xfer" -p xtcp -b -s "$bytes" -S "$seed" -t 120 -I \
-				"fd00:$((40 + ll))::1" $((7100 + ll)) >"$out/client.$ll.6.log" 2>&1 &
-			pids+=("$!")
-			tags+=("$ll.6")
-		done
+		start_clients .6
 	fi
 	for i in "${!tags[@]}"; do
 		tag=${tags[$i]}
