@@ -1163,8 +1163,25 @@ static int report(void)
 		msg("only %d of %d connections accepted", nconns, opt_conns);
 		bad++;
 	}
-	if (bad)
+	if (bad) {
+		int shown = 0;
+
+		/* Again at the end, where a test's failure summary (the log's
+		 * last lines) shows it: which connections, how and when.
+		 */
+		for (i = 0; i < nconns && shown < 4; i++) {
+			struct conn *c = &conns[i];
+
+			if (!c->err || c->err == opt_expect_err)
+				continue;
+			msg("conn %d: %s at %.3f s, sent=%" PRIu64 " received=%"
+			    PRIu64, c->idx, errname(c->err),
+			    c->t_end > t0_ns ? (c->t_end - t0_ns) / 1e9 : 0.0,
+			    c->tx_done, c->rx_done);
+			shown++;
+		}
 		msg("FAIL: %d connections failed", bad);
+	}
 	return bad ? 1 : 0;
 }
 
