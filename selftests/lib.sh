@@ -693,11 +693,34 @@ start_server() {
 	return 1
 }
 
-# wait_server: its exit status.
+# wait_server [GRACE]: its exit status. With GRACE (seconds, given once
+# the client has ended), a server still waiting then for a connection
+# that will never come gets SIGTERM (it reports where it stood and
+# fails) instead of running to its own -t timeout: in the debug guest
+# that is tmo 600, the whole guest's budget, for one failure.
 wait_server() {
-	local rc=0
+	local rc=0 grace=${1:-} wd='' done_pid=''
 
-	wait "$SRV_PID" || rc=$?
+	if [ -z "$grace" ]; then
+		wait "$SRV_PID" || rc=$?
+		return "$rc"
+	fi
+	# A plain sleep as the watchdog, stopped with SIGKILL: a child
+	# signalled before its exec (or a subshell at any time) may still
+	# run this shell's traps, and with them cleanup, which would delete
+	# the namespaces under the test (seen: bash 5.2).
+	sleep "$grace" >/dev/null 2>&1 &
+	wd=$!
+	wait -n -p done_pid "$SRV_PID" "$wd" || rc=$?
+	if [ "$done_pid" != "$SRV_PID" ]; then
+		info "server still running $grace s after the client ended: SIGTERM"
+		kill -TERM "$SRV_PID" 2>/dev/null
+		rc=0
+		wait "$SRV_PID" || rc=$?
+	else
+		kill -KILL "$wd" 2>/dev/null
+		wait "$wd" 2>/dev/null
+	fi
 	return "$rc"
 }
 
@@ -760,7 +783,7 @@ xfer() {
 		return
 	fi
 	run_client "$tag" "${cargs[@]}" || crc=$?
-	wait_server || src=$?
+	wait_server "$(tmo 60)" || src=$?
 	show_log "$TMPD/$tag.server"
 	show_log "$TMPD/$tag.client"
 	info "server exit $src, client exit $crc, $(secs_since "$start") s"
