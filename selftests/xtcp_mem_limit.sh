@@ -84,15 +84,28 @@ gauge() {
 # sample: sets QUEUED, the payload bytes on every XTCP socket of both
 # namespaces (IPv6 ones only under XTCP_FAMILY=6), and ESTAB, the server's
 # established connections (through each namespace's anchor process, see
-# ns_anchor).
+# ns_anchor); STATES, how many sockets each namespace has in each state,
+# and ODD, the lines of those in a state a transfer does not pass through
+# (an unfinished handshake, say), so that a connection that later fails
+# is seen as it stood.
 sample() {
-	local ns loc st tx rx
+	local ns loc rem st tx rx rest
+	local -A cnt
 
-	QUEUED=0 ESTAB=0
+	QUEUED=0 ESTAB=0 STATES="" ODD=()
 	for ns in "$NS_C" "$NS_S"; do
-		while read -r loc _ st tx rx _; do
+		cnt=()
+		while read -r loc rem st tx rx rest; do
 			[ "$XTCP_FAMILY" != 6 ] || [ "${loc:0:1}" = "[" ] ||
 				continue
+			[ "$st" = state ] && continue
+			cnt[$st]=$((${cnt[$st]:-0} + 1))
+			# Anything but transfer states, done or not (such as
+			# a handshake still unfinished) is listed in full.
+			case $st in
+			ESTABLISHED | LISTEN | CLOSE_WAIT | FIN_WAIT2) ;;
+			*) ODD+=("${ns:5:1}: $loc $rem $st $tx $rx $rest") ;;
+			esac
 			if [[ $tx =~ ^[0-9]+$ ]] && [ "$st" != LISTEN ]; then
 				QUEUED=$((QUEUED + tx + rx))
 			fi
@@ -100,6 +113,9 @@ sample() {
 				ESTAB=$((ESTAB + 1))
 			fi
 		done <"/proc/${NS_PID[$ns]}/net/xtcp"
+		STATES+="${ns:5:1}:"
+		for st in "${!cnt[@]}"; do STATES+=" $st ${cnt[$st]}"; done
+		STATES+="; "
 	done
 }
 
@@ -156,7 +172,8 @@ for ((end = SECONDS + $(tmo 150); SECONDS < end; )); do
 	[ "${m:-0}" -gt "$max_mem" ] && max_mem=${m:-0}
 	[ "$q" -gt "$max_q" ] && max_q=$q
 	[ "${p:-0}" = 1 ] && press=1
-	info "$(secs_since "$start") s: MemoryAllocated ${m:-none} pages, pressure ${p:-none}, $q bytes queued, $ESTAB established at the server"
+	info "$(secs_since "$start") s: MemoryAllocated ${m:-none} pages, pressure ${p:-none}, $q bytes queued, $ESTAB established at the server ($STATES)"
+	for l in "${ODD[@]:0:10}"; do info "  $l"; done
 	if [ "$q" -le "$last" ]; then
 		stable=$((stable + 1))
 	else
@@ -204,7 +221,7 @@ kill -USR1 "$SRV_PID"
 crc=0
 src=0
 wait "$CLI_PID" || crc=$?
-wait_server || src=$?
+wait_server "$(tmo 60)" || src=$?
 show_log "$TMPD/mem.server"
 show_log "$TMPD/mem.client"
 info "server exit $src, client exit $crc"
