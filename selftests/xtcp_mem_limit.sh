@@ -146,9 +146,22 @@ else
 	info "no netem: no out-of-order data"
 fi
 
-snapshot c MemoryPressures MemoryPressuresChrono
+# softnet_drops: packets the CPUs' input backlogs dropped (netdev_max_backlog
+# full), the second column of /proc/net/softnet_stat, in hex, summed.
+softnet_drops() {
+	local d sum=0
+
+	while read -r _ d _; do
+		sum=$((sum + 16#$d))
+	done </proc/net/softnet_stat
+	echo "$sum"
+}
+
+snapshot c MemoryPressures MemoryPressuresChrono InRsts AttemptFails \
+	EstabResets
 snapshot s MemoryPressures MemoryPressuresChrono RcvMemDrops PruneCalled \
-	OfoQueued
+	OfoQueued ListenDrops OutRsts RetransSegs
+drops0=$(softnet_drops)
 
 PORT=$((PORT + 1))
 start=$(now_ms)
@@ -232,9 +245,17 @@ else
 	tap_fail "$desc"
 fi
 netem_clear c
-for ctr in RcvMemDrops OfoQueued OfoDrops PruneCalled RcvPruned; do
+for ctr in RcvMemDrops OfoQueued OfoDrops PruneCalled RcvPruned ListenDrops \
+	   OutRsts RetransSegs; do
 	info "$ctr in the server namespace: $(before s "$ctr") -> $(counter "$NS_S" "$ctr")"
 done
+# What a connection lost before its handshake completed would show: the
+# client reset (InRsts, EstabResets), the listener's drops and resets,
+# and input backlogs overflowing in a slow guest.
+for ctr in InRsts AttemptFails EstabResets; do
+	info "$ctr in the client namespace: $(before c "$ctr") -> $(counter "$NS_C" "$ctr")"
+done
+info "input backlog drops (softnet_stat): $((${drops0:-0})) -> $(softnet_drops)"
 
 # The queues drain as the last orphans finish: pressure is left.
 for ((end = SECONDS + $(tmo 30); SECONDS < end; )); do
