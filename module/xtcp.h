@@ -136,8 +136,14 @@ struct xtcp_skb_cb {
 	u32 tw_isn;		/* input only: ISN for a SYN that ended a
 				 * TIME_WAIT entry, 0 to choose afresh
 				 */
-	u16 window;		/* input only: the raw window field */
-	u16 rx_mss;		/* input only: MSS option of a SYN, 0 if none */
+	union {
+		u16 window;	/* input only: the raw window field */
+		u16 seg_size;	/* output: segment size of a sent skb */
+	};
+	union {
+		u16 rx_mss;	/* input only: MSS option of a SYN, 0 if none */
+		u16 pcount;	/* output: segments of a sent skb, 0 unsent */
+	};
 	u8 flags;		/* TCPHDR_* flags */
 	u8 sacked;		/* XTCP_SKB_* state bits */
 };
@@ -148,6 +154,14 @@ struct xtcp_skb_cb {
 #define XTCP_SKB_LOST		0x04	/* RFC 6675 IsLost, not SACKed */
 #define XTCP_SKB_RTX_OUT	0x08	/* lost, retransmitted, in flight */
 #define XTCP_SKB_SCOREBOARD	(XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RTX_OUT)
+
+/* Segments a write-queue skb stands for on the wire: set when it is first
+ * sent (xtcp_fragment.c); an unsent one counts as one.
+ */
+static inline u32 xtcp_skb_pcount(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->pcount ? : 1;
+}
 
 enum xtcp_ca_state {
 	XTCP_CA_OPEN = 0,
@@ -578,6 +592,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_TSQDEFERRED,
 	XTCP_MIB_RCVCOLLAPSED,
 	XTCP_MIB_BACKLOGDROP,
+	XTCP_MIB_WQUEUETOOBIG,
 	XTCP_MIB_MAX
 };
 
@@ -928,6 +943,14 @@ unsigned int xtcp_current_mss(struct sock *sk);
 void xtcp_go_back_n(struct sock *sk);
 void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
+
+/* xtcp_fragment.c */
+u32 xtcp_pcount_of(u32 len, u32 seg_size);
+void xtcp_skb_set_pcount(struct sk_buff *skb, u32 mss);
+int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, gfp_t gfp);
+int xtcp_unbundle(struct sock *sk, struct sk_buff *skb, gfp_t gfp);
+int xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 una);
+u32 xtcp_size_goal(struct sock *sk);
 
 /* xtcp_stream.c */
 int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);

@@ -86,7 +86,11 @@ static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-		if (xtcp_seq_after(cb->end_seq, xs->snd_una))
+		/* Some of its segments: cut them off and free those. */
+		if (xtcp_seq_after(cb->end_seq, xs->snd_una) &&
+		    (xtcp_skb_pcount(skb) < 2 ||
+		     xtcp_trim_acked(sk, skb, xs->snd_una) ||
+		     xtcp_seq_after(cb->end_seq, xs->snd_una)))
 			break;
 		if (cb->sacked & XTCP_SKB_RETRANS)
 			retrans_acked = true;
@@ -94,7 +98,7 @@ static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 			*rtt_us = (u32)(now_us - cb->tx_us);
 		if (!(cb->sacked & XTCP_SKB_SACKED)) {
 			xtcp_rack_advance(sk, skb);
-			xs->prr.delivered_cnt++;
+			xs->prr.delivered_cnt += xtcp_skb_pcount(skb);
 		}
 		xtcp_sack_unlink(sk, skb, skb != xs->send_head && xs->packets_out);
 		if (skb == xs->send_head) {
@@ -103,8 +107,9 @@ static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 			 */
 			xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 					NULL : skb_queue_next(&sk->sk_write_queue, skb);
-		} else if (xs->packets_out) {
-			xs->packets_out--;
+		} else {
+			xs->packets_out -= min(xs->packets_out,
+					       xtcp_skb_pcount(skb));
 		}
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_wmem_free_skb(sk, skb);

@@ -5,12 +5,16 @@
  * silly-window avoidance), retransmissions, and the control segments a
  * connection sends (SYN, SYN-ACK, ACK, FIN, RST, window probes).
  *
- * Write-queue skbs are linear and at most one MSS long. When the device of
- * the route a segment takes checksums generically (NETIF_F_HW_CSUM: veth,
- * loopback, e1000, virtio with the host's help) the segment leaves with
+ * Write-queue skbs hold their payload in page fragments, up to a
+ * super-packet of several segments where the route takes GSO, else one
+ * MSS (xtcp_fragment.c). An skb of several segments leaves as one GSO
+ * super-packet, always CHECKSUM_PARTIAL. When the device of the route a
+ * single segment takes checksums generically (NETIF_F_HW_CSUM: veth,
+ * loopback, e1000, virtio with the host's help) it leaves with
  * CHECKSUM_PARTIAL and nobody on the host sums it; otherwise skb->csum
- * holds the payload's checksum, computed while copying from user space, so
- * a (re)transmission only sums the header. See xtcp_csum_offload() for why
+ * holds the payload's checksum, computed while copying from user space
+ * into an skb of one MSS (or, once an skb was cut, when it is sent), so a
+ * (re)transmission only sums the header. See xtcp_csum_offload() for why
  * sk_route_caps cannot tell, and xtcp_csum_set_partial() for why XTCP's
  * partial checksums start after the ports.
  */
@@ -314,6 +318,19 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	}
 	opt_len += xtcp_tstamp_opt_len(sk);
 	offload = xtcp_csum_offload(sk);
+	if (xtcp_skb_pcount(skb) > 1) {
+		/* Several segments: a super-packet, summed where it is cut
+		 * (see xtcp_send_super()).
+		 */
+		skb_shinfo(nskb)->gso_size = cb->seg_size;
+		skb_shinfo(nskb)->gso_segs = cb->pcount;
+		skb_shinfo(nskb)->gso_type = sk->sk_gso_type;
+		offload = true;
+	} else {
+		skb_shinfo(nskb)->gso_size = 0;
+		skb_shinfo(nskb)->gso_segs = 0;
+		skb_shinfo(nskb)->gso_type = 0;
+	}
 	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len, offload,
 			  offload ? 0 : xtcp_payload_csum(skb));
 	cb->tx_us = xtcp_now_us();
@@ -507,7 +524,7 @@ static void xtcp_skb_sent(struct sock *sk, struct sk_buff *skb)
 	xs->snd_nxt = cb->end_seq;
 	if (xtcp_seq_after(cb->end_seq, xs->snd_max))
 		xs->snd_max = cb->end_seq;
-	xs->packets_out++;
+	xs->packets_out += xtcp_skb_pcount(skb);
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
 			skb_queue_next(&sk->sk_write_queue, skb);
 }
@@ -650,72 +667,38 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 	return skb;
 }
 
-/*
- * Split @skb after its first @len bytes of payload; the rest becomes a new
- * skb right after it. Rare: when a peer offers a window smaller than the
- * segment and nothing is in flight, or the path MTU went down.
- */
-static int xtcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len,
-			  gfp_t gfp)
-{
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 rest = skb->len - len;
-	struct sk_buff *nskb;
-
-	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + rest, gfp);
-	if (!nskb)
-		return -ENOBUFS;
-	skb_reserve(nskb, XTCP_MAX_HEADER);
-	skb_put_data(nskb, skb->data + len, rest);
-	nskb->ip_summed = CHECKSUM_NONE;
-	nskb->csum = csum_partial(nskb->data, rest, 0);
-
-	XTCP_SKB_CB(nskb)->seq = cb->seq + len;
-	XTCP_SKB_CB(nskb)->end_seq = cb->end_seq;
-	/* Sent with @skb, if it was: RACK and the RTT need its time. */
-	XTCP_SKB_CB(nskb)->tx_us = cb->tx_us;
-	XTCP_SKB_CB(nskb)->flags = cb->flags & ~XTCP_FLAG_SYN;
-	/* The scoreboard counts skbs: the new one starts unmarked. */
-	XTCP_SKB_CB(nskb)->sacked = cb->sacked & ~XTCP_SKB_SCOREBOARD;
-	cb->end_seq = cb->seq + len;
-	cb->flags &= ~XTCP_FLAG_FIN;
-
-	skb_trim(skb, len);
-	skb->csum = csum_partial(skb->data, len, 0);
-	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
-	/* As tcp_fragment(): the queue holds the same data, so the split
-	 * must not fail for want of memory.
-	 */
-	xtcp_forced_mem_schedule(sk, nskb->truesize, SK_MEM_SEND);
-	sk_wmem_queued_add(sk, nskb->truesize);
-	sk_mem_charge(sk, nskb->truesize);
-	return 0;
-}
-
 /* Transmit one write-queue skb and account for it. */
 static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool retrans = xtcp_seq_before(cb->seq, xs->snd_max);
+	u32 segs;
 	int err;
 
-	/* Queued, or sent, before the path MTU went down: cut it to size.
-	 * A piece split off a segment in flight is in flight too.
-	 */
-	if (skb->len > xs->mss_cache && !(cb->flags & XTCP_FLAG_SYN)) {
-		bool in_flight = xtcp_seq_before(cb->seq, xs->snd_nxt);
-
-		err = xtcp_split_skb(sk, skb, xs->mss_cache, GFP_ATOMIC);
+	/* Its last copy has not left the host yet. */
+	if (retrans && xtcp_tsq_in_host_queue(sk, skb))
+		return -EBUSY;
+	/* A retransmission is one segment (xtcp_fragment.c). */
+	if (retrans && xtcp_skb_pcount(skb) > 1) {
+		err = xtcp_unbundle(sk, skb, GFP_ATOMIC);
 		if (err)
 			return err;
-		if (in_flight && xtcp_seq_before(cb->end_seq, xs->snd_nxt))
-			xs->packets_out++;
 	}
+	/* Sent before the path MTU went down, or queued for a route that
+	 * no longer takes GSO: cut it to size. A piece cut off a segment in
+	 * flight is in flight too (xtcp_fragment() counts it).
+	 */
+	if (skb->len > xs->mss_cache && !(cb->flags & XTCP_FLAG_SYN) &&
+	    (retrans || !sk_can_gso(sk))) {
+		err = xtcp_fragment(sk, skb, xs->mss_cache, GFP_ATOMIC);
+		if (err)
+			return err;
+	}
+	if (!retrans)
+		xtcp_skb_set_pcount(skb, xs->mss_cache);
 
-	if (xtcp_seq_before(cb->seq, xs->snd_max)) {
-		/* Its last copy has not left the host yet. */
-		if (xtcp_tsq_in_host_queue(sk, skb))
-			return -EBUSY;
+	if (retrans) {
 		xtcp_sack_on_retransmit(sk, skb);
 		cb->sacked |= XTCP_SKB_RETRANS;
 		xs->total_retrans++;
@@ -726,8 +709,14 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
 	err = xtcp_transmit_skb(sk, skb, GFP_ATOMIC);
 	if (err)
 		return err;
-	xtcp_pacing_sent(sk, skb->len, 1);
-	xtcp_prr_sent(sk, 1);
+	segs = xtcp_skb_pcount(skb);
+	if (segs > 1) {
+		xs->segs_out += segs - 1;
+		XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs - 1);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_GSOSENDS);
+	}
+	xtcp_pacing_sent(sk, skb->len, segs);
+	xtcp_prr_sent(sk, segs);
 	if (advance)
 		xtcp_skb_sent(sk, skb);
 	return 0;
@@ -763,8 +752,14 @@ int xtcp_send_new_one(struct sock *sk)
 	xtcp_current_mss(sk);
 	while ((skb = xs->send_head) && xtcp_sack_skip_sent(sk, skb))
 		xtcp_skb_sent(sk, skb);
-	if (!skb || xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq,
-				   xs->snd_una + xs->snd_wnd))
+	if (!skb)
+		return -EAGAIN;
+	/* One segment of new data (RFC 8985 7.3). */
+	if (skb->len > xs->mss_cache &&
+	    !xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_max) &&
+	    xtcp_fragment(sk, skb, xs->mss_cache, GFP_ATOMIC))
+		return -ENOBUFS;
+	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_una + xs->snd_wnd))
 		return -EAGAIN;
 	return xtcp_send_skb(sk, skb, true);
 }
@@ -811,7 +806,8 @@ static struct sk_buff *xtcp_super_last(struct sock *sk, struct sk_buff *first,
 
 		skb = skb_queue_next(&sk->sk_write_queue, last);
 		cb = XTCP_SKB_CB(skb);
-		if (!skb->len || skb->len > mss || (cb->flags & XTCP_FLAG_SYN) ||
+		if (!skb->len || skb->len > mss || xtcp_skb_pcount(skb) > 1 ||
+		    (cb->flags & XTCP_FLAG_SYN) ||
 		    xtcp_seq_after(cb->end_seq, wnd_end))
 			break;
 		/* Nagle, as xtcp_nagle_holds() with @first in flight. */
@@ -843,7 +839,7 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	int err;
 
 	if (!sk_can_gso(sk) || first->len != xs->mss_cache ||
-	    (fcb->flags & XTCP_FLAG_SYN))
+	    xtcp_skb_pcount(first) > 1 || (fcb->flags & XTCP_FLAG_SYN))
 		return 0;
 	last = xtcp_super_last(sk, first, &segs);
 	if (segs < 2)
@@ -905,6 +901,7 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
 		}
 		cb->tx_us = now_us;
+		xtcp_skb_set_pcount(skb, xs->mss_cache);
 		if (skb == last)
 			break;
 	}
@@ -926,6 +923,40 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 		xtcp_skb_sent(sk, skb);
 	} while (skb != last);
 	return segs;
+}
+
+/*
+ * Cut the unsent skb @skb of several segments to what may leave now as one
+ * super-packet (tcp_tso_segs() and tcp_mss_split_point()): the congestion
+ * window's room, the peer's window in whole segments, the size goal, and
+ * Nagle, which holds a short last segment of the last skb once the full
+ * ones are in flight (RFC 9293 3.7.4, as xtcp_nagle_holds() for a segment
+ * of its own). A window with less than a segment of room is left to the
+ * caller's SWS rule.
+ * Return: 0, or -ENOMEM.
+ */
+static int xtcp_cut_to_send(struct sock *sk, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 wnd_end = xs->snd_una + xs->snd_wnd;
+	u32 mss = xs->mss_cache, limit;
+
+	limit = mss * min(xs->snd_cwnd - xtcp_packets_in_flight(xs),
+			  xtcp_size_goal(sk) / mss);
+	if (xtcp_seq_after(wnd_end, cb->seq) && wnd_end - cb->seq >= mss)
+		limit = min(limit, rounddown(wnd_end - cb->seq, mss));
+	/* The full segments leave, so data will be in flight: Nagle holds
+	 * the short one after them, as it would a segment of its own.
+	 */
+	if (limit >= skb->len && skb->len % mss &&
+	    skb_queue_is_last(&sk->sk_write_queue, skb) && !xs->push_once &&
+	    !(cb->flags & XTCP_FLAG_FIN) &&
+	    (xs->cork || xs->more || !xs->nodelay))
+		limit = rounddown(skb->len, mss);
+	if (!limit || limit >= skb->len)
+		return 0;
+	return xtcp_fragment(sk, skb, limit, GFP_ATOMIC);
 }
 
 /**
@@ -960,6 +991,10 @@ void xtcp_write_xmit(struct sock *sk)
 		}
 		if (xtcp_packets_in_flight(xs) >= xs->snd_cwnd)
 			break;
+		if (skb->len > xs->mss_cache &&
+		    !xtcp_seq_before(cb->seq, xs->snd_max) &&
+		    xtcp_cut_to_send(sk, skb))
+			break;
 		if (xtcp_seq_after(cb->end_seq, wnd_end) && !(cb->flags & XTCP_FLAG_SYN)) {
 			u32 room = xtcp_seq_after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
 
@@ -967,7 +1002,7 @@ void xtcp_write_xmit(struct sock *sk)
 			 * nothing else is in flight to reopen the window.
 			 */
 			if (xs->packets_out || !room || room >= skb->len ||
-			    xtcp_split_skb(sk, skb, room, GFP_ATOMIC)) {
+			    xtcp_fragment(sk, skb, room, GFP_ATOMIC)) {
 				if (!xs->packets_out)
 					xtcp_arm_probe(sk);
 				break;
@@ -983,7 +1018,8 @@ void xtcp_write_xmit(struct sock *sk)
 		/* Small queues: the freeing of what waits below us resumes
 		 * the loop (xtcp_tsq.c). Sizes as one super-packet would be.
 		 */
-		burst = sk_can_gso(sk) ? xtcp_pacing_max_segs(sk) : 1;
+		burst = sk_can_gso(sk) && skb->len <= xs->mss_cache ?
+			xtcp_pacing_max_segs(sk) : 1;
 		if (xtcp_tsq_hold(sk, skb->truesize * burst))
 			break;
 		n = xtcp_send_super(sk, skb);

@@ -341,8 +341,8 @@ static u32 xtcp_rack_detect_loss(struct sock *sk)
 		}
 		left = xtcp_rack_remaining(now, cb->tx_us, r->rtt_us, reo_wnd);
 		if (left <= 0) {
-			xtcp_sack_mark_skb_lost(sk, skb);
-			lost++;
+			if (xtcp_sack_mark_skb_lost(sk, skb))
+				lost++;
 		} else {
 			timeout = max_t(u32, timeout, left);
 		}
@@ -513,6 +513,12 @@ void xtcp_tlp_fire(struct sock *sk)
 	    xtcp_seq_after(xs->snd_nxt, nxt))
 		goto sent;
 	skb = xtcp_tlp_last_sent(sk);
+	/* The probe is the last segment, not the last skb. */
+	if (skb && xtcp_skb_pcount(skb) > 1) {
+		if (xtcp_unbundle(sk, skb, GFP_ATOMIC))
+			goto rearm;
+		skb = xtcp_tlp_last_sent(sk);
+	}
 	if (!skb || xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_una) ||
 	    xtcp_retransmit_skb(sk, skb))
 		goto rearm;

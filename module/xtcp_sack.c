@@ -561,6 +561,13 @@ static bool xtcp_sack_tag_block(struct sock *sk, const struct xtcp_sack_block *b
 
 		if (!xtcp_seq_before(cb->seq, end))
 			break;
+		/* Marks are per segment (xtcp_fragment.c): the walk meets
+		 * the other segments of a cut skb next.
+		 */
+		if (xtcp_skb_pcount(skb) > 1)
+			xtcp_unbundle(sk, skb, GFP_ATOMIC);
+		if (xtcp_skb_pcount(skb) > 1)
+			continue;
 		/* Only an skb the block covers in full counts. */
 		if (xtcp_seq_before(cb->seq, b->start_seq) ||
 		    xtcp_seq_after(cb->end_seq, b->end_seq) ||
@@ -664,8 +671,14 @@ void xtcp_sack_mark_lost(struct sock *sk)
 
 		if (xs->sack.sacked_out < cnt + sacked + XTCP_SACK_DUPTHRESH)
 			break;
-		if (!sacked && !(cb->sacked & XTCP_SKB_LOST))
+		if (!sacked && !(cb->sacked & XTCP_SKB_LOST)) {
+			/* Marks are per segment (xtcp_fragment.c). */
+			if (xtcp_skb_pcount(skb) > 1)
+				xtcp_unbundle(sk, skb, GFP_ATOMIC);
+			if (xtcp_skb_pcount(skb) > 1)
+				break;
 			xtcp_sack_set_lost(xs, cb);
+		}
 		cnt += sacked;
 		skb = xtcp_wq_next(sk, skb);
 	}
@@ -732,7 +745,11 @@ static void xtcp_sack_enter_recovery(struct sock *sk)
 	 * duplicate ACKs or IsLost(snd_una).
 	 */
 	if (!xtcp_rack_enabled(sk)) {
+		/* Marks are per segment (xtcp_fragment.c). */
+		if (head && head != xs->send_head && xtcp_skb_pcount(head) > 1)
+			xtcp_unbundle(sk, head, GFP_ATOMIC);
 		if (head && head != xs->send_head &&
+		    xtcp_skb_pcount(head) == 1 &&
 		    !(XTCP_SKB_CB(head)->sacked &
 		      (XTCP_SKB_SACKED | XTCP_SKB_LOST)))
 			xtcp_sack_set_lost(xs, XTCP_SKB_CB(head));
@@ -932,15 +949,25 @@ void xtcp_sack_xmit_pending(struct sock *sk)
  * A retransmission in flight that is lost (RFC 8985 6.2: RACK detects
  * lost retransmissions too) is no longer counted in retrans_out, and is
  * sent again. Counts LostRetransmit.
+ *
+ * Return: true if it is marked lost now (or was already).
  */
-void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
+bool xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *hint = xs->sack.rtx_hint;
 
 	if (cb->sacked & XTCP_SKB_SACKED)
-		return;
+		return false;
+	/* Marks are per segment (xtcp_fragment.c); the walk meets the
+	 * other segments next. One still waiting below us whole is not
+	 * lost yet.
+	 */
+	if (xtcp_skb_pcount(skb) > 1)
+		xtcp_unbundle(sk, skb, GFP_ATOMIC);
+	if (xtcp_skb_pcount(skb) > 1)
+		return false;
 	if (cb->sacked & XTCP_SKB_RTX_OUT) {
 		cb->sacked &= ~XTCP_SKB_RTX_OUT;
 		if (xs->sack.retrans_out)
@@ -956,6 +983,7 @@ void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 	/* Recovery's next walk must reach it. */
 	if (hint && xtcp_seq_before(cb->seq, XTCP_SKB_CB(hint)->seq))
 		xs->sack.rtx_hint = skb;
+	return true;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_sack_mark_skb_lost);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP stream calls: sendmsg (user bytes into MSS-sized write-queue skbs,
- * checksummed while copied), recvmsg (receive queue to user, with
- * MSG_PEEK, MSG_WAITALL, timeouts and window updates) and poll.
+ * XTCP stream calls: sendmsg (user bytes into the page fragments of
+ * write-queue skbs, summed while copied where the route does not offload
+ * checksums), recvmsg (receive queue to user, with MSG_PEEK, MSG_WAITALL,
+ * timeouts and window updates) and poll.
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -13,70 +14,45 @@
 
 #include "xtcp.h"
 
-/* Smallest data skb: small writes do not pin a whole (possibly 64 KiB
- * loopback) segment of memory each. It is the payload room of a 1 KiB
- * head, as TCP's small writes take: Debian's kernel zeroes every
- * allocation, and a 1-byte write zeroed a 2 KiB one.
- */
-#define XTCP_MIN_DATA_SKB	(SKB_WITH_OVERHEAD(1024) - XTCP_MAX_HEADER)
-static_assert(SKB_WITH_OVERHEAD(1024) >= XTCP_MAX_HEADER + 256);
-
 /*
- * Can @want more bytes go into the last write-queue skb? Only if it is
- * unsent, plain data, and shorter than a segment; a full buffer grows
- * (geometrically, up to one MSS) so that Nagle can still coalesce.
+ * The last write-queue skb, if @size_goal leaves room in it: plain data,
+ * never sent (go-back-N makes sent skbs the send head again, and a copy of
+ * one may still be below us, sharing its fragment array), its payload all
+ * in page fragments.
  */
-static struct sk_buff *xtcp_tail_with_room(struct sock *sk, size_t want)
+static struct sk_buff *xtcp_tail_with_room(struct sock *sk, u32 size_goal)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
-	unsigned int size, before, bound;
 
-	if (!skb || !xs->send_head)
+	if (!skb || !xtcp_sk(sk)->send_head)
 		return NULL;
 	if (XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN))
 		return NULL;
-	if (skb->len >= xs->mss_cache)
+	if (XTCP_SKB_CB(skb)->pcount || skb_cloned(skb))
 		return NULL;
-	if (skb_tailroom(skb))
-		return skb;
-	if (skb_cloned(skb))
+	if (skb->len >= size_goal || skb_headlen(skb) ||
+	    skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)
 		return NULL;
-
-	size = min_t(size_t, xs->mss_cache,
-		     max_t(size_t, 2 * skb->len, skb->len + want));
-	/* Schedule what the bigger buffer can cost at most (kmalloc rounds
-	 * up to a power of two), then charge what it did cost.
-	 */
-	bound = roundup_pow_of_two(skb_end_offset(skb) + size - skb->len +
-				   SKB_DATA_ALIGN(sizeof(struct skb_shared_info)));
-	if (!sk_wmem_schedule(sk, bound))
-		return NULL;
-	before = skb->truesize;
-	if (pskb_expand_head(skb, 0, size - skb->len, sk->sk_allocation))
-		return NULL;
-	sk_wmem_queued_add(sk, skb->truesize - before);
-	sk_mem_charge(sk, skb->truesize - before);
 	return skb;
 }
 
 /*
- * A new data skb at the tail of the write queue, its memory scheduled:
- * within the limits, except for the first skb of an empty queue, which is
- * always taken so that a writer can make progress (as TCP does).
+ * A new data skb at the tail of the write queue: a head for the headers
+ * only, the payload goes into page fragments (xtcp_fragment.c). Its memory
+ * is scheduled within the limits, except for the first skb of an empty
+ * queue, which is always taken so that a writer can make progress (as
+ * TCP does).
  */
-static struct sk_buff *xtcp_new_data_skb(struct sock *sk, size_t want)
+static struct sk_buff *xtcp_new_data_skb(struct sock *sk, u32 size_goal)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
-	unsigned int size;
 
-	size = clamp_t(size_t, want, XTCP_MIN_DATA_SKB, xs->mss_cache);
 	/* An fclone: its transmissions' clones come from the same slab
 	 * object, and show whether one is still below us
 	 * (xtcp_tsq_in_host_queue()).
 	 */
-	skb = alloc_skb_fclone(XTCP_MAX_HEADER + size, sk->sk_allocation);
+	skb = alloc_skb_fclone(XTCP_MAX_HEADER, sk->sk_allocation);
 	if (!skb) {
 		sk->sk_prot->enter_memory_pressure(sk);
 		sk_stream_moderate_sndbuf(sk);
@@ -89,9 +65,13 @@ static struct sk_buff *xtcp_new_data_skb(struct sock *sk, size_t want)
 		return NULL;
 	}
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	/* CHECKSUM_NONE: sum the payload while copying it in. */
-	skb->ip_summed = xtcp_csum_offload(sk) ? CHECKSUM_PARTIAL :
-						 CHECKSUM_NONE;
+	/* CHECKSUM_NONE: sum the payload while copying it in, for an skb
+	 * that goes out as one segment; a super-packet is summed per
+	 * segment where it is cut.
+	 */
+	skb->ip_summed = xtcp_csum_offload(sk) ||
+			 size_goal > xs->mss_cache ? CHECKSUM_PARTIAL :
+						     CHECKSUM_NONE;
 	skb->csum = 0;
 	memset(XTCP_SKB_CB(skb), 0, sizeof(struct xtcp_skb_cb));
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
@@ -101,7 +81,51 @@ static struct sk_buff *xtcp_new_data_skb(struct sock *sk, size_t want)
 	return skb;
 }
 
-/* Drop an skb we queued but could not fill (copy fault). */
+/*
+ * Copy up to @copy bytes from @msg into the page fragment of the socket
+ * (or the task) and append them to @skb, charging them. @skb has a
+ * fragment slot left (xtcp_tail_with_room()).
+ * Return: bytes copied (at least 1), or a negative errno (-ENOBUFS: no
+ * page or no memory, wait for space).
+ */
+static int xtcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
+			     struct msghdr *msg, int copy)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int err;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOBUFS;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (WARN_ON_ONCE(!merge && i >= MAX_SKB_FRAGS))
+		return -EFAULT;
+	copy = min_t(int, copy, pfrag->size - pfrag->offset);
+	if (!sk_wmem_schedule(sk, copy)) {
+		/* An empty queue takes one segment whatever the limits say,
+		 * so that a writer can make progress (tcp_wmem_schedule()).
+		 */
+		if (skb->len || !skb_queue_is_first(&sk->sk_write_queue, skb))
+			return -ENOBUFS;
+		copy = min_t(int, copy, xtcp_sk(sk)->mss_cache);
+		xtcp_forced_mem_schedule(sk, copy, SK_MEM_SEND);
+	}
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		page_ref_inc(pfrag->page);
+	}
+	pfrag->offset += copy;
+	return copy;
+}
+
+/* Drop an skb we queued but could not fill (copy fault, no memory). */
 static void xtcp_unqueue_empty(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -129,6 +153,7 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int flags = msg->msg_flags;
 	struct sk_buff *skb;
+	u32 size_goal;
 	int copied = 0;
 	long timeo;
 	int err;
@@ -151,23 +176,26 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 		goto out_err;
 
+	size_goal = xtcp_size_goal(sk);
 	while (msg_data_left(msg)) {
 		int copy;
 
-		skb = xtcp_tail_with_room(sk, msg_data_left(msg));
+		skb = xtcp_tail_with_room(sk, size_goal);
 		if (!skb) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = xtcp_new_data_skb(sk, msg_data_left(msg));
+			skb = xtcp_new_data_skb(sk, size_goal);
 			if (!skb)
 				goto wait_for_space;
 		}
 
-		copy = min_t(size_t, xs->mss_cache - skb->len, msg_data_left(msg));
-		copy = min_t(int, copy, skb_tailroom(skb));
-		err = skb_add_data_nocache(sk, skb, &msg->msg_iter, copy);
-		if (err) {
+		copy = min_t(size_t, size_goal - skb->len, msg_data_left(msg));
+		copy = xtcp_copy_to_frag(sk, skb, msg, copy);
+		if (copy < 0) {
+			err = copy;
 			xtcp_unqueue_empty(sk, skb);
+			if (err == -ENOBUFS)
+				goto wait_for_space;
 			goto do_error;
 		}
 		XTCP_SKB_CB(skb)->end_seq += copy;
@@ -185,6 +213,7 @@ wait_for_space:
 			err = -EPIPE;
 			goto do_error;
 		}
+		size_goal = xtcp_size_goal(sk);
 	}
 
 out:

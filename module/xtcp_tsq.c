@@ -115,6 +115,17 @@ unsigned long xtcp_tsq_limit(unsigned int truesize, unsigned long rate,
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_tsq_limit);
 
+/* Is at most one write-queue skb sent and unacknowledged? */
+static bool xtcp_sent_skbs_at_most_one(struct sock *sk)
+{
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *send_head = xtcp_sk(sk)->send_head;
+
+	return !head || head == send_head ||
+	       skb_queue_is_last(&sk->sk_write_queue, head) ||
+	       skb_queue_next(&sk->sk_write_queue, head) == send_head;
+}
+
 /**
  * xtcp_tsq_hold() - must the send loop stop for the small-queue limit?
  * @sk: the socket, locked
@@ -135,8 +146,10 @@ bool xtcp_tsq_hold(struct sock *sk, unsigned int truesize)
 			       READ_ONCE(sk->sk_pacing_status) == SK_PACING_NONE);
 	if (refcount_read(&sk->sk_wmem_alloc) <= limit)
 		return false;
-	/* Nothing (or one segment) in flight: send; no completion is awaited. */
-	if (xs->packets_out <= 1)
+	/* Nothing (or one skb) in flight: send; no completion is awaited
+	 * (tcp_rtx_queue_empty_or_single_skb()).
+	 */
+	if (xtcp_sent_skbs_at_most_one(sk))
 		return false;
 	set_bit(XTCP_TSQ_THROTTLED, &xs->tsq_flags);
 	/* The completion may have come before the bit was set: look again,
