@@ -949,6 +949,7 @@ u32 xtcp_pcount_of(u32 len, u32 seg_size);
 void xtcp_skb_set_pcount(struct sk_buff *skb, u32 mss);
 int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, gfp_t gfp);
 int xtcp_unbundle(struct sock *sk, struct sk_buff *skb, gfp_t gfp);
+bool xtcp_one_segment(struct sock *sk, struct sk_buff *skb);
 int xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 una);
 u32 xtcp_size_goal(struct sock *sk);
 

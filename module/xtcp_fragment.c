@@ -243,6 +243,25 @@ int xtcp_unbundle(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_unbundle);
 
 /**
+ * xtcp_one_segment() - make @skb one segment before it is marked
+ * @sk: the socket, locked
+ * @skb: a sent write-queue skb about to be SACKed, marked lost or resent
+ *
+ * The marks are per segment: an skb of several is cut first
+ * (xtcp_unbundle()); a walk over the write queue meets the other segments
+ * next.
+ *
+ * Return: true if @skb is one segment now; false if it could not be cut
+ * (no memory, or its copy still waits below us): leave it unmarked.
+ */
+bool xtcp_one_segment(struct sock *sk, struct sk_buff *skb)
+{
+	if (xtcp_skb_pcount(skb) > 1)
+		xtcp_unbundle(sk, skb, GFP_ATOMIC);
+	return xtcp_skb_pcount(skb) == 1;
+}
+
+/**
  * xtcp_trim_acked() - cut off the segments of @skb an ACK covers
  * @sk: the socket, locked
  * @skb: a sent write-queue skb with @una inside it

@@ -561,12 +561,7 @@ static bool xtcp_sack_tag_block(struct sock *sk, const struct xtcp_sack_block *b
 
 		if (!xtcp_seq_before(cb->seq, end))
 			break;
-		/* Marks are per segment (xtcp_fragment.c): the walk meets
-		 * the other segments of a cut skb next.
-		 */
-		if (xtcp_skb_pcount(skb) > 1)
-			xtcp_unbundle(sk, skb, GFP_ATOMIC);
-		if (xtcp_skb_pcount(skb) > 1)
+		if (!xtcp_one_segment(sk, skb))
 			continue;
 		/* Only an skb the block covers in full counts. */
 		if (xtcp_seq_before(cb->seq, b->start_seq) ||
@@ -672,10 +667,7 @@ void xtcp_sack_mark_lost(struct sock *sk)
 		if (xs->sack.sacked_out < cnt + sacked + XTCP_SACK_DUPTHRESH)
 			break;
 		if (!sacked && !(cb->sacked & XTCP_SKB_LOST)) {
-			/* Marks are per segment (xtcp_fragment.c). */
-			if (xtcp_skb_pcount(skb) > 1)
-				xtcp_unbundle(sk, skb, GFP_ATOMIC);
-			if (xtcp_skb_pcount(skb) > 1)
+			if (!xtcp_one_segment(sk, skb))
 				break;
 			xtcp_sack_set_lost(xs, cb);
 		}
@@ -745,13 +737,10 @@ static void xtcp_sack_enter_recovery(struct sock *sk)
 	 * duplicate ACKs or IsLost(snd_una).
 	 */
 	if (!xtcp_rack_enabled(sk)) {
-		/* Marks are per segment (xtcp_fragment.c). */
-		if (head && head != xs->send_head && xtcp_skb_pcount(head) > 1)
-			xtcp_unbundle(sk, head, GFP_ATOMIC);
 		if (head && head != xs->send_head &&
-		    xtcp_skb_pcount(head) == 1 &&
 		    !(XTCP_SKB_CB(head)->sacked &
-		      (XTCP_SKB_SACKED | XTCP_SKB_LOST)))
+		      (XTCP_SKB_SACKED | XTCP_SKB_LOST)) &&
+		    xtcp_one_segment(sk, head))
 			xtcp_sack_set_lost(xs, XTCP_SKB_CB(head));
 		xtcp_sack_mark_lost(sk);
 	}
@@ -960,13 +949,8 @@ bool xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 
 	if (cb->sacked & XTCP_SKB_SACKED)
 		return false;
-	/* Marks are per segment (xtcp_fragment.c); the walk meets the
-	 * other segments next. One still waiting below us whole is not
-	 * lost yet.
-	 */
-	if (xtcp_skb_pcount(skb) > 1)
-		xtcp_unbundle(sk, skb, GFP_ATOMIC);
-	if (xtcp_skb_pcount(skb) > 1)
+	/* One still waiting below us whole is not lost yet. */
+	if (!xtcp_one_segment(sk, skb))
 		return false;
 	if (cb->sacked & XTCP_SKB_RTX_OUT) {
 		cb->sacked &= ~XTCP_SKB_RTX_OUT;
