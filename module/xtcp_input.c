@@ -410,13 +410,18 @@ static struct sk_buff *xtcp_shrink_skb(struct sk_buff *skb)
 	return nskb;
 }
 
-/* Room for @skb in the receive buffer? In-window data for an empty queue
- * is always taken, so a small buffer cannot stall the connection.
+/* Room for @skb in the receive buffer? As tcp_try_rmem_schedule() asks:
+ * whether the buffer is over its size before @skb, so in-window data may
+ * pass it by one skb. A window nearly closed leaves a few bytes of room,
+ * and the peer's segment for them is one of several segments' skbs, whose
+ * head costs a kilobyte or more: requiring room for its whole truesize
+ * dropped in-window data when the queued data was already compact and a
+ * collapse gave nothing back. In-window data for an empty queue is always
+ * taken, so a small buffer cannot stall the connection.
  */
 static bool xtcp_rcvbuf_room(struct sock *sk, const struct sk_buff *skb)
 {
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
-	    READ_ONCE(sk->sk_rcvbuf))
+	if (atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf))
 		return true;
 	return skb_queue_empty(&sk->sk_receive_queue) &&
 	       RB_EMPTY_ROOT(&xtcp_sk(sk)->ooo_root);
