@@ -593,6 +593,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_RCVCOLLAPSED,
 	XTCP_MIB_BACKLOGDROP,
 	XTCP_MIB_WQUEUETOOBIG,
+	XTCP_MIB_BACKLOGCOALESCE,
 	XTCP_MIB_MAX
 };
 
@@ -913,6 +914,13 @@ bool xtcp_ofo_insert(struct rb_root *root, struct sk_buff *skb, u32 *bytes);
 struct sk_buff *xtcp_ofo_pop(struct rb_root *root, u32 rcv_nxt, u32 *bytes);
 void xtcp_ofo_purge(struct rb_root *root, u32 *bytes);
 bool xtcp_ofo_prune_tail(struct rb_root *root, u32 after, u32 *bytes);
+
+/* xtcp_backlog.c */
+u32 xtcp_backlog_limit(u32 rcvbuf, u32 sndbuf);
+bool xtcp_backlog_can_merge(const struct sk_buff *tail,
+			    const struct sk_buff *skb);
+int xtcp_backlog_merge(struct sk_buff *tail, struct sk_buff *skb, int *delta);
+bool xtcp_add_backlog(struct sock *sk, struct sk_buff *skb);
 
 /* xtcp_collapse.c */
 u32 xtcp_collapse_gain(u32 payload, u32 truesize);

@@ -951,18 +951,6 @@ static bool xtcp_min_ttl_drop(const struct sock *sk, const struct sk_buff *skb)
 	return ip_hdr(skb)->ttl < READ_ONCE(inet_sk(sk)->min_ttl);
 }
 
-/* Backlog bound while the owner holds the socket: its buffers, and, as
- * tcp_add_backlog() allows, 64 KiB more, since only the owner can collapse
- * the receive queue that sk_rcvqueues_full() counts as well.
- */
-static u32 xtcp_backlog_limit(const struct sock *sk)
-{
-	u64 limit = (u64)READ_ONCE(sk->sk_rcvbuf) + READ_ONCE(sk->sk_sndbuf) +
-		    SZ_64K;
-
-	return min_t(u64, limit, UINT_MAX);
-}
-
 /**
  * xtcp_rcv() - every XTCP segment, IPv4 or IPv6, starts here
  * @skb: the datagram, network header pulled
@@ -1091,7 +1079,7 @@ lookup:
 	ret = 0;
 	if (!sock_owned_by_user(sk)) {
 		ret = ops->do_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
+	} else if (xtcp_add_backlog(sk, skb)) {
 		bh_unlock_sock(sk);
 		XTCP_INC_STATS(net, XTCP_MIB_BACKLOGDROP);
 		goto discard_and_relse;

@@ -527,6 +527,7 @@ tcp_counter_source() {
 	RcvPruned|PruneCalled) echo "TcpExt $1" ;;
 	RcvCollapsed) echo "TcpExt TCPRcvCollapsed" ;;
 	BacklogDrop) echo "TcpExt TCPBacklogDrop" ;;
+	BacklogCoalesce) echo "TcpExt TCPBacklogCoalesce" ;;
 	ListenOverflows|ListenDrops|SyncookiesSent|SyncookiesRecv|\
 	SyncookiesFailed) echo "TcpExt $1" ;;
 	TimeWaits) echo "ss time-wait" ;;

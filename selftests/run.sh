@@ -64,7 +64,8 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_remote.sh xtcp_timers.sh xtcp_fuzz.sh xtcp_segfuzz.sh
 	xtcp_segfuzz6.sh xtcp_cc.sh xtcp_tstamp.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tw_reconnect.sh xtcp_mem_synack.sh
-	xtcp_csum_complete.sh xtcp_gso.sh xtcp_wqueue.sh xtcp_tsq.sh xtcp_rack.sh
+	xtcp_csum_complete.sh xtcp_gso.sh xtcp_wqueue.sh xtcp_rx_backlog.sh
+	xtcp_tsq.sh xtcp_rack.sh
 	xtcp_ipv6.sh
 	xtcp_slab.sh"
 # Independent referees (issue 4): a Scapy peer asserting XTCP's segments one

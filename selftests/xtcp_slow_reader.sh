@@ -45,13 +45,13 @@ t=$(tmo $((60 + 3 * bytes / rate)))
 # its queue into compact skbs (RcvCollapsed) rather than drop (RcvPruned:
 # 10 to 96 per case before the collapse, stock guest, 2026-12-04).
 # Segments that arrive while the reader holds the socket wait in its
-# backlog, bounded by the buffers plus 64 KiB. With one linear skb per
-# segment on the sender XTCP overflowed it in the server's case
-# (BacklogDrop 10 to 20 per run), which the kernel's TCP, whose backlog
-# coalesces compact page-frag skbs, never did in three runs
-# (XTCP_TEST_PROTO=tcp); with page-fragment skbs it was 0 in both cases
-# of two stock runs (2026-12-05). Reported, not asserted, until more runs
-# say so: a bulk flow at full speed over veth still overflows it at times.
+# backlog: bounded, as TCP's, by twice the receive buffer, half the send
+# buffer and 64 KiB (until 2026-12-05 by the buffers plus 64 KiB). With
+# one linear skb per segment on the sender XTCP overflowed the old bound
+# in the server's case (BacklogDrop 10 to 20 per run), which the kernel's
+# TCP never did in three runs (XTCP_TEST_PROTO=tcp); with page-fragment
+# skbs it was 0 in both cases of two stock runs (2026-12-05). Reported,
+# not asserted (xtcp_rx_backlog.sh covers the backlog).
 no_drops() {
 	check_counter "slow reader: $2: no in-window segment dropped (RcvPruned)" \
 		"$1" RcvPruned -eq 0
