@@ -594,6 +594,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_BACKLOGDROP,
 	XTCP_MIB_WQUEUETOOBIG,
 	XTCP_MIB_BACKLOGCOALESCE,
+	XTCP_MIB_RCVCOALESCE,
 	XTCP_MIB_MAX
 };
 
@@ -925,6 +926,7 @@ bool xtcp_add_backlog(struct sock *sk, struct sk_buff *skb);
 /* xtcp_collapse.c */
 u32 xtcp_collapse_gain(u32 payload, u32 truesize);
 bool xtcp_collapse_rcvq(struct sock *sk, u32 need);
+bool xtcp_rcvq_coalesce(struct sock *sk, struct sk_buff *skb);
 
 /* xtcp_output.c */
 bool xtcp_csum_offload(struct sock *sk);

@@ -53,6 +53,45 @@ static u32 xtcp_skb_data_end(const struct sk_buff *skb)
 	return XTCP_SKB_CB(skb)->seq + skb->len;
 }
 
+/**
+ * xtcp_rcvq_coalesce() - append in-order data to the receive queue's tail
+ * @sk: the socket, locked
+ * @skb: in-order data, header pulled, its memory scheduled
+ *	(sk_rmem_schedule()) but not yet charged
+ *
+ * As tcp_try_coalesce(): data that starts where the tail's ends (no old
+ * prefix, no FIN on the tail) is copied into the tail's room or its
+ * fragments are moved over (skb_try_coalesce(), which refuses a cloned
+ * tail), and only the truesize the tail grew by is charged. The reader
+ * then finds one skb where there were two.
+ *
+ * Return: true if @skb was merged and freed.
+ */
+bool xtcp_rcvq_coalesce(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	struct xtcp_skb_cb *tcb;
+	bool stolen;
+	int delta;
+
+	if (!tail)
+		return false;
+	tcb = XTCP_SKB_CB(tail);
+	if (xtcp_skb_data_end(tail) != XTCP_SKB_CB(skb)->seq ||
+	    tcb->end_seq != xtcp_skb_data_end(tail))
+		return false;
+	if (!skb_try_coalesce(tail, skb, &stolen, &delta))
+		return false;
+	atomic_add(delta, &sk->sk_rmem_alloc);
+	sk_mem_charge(sk, delta);
+	tcb->end_seq = XTCP_SKB_CB(skb)->end_seq;
+	tcb->flags |= XTCP_SKB_CB(skb)->flags;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVCOALESCE);
+	kfree_skb_partial(skb, stolen);
+	return true;
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_rcvq_coalesce);
+
 /* Unlink and free @skb from the receive queue (sock_rfree uncharges it). */
 static void xtcp_collapse_free(struct sock *sk, struct sk_buff *skb)
 {

@@ -3,7 +3,8 @@
  * KUnit tests for the receive-queue collapse (xtcp_collapse.c): what a
  * collapse gives back, and a collapse of a fake socket's queue that keeps
  * every unread byte, in order, at its sequence number, with the memory
- * charged to the socket following the skbs.
+ * charged to the socket following the skbs; in-order data appended to
+ * the queue's tail, and not after a gap, a FIN or into a clone.
  */
 #include <kunit/test.h>
 
@@ -171,6 +172,66 @@ static void xtcp_collapse_rcvq__compact_head_kept(struct kunit *test)
 	head->truesize = SKB_TRUESIZE(skb_end_offset(head));
 }
 
+/* In-order data for the receive queue, from rcv_nxt on. */
+static struct sk_buff *collapse_next(struct kunit *test, struct sock *sk,
+				     u32 off, u32 len)
+{
+	u32 seq = xtcp_sk(sk)->rcv_nxt + off, j;
+	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
+	u8 *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	p = skb_put(skb, len);
+	for (j = 0; j < len; j++)
+		p[j] = collapse_byte(seq + j);
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq + len;
+	return skb;
+}
+
+static void xtcp_rcvq_coalesce__appends(struct kunit *test)
+{
+	struct collapse_ctx *ctx = test->priv;
+	struct sock *sk = collapse_sk(ctx);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	struct sk_buff *skb = collapse_next(test, sk, 0, 500);
+
+	KUNIT_ASSERT_TRUE(test, xtcp_rcvq_coalesce(sk, skb));
+	ctx->xs->rcv_nxt += 500;
+	KUNIT_EXPECT_PTR_EQ(test, skb_peek_tail(&sk->sk_receive_queue), tail);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&sk->sk_receive_queue), NSKBS);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(tail)->end_seq, ctx->xs->rcv_nxt);
+	KUNIT_EXPECT_EQ(test, (u32)atomic_read(&sk->sk_rmem_alloc),
+			collapse_truesize(sk));
+	collapse_check_data(test, sk);
+}
+
+static void xtcp_rcvq_coalesce__refuses(struct kunit *test)
+{
+	struct collapse_ctx *ctx = test->priv;
+	struct sock *sk = collapse_sk(ctx);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	struct sk_buff *gap = collapse_next(test, sk, 1, 500);
+	struct sk_buff *next = collapse_next(test, sk, 0, 500);
+	struct sk_buff *clone;
+
+	/* Not where the tail's data ends. */
+	KUNIT_EXPECT_FALSE(test, xtcp_rcvq_coalesce(sk, gap));
+	/* Nothing after a FIN. */
+	XTCP_SKB_CB(tail)->end_seq++;
+	KUNIT_EXPECT_FALSE(test, xtcp_rcvq_coalesce(sk, next));
+	XTCP_SKB_CB(tail)->end_seq--;
+	/* A cloned tail (the sender's clone over veth) is not written. */
+	clone = skb_clone(tail, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, clone);
+	KUNIT_EXPECT_FALSE(test, xtcp_rcvq_coalesce(sk, next));
+	kfree_skb(clone);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&sk->sk_receive_queue), NSKBS);
+	collapse_check_data(test, sk);
+	kfree_skb(gap);
+	kfree_skb(next);
+}
+
 static struct kunit_case xtcp_collapse_cases[] = {
 	KUNIT_CASE(xtcp_collapse_gain__estimate),
 	{}
@@ -180,6 +241,8 @@ static struct kunit_case xtcp_collapse_sock_cases[] = {
 	KUNIT_CASE(xtcp_collapse_rcvq__keeps_bytes),
 	KUNIT_CASE(xtcp_collapse_rcvq__not_worth_it),
 	KUNIT_CASE(xtcp_collapse_rcvq__compact_head_kept),
+	KUNIT_CASE(xtcp_rcvq_coalesce__appends),
+	KUNIT_CASE(xtcp_rcvq_coalesce__refuses),
 	{}
 };
 

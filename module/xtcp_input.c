@@ -24,6 +24,10 @@ static u32 xtcp_receive_window(const struct xtcp_sock *xs)
 	return win < 0 ? 0 : win;
 }
 
+/* A segment not taken (a drop for dropwatch and skb:kfree_skb); one that
+ * was processed is freed with consume_skb(), as TCP does, so tools that
+ * watch drops do not see every ACK.
+ */
 static void xtcp_drop(struct sk_buff *skb)
 {
 	kfree_skb(skb);
@@ -380,7 +384,7 @@ static bool xtcp_ofo_drain(struct sock *sk)
 		if (skb->len)
 			__skb_queue_tail(&sk->sk_receive_queue, skb);
 		else
-			kfree_skb(skb);
+			consume_skb(skb);
 		if (fin)
 			break;
 	}
@@ -390,7 +394,10 @@ static bool xtcp_ofo_drain(struct sock *sk)
 /*
  * A segment that holds far more memory than payload (a small write in a
  * large buffer, as on loopback) is copied into a right-sized skb, so the
- * receive buffer fills with data, not slack.
+ * receive buffer fills with data, not slack. Only where data accumulates:
+ * in-order data for an empty receive queue is read before the next
+ * segment, as a request-response flow's always is, and copying it cost an
+ * skb per segment that TCP does not spend.
  */
 static struct sk_buff *xtcp_shrink_skb(struct sk_buff *skb)
 {
@@ -496,7 +503,7 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool had_ofo = !RB_EMPTY_ROOT(&xs->ooo_root);
-	bool fin, queued;
+	bool fin, queued, in_order;
 	u32 seq, end_seq;
 
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
@@ -522,30 +529,32 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		cb->flags &= ~XTCP_FLAG_FIN;
 	}
 
-	if (skb->len)
+	in_order = !xtcp_seq_after(cb->seq, xs->rcv_nxt);
+	if (skb->len &&
+	    (!in_order || !skb_queue_empty(&sk->sk_receive_queue)))
 		skb = xtcp_shrink_skb(skb);
 	cb = XTCP_SKB_CB(skb);
-	if (skb->len &&
-	    !xtcp_try_rmem_schedule(sk, skb,
-				    !xtcp_seq_after(cb->seq, xs->rcv_nxt))) {
+	if (skb->len && !xtcp_try_rmem_schedule(sk, skb, in_order)) {
 		xtcp_drop(skb);
 		xtcp_send_ack(sk);
 		return false;
 	}
 	skb_dst_drop(skb);
-	if (skb->len)
-		skb_set_owner_r(skb, sk);
 
-	if (!xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+	if (in_order) {
 		/* In order (possibly with an old prefix the reader skips). */
 		fin = cb->flags & XTCP_FLAG_FIN;
-		xtcp_sack_rcv_dup(sk, cb->seq, xs->rcv_nxt);
-		xs->bytes_received += cb->end_seq - xs->rcv_nxt - fin;
-		xs->rcv_nxt = cb->end_seq;
-		if (skb->len)
+		seq = cb->seq;
+		end_seq = cb->end_seq;
+		if (!skb->len) {
+			consume_skb(skb);
+		} else if (!xtcp_rcvq_coalesce(sk, skb)) {
+			skb_set_owner_r(skb, sk);
 			__skb_queue_tail(&sk->sk_receive_queue, skb);
-		else
-			kfree_skb(skb);
+		}
+		xtcp_sack_rcv_dup(sk, seq, xs->rcv_nxt);
+		xs->bytes_received += end_seq - xs->rcv_nxt - fin;
+		xs->rcv_nxt = end_seq;
 		if (!fin && had_ofo)
 			fin = xtcp_ofo_drain(sk);
 		xtcp_rcv_rtt_measure(sk);
@@ -568,6 +577,8 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	/* Out of order: keep it, and send an immediate duplicate ACK. */
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOQUEUED);
+	if (skb->len)
+		skb_set_owner_r(skb, sk);
 	seq = cb->seq;
 	end_seq = cb->end_seq;
 	queued = xtcp_ofo_insert(&xs->ooo_root, skb, &xs->ooo_bytes);
@@ -670,6 +681,8 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	xtcp_send_ack(sk);
 	xtcp_write_xmit(sk);
+	consume_skb(skb);
+	return 0;
 drop:
 	xtcp_drop(skb);
 	return 0;
@@ -766,19 +779,19 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			sk->sk_state_change(sk);
 		} else if (!th->fin && !payload) {
 			xtcp_orphan_wait_fin(sk);
-			goto drop;
+			goto consume;
 		}
 		break;
 	case TCP_CLOSING:
 		if (xs->snd_una == xs->write_seq) {
 			xtcp_time_wait(sk, TCP_TIME_WAIT, 0);
-			goto drop;
+			goto consume;
 		}
 		break;
 	case TCP_LAST_ACK:
 		if (xs->snd_una == xs->write_seq) {
 			xtcp_done(sk);
-			goto drop;
+			goto consume;
 		}
 		break;
 	}
@@ -820,6 +833,9 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 	xtcp_write_xmit(sk);
+consume:
+	consume_skb(skb);
+	return 0;
 drop:
 	xtcp_drop(skb);
 	return 0;

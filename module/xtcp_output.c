@@ -393,10 +393,13 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 	xtcp_send_control(sk, xtcp_sk(sk)->snd_max, XTCP_FLAG_RST, gfp);
 }
 
-/* A new write-queue skb for control flags (SYN, FIN) without data. */
+/* A new write-queue skb for control flags (SYN, FIN) without data: an
+ * fclone, as sendmsg()'s, so its transmission's clone costs no allocation
+ * and a copy still in a qdisc is seen (xtcp_tsq_in_host_queue()).
+ */
 static struct sk_buff *xtcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
 {
-	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
+	struct sk_buff *skb = alloc_skb_fclone(XTCP_MAX_HEADER, gfp);
 
 	if (!skb)
 		return NULL;

@@ -83,6 +83,7 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_BACKLOGDROP]		= "BacklogDrop",
 	[XTCP_MIB_WQUEUETOOBIG]		= "WqueueTooBig",
 	[XTCP_MIB_BACKLOGCOALESCE]	= "BacklogCoalesce",
+	[XTCP_MIB_RCVCOALESCE]		= "RcvCoalesce",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

@@ -429,17 +429,20 @@ void xtcp_rack_set_xmit_timer(struct sock *sk)
  * xtcp_rack_on_send() - xtcp_write_xmit() sent new data
  * @sk: the socket, locked
  *
- * Starts the RTO if it is not running (RFC 6298 5.1; a probe timeout
- * does not count as running, a reorder timeout does), then the probe
- * timeout (RFC 8985 7.2).
+ * Arms the probe timeout if RFC 8985 7.2 allows one, which takes the
+ * timer's place (never later than the RTO would fire); else starts the
+ * RTO if it is not running (RFC 6298 5.1; a probe timeout does not count
+ * as running, a reorder timeout does). One hrtimer start per send, not
+ * one for the RTO and another for the probe that replaced it.
  */
 void xtcp_rack_on_send(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	if (xtcp_tlp_schedule(sk, false))
+		return;
 	if (xs->rtx_mode != XTCP_RTX_RETRANS && xs->rtx_mode != XTCP_RTX_REO)
 		xtcp_rearm_rto(sk);
-	xtcp_tlp_schedule(sk, false);
 }
 
 /**

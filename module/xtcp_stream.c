@@ -292,7 +292,7 @@ int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 			if (!(flags & MSG_PEEK)) {
 				/* Overlap already read through another skb. */
 				__skb_unlink(skb, &sk->sk_receive_queue);
-				kfree_skb(skb);
+				consume_skb(skb);
 			}
 		}
 

@@ -10,7 +10,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-xtcp_lib_init 10 "tracepoints: state, retransmissions, resets, per-ACK probe"
+xtcp_lib_init 12 "tracepoints: state, retransmissions, resets, per-ACK probe, drops"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "XTCP's own tracepoints"
 
@@ -21,8 +21,11 @@ T=/sys/kernel/tracing
 [ -d "$T/events/xtcp" ] || info "no events/xtcp in $T: xtcp.ko has no tracepoints"
 netem_available || tap_skip_rest "no netem"
 
+KFREE=$T/events/skb/kfree_skb
 trace_off() {
 	echo 0 >"$T/events/xtcp/enable" 2>/dev/null
+	echo 0 >"$KFREE/enable" 2>/dev/null
+	echo 0 >"$KFREE/filter" 2>/dev/null
 }
 # Leave tracefs as found: later tests (xtcp_csum_complete.sh's kprobe)
 # need tracing on and the buffer as it was.
@@ -73,6 +76,8 @@ if setup_ipv6; then
 		"$SERVER_IP6" "$((PORT + 1))" >"$TMPD/refused6.client" 2>&1 ||
 		show_log "$TMPD/refused6.client"
 	SERVER_IP=$ip4
+	XFER_PROTO_S=$XTCP_TEST_PROTO
+	XFER_PROTO_C=$XTCP_TEST_PROTO
 fi
 trace_off
 cp "$T/trace" "$TMPD/trace.txt"
@@ -167,6 +172,33 @@ if out=$(python3 "$tseq" --trace "$TMPD/trace.txt" --port "$lossy_port" \
 	tap_ok "tseq.py --trace: plot with $rt_data retransmissions ($out)"
 else
 	tap_fail "tseq.py --trace: $out"
+fi
+
+# Drops inside xtcp.ko during a clean transfer: kfree_skb events whose
+# caller lies in the module's text, against the segments the client took
+# in (its ACKs). A PAWS-rejected reordered ACK may still count as one.
+read -r _ msize _ _ _ mbase _ < <(grep '^xtcp ' /proc/modules)
+if [ ! -d "$KFREE" ] || [ "${mbase:-0x0}" = 0x0000000000000000 ] ||
+   ! echo "location >= $mbase && location < $(printf '0x%x' $((mbase + msize)))" \
+	>"$KFREE/filter" 2>/dev/null; then
+	tap_skip "clean: 2 MiB upload, skb:kfree_skb traced" "no skb:kfree_skb filter by location"
+	tap_skip "clean transfer: no drops inside xtcp.ko" "no skb:kfree_skb filter by location"
+else
+	snapshot c InSegs
+	echo 0 >"$T/tracing_on"
+	: >"$T/trace"
+	echo 1 >"$KFREE/enable"
+	echo 1 >"$T/tracing_on"
+	xfer "clean: 2 MiB upload, skb:kfree_skb traced" \
+		"-s 2M -S $dseed -t $(tmo 60)" "-s 2M -S $dseed -t $(tmo 60)"
+	trace_off
+	drops=$(grep -c "kfree_skb:" "$T/trace")
+	acks=$(($(counter "$NS_C" InSegs) - $(before c InSegs)))
+	if [ "$acks" -gt 20 ] && [ $((drops * 10)) -le "$acks" ]; then
+		tap_ok "clean transfer: $drops drops inside xtcp.ko for $acks segments in"
+	else
+		tap_fail "clean transfer: $drops drops inside xtcp.ko for $acks segments in (want <= 1 in 10)"
+	fi
 fi
 
 tap_finish
