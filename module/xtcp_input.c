@@ -24,6 +24,14 @@ static u32 xtcp_receive_window(const struct xtcp_sock *xs)
 	return win < 0 ? 0 : win;
 }
 
+/* tcpi_segs_in: a GRO skb, or segments merged in the backlog
+ * (xtcp_backlog.c), count as the segments they hold (tcp_segs_in()).
+ */
+static void xtcp_count_segs_in(struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	xs->segs_in += max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+}
+
 /* A segment not taken (a drop for dropwatch and skb:kfree_skb); one that
  * was processed is freed with consume_skb(), as TCP does, so tools that
  * watch drops do not see every ACK.
@@ -643,7 +651,8 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 		xs->send_head = skb_peek(&sk->sk_write_queue);
 		xs->packets_out = 0;
 		xtcp_write_xmit(sk);
-		goto drop;
+		consume_skb(skb);
+		return 0;
 	}
 
 	xs->snd_una = cb->ack_seq;
@@ -826,10 +835,11 @@ static int xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			return 0;
 		default:
 			/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer already sent
-			 * its FIN; anything more is a retransmission.
+			 * its FIN; anything more is a retransmission, not
+			 * taken (a drop, as TCP's old data).
 			 */
 			xtcp_send_ack(sk);
-			break;
+			goto drop;
 		}
 	}
 	xtcp_write_xmit(sk);
@@ -924,11 +934,11 @@ int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	case TCP_LISTEN:
 		return xtcp_listen_rcv(sk, skb);
 	case TCP_SYN_SENT:
-		xs->segs_in++;
+		xtcp_count_segs_in(xs, skb);
 		xtcp_tstamp_parse(sk, skb);
 		return xtcp_syn_sent_rcv(sk, skb);
 	default:
-		xs->segs_in++;
+		xtcp_count_segs_in(xs, skb);
 		xs->last_rcv_ns = ktime_get_ns();
 		xtcp_tstamp_parse(sk, skb);
 		return xtcp_rcv_synchronized(sk, skb);

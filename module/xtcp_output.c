@@ -1030,8 +1030,8 @@ void xtcp_write_xmit(struct sock *sk)
 			break;
 		sent = true;
 	}
-	/* RFC 6298 5.1: start the timer if it is not running; then the
-	 * tail loss probe (RFC 8985 7.2).
+	/* The tail loss probe (RFC 8985 7.2), or else the RTO if it is not
+	 * running (RFC 6298 5.1).
 	 */
 	if (sent)
 		xtcp_rack_on_send(sk);
