@@ -85,7 +85,8 @@ EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_backlog_can_merge);
  * kfree_skb_partial(). skb_try_coalesce() refuses a cloned @tail (over
  * veth, the sender's own clone), a frag_list, or too many fragments.
  *
- * Return: 0 for the skb stolen in full, 1 for its payload only, or
+ * Return: 1 if @tail took @skb's head as a fragment (only the sk_buff is
+ * left to free), 0 if the payload was copied or its fragments moved, or
  * -EBUSY if nothing was merged and @skb is unchanged.
  */
 int xtcp_backlog_merge(struct sk_buff *tail, struct sk_buff *skb, int *delta)
