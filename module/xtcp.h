@@ -295,6 +295,8 @@ struct xtcp_drs {
  * @segs_in: segments received
  * @segs_out: segments sent
  * @last_rcv_ns: when the last segment arrived (keepalive idle time)
+ * @clock_ns: the connection's clock, read once per segment, send or
+ *	timer run (xtcp_clock.h)
  * @synq_overflow: listener: jiffies (the low 32 bits) when it last
  *	answered a SYN with a cookie; cookie ACKs are only checked for a
  *	while after that
@@ -427,6 +429,7 @@ struct xtcp_sock {
 	u32 segs_in;
 	u32 segs_out;
 	u64 last_rcv_ns;
+	u64 clock_ns;
 	u32 synq_overflow;
 	u32 last_oow_ack;
 	u32 ts_recent;
@@ -976,7 +979,7 @@ void xtcp_push_now(struct sock *sk);
 /* xtcp_window.c */
 u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale);
 u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss);
-void xtcp_rcv_space_adjust(struct sock *sk);
+void xtcp_rcv_space_adjust(struct sock *sk, bool copied);
 u32 xtcp_select_window(struct sock *sk);
 u32 xtcp_synack_window(const struct sock *sk, struct request_sock *req,
 		       u32 mss);
@@ -1156,5 +1159,7 @@ void xtcp_sysctl_exit(void);
 #else
 #define EXPORT_SYMBOL_FOR_XTCP_KUNIT(sym)
 #endif
+
+#include "xtcp_clock.h"
 
 #endif /* _XTCP_H */

@@ -342,7 +342,7 @@ static void xtcp_cubic_cong_avoid(struct sock *sk, u32 acked)
 
 	xtcp_cubic_grow(xtcp_cubic_ca(sk), &xs->snd_cwnd, &xs->snd_cwnd_cnt,
 			xs->snd_ssthresh, acked,
-			div_u64(ktime_get_ns(), NSEC_PER_USEC), xs->rtt.srtt);
+			xtcp_clock_us(xs), xs->rtt.srtt);
 }
 
 static u32 xtcp_cubic_ssthresh(struct sock *sk)

@@ -75,7 +75,7 @@ static void xtcp_schedule_ack(struct sock *sk, bool now)
 	}
 	if (!xs->ack_pending) {
 		xs->ack_pending = 1;
-		xs->ack_since_us = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+		xs->ack_since_us = (u32)xtcp_clock_us(xs);
 	}
 	xtcp_arm_delack(sk);
 }
@@ -90,7 +90,7 @@ static void xtcp_schedule_ack(struct sock *sk, bool now)
 static void xtcp_clean_rtx_queue(struct sock *sk, s64 *rtt_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now_us = div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	u32 now_us = xtcp_clock_us(xs);
 	bool retrans_acked = false;
 	struct sk_buff *skb;
 
@@ -670,7 +670,7 @@ static int xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	xs->backoff = 0;
 	xs->high_seq = xs->snd_una;
-	xs->last_rcv_ns = ktime_get_ns();
+	xs->last_rcv_ns = xtcp_clock_ns(xs);
 	xtcp_set_state(sk, TCP_ESTABLISHED);
 	xtcp_init_buffer_space(sk);
 	xtcp_update_pacing_rate(sk);
@@ -934,12 +934,13 @@ int xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	case TCP_LISTEN:
 		return xtcp_listen_rcv(sk, skb);
 	case TCP_SYN_SENT:
+		xtcp_clock_refresh(xs);
 		xtcp_count_segs_in(xs, skb);
 		xtcp_tstamp_parse(sk, skb);
 		return xtcp_syn_sent_rcv(sk, skb);
 	default:
 		xtcp_count_segs_in(xs, skb);
-		xs->last_rcv_ns = ktime_get_ns();
+		xs->last_rcv_ns = xtcp_clock_refresh(xs);
 		xtcp_tstamp_parse(sk, skb);
 		return xtcp_rcv_synchronized(sk, skb);
 	}

@@ -741,7 +741,7 @@ void xtcp_child_init(struct sock *sk, struct sock *newsk,
 	nxs->bytes_received = 0;
 	nxs->segs_in = 0;
 	nxs->segs_out = 0;
-	nxs->last_rcv_ns = ktime_get_ns();
+	nxs->last_rcv_ns = xtcp_clock_refresh(nxs);
 	nxs->last_oow_ack = 0;
 	nxs->orphan_counted = 0;
 	/* The SYN-ACK's RTT: from its send time if it went once, else (and
@@ -749,7 +749,7 @@ void xtcp_child_init(struct sock *sk, struct sock *newsk,
 	 */
 	rtt_us = xtcp_tstamp_child_init(newsk, req, skb);
 	if (!req->num_retrans && xreq->synack_ns)
-		rtt_us = div_u64(ktime_get_ns() - xreq->synack_ns,
+		rtt_us = div_u64(xtcp_clock_ns(nxs) - xreq->synack_ns,
 				 NSEC_PER_USEC);
 	if (rtt_us >= 0 && !req->syncookie) {
 		struct xtcp_net *xn = xtcp_pernet(sock_net(sk));

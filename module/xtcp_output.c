@@ -63,11 +63,6 @@ __sum16 xtcp_v6_csum(const struct in6_addr *saddr, const struct in6_addr *daddr,
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_v6_csum);
 
-static u32 xtcp_now_us(void)
-{
-	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
-}
-
 /**
  * xtcp_csum_offload() - can the next segment of @sk leave CHECKSUM_PARTIAL?
  * @sk: the socket, locked (or bh-locked)
@@ -333,7 +328,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	}
 	xtcp_build_header(sk, nskb, cb->seq, cb->flags, opt_len, offload,
 			  offload ? 0 : xtcp_payload_csum(skb));
-	cb->tx_us = xtcp_now_us();
+	cb->tx_us = xtcp_clock_us(xtcp_sk(sk));
 	return xtcp_queue_xmit(sk, nskb);
 }
 
@@ -734,6 +729,7 @@ static int xtcp_send_skb(struct sock *sk, struct sk_buff *skb, bool advance)
  */
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
+	xtcp_clock_refresh(xtcp_sk(sk));
 	xtcp_current_mss(sk);
 	return xtcp_send_skb(sk, skb, false);
 }
@@ -894,7 +890,7 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	xtcp_build_header(sk, head, fcb->seq, flags, xtcp_tstamp_opt_len(sk),
 			  true, 0);
 
-	now_us = xtcp_now_us();
+	now_us = xtcp_clock_us(xs);
 	for (skb = first; ; skb = skb_queue_next(&sk->sk_write_queue, skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
@@ -983,6 +979,8 @@ void xtcp_write_xmit(struct sock *sk)
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		return;
 
+	if (xs->send_head)
+		xtcp_clock_refresh(xs);
 	xtcp_current_mss(sk);
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);

@@ -162,7 +162,7 @@ bool xtcp_pacing_hold(struct sock *sk)
 	/* fq moves it to SK_PACING_FQ from its enqueue path, locklessly. */
 	if (READ_ONCE(sk->sk_pacing_status) != SK_PACING_NEEDED)
 		return false;
-	if (xs->pace_next_ns <= ktime_get_ns())
+	if (xs->pace_next_ns <= xtcp_clock_ns(xs))
 		return false;
 	xtcp_arm_pace(sk, xs->pace_next_ns);
 	return true;
@@ -189,7 +189,7 @@ void xtcp_pacing_sent(struct sock *sk, u32 len, u32 segs)
 	}
 	if (!rate || rate == ~0UL)
 		return;
-	now = ktime_get_ns();
+	now = xtcp_clock_ns(xs);
 	if (xs->pace_next_ns < now) {
 		late = now - xs->pace_next_ns;
 		xs->pace_next_ns = now;

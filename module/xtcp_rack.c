@@ -57,11 +57,6 @@
 #include "xtcp.h"
 #include "xtcp_cong.h"
 
-static u32 xtcp_rack_now_us(void)
-{
-	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
-}
-
 /**
  * xtcp_rack_sent_after() - RFC 8985 RACK_sent_after()
  * @t1: transmission time of the first segment, tx_us clock
@@ -251,7 +246,7 @@ static bool xtcp_rack_ts_older(const struct xtcp_sock *xs, u32 age_us)
 
 	if (!xs->rx_opt.saw_tstamp || !xs->rx_opt.rcv_tsecr)
 		return false;
-	tsval = xtcp_ts_clock() + xs->ts_offset -
+	tsval = xtcp_clock_ms(xs) + xs->ts_offset -
 		DIV_ROUND_UP(age_us, USEC_PER_MSEC);
 	return xtcp_seq_before(xs->rx_opt.rcv_tsecr, tsval);
 }
@@ -270,7 +265,7 @@ void xtcp_rack_advance(struct sock *sk, const struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_rack *r = &xs->rack;
 	bool retrans = cb->sacked & XTCP_SKB_RETRANS;
-	u32 rtt = xtcp_rack_now_us() - cb->tx_us;
+	u32 rtt = (u32)xtcp_clock_us(xs) - cb->tx_us;
 
 	if (!xtcp_rack_enabled(sk))
 		return;
@@ -317,7 +312,7 @@ static u32 xtcp_rack_detect_loss(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_rack *r = &xs->rack;
-	u32 now = xtcp_rack_now_us(), reo_wnd = xtcp_rack_reo_wnd(sk);
+	u32 now = (u32)xtcp_clock_us(xs), reo_wnd = xtcp_rack_reo_wnd(sk);
 	u32 lost = 0, timeout = 0;
 	struct sk_buff *skb;
 
@@ -390,7 +385,7 @@ static u32 xtcp_rto_left_us(struct sock *sk)
 
 	if (!head || head == xs->send_head)
 		return rto;
-	left = rto - (xtcp_rack_now_us() - XTCP_SKB_CB(head)->tx_us);
+	left = rto - ((u32)xtcp_clock_us(xs) - XTCP_SKB_CB(head)->tx_us);
 	return clamp_t(s32, left, 1, rto);
 }
 

@@ -220,9 +220,10 @@ static void rack_ctx_exit(struct kunit *test)
 	__skb_queue_purge(&rack_sk(ctx)->sk_write_queue);
 }
 
-/* The peer SACKed skb @i. */
+/* The peer SACKed skb @i: an ACK, processed at its own clock reading. */
 static void rack_sack(struct rack_ctx *ctx, unsigned int i)
 {
+	xtcp_clock_refresh(ctx->xs);
 	XTCP_SKB_CB(ctx->skbs[i])->sacked |= XTCP_SKB_SACKED;
 	ctx->xs->sack.sacked_out++;
 	xtcp_rack_advance(rack_sk(ctx), ctx->skbs[i]);

@@ -335,7 +335,7 @@ int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 			 * seen (with MSG_PEEK or SO_RCVLOWAT, the queue is not
 			 * empty): passing NULL would return at once and spin.
 			 */
-			xtcp_rcv_space_adjust(sk);
+			xtcp_rcv_space_adjust(sk, copied > 0);
 			sk_wait_data(sk, &timeo,
 				     skb_peek_tail(&sk->sk_receive_queue));
 		}
@@ -360,7 +360,7 @@ found:
 	}
 
 	if (!(flags & MSG_PEEK) && copied > 0)
-		xtcp_rcv_space_adjust(sk);
+		xtcp_rcv_space_adjust(sk, true);
 out:
 	release_sock(sk);
 	return copied;

@@ -143,7 +143,7 @@ u32 xtcp_rto_with_backoff(const struct xtcp_sock *xs)
 static u32 xtcp_clamp_to_user_timeout(const struct xtcp_sock *xs, u8 mode,
 				      u32 delay_us)
 {
-	u64 end_ns, now = ktime_get_ns();
+	u64 end_ns, now = xtcp_clock_ns(xs);
 
 	if (mode != XTCP_RTX_RETRANS || !xs->user_timeout || !xs->rtx_stamp_ns)
 		return delay_us;
@@ -159,7 +159,7 @@ static void xtcp_rtx_arm(struct sock *sk, u8 mode, u32 delay_us)
 	ktime_t deadline;
 
 	delay_us = xtcp_clamp_to_user_timeout(xs, mode, delay_us);
-	deadline = ktime_add_us(ktime_get(), delay_us);
+	deadline = ktime_add_us(ns_to_ktime(xtcp_clock_ns(xs)), delay_us);
 
 	xs->rtx_mode = mode;
 	xs->rtx_deadline = deadline;
@@ -241,7 +241,8 @@ void xtcp_arm_delack(struct sock *sk)
 	}
 	if (hrtimer_is_queued(&xs->delack_timer))
 		return;
-	xtcp_timer_start(sk, XTCP_TIMER_DELACK, ktime_add_ms(ktime_get(), ms));
+	xtcp_timer_start(sk, XTCP_TIMER_DELACK,
+			 ktime_add_ms(ns_to_ktime(xtcp_clock_ns(xs)), ms));
 }
 
 /**
@@ -316,7 +317,7 @@ static bool xtcp_rtx_timed_out(struct sock *sk, int limit)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 max_us = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms) *
 		     USEC_PER_MSEC;
-	u64 elapsed_us = div_u64(ktime_get_ns() - xs->rtx_stamp_ns,
+	u64 elapsed_us = div_u64(xtcp_clock_ns(xs) - xs->rtx_stamp_ns,
 				 NSEC_PER_USEC);
 
 	return elapsed_us >= xtcp_retrans_timeout(limit, xs->rtx_base_us,
@@ -352,7 +353,7 @@ static void xtcp_retransmit_timer(struct sock *sk)
 		 * out one (unbacked-off) RTO ago.
 		 */
 		xs->rtx_base_us = xtcp_rto_with_backoff(xs);
-		xs->rtx_stamp_ns = ktime_get_ns() -
+		xs->rtx_stamp_ns = xtcp_clock_ns(xs) -
 				   (u64)xs->rtx_base_us * NSEC_PER_USEC;
 	}
 	/* backoff stops counting at 31: beyond, the elapsed time decides
@@ -362,7 +363,7 @@ static void xtcp_retransmit_timer(struct sock *sk)
 	 * to the SYN count before (tcp_write_timeout()).
 	 */
 	if (xs->user_timeout) {
-		expired = ktime_get_ns() - xs->rtx_stamp_ns >=
+		expired = xtcp_clock_ns(xs) - xs->rtx_stamp_ns >=
 			  (u64)xs->user_timeout * NSEC_PER_MSEC;
 		if (syn)
 			expired |= xs->backoff >= limit;
@@ -466,7 +467,7 @@ static void xtcp_rtx_timer_expired(struct sock *sk)
 	if (mode == XTCP_RTX_NONE ||
 	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
 		return;
-	if (ktime_before(ktime_get(), xs->rtx_deadline)) {
+	if (ktime_before(ns_to_ktime(xtcp_clock_ns(xs)), xs->rtx_deadline)) {
 		/* Lazily moved: wait until the real deadline. */
 		xtcp_timer_start(sk, XTCP_TIMER_RTX, xs->rtx_deadline);
 		return;
@@ -497,10 +498,11 @@ static void xtcp_delack_expired(struct sock *sk)
 	 * replies would send a pure ACK every delack_ms.
 	 */
 	due_us = READ_ONCE(xtcp_pernet(sock_net(sk))->delack_ms) * USEC_PER_MSEC;
-	waited_us = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC) - xs->ack_since_us;
+	waited_us = (u32)xtcp_clock_us(xs) - xs->ack_since_us;
 	if (waited_us < due_us) {
 		xtcp_timer_start(sk, XTCP_TIMER_DELACK,
-				 ktime_add_us(ktime_get(), due_us - waited_us));
+				 ktime_add_us(ns_to_ktime(xtcp_clock_ns(xs)),
+					      due_us - waited_us));
 		return;
 	}
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKS);
@@ -519,7 +521,7 @@ static void xtcp_keepalive_expired(struct sock *sk)
 		return;
 
 	keepidle_ns = (u64)xtcp_keepalive_time(sk) * NSEC_PER_SEC;
-	idle_ns = ktime_get_ns() - xs->last_rcv_ns;
+	idle_ns = xtcp_clock_ns(xs) - xs->last_rcv_ns;
 	if (idle_ns < keepidle_ns) {
 		icsk->icsk_probes_out = 0;
 		xtcp_arm_keepalive(sk, keepidle_ns - idle_ns);
@@ -549,10 +551,12 @@ static enum hrtimer_restart xtcp_timer_run(struct xtcp_sock *xs, int id,
 	bool put;
 
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
+	if (!sock_owned_by_user(sk)) {
+		xtcp_clock_refresh(xs);
 		fn(sk);
-	else if (!test_and_set_bit(id, &xs->deferred))
+	} else if (!test_and_set_bit(id, &xs->deferred)) {
 		sock_hold(sk);
+	}
 	put = xtcp_timer_done(xs, id);
 	bh_unlock_sock(sk);
 	if (put)
@@ -594,6 +598,7 @@ void xtcp_release_cb(struct sock *sk)
 
 	if (!READ_ONCE(xs->deferred))
 		return;
+	xtcp_clock_refresh(xs);
 	if (test_and_clear_bit(XTCP_TIMER_RTX, &xs->deferred)) {
 		xtcp_rtx_timer_expired(sk);
 		__sock_put(sk);

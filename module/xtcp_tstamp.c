@@ -228,7 +228,7 @@ void xtcp_tstamp_write_sk(const struct sock *sk, u8 *ptr)
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (xs->tstamp_ok)
-		xtcp_tstamp_write(ptr, xtcp_ts_clock() + xs->ts_offset,
+		xtcp_tstamp_write(ptr, xtcp_clock_ms(xs) + xs->ts_offset,
 				  xs->ts_recent);
 }
 
@@ -286,7 +286,7 @@ s64 xtcp_tstamp_rtt_us(const struct sock *sk)
 
 	if (!xs->rx_opt.saw_tstamp)
 		return -1;
-	return xtcp_ts_rtt_us(xtcp_ts_clock() + xs->ts_offset,
+	return xtcp_ts_rtt_us(xtcp_clock_ms(xs) + xs->ts_offset,
 			      xs->rx_opt.rcv_tsecr);
 }
 
@@ -302,7 +302,8 @@ void xtcp_tstamp_connect(struct sock *sk)
 	xs->ts_recent = 0;
 	xs->ts_recent_stamp = 0;
 	xs->ts_offset = xtcp_tstamp_sk_offset(sk);
-	xs->ts_syn_sent = xtcp_ts_clock() + xs->ts_offset;
+	xtcp_clock_refresh(xs);
+	xs->ts_syn_sent = xtcp_clock_ms(xs) + xs->ts_offset;
 	xs->rx_opt.saw_tstamp = 0;
 }
 
@@ -323,7 +324,7 @@ bool xtcp_tstamp_synsent_reject(struct sock *sk)
 
 	if (!xs->rx_opt.saw_tstamp || !tsecr ||
 	    xtcp_seq_between(tsecr, xs->ts_syn_sent,
-			     xtcp_ts_clock() + xs->ts_offset))
+			     xtcp_clock_ms(xs) + xs->ts_offset))
 		return false;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PAWSACTIVEREJECTED);
 	return true;
@@ -575,7 +576,7 @@ s64 xtcp_tstamp_child_init(struct sock *child, const struct request_sock *req,
 	xs->rx_opt.saw_tstamp = 0;
 	if (!xs->tstamp_ok || !xtcp_tstamp_get(skb, &tsval, &tsecr))
 		return -1;
-	return xtcp_ts_rtt_us(xtcp_ts_clock() + xs->ts_offset, tsecr);
+	return xtcp_ts_rtt_us(xtcp_clock_ms(xs) + xs->ts_offset, tsecr);
 }
 
 /**

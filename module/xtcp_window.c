@@ -130,22 +130,26 @@ u32 xtcp_select_window(struct sock *sk)
 }
 
 /**
- * xtcp_rcv_space_adjust() - send a window update after the reader drained
+ * xtcp_rcv_space_adjust() - the reader took data: tune, update the window
  * @sk: the socket, locked
+ * @copied: the reader took data in this call (not only a wait for it)
  *
  * Grows the receive buffer first when the reader keeps up with more than
- * the window (xtcp_rcvbuf_adjust()). An update goes out when the window
- * we could offer grew by two segments or from (nearly) closed, so a sender
- * stalled on our window resumes without waiting for its persist timer.
+ * the window (xtcp_rcvbuf_adjust()): after data was taken, as TCP runs
+ * tcp_rcv_space_adjust(), not before each wait. An update goes out when
+ * the window we could offer grew by two segments or from (nearly)
+ * closed, so a sender stalled on our window resumes without waiting for
+ * its persist timer (tcp_cleanup_rbuf()).
  */
-void xtcp_rcv_space_adjust(struct sock *sk)
+void xtcp_rcv_space_adjust(struct sock *sk, bool copied)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 cur, wnd;
 
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
 		return;
-	xtcp_rcvbuf_adjust(sk);
+	if (copied)
+		xtcp_rcvbuf_adjust(sk);
 	cur = xtcp_cur_window(xs);
 	wnd = xtcp_select_window(sk);
 	if (wnd > cur && (wnd - cur >= 2 * xs->advmss || cur < xs->advmss))

@@ -281,11 +281,6 @@ u32 xtcp_sndbuf_want(u32 cwnd, u32 mss)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_sndbuf_want);
 
-static u64 xtcp_now_us(void)
-{
-	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
-}
-
 /* May @sk's buffers grow now? Not under memory pressure: XTCP's own
  * (net.xtcp.mem[1]) or its memory cgroup's.
  */
@@ -308,7 +303,7 @@ void xtcp_init_buffer_space(struct sock *sk)
 	xs->drs.space = min_t(u32, max(xs->rcv_wnd, xs->advmss),
 			      XTCP_INIT_CWND * xs->advmss);
 	xs->drs.seq = xs->copied_seq;
-	xs->drs.time_us = xtcp_now_us();
+	xs->drs.time_us = xtcp_clock_us(xs);
 	xs->drs.rtt_us = 0;
 	xs->drs.rtt_time_us = 0;
 	xtcp_sndbuf_expand(sk);
@@ -325,7 +320,7 @@ void xtcp_init_buffer_space(struct sock *sk)
 void xtcp_rcv_rtt_measure(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u64 now = xtcp_now_us();
+	u64 now = xtcp_clock_us(xs);
 
 	if (xs->drs.rtt_time_us) {
 		u64 m;
@@ -353,7 +348,7 @@ void xtcp_rcv_rtt_measure(struct sock *sk)
 void xtcp_rcvbuf_adjust(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u64 now = xtcp_now_us();
+	u64 now = div_u64(xtcp_clock_refresh(xs), NSEC_PER_USEC);
 	u32 rtt = xs->drs.rtt_us ? : xs->rtt.srtt;
 	u32 copied, rcvbuf;
 

@@ -65,6 +65,7 @@ XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_segfuzz6.sh xtcp_cc.sh xtcp_tstamp.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tw_reconnect.sh xtcp_mem_synack.sh
 	xtcp_csum_complete.sh xtcp_gso.sh xtcp_wqueue.sh xtcp_rx_backlog.sh
+	xtcp_clock.sh
 	xtcp_tsq.sh xtcp_rack.sh
 	xtcp_ipv6.sh
 	xtcp_slab.sh"
@@ -98,7 +99,8 @@ XTCP_LIFETIME6_TESTS="xtcp_teardown6.sh"
 # backlog against a tbf's rate): under KASAN the guest is
 # CPU-bound, not window- or loss-bound. Window scaling, timestamps, SACK,
 # GSO and GRO are on by default, so every transfer of the debug guest runs
-# through them; the captures of xtcp_gso.sh, the tracepoints and the GRE
+# through them; the captures of xtcp_gso.sh, the tracepoints, the function
+# tracer of xtcp_clock.sh (the debug kernel has none) and the GRE
 # and pressure cases of the SYN-ACK window stay in the stock guest, to keep
 # the debug guest within CI's time.
 # The debug guest also leaves out scenarios whose code paths the programs
@@ -127,7 +129,7 @@ XTCP_DEBUG_FIRST="xtcp_socket_test xtcp_api_test xtcp_sockapi_test xtcp_fuzz.sh
 XTCP_STOCK_ONLY="$XTCP_DEBUG_SKIP xtcp_nonblock.sh xtcp_slow_reader.sh xtcp_timeout.sh
 	xtcp_backlog.sh xtcp_tcpopt_test xtcp_memcg.sh xtcp_timers.sh xtcp_remote.sh
 	xtcp_wscale.sh xtcp_sack.sh xtcp_tstamp.sh xtcp_cc.sh xtcp_tw_reconnect.sh
-	xtcp_gso.sh xtcp_trace.sh xtcp_csum_complete.sh xtcp_mem_synack.sh
+	xtcp_gso.sh xtcp_trace.sh xtcp_clock.sh xtcp_csum_complete.sh xtcp_mem_synack.sh
 	$XTCP_CONFORMANCE_TESTS
 	$XTCP_NIC_TESTS xtcp_diag.sh xtcp_rack.sh xtcpize.sh xtcp_tsq.sh
 	xtcp_slab.sh $XTCP_IPV6_STOCK_ONLY"
