@@ -201,7 +201,9 @@ struct xtcp_cong_ops;
 
 /**
  * struct xtcp_drs - receive buffer autotuning ("dynamic right-sizing",
- *	as tcp_rcv_space_adjust()), all times from ktime_get_ns() in us
+ *	as tcp_rcv_space_adjust()), all times the connection clock's
+ *	microseconds, truncated to 32 bits (differences wrap-safe; a
+ *	measurement is never an hour long)
  * @space: bytes the reader copied in the last measured round trip
  * @seq: copied_seq when that measurement started
  * @time_us: when it started
@@ -213,10 +215,10 @@ struct xtcp_cong_ops;
 struct xtcp_drs {
 	u32 space;
 	u32 seq;
-	u64 time_us;
+	u32 time_us;
 	u32 rtt_us;
 	u32 rtt_seq;
-	u64 rtt_time_us;
+	u32 rtt_time_us;
 };
 
 /**

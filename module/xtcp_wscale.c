@@ -303,7 +303,7 @@ void xtcp_init_buffer_space(struct sock *sk)
 	xs->drs.space = min_t(u32, max(xs->rcv_wnd, xs->advmss),
 			      XTCP_INIT_CWND * xs->advmss);
 	xs->drs.seq = xs->copied_seq;
-	xs->drs.time_us = xtcp_clock_us(xs);
+	xs->drs.time_us = (u32)xtcp_clock_us(xs);
 	xs->drs.rtt_us = 0;
 	xs->drs.rtt_time_us = 0;
 	xtcp_sndbuf_expand(sk);
@@ -320,16 +320,16 @@ void xtcp_init_buffer_space(struct sock *sk)
 void xtcp_rcv_rtt_measure(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u64 now = xtcp_clock_us(xs);
+	u32 now = (u32)xtcp_clock_us(xs);
 
 	if (xs->drs.rtt_time_us) {
-		u64 m;
+		u32 m;
 
 		if (xtcp_seq_before(xs->rcv_nxt, xs->drs.rtt_seq))
 			return;
-		m = max_t(u64, now - xs->drs.rtt_time_us, 1);
+		m = max_t(u32, now - xs->drs.rtt_time_us, 1);
 		if (!xs->drs.rtt_us || m < xs->drs.rtt_us)
-			xs->drs.rtt_us = min_t(u64, m, U32_MAX);
+			xs->drs.rtt_us = m;
 	}
 	xs->drs.rtt_seq = xs->rcv_nxt + xs->rcv_wnd;
 	xs->drs.rtt_time_us = now;
@@ -348,7 +348,7 @@ void xtcp_rcv_rtt_measure(struct sock *sk)
 void xtcp_rcvbuf_adjust(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u64 now = div_u64(xtcp_clock_refresh(xs), NSEC_PER_USEC);
+	u32 now = (u32)div_u64(xtcp_clock_refresh(xs), NSEC_PER_USEC);
 	u32 rtt = xs->drs.rtt_us ? : xs->rtt.srtt;
 	u32 copied, rcvbuf;
 
