@@ -569,7 +569,17 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		xtcp_sack_rcv_advance(sk);
 		if (fin) {
 			xtcp_fin(sk);
-			xtcp_send_ack(sk);
+			/* The peer closed first: its FIN's ACK waits, as
+			 * tcp_fin()'s in CLOSE_WAIT, for the owner's reply or
+			 * close(), whose segment carries it (a three-segment
+			 * close instead of four, and no FIN_WAIT2 minisock on
+			 * the peer), or else for the delayed-ACK timer. One
+			 * that fills a hole, or ends our own close, goes now.
+			 */
+			if (sk->sk_state == TCP_CLOSE_WAIT && !had_ofo)
+				xtcp_schedule_ack(sk, false);
+			else
+				xtcp_send_ack(sk);
 			if (sk->sk_state == TCP_FIN_WAIT2) {
 				xtcp_time_wait(sk, TCP_TIME_WAIT, 0);
 				return true;

@@ -1,20 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
 """FIN with data, both ways: the peer's last bytes ride on its FIN and are
-acknowledged with it at once (ACK = SEG.SEQ + SEG.LEN + 1); XTCP's last
+acknowledged with it (ACK = SEG.SEQ + SEG.LEN + 1), after delack_ms, as
+TCP delays the ACK of a FIN that moves it to CLOSE_WAIT; XTCP's last
 bytes, held back by Nagle behind a full segment in flight, leave with its
 FIN in one segment <FIN,PSH,ACK>."""
-from xtcp_peer import LINK_MSS, check_eq, check_immediate, pattern, seq_add
+from xtcp_peer import LINK_MSS, check_eq, check_interval, pattern, seq_add
 
 TITLE = "FIN with data: received, and sent on XTCP's last data segment"
 # No retransmission of the full segment while the test holds its ACK back.
-SYSCTLS = {"rto_min_ms": 3000}
+SYSCTLS = {"rto_min_ms": 3000, "delack_ms": 300}
 
 
 def run(t):
     c = t.passive_open()
     sent = c.send("FPA", data=pattern(0, 300))
-    ack = c.expect_ack(what="ACK of data and FIN")
-    check_immediate(ack, sent, "ACK of data and FIN")
+    ack = c.expect_ack(timeout=2, what="ACK of data and FIN")
+    check_interval(ack.ts - sent, 0.300, "ACK of data and FIN (delack_ms)")
     check_eq(t.drv.recv_all(c.sid, 300), pattern(0, 300), "data read")
     check_eq(t.drv.call("recv", c.sid, 100).int(), 0, "recv() at end of file")
 
