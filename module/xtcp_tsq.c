@@ -268,7 +268,6 @@ void xtcp_tsq_write(struct sock *sk)
 	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				   TCPF_CLOSING | TCPF_CLOSE_WAIT |
 				   TCPF_LAST_ACK)) {
-		xtcp_clock_refresh(xtcp_sk(sk));
 		xtcp_xmit_pending_rtx(sk);
 		xtcp_write_xmit(sk);
 	}

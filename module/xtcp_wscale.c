@@ -348,9 +348,11 @@ void xtcp_rcv_rtt_measure(struct sock *sk)
 void xtcp_rcvbuf_adjust(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now = (u32)div_u64(xtcp_clock_refresh(xs), NSEC_PER_USEC);
 	u32 rtt = xs->drs.rtt_us ? : xs->rtt.srtt;
-	u32 copied, rcvbuf;
+	u32 now, copied, rcvbuf;
+
+	xtcp_clock_refresh(xs);
+	now = (u32)xtcp_clock_us(xs);
 
 	if (!rtt || now - xs->drs.time_us < rtt)
 		return;
