@@ -600,6 +600,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_WQUEUETOOBIG,
 	XTCP_MIB_BACKLOGCOALESCE,
 	XTCP_MIB_RCVCOALESCE,
+	XTCP_MIB_SYNCOOKIESDUPLICATE,
 	XTCP_MIB_MAX
 };
 
@@ -1090,6 +1091,8 @@ u32 xtcp_cookie_v4_init_sequence(struct sock *sk, const struct sk_buff *skb,
 u32 xtcp_cookie_v6_init_sequence(struct sock *sk, const struct sk_buff *skb,
 				 u16 *mssp);
 struct sock *xtcp_cookie_check(struct sock *sk, struct sk_buff *skb);
+void xtcp_cookie_child_dup(const struct sock *sk, struct sock *child)
+	__releases(&child->sk_lock.slock);
 
 /* xtcp_tstamp.c */
 #define XTCP_PAWS_24DAYS	(60 * 60 * 24 * 24)	/* seconds */

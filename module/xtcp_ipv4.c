@@ -774,7 +774,8 @@ void xtcp_child_init(struct sock *sk, struct sock *newsk,
  *	child its own IPv6 part, called right after the clone so that no
  *	failure path below frees a child that shares the listener's
  * *
- * Return: the child, bh-locked, or NULL.
+ * Return: the child, bh-locked, or NULL (also for a cookie's child that
+ * found its connection already made: xtcp_cookie_child_dup()).
  */
 struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk, struct sk_buff *skb,
 				   struct request_sock *req,
@@ -786,6 +787,7 @@ struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk, struct sk_buff *skb,
 {
 	struct inet_request_sock *ireq = inet_rsk(req);
 	struct ip_options_rcu *inet_opt;
+	bool found_dup_sk = false;
 	struct inet_sock *newinet;
 	struct xtcp_sock *nxs;
 	struct sock *newsk;
@@ -827,11 +829,19 @@ struct sock *xtcp_v4_syn_recv_sock(const struct sock *sk, struct sk_buff *skb,
 
 	if (__inet_inherit_port(sk, newsk) < 0)
 		goto put_and_exit;
-	*own_req = inet_ehash_nolisten(newsk, req_to_sk(req_unhash), NULL);
-	if (*own_req)
+	*own_req = inet_ehash_nolisten(newsk, req_to_sk(req_unhash),
+				       &found_dup_sk);
+	if (*own_req) {
 		ireq->ireq_opt = NULL;
-	else
+	} else {
 		newinet->inet_opt = NULL;
+		if (!req_unhash && found_dup_sk) {
+			/* For sparse: the clone came bh-locked. */
+			__acquire(&newsk->sk_lock.slock);
+			xtcp_cookie_child_dup(sk, newsk);
+			return NULL;
+		}
+	}
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PASSIVEOPENS);
 	return newsk;
 

@@ -531,6 +531,7 @@ static struct sock *xtcp_v6_syn_recv_sock(const struct sock *sk,
 {
 	struct inet_request_sock *ireq = inet_rsk(req);
 	const struct ipv6_pinfo *np = inet6_sk(sk);
+	bool found_dup_sk = false;
 	struct ipv6_txoptions *opt;
 	struct ipv6_pinfo *newnp;
 	struct inet_sock *newinet;
@@ -612,7 +613,14 @@ static struct sock *xtcp_v6_syn_recv_sock(const struct sock *sk,
 		xtcp_done(newsk);
 		goto drop;
 	}
-	*own_req = inet_ehash_nolisten(newsk, req_to_sk(req_unhash), NULL);
+	*own_req = inet_ehash_nolisten(newsk, req_to_sk(req_unhash),
+				       &found_dup_sk);
+	if (!*own_req && !req_unhash && found_dup_sk) {
+		/* For sparse: the clone came bh-locked. */
+		__acquire(&newsk->sk_lock.slock);
+		xtcp_cookie_child_dup(sk, newsk);
+		return NULL;
+	}
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PASSIVEOPENS);
 	return newsk;
 

@@ -84,6 +84,7 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_WQUEUETOOBIG]		= "WqueueTooBig",
 	[XTCP_MIB_BACKLOGCOALESCE]	= "BacklogCoalesce",
 	[XTCP_MIB_RCVCOALESCE]		= "RcvCoalesce",
+	[XTCP_MIB_SYNCOOKIESDUPLICATE]	= "SyncookiesDuplicate",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

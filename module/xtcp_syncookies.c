@@ -370,6 +370,29 @@ static void xtcp_cookie_child_forgotten(struct sock *child)
 	sock_put(child);
 }
 
+/**
+ * xtcp_cookie_child_dup() - free a cookie's child that came second
+ * @sk: the listener
+ * @child: the new socket, bh-locked, which inet_ehash_nolisten() did not
+ *	hash because a socket of the same four-tuple already is
+ *
+ * A cookie's child replaces no request socket in the ehash. Two segments
+ * that carry the cookie (the handshake's ACK and the first data segment
+ * have the same sequence number) can reach the listener on two CPUs at
+ * once, both before either child is hashed: each makes a child. The
+ * second must go (as tcp_v4_syn_recv_sock() does it) and its segment is
+ * dropped; the peer sends it again to the first. Kept, it would join the
+ * accept queue beside the first, one connection as two sockets, the one
+ * accepted never seeing the data. Counts SyncookiesDuplicate.
+ */
+void xtcp_cookie_child_dup(const struct sock *sk, struct sock *child)
+	__releases(&child->sk_lock.slock)
+{
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESDUPLICATE);
+	bh_unlock_sock(child);
+	sock_put(child);
+}
+
 /* A valid cookie ACK: the connection, as syn_recv_sock makes it from a
  * request socket; the request (never hashed) goes to the accept queue.
  */

@@ -35,29 +35,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#define XTCP_PROTO	253
+#include "xtcp_rawseg.h"
 
-struct synhdr {
-	uint16_t source;
-	uint16_t dest;
-	uint32_t seq;
-	uint32_t ack_seq;
-	uint8_t doff;		/* data offset << 4 */
-	uint8_t flags;
-	uint16_t window;
-	uint16_t check;
-	uint16_t urg_ptr;
-	uint8_t opt[4];		/* MSS option */
-};
+#define XTCP_PROTO	253
 
 struct packet {
 	struct iphdr ip;
-	struct synhdr th;
+	struct rawhdr th;
 };
 
 struct packet6 {
 	struct ip6_hdr ip6;
-	struct synhdr th;
+	struct rawhdr th;
 };
 
 static volatile sig_atomic_t stop;
@@ -79,57 +68,6 @@ static uint64_t rng(void)	/* splitmix64 */
 	return z ^ (z >> 31);
 }
 
-static uint32_t sum16(const void *p, size_t len, uint32_t sum)
-{
-	const uint8_t *b = p;
-
-	for (; len > 1; len -= 2, b += 2)
-		sum += (uint32_t)b[0] << 8 | b[1];
-	if (len)
-		sum += (uint32_t)b[0] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
-/* RFC 9293 3.1: the sum over the pseudo-header and the segment. */
-static uint16_t seg_csum(uint32_t saddr, uint32_t daddr, uint8_t proto,
-			 const void *seg, size_t len)
-{
-	uint8_t ph[12];
-
-	memcpy(ph, &saddr, 4);
-	memcpy(ph + 4, &daddr, 4);
-	ph[8] = 0;
-	ph[9] = proto;
-	ph[10] = len >> 8;
-	ph[11] = len & 0xff;
-	return fold(sum16(seg, len, sum16(ph, sizeof(ph), 0)));
-}
-
-/* The same over IPv6's pseudo-header (RFC 8200 8.1). */
-static uint16_t seg_csum6(const struct in6_addr *saddr,
-			  const struct in6_addr *daddr, uint8_t proto,
-			  const void *seg, size_t len)
-{
-	uint8_t ph[40];
-
-	memcpy(ph, saddr, 16);
-	memcpy(ph + 16, daddr, 16);
-	ph[32] = len >> 24;
-	ph[33] = len >> 16;
-	ph[34] = len >> 8;
-	ph[35] = len & 0xff;
-	ph[36] = ph[37] = ph[38] = 0;
-	ph[39] = proto;
-	return fold(sum16(seg, len, sum16(ph, sizeof(ph), 0)));
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -143,18 +81,6 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: xtcp_synflood [-P PROTO] [-t SEC] [-m MSS] [-r RATE] SRCNET/LEN DADDR DPORT\n");
 	exit(2);
-}
-
-static void syn_fill(struct synhdr *th, int dport, int mss)
-{
-	th->dest = htons(dport);
-	th->doff = (sizeof(*th) / 4) << 4;
-	th->flags = 0x02;	/* SYN */
-	th->window = htons(65535);
-	th->opt[0] = 2;
-	th->opt[1] = 4;
-	th->opt[2] = mss >> 8;
-	th->opt[3] = mss & 0xff;
 }
 
 /* Where the SYNs go, until when, and what became of them. */
@@ -182,7 +108,7 @@ static void pace(const struct flood *f)
 }
 
 /* A fresh source port and ISN for the next SYN; its checksum to redo. */
-static void syn_next(struct synhdr *th)
+static void syn_next(struct rawhdr *th)
 {
 	uint64_t r = rng();
 
@@ -240,7 +166,7 @@ static int flood4(struct flood *f, const char *srcnet, int len,
 	pkt.ip.ttl = 64;
 	pkt.ip.protocol = proto;
 	pkt.ip.daddr = daddr;
-	syn_fill(&pkt.th, dport, mss);
+	raw_syn_fill(&pkt.th, dport, mss);
 
 	do {
 		uint64_t r = rng();
@@ -252,7 +178,7 @@ static int flood4(struct flood *f, const char *srcnet, int len,
 		pkt.ip.id = htons((uint16_t)(r >> 32));
 		pkt.ip.check = 0;	/* the kernel fills it in */
 		syn_next(&pkt.th);
-		pkt.th.check = seg_csum(pkt.ip.saddr, daddr, proto, &pkt.th,
+		pkt.th.check = raw_csum4(pkt.ip.saddr, daddr, proto, &pkt.th,
 					sizeof(pkt.th));
 		rc = send_syn(f, &pkt, sizeof(pkt));
 	} while (rc > 0);
@@ -291,7 +217,7 @@ static int flood6(struct flood *f, const char *srcnet, int len,
 	pkt.ip6.ip6_hlim = 64;
 	pkt.ip6.ip6_src = net;
 	pkt.ip6.ip6_dst = dst.sin6_addr;
-	syn_fill(&pkt.th, dport, mss);
+	raw_syn_fill(&pkt.th, dport, mss);
 
 	do {
 		uint64_t host = rng() & host_mask, src;
@@ -299,7 +225,7 @@ static int flood6(struct flood *f, const char *srcnet, int len,
 		src = htobe64(word | (host ? host : 1));
 		memcpy(&pkt.ip6.ip6_src.s6_addr[8], &src, 8);
 		syn_next(&pkt.th);
-		pkt.th.check = seg_csum6(&pkt.ip6.ip6_src, &pkt.ip6.ip6_dst,
+		pkt.th.check = raw_csum6(&pkt.ip6.ip6_src, &pkt.ip6.ip6_dst,
 					 proto, &pkt.th, sizeof(pkt.th));
 		rc = send_syn(f, &pkt, sizeof(pkt));
 	} while (rc > 0);
