@@ -389,8 +389,7 @@ void xtcp_cookie_child_dup(const struct sock *sk, struct sock *child)
 	__releases(&child->sk_lock.slock)
 {
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESDUPLICATE);
-	bh_unlock_sock(child);
-	sock_put(child);
+	xtcp_cookie_child_forgotten(child);
 }
 
 /* A valid cookie ACK: the connection, as syn_recv_sock makes it from a

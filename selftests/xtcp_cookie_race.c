@@ -3,7 +3,7 @@
  * xtcp_cookie_race - one SYN cookie's ACK reaching a listener on two CPUs
  * at once, for many connections; no connection may be accepted twice.
  *
- *   xtcp_cookie_race -l [-6] [-P 6] -p PORT -n N -t SECS [-F READYFILE] ADDR
+ *   xtcp_cookie_race -l [-6] [-P 6] -p PORT -n N -t SECS ADDR
  *	The listener: socket(AF_INET or AF_INET6, SOCK_STREAM,
  *	IPPROTO_XTCP, or IPPROTO_TCP with -P 6) on ADDR:PORT. Accepts for
  *	SECS seconds, or until N connections came and then a second passed
@@ -33,7 +33,6 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
@@ -69,7 +68,7 @@ static union {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: xtcp_cookie_race -l [-6] [-P 6] -p PORT -n N -t SECS [-F FILE] ADDR\n"
+		"usage: xtcp_cookie_race -l [-6] [-P 6] -p PORT -n N -t SECS ADDR\n"
 		"       xtcp_cookie_race [-6] [-P PROTO] -p PORT -n N SADDR DADDR\n");
 	exit(2);
 }
@@ -118,7 +117,7 @@ struct peer {
 	uint16_t port;
 };
 
-static int listener(int port, int n, int secs, const char *ready)
+static int listener(int port, int n, int secs)
 {
 	static struct peer seen[MAX_CONNS * 2];
 	static int fds[MAX_CONNS * 2];
@@ -138,13 +137,6 @@ static int listener(int port, int n, int secs, const char *ready)
 		die("bind");
 	if (listen(fd, 4096))
 		die("listen");
-	if (ready) {
-		int rfd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (rfd < 0 || write(rfd, "1\n", 2) != 2)
-			die(ready);
-		close(rfd);
-	}
 	printf("xtcp_cookie_race: listening on port %d\n", port);
 	fflush(stdout);
 
@@ -418,10 +410,9 @@ static int racer(int port, int n)
 int main(int argc, char **argv)
 {
 	int o, port = 0, n = 0, secs = 30;
-	const char *ready = NULL;
 	bool listen_mode = false;
 
-	while ((o = getopt(argc, argv, "l6P:p:n:t:F:")) != -1) {
+	while ((o = getopt(argc, argv, "l6P:p:n:t:")) != -1) {
 		switch (o) {
 		case 'l':
 			listen_mode = true;
@@ -441,9 +432,6 @@ int main(int argc, char **argv)
 		case 't':
 			secs = atoi(optarg);
 			break;
-		case 'F':
-			ready = optarg;
-			break;
 		default:
 			usage();
 		}
@@ -455,7 +443,7 @@ int main(int argc, char **argv)
 		if (argc - optind != 1)
 			usage();
 		parse_addr(argv[optind], port, &daddr);
-		return listener(port, n, secs, ready);
+		return listener(port, n, secs);
 	}
 	if (argc - optind != 2)
 		usage();

@@ -116,21 +116,18 @@ check_counter "syncookies=2: the ACK was a valid cookie (SyncookiesRecv)" \
 # sends each ACK of RACE_N handshakes twice at once from two CPUs; every
 # connection must be accepted exactly once.
 race_cookie_acks() {
-	local lrc=0 rrc=0 ready=$TMPD/race.ready fam=() lproto=() lpid
+	local lrc=0 rrc=0 fam=() lproto=() lpid
 
 	[ "$XTCP_FAMILY" = 6 ] && fam=(-6)
 	[ "$XTCP_TEST_PROTO" = tcp ] && lproto=(-P 6)
 	PORT=$((PORT + 1))
 	snapshot s SyncookiesRecv SyncookiesDuplicate
 	ip netns exec "$NS_S" "$RACE" -l "${fam[@]}" "${lproto[@]}" -p "$PORT" \
-		-n "$RACE_N" -t "$(tmo 120)" -F "$ready" "$SERVER_IP" \
+		-n "$RACE_N" -t "$(tmo 120)" "$SERVER_IP" \
 		>"$TMPD/race.server" 2>&1 &
 	lpid=$!
 	BG_PIDS+=("$lpid")
-	for ((i = 0; i < 200 * XTCP_TIME_SCALE; i++)); do
-		[ -s "$ready" ] && break
-		sleep 0.05
-	done
+	wait_log "$TMPD/race.server" "listening on port" "$lpid" || true
 	ip netns exec "$NS_C" "$RACE" "${fam[@]}" -P "$flood_proto" \
 		-p "$PORT" -n "$RACE_N" "$CLIENT_IP" "$SERVER_IP" \
 		>"$TMPD/race.client" 2>&1 || rrc=$?
