@@ -121,7 +121,7 @@ static int listener(int port, int n, int secs)
 {
 	static struct peer seen[MAX_CONNS * 2];
 	static int fds[MAX_CONNS * 2];
-	int fd, one = 1, accepted = 0, distinct = 0, dups = 0, i;
+	int fd, one = 1, accepted = 0, dups = 0, i;
 	struct rlimit nofile = { MAX_CONNS * 2 + 64, MAX_CONNS * 2 + 64 };
 	double end = now_s() + secs, idle_end = 0;
 	double last = 0;
@@ -162,13 +162,10 @@ static int listener(int port, int n, int secs)
 				continue;
 			die("accept");
 		}
-		/* Kept open: a socket closed now would be gone when a late
-		 * second ACK came, which then rightly makes a new connection.
-		 */
-		if (accepted < MAX_CONNS * 2)
-			fds[accepted] = c;
-		else
+		if (accepted == MAX_CONNS * 2) {
 			close(c);
+			continue;
+		}
 		last = now_s();
 		if (v6) {
 			memcpy(p.addr, &pa.in6.sin6_addr, 16);
@@ -184,17 +181,18 @@ static int listener(int port, int n, int secs)
 			dups++;
 			printf("xtcp_cookie_race: port %u accepted again\n",
 			       p.port);
-		} else {
-			distinct++;
 		}
-		if (accepted < MAX_CONNS * 2)
-			seen[accepted++] = p;
-		if (distinct >= n)
+		/* Kept open: a socket closed now would be gone when a late
+		 * second ACK came, which then rightly makes a new connection.
+		 */
+		fds[accepted] = c;
+		seen[accepted++] = p;
+		if (accepted - dups >= n)
 			idle_end = now_s() + 1;
 	}
 	printf("xtcp_cookie_race: accepted %d sockets for %d connections, %d duplicates\n",
-	       accepted, distinct, dups);
-	for (i = 0; i < accepted && i < MAX_CONNS * 2; i++)
+	       accepted, accepted - dups, dups);
+	for (i = 0; i < accepted; i++)
 		close(fds[i]);
 	return dups ? 1 : 0;
 }
