@@ -10,7 +10,9 @@
 # Before that, the same capture check on a clean path with veth's GSO on
 # (super-packets included). Then net.xtcp.timestamps=0 on the server: only
 # the client's SYN carries TSopt, nothing else does, and the data still
-# arrives.
+# arrives. Over the three transfers, the server's PAWS drops must not
+# outnumber the client's segments that arrived with a TSval older than one
+# before them (none on most runs).
 #
 # XTCP_TSTAMP_BYTES  bytes uploaded (default 512K, 128K in the debug guest)
 
@@ -22,6 +24,7 @@ xtcp_lib_init 8 "timestamps on a lossy 80 ms path"
 snapshot s PAWSEstabRejected
 
 bytes=$(to_bytes "$XTCP_TSTAMP_BYTES")
+CLIENT_OLDER=0
 rand_range 1 1000000
 dseed=$RAND
 t=$(tmo 300)
@@ -41,9 +44,10 @@ capture() {
 
 # ts_summary PCAP: per direction (c = from the client), segments, non-RST
 # segments without TSval, segments with TSecr 0 other than a SYN without
-# ACK: "c N NOTS ZEROECR" and "s N NOTS ZEROECR" lines. The headers are
-# parsed by xtcp_pcap_tsopt.py: a tshark decode took 17 to 136 s in a
-# stock guest.
+# ACK, segments that arrived with a TSval more than 1 older than one
+# before them: "c N NOTS ZEROECR OLDER" and "s N NOTS ZEROECR OLDER". The
+# headers are parsed by xtcp_pcap_tsopt.py: a tshark decode took 17 to
+# 136 s in a stock guest.
 ts_summary() {
 	python3 "$XTCP_SELFTESTS/xtcp_pcap_tsopt.py" "$1" "$proto" "$CLIENT_IP"
 }
@@ -52,11 +56,12 @@ ts_summary() {
 # both directions has TSopt, TSecr set but on the first SYN) or "syn"
 # (one segment with TSopt: the client's SYN).
 check_ts() {
-	local desc=$1 f=$2 want=$3 cn cnots czero sn snots szero ok=0
+	local desc=$1 f=$2 want=$3 cn cnots czero colder sn snots szero ok=0
 
-	read -r _ cn cnots czero < <(grep '^c ' "$f")
-	read -r _ sn snots szero < <(grep '^s ' "$f")
-	info "capture: client $cn segments ($cnots without TS, $czero TSecr 0), server $sn segments ($snots without TS, $szero TSecr 0)"
+	read -r _ cn cnots czero colder < <(grep '^c ' "$f")
+	read -r _ sn snots szero _ < <(grep '^s ' "$f")
+	info "capture: client $cn segments ($cnots without TS, $czero TSecr 0, $colder older than one before), server $sn segments ($snots without TS, $szero TSecr 0)"
+	CLIENT_OLDER=$((CLIENT_OLDER + ${colder:-0}))
 	if [ "${cn:-0}" -gt 0 ] && [ "${sn:-0}" -gt 0 ]; then
 		if [ "$want" = all ]; then
 			[ "$cnots" -eq 0 ] && [ "$snots" -eq 0 ] &&
@@ -118,6 +123,12 @@ capture_stop
 ts_summary "$TMPD/off.pcapng" >"$TMPD/off.sum"
 check_ts "timestamps off on the server: only the client's SYN offers TSopt" \
 	"$TMPD/off.sum" syn
-check_counter "no PAWS drop on a clean path" s PAWSEstabRejected -eq 0
+# PAWS may drop only a segment whose TSval went back on arrival: none on
+# most runs, where the server must then have dropped nothing. veth queues
+# each CPU's transmissions on that CPU's backlog, so a segment delayed on
+# a stalled vCPU can arrive after its own retransmission; PAWS drops it,
+# as TCP's would (CI saw this once in the lossy transfer).
+check_counter "PAWS drops only segments whose TSval went back on arrival ($CLIENT_OLDER)" \
+	s PAWSEstabRejected -le "$CLIENT_OLDER"
 
 tap_finish
