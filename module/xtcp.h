@@ -283,8 +283,6 @@ struct xtcp_drs {
  * @mtu_info: next-hop MTU from the last ICMP fragmentation needed
  * @ack_pending: data received and not yet acknowledged
  * @nodelay: XTCP_NODELAY set (Nagle off)
- * @reader_waits: a reader sleeps in recvmsg() for data; it sends the ACK
- *	owed once it has taken what arrives (xtcp_schedule_ack())
  * @fin_rcvd: the peer's FIN has been received in order
  * @keepidle: keepalive idle time, seconds (0: the namespace default)
  * @keepintvl: keepalive probe interval, seconds (0: the default)
@@ -416,8 +414,7 @@ struct xtcp_sock {
 	u32 keepintvl;
 	u8 keepcnt;
 	u8 ack_pending:1,
-	   nodelay:1,
-	   reader_waits:1;
+	   nodelay:1;
 	u8 fin_rcvd;
 	u8 cork:1,
 	   more:1,
@@ -949,7 +946,6 @@ void xtcp_csum_set_partial6(struct sk_buff *skb, const struct in6_addr *saddr,
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp);
 void xtcp_write_xmit(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
-bool xtcp_ack_due(const struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);

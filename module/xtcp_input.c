@@ -61,36 +61,15 @@ static void xtcp_send_oow_ack(struct sock *sk, const struct sk_buff *skb)
 		xtcp_send_ack(sk);
 }
 
-/**
- * xtcp_ack_due() - are two full-sized segments or more unacknowledged?
- * @sk: the socket, locked
- *
- * RFC 5681 4.2: at least every second full-sized segment is acknowledged
- * without delay.
- *
- * Return: true when an ACK is owed now.
- */
-bool xtcp_ack_due(const struct sock *sk)
-{
-	const struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 full = min_t(u32, xs->advmss, xs->rx_mss) - xtcp_tstamp_opt_len(sk);
-
-	return xs->rcv_nxt - xs->rcv_wup >= 2 * full;
-}
-
 /* ACK now, or within the delayed-ACK timer (RFC 5681 4.2, RFC 9293 3.8.6.3):
  * at least every second full-sized segment, at most delack_ms later.
- * A reader asleep in recvmsg() for this data sends the ACK owed once it
- * has taken the data (xtcp_rcv_space_adjust()), with the window the read
- * reopened, as TCP's comes from tcp_cleanup_rbuf() when an ACK now would
- * not open the window: one ACK where an ACK now and the reader's window
- * update were two. The delayed-ACK timer still bounds it.
  */
 static void xtcp_schedule_ack(struct sock *sk, bool now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 full = min_t(u32, xs->advmss, xs->rx_mss) - xtcp_tstamp_opt_len(sk);
 
-	if (now || (!xs->reader_waits && xtcp_ack_due(sk))) {
+	if (now || xs->rcv_nxt - xs->rcv_wup >= 2 * full) {
 		xtcp_send_ack(sk);
 		return;
 	}

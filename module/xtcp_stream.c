@@ -336,13 +336,8 @@ int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 			 * empty): passing NULL would return at once and spin.
 			 */
 			xtcp_rcv_space_adjust(sk, copied > 0);
-			/* A reader that will take what comes sends its ACK
-			 * (xtcp_schedule_ack()); a peek leaves it queued.
-			 */
-			xs->reader_waits = !(flags & MSG_PEEK);
 			sk_wait_data(sk, &timeo,
 				     skb_peek_tail(&sk->sk_receive_queue));
-			xs->reader_waits = 0;
 		}
 		continue;
 

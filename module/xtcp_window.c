@@ -136,12 +136,10 @@ u32 xtcp_select_window(struct sock *sk)
  *
  * Grows the receive buffer first when the reader keeps up with more than
  * the window (xtcp_rcvbuf_adjust()): after data was taken, as TCP runs
- * tcp_rcv_space_adjust(), not before each wait. An ACK owed for two full
- * segments (xtcp_ack_due()), left to a reader that slept for them, goes
- * out then, with the window the read reopened. Otherwise an update goes
- * out when the window we could offer grew by two segments or from
- * (nearly) closed, so a sender stalled on our window resumes without
- * waiting for its persist timer (tcp_cleanup_rbuf()).
+ * tcp_rcv_space_adjust(), not before each wait. An update goes out when
+ * the window we could offer grew by two segments or from (nearly)
+ * closed, so a sender stalled on our window resumes without waiting for
+ * its persist timer (tcp_cleanup_rbuf()).
  */
 void xtcp_rcv_space_adjust(struct sock *sk, bool copied)
 {
@@ -152,10 +150,6 @@ void xtcp_rcv_space_adjust(struct sock *sk, bool copied)
 		return;
 	if (copied)
 		xtcp_rcvbuf_adjust(sk);
-	if (xs->ack_pending && xtcp_ack_due(sk)) {
-		xtcp_send_ack(sk);
-		return;
-	}
 	cur = xtcp_cur_window(xs);
 	wnd = xtcp_select_window(sk);
 	if (wnd > cur && (wnd - cur >= 2 * xs->advmss || cur < xs->advmss))
