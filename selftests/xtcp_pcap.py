@@ -14,8 +14,9 @@ packets(path) yields (time, link type, data, wire length) for each packet;
 frames(path) the data and wire length of each Ethernet frame;
 segments(path, proto) the source address and transport header of each
 IPv4 or IPv6 packet of that protocol; options(raw) walks a TCP option
-list. xtcp_pcap_csum.py, xtcp_pcap_tsopt.py and the host's
-scripts/ladder.py (and so scripts/tseq.py) read their captures here.
+list. xtcp_pcap_csum.py, xtcp_pcap_tsopt.py, xtcp_pcap_hostq.py and
+the host's scripts/ladder.py (and so scripts/tseq.py) read their
+captures here.
 Scapy would read these as well, but importing it takes fifteen to
 twenty-five seconds in a loaded TCG guest, and xtcp_gso.sh reads twelve
 captures. Handles classic pcap (either byte order, micro- or nanosecond
