@@ -262,6 +262,13 @@ struct xtcp_drs {
  * @cc_fr_flight: segments in flight when the last fast retransmit began
  * @cc_fr_cwnd: cwnd then
  * @cc_fr_ssthresh: the ssthresh it set
+ * @undo_cwnd: cwnd before the retransmission timeout that may be undone
+ *	(@undo_rto; xtcp_undo.c)
+ * @undo_ssthresh: ssthresh before it
+ * @undo_tsval: our TSval clock when it fired: an ACK echoing an older one
+ *	answers a transmission from before it
+ * @undo_tsval_lo: the TSval of the oldest data in flight then: an honest
+ *	peer echoes nothing older
  * @cong_set: @cong was chosen with XTCP_CONGESTION, not by the namespace
  * @rtx_mode: what rtx_timer is armed for
  * @rtx_deadline: when the retransmit timer work is really due; the hrtimer
@@ -310,6 +317,8 @@ struct xtcp_drs {
  * @reno_rtx_owed: NewReno recovery: the last retransmission of the hole at
  *	snd_una did not go (its copy was below the socket, or the send
  *	failed); xtcp_xmit_pending_rtx() owes it
+ * @undo_rto: a timeout from the Open state, with timestamps, whose first
+ *	ACK of new data has not come yet: that ACK may show it spurious
  * @wscale_ok: window scaling agreed (RFC 7323 2); in SYN_SENT: offered
  * @tstamp_ok: timestamps agreed (RFC 7323 3); in SYN_SENT: offered
  * @ts_recent: TS.Recent, the peer's TSval to echo (RFC 7323 4.3)
@@ -384,12 +393,17 @@ struct xtcp_sock {
 	u32 cc_fr_flight;
 	u32 cc_fr_cwnd;
 	u32 cc_fr_ssthresh;
+	u32 undo_cwnd;
+	u32 undo_ssthresh;
+	u32 undo_tsval;
+	u32 undo_tsval_lo;
 	u8 wscale_ok:1,
 	   tstamp_ok:1,
 	   sack_ok:1,
 	   orphan_counted:1,
 	   af_xtcp:1,
-	   reno_rtx_owed:1;
+	   reno_rtx_owed:1,
+	   undo_rto:1;
 	u8 snd_wscale:4,
 	   rcv_wscale:4;
 	u8 cong_set;
@@ -601,6 +615,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_BACKLOGCOALESCE,
 	XTCP_MIB_RCVCOALESCE,
 	XTCP_MIB_SYNCOOKIESDUPLICATE,
+	XTCP_MIB_LOSSUNDO,
 	XTCP_MIB_MAX
 };
 
@@ -957,6 +972,7 @@ struct sk_buff *xtcp_make_synack(const struct sock *sk, struct request_sock *req
 unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu);
 unsigned int xtcp_current_mss(struct sock *sk);
 void xtcp_go_back_n(struct sock *sk);
+void xtcp_undo_go_back_n(struct sock *sk);
 void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
 
@@ -1039,6 +1055,7 @@ void xtcp_cong_enter_recovery(struct sock *sk);
 void xtcp_cong_exit_recovery(struct sock *sk);
 void xtcp_cong_on_rto(struct sock *sk);
 void xtcp_cong_cwr(struct sock *sk);
+void xtcp_cong_undo(struct sock *sk, u32 prior_cwnd, u32 prior_ssthresh);
 
 /* xtcp_ratelimit.c */
 bool xtcp_rate_limited(struct net *net, int mib, u32 *last);

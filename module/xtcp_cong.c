@@ -326,6 +326,28 @@ void xtcp_cong_exit_recovery(struct sock *sk)
 }
 
 /**
+ * xtcp_cong_undo() - a window reduction was for nothing: take it back
+ * @sk: the socket, locked
+ * @prior_cwnd: cwnd before the reduction
+ * @prior_ssthresh: ssthresh before it
+ *
+ * For a DSACK undo (xtcp_sack.c) and a spurious timeout (xtcp_undo.c), as
+ * tcp_undo_cwnd_reduction(): cwnd and ssthresh at least what they were;
+ * the algorithm may restore state of its own (CUBIC re-arms HyStart++ if
+ * the initial slow start is back).
+ */
+void xtcp_cong_undo(struct sock *sk, u32 prior_cwnd, u32 prior_ssthresh)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->snd_cwnd = max(xs->snd_cwnd, prior_cwnd);
+	xs->snd_ssthresh = max(xs->snd_ssthresh, prior_ssthresh);
+	xs->snd_cwnd_cnt = 0;
+	if (xs->cong->undo)
+		xs->cong->undo(sk);
+}
+
+/**
  * xtcp_cong_on_rto() - retransmission timeout (RFC 5681 3.1 eq. 4 and 5)
  * @sk: the socket
  *

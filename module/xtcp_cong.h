@@ -25,6 +25,8 @@ struct xtcp_cc_info;
  * @pkts_acked: optional: @acked segments newly acknowledged with an RTT
  *	sample @rtt_us (-1: none, Karn), before cong_avoid or recovery
  * @set_state: optional: the socket enters @ca_state (enum xtcp_ca_state)
+ * @undo: optional: a window reduction was undone (xtcp_cong_undo()); cwnd
+ *	and ssthresh are restored already
  * @get_info: optional: the algorithm's part of XTCP_CC_INFO
  */
 struct xtcp_cong_ops {
@@ -34,6 +36,7 @@ struct xtcp_cong_ops {
 	u32 (*ssthresh)(struct sock *sk);
 	void (*pkts_acked)(struct sock *sk, u32 acked, s64 rtt_us);
 	void (*set_state)(struct sock *sk, u8 ca_state);
+	void (*undo)(struct sock *sk);
 	void (*get_info)(struct sock *sk, struct xtcp_cc_info *info);
 };
 

@@ -394,6 +394,20 @@ static void xtcp_cubic_set_state(struct sock *sk, u8 ca_state)
 	}
 }
 
+/* An undone loss in the initial slow start: slow start goes on, and
+ * HyStart++ with it (as bictcp_hystart_reset() after tcp_undo_cwnd_reduction()).
+ */
+static void xtcp_cubic_undo(struct sock *sk)
+{
+	struct xtcp_cubic *ca = xtcp_cubic_ca(sk);
+	u32 epochs = ca->epochs;
+
+	if (xtcp_sk(sk)->snd_ssthresh < XTCP_MAX_CWND)
+		return;
+	xtcp_cubic_init(sk);
+	ca->epochs = epochs;
+}
+
 static void xtcp_cubic_get_info(struct sock *sk, struct xtcp_cc_info *info)
 {
 	struct xtcp_cubic *ca = xtcp_cubic_ca(sk);
@@ -413,5 +427,7 @@ const struct xtcp_cong_ops xtcp_cubic = {
 	.ssthresh	= xtcp_cubic_ssthresh,
 	.pkts_acked	= xtcp_cubic_pkts_acked,
 	.set_state	= xtcp_cubic_set_state,
+	.undo		= xtcp_cubic_undo,
 	.get_info	= xtcp_cubic_get_info,
 };
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_cubic);

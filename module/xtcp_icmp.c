@@ -69,8 +69,10 @@ void xtcp_pmtu_shrink(struct sock *sk, u32 mtu)
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PMTUREDUCED);
 	/* The router dropped what was in flight at the old size: send it
 	 * again now, resized, without waiting for the RTO and without
-	 * treating it as congestion (RFC 1191 6.5).
+	 * treating it as congestion (RFC 1191 6.5). Lost, it also makes
+	 * no earlier timeout spurious (xtcp_undo.c).
 	 */
+	xs->undo_rto = 0;
 	if (xs->packets_out)
 		xtcp_go_back_n(sk);
 }

@@ -13,6 +13,7 @@
 
 #include "xtcp.h"
 #include "xtcp_trace.h"
+#include "xtcp_undo.h"
 
 #define XTCP_DUPACK_THRESH	3	/* RFC 5681 3.2 */
 
@@ -318,6 +319,10 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 			xs->backoff = 0;
 		}
 		xs->probes_out = 0;
+		/* The first ACK of new data after a timeout may show it
+		 * spurious: the window back before any use of it.
+		 */
+		xtcp_undo_rto_ack(sk);
 		xtcp_cong_pkts_acked(sk, acked, rtt_us);
 		/* Before recovery, which may arm the reorder timer. */
 		if (xs->snd_una != xs->snd_max) {

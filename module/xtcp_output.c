@@ -1062,6 +1062,31 @@ void xtcp_go_back_n(struct sock *sk)
 }
 
 /**
+ * xtcp_undo_go_back_n() - take back a go-back-N: the rest is in flight again
+ * @sk: the socket, locked
+ *
+ * After a timeout found spurious (xtcp_undo.c): the segments between
+ * snd_nxt and snd_max that go-back-N has not sent again were never lost.
+ * They count as in flight from their last transmission, as if go-back-N
+ * had passed over them (SACKed ones as SACKed), and new data follows
+ * snd_max. An skb that grew past snd_max since (a FIN added to the tail
+ * by close() after go-back-N, xtcp_send_fin()) was never sent whole: it
+ * stays the send head, to go out again with its FIN.
+ */
+void xtcp_undo_go_back_n(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = xs->send_head) &&
+	       !xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_max)) {
+		if (XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED)
+			xs->sack.sacked_out++;
+		xtcp_skb_sent(sk, skb);
+	}
+}
+
+/**
  * xtcp_write_queue_purge() - drop every queued segment (abort, close)
  * @sk: the socket, locked
  */

@@ -85,6 +85,7 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_BACKLOGCOALESCE]	= "BacklogCoalesce",
 	[XTCP_MIB_RCVCOALESCE]		= "RcvCoalesce",
 	[XTCP_MIB_SYNCOOKIESDUPLICATE]	= "SyncookiesDuplicate",
+	[XTCP_MIB_LOSSUNDO]		= "LossUndo",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

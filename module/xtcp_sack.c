@@ -783,9 +783,7 @@ static void xtcp_sack_try_undo(struct sock *sk)
 	    xs->ca_state == XTCP_CA_LOSS)
 		return;
 	xs->sack.undo_active = 0;
-	xs->snd_cwnd = max(xs->snd_cwnd, xs->sack.prior_cwnd);
-	xs->snd_ssthresh = max(xs->snd_ssthresh, xs->sack.prior_ssthresh);
-	xs->snd_cwnd_cnt = 0;
+	xtcp_cong_undo(sk, xs->sack.prior_cwnd, xs->sack.prior_ssthresh);
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->dupacks = 0;
 	xtcp_sack_clear_marks(sk, false);
@@ -1069,6 +1067,19 @@ void xtcp_sack_go_back_n(struct sock *sk)
 	xs->sack.undo_active = 0;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_sack_go_back_n);
+
+/**
+ * xtcp_sack_undo_loss() - a timeout was spurious: nothing is lost
+ * @sk: the socket, locked, before go-back-N is taken back
+ *
+ * The lost and retransmitted marks of what go-back-N sent again go, as
+ * after a DSACK undo; the SACK marks stay.
+ */
+void xtcp_sack_undo_loss(struct sock *sk)
+{
+	if (xtcp_sk(sk)->sack_ok)
+		xtcp_sack_clear_marks(sk, false);
+}
 
 /**
  * xtcp_sack_purge() - the write queue was emptied: no scoreboard left

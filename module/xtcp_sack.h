@@ -99,6 +99,7 @@ void xtcp_sack_unlink(struct sock *sk, struct sk_buff *skb, bool counted);
 void xtcp_sack_on_retransmit(struct sock *sk, struct sk_buff *skb);
 bool xtcp_sack_skip_sent(struct sock *sk, struct sk_buff *skb);
 void xtcp_sack_go_back_n(struct sock *sk);
+void xtcp_sack_undo_loss(struct sock *sk);
 void xtcp_sack_purge(struct sock *sk);
 bool xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 void xtcp_sack_recover(struct sock *sk);

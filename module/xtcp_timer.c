@@ -58,6 +58,7 @@
 #define pr_fmt(fmt) "xtcp: " fmt
 
 #include "xtcp.h"
+#include "xtcp_undo.h"
 
 static struct sock *xtcp_timer_sk(struct xtcp_sock *xs)
 {
@@ -381,6 +382,8 @@ static void xtcp_retransmit_timer(struct sock *sk)
 
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
 	xtcp_rack_on_rto(sk);
+	if (!syn)
+		xtcp_undo_rto_begin(sk);
 	xtcp_cong_on_rto(sk);
 	if (xs->backoff < 31)
 		xs->backoff++;

@@ -31,7 +31,9 @@
 #    each super-packet waits a second or more for its own; the RTO is
 #    200 ms): the segment at snd_una is not sent again while its copy waits
 #    there, inside the super-packet (SpuriousRtxHostQueues grew, as TCP's
-#    TCPSpuriousRtxHostQueues does); captures before the qdisc (mirrored
+#    TCPSpuriousRtxHostQueues does), the first ACK after the timeout,
+#    which answers the copy that waited, undoes it (LossUndo grew);
+#    captures before the qdisc (mirrored
 #    to a dummy device) and after it (veth-c) show that no segment entered
 #    the qdisc again while a copy of it waited there
 #    (xtcp_pcap_hostq.py); bytes exact.
@@ -50,7 +52,7 @@
 XTCP_TSQ_BYTES=$(pick_size "${XTCP_TSQ_BYTES:-}" 6M 2M)
 XTCP_TSQ_BOUND=${XTCP_TSQ_BOUND:-262144}
 XTCP_TSQ_SLACK=${XTCP_TSQ_SLACK:-4}
-xtcp_lib_init 17 "TCP Small Queues: bytes of one socket in the qdisc"
+xtcp_lib_init 18 "TCP Small Queues: bytes of one socket in the qdisc"
 
 bytes=$(to_bytes "$XTCP_TSQ_BYTES")
 t=$(tmo 300)
@@ -185,7 +187,7 @@ mirror_stop() {
 }
 
 tbf_set 70k 200kbit
-snapshot c SpuriousRtxHostQueues Timeouts RetransSegs
+snapshot c SpuriousRtxHostQueues Timeouts RetransSegs LossUndo
 snapshot s DupSegs
 proto=$(cat /sys/module/xtcp/parameters/ipproto 2>/dev/null || echo 6)
 [ "$XTCP_TEST_PROTO" = xtcp ] || proto=6
@@ -213,6 +215,10 @@ dups=$(($(counter "$NS_S" DupSegs) - $(before s DupSegs)))
 info "client: $rtos timeouts, RetransSegs $(($(counter "$NS_C" RetransSegs) - $(before c RetransSegs))); server: DupSegs $dups"
 check_counter "RTO with a super-packet in the qdisc: its segment waiting there not sent again (SpuriousRtxHostQueues)" \
 	c SpuriousRtxHostQueues -gt 0
+# The first ACK after a timeout answers a transmission from before it (the
+# copy that waited): the timeout was spurious, and is undone.
+check_counter "RTO with a super-packet in the qdisc: the spurious timeouts undone (LossUndo)" \
+	c LossUndo -gt 0
 # Each timeout that sent a segment still waiting in the qdisc again
 # delivered it twice; the fix's absence gave 5 duplicates for 3 timeouts.
 # How many duplicates a timeout costs with the fix depends on timing
