@@ -5,9 +5,10 @@
 # backlog and does not accept() until told to (xtcp_xfer -U, SIGUSR1).
 #  - A first burst of backlog + 3 connections: backlog + 1 handshakes
 #    complete and wait in the accept queue (PassiveOpens counts completed
-#    passive opens, as Linux TCP does); the final ACKs of the other two are
-#    dropped (ListenDrops) while their clients already think they are
-#    connected.
+#    passive opens, as Linux TCP does; one more may slip in when two
+#    final ACKs are handled at once on two CPUs); the final ACKs of the
+#    others are dropped (ListenDrops) while their clients already think
+#    they are connected.
 #  - A second burst once the queue is full: its SYNs are dropped and
 #    retransmitted.
 # Then the server accepts: every connection must complete and move its data.
@@ -60,13 +61,22 @@ pid_late=$CLI_PID
 sleep "$(tmo 2)"
 
 now=$(counter "$NS_S" PassiveOpens)
-desc="backlog: without accept(), 1..$((backlog + 1)) connections complete"
+# As Linux TCP's, the final ACK's check of the accept queue
+# (sk_acceptq_is_full() in syn_recv_sock) is not serialised with the
+# child's queueing: the listener is not locked for it, so two final ACKs
+# handled at once on two CPUs may both pass it (3 for backlog 1 in a CI
+# run, 2026-12-06). One more than backlog + 1 is allowed with several
+# CPUs; the first burst (backlog + 3) still overflows a queue not
+# enforced.
+most=$((backlog + 1))
+[ "$(nproc)" -gt 1 ] && most=$((most + 1))
+desc="backlog: without accept(), 1..$most connections complete"
 if [ -z "$now" ] || [ -z "$b" ]; then
 	check_counter "$desc" s PassiveOpens -ge 1
 else
 	d=$((now - b))
 	info "PassiveOpens before accept(): +$d at $(secs_since "$start") s"
-	if [ "$d" -ge 1 ] && [ "$d" -le $((backlog + 1)) ]; then
+	if [ "$d" -ge 1 ] && [ "$d" -le "$most" ]; then
 		tap_ok "$desc"
 	else
 		tap_fail "$desc"
