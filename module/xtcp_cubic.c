@@ -395,7 +395,8 @@ static void xtcp_cubic_set_state(struct sock *sk, u8 ca_state)
 }
 
 /* An undone loss in the initial slow start: slow start goes on, and
- * HyStart++ with it (as bictcp_hystart_reset() after tcp_undo_cwnd_reduction()).
+ * HyStart++ with it, from a new round (Linux's CUBIC resets HyStart when
+ * it enters Loss and keeps it on through an undo).
  */
 static void xtcp_cubic_undo(struct sock *sk)
 {
