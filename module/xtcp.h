@@ -262,13 +262,6 @@ struct xtcp_drs {
  * @cc_fr_flight: segments in flight when the last fast retransmit began
  * @cc_fr_cwnd: cwnd then
  * @cc_fr_ssthresh: the ssthresh it set
- * @undo_cwnd: cwnd before the retransmission timeout that may be undone
- *	(@undo_rto; xtcp_undo.c)
- * @undo_ssthresh: ssthresh before it
- * @undo_tsval: our TSval clock when it fired: an ACK echoing an older one
- *	answers a transmission from before it
- * @undo_tsval_lo: the TSval of the oldest data in flight then: an honest
- *	peer echoes nothing older
  * @cong_set: @cong was chosen with XTCP_CONGESTION, not by the namespace
  * @rtx_mode: what rtx_timer is armed for
  * @rtx_deadline: when the retransmit timer work is really due; the hrtimer
@@ -309,6 +302,11 @@ struct xtcp_drs {
  * @synq_overflow: listener: jiffies (the low 32 bits) when it last
  *	answered a SYN with a cookie; cookie ACKs are only checked for a
  *	while after that
+ * @undo_tsval_lo: connection (shares @synq_overflow's room, as
+ *	@undo_tsval does @ts_syn_sent's; the socket is no larger than TCP's):
+ *	the TSval of the oldest data in flight when the timeout that may be
+ *	undone fired (@undo_rto, xtcp_undo.c): an honest peer echoes nothing
+ *	older
  * @last_oow_ack: jiffies of the last ACK sent in reply to an out-of-window
  *	or otherwise invalid segment (xtcp_ratelimit.c), 0 if none
  * @orphan_counted: counted in xtcp_net.orphans until destroyed
@@ -318,7 +316,8 @@ struct xtcp_drs {
  *	snd_una did not go (its copy was below the socket, or the send
  *	failed); xtcp_xmit_pending_rtx() owes it
  * @undo_rto: a timeout from the Open state, with timestamps, whose first
- *	ACK of new data has not come yet: that ACK may show it spurious
+ *	ACK of new data has not come yet: that ACK may show it spurious (the
+ *	window before it is in @sack's prior_cwnd and prior_ssthresh)
  * @wscale_ok: window scaling agreed (RFC 7323 2); in SYN_SENT: offered
  * @tstamp_ok: timestamps agreed (RFC 7323 3); in SYN_SENT: offered
  * @ts_recent: TS.Recent, the peer's TSval to echo (RFC 7323 4.3)
@@ -326,6 +325,9 @@ struct xtcp_drs {
  * @ts_offset: added to our millisecond clock in TSval (xtcp_tstamp.c)
  * @ts_syn_sent: SYN_SENT: our clock (with ts_offset) when the first SYN
  *	left, for checking the TSecr of a SYN-ACK
+ * @undo_tsval: established: our TSval clock when the timeout that may be
+ *	undone fired: an ACK echoing an older TSval answers a transmission
+ *	from before it
  * @rx_opt: the timestamp option of the segment being processed
  *	(xtcp_tstamp_parse())
  * @snd_wscale: shift the peer applies to its window fields (RFC 7323)
@@ -393,10 +395,6 @@ struct xtcp_sock {
 	u32 cc_fr_flight;
 	u32 cc_fr_cwnd;
 	u32 cc_fr_ssthresh;
-	u32 undo_cwnd;
-	u32 undo_ssthresh;
-	u32 undo_tsval;
-	u32 undo_tsval_lo;
 	u8 wscale_ok:1,
 	   tstamp_ok:1,
 	   sack_ok:1,
@@ -446,12 +444,18 @@ struct xtcp_sock {
 	u32 segs_out;
 	u64 last_rcv_ns;
 	u64 clock_ns;
-	u32 synq_overflow;
+	union {
+		u32 synq_overflow;
+		u32 undo_tsval_lo;
+	};
 	u32 last_oow_ack;
 	u32 ts_recent;
 	u32 ts_recent_stamp;
 	u32 ts_offset;
-	u32 ts_syn_sent;
+	union {
+		u32 ts_syn_sent;
+		u32 undo_tsval;
+	};
 	struct xtcp_rx_tstamp rx_opt;
 
 	/* Socket options, and receive buffer autotuning. */

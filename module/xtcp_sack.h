@@ -43,8 +43,10 @@ struct xtcp_sock;
  * @undo_retrans: sender: retransmissions of the episode not yet reported
  *	as duplicates (DSACK); -1 before the first one
  * @undo_active: sender: an episode may still be undone
- * @prior_cwnd: sender: cwnd before the episode
- * @prior_ssthresh: sender: ssthresh before the episode
+ * @prior_cwnd: sender: cwnd before the episode; or, with or without SACK,
+ *	before a timeout that may be undone (xtcp_undo.c: no episode is
+ *	active then, go-back-N ended it)
+ * @prior_ssthresh: sender: ssthresh before the episode, or that timeout
  */
 struct xtcp_sack_state {
 	struct sk_buff *lost_hint;

@@ -112,8 +112,11 @@ void xtcp_undo_rto_begin(struct sock *sk)
 	now_tsval = xtcp_clock_ms(xs) + xs->ts_offset;
 	age_us = (u32)xtcp_clock_us(xs) - XTCP_SKB_CB(head)->tx_us;
 	xs->undo_rto = 1;
-	xs->undo_cwnd = xs->snd_cwnd;
-	xs->undo_ssthresh = xs->snd_ssthresh;
+	/* Go-back-N ends any SACK episode (xtcp_sack_go_back_n()): its
+	 * prior window is free, and a new one begins only out of Loss.
+	 */
+	xs->sack.prior_cwnd = xs->snd_cwnd;
+	xs->sack.prior_ssthresh = xs->snd_ssthresh;
 	xs->undo_tsval = now_tsval;
 	/* Rounded down, and a tick more: the clocks are read apart. */
 	xs->undo_tsval_lo = now_tsval - DIV_ROUND_UP(age_us, USEC_PER_MSEC) - 1;
@@ -139,7 +142,7 @@ bool xtcp_undo_rto_ack(struct sock *sk)
 			       xs->undo_tsval_lo, xs->undo_tsval))
 		return false;
 
-	xtcp_cong_undo(sk, xs->undo_cwnd, xs->undo_ssthresh);
+	xtcp_cong_undo(sk, xs->sack.prior_cwnd, xs->sack.prior_ssthresh);
 	xs->dupacks = 0;
 	xs->backoff = 0;
 	xtcp_sack_undo_loss(sk);

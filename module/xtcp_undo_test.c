@@ -108,8 +108,8 @@ static int undo_ctx_init(struct kunit *test)
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->tstamp_ok = 1;
 	xs->undo_rto = 1;
-	xs->undo_cwnd = 20;
-	xs->undo_ssthresh = 30;
+	xs->sack.prior_cwnd = 20;
+	xs->sack.prior_ssthresh = 30;
 	xs->undo_tsval = TS_RTO;
 	xs->undo_tsval_lo = TS_LO;
 	xs->rx_opt.saw_tstamp = 1;
@@ -213,7 +213,7 @@ static void xtcp_undo_rto_ack__cubic_hystart(struct kunit *test)
 	xtcp_cubic_reset(ca);
 	ca->epochs = 3;
 	ca->w_max = 20;
-	xs->undo_ssthresh = XTCP_MAX_CWND;
+	xs->sack.prior_ssthresh = XTCP_MAX_CWND;
 	xs->rx_opt.rcv_tsecr = TS_RTO - 1;
 	KUNIT_ASSERT_TRUE(test, xtcp_undo_rto_ack(undo_sk(ctx)));
 	KUNIT_EXPECT_EQ(test, xs->snd_ssthresh, XTCP_MAX_CWND);
@@ -294,8 +294,8 @@ static void xtcp_undo_rto_begin__first_timeout(struct kunit *test)
 	XTCP_SKB_CB(ctx->skb[2])->tx_us = 4700000;
 	xtcp_undo_rto_begin(undo_sk(ctx));
 	KUNIT_EXPECT_TRUE(test, xs->undo_rto);
-	KUNIT_EXPECT_EQ(test, xs->undo_cwnd, 12U);
-	KUNIT_EXPECT_EQ(test, xs->undo_ssthresh, 40U);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_cwnd, 12U);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_ssthresh, 40U);
 	KUNIT_EXPECT_EQ(test, xs->undo_tsval, 6000U);
 	KUNIT_EXPECT_EQ(test, xs->undo_tsval_lo, 5699U);
 	/* A second timeout of the series keeps the first's. */
@@ -304,7 +304,7 @@ static void xtcp_undo_rto_begin__first_timeout(struct kunit *test)
 	xs->clock_ns = 6 * NSEC_PER_SEC;
 	xtcp_undo_rto_begin(undo_sk(ctx));
 	KUNIT_EXPECT_TRUE(test, xs->undo_rto);
-	KUNIT_EXPECT_EQ(test, xs->undo_cwnd, 12U);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_cwnd, 12U);
 	KUNIT_EXPECT_EQ(test, xs->undo_tsval, 6000U);
 }
 
