@@ -9,7 +9,10 @@ XTCP must restore its window (LossUndo) and take back go-back-N: segments
 again, and once everything is acknowledged ten new segments leave at once
 (with the window the timeout cut, Reno would send two). Over NewReno and
 over SACK. An ACK that echoes the retransmission's TSval is a real loss:
-nothing is undone."""
+nothing is undone; nor for one that echoes a TSval older than any data in
+flight (the SYN-ACK's), which no honest peer sends."""
+import time
+
 from xtcp_peer import check, check_eq, pattern, seq_add, ts_of
 
 TITLE = "a spurious RTO is undone: window back, no go-back-N duplicates"
@@ -36,7 +39,8 @@ class Peer:
             syn += [("NOP", None), ("NOP", None), ("SAckOK", b"")]
         self.c.send("S", opts=syn)
         sa = self.c.expect("SA", ack=self.c.nxt, plen=0, what="SYN-ACK")
-        self.ack(None, ts_of(sa)[0])
+        self.synack_tsval = ts_of(sa)[0]
+        self.ack(None, self.synack_tsval)
         self.sid = t.drv.call("accept", lsid).int()
         self.una = self.c.sut_nxt
 
@@ -100,7 +104,24 @@ def genuine(t):
           f"real loss: cwnd {info['snd_cwnd']} stays cut")
 
 
+def fiction(t):
+    """A peer that echoes a TSval older than any data in flight (here the
+    SYN-ACK's) did not get the originals: no undo, the window stays cut."""
+    p = Peer(t, True)
+    before = t.counters()
+    time.sleep(0.1)		# the SYN-ACK's TSval well below the data's
+    p.send_segments(t, 0, 2)
+    p.c.expect("A", seq=p.at(0), data=pattern(0, MSS), timeout=4,
+               what="fiction: segment 0 again at the RTO")
+    p.ack(p.at(2), p.synack_tsval)
+    info = t.drv.info_until(p.sid, lambda i: i["unacked"] == 0)
+    t.check_counters(before, Timeouts=1, LossUndo=0)
+    check(info["snd_cwnd"] <= 3,
+          f"fiction: cwnd {info['snd_cwnd']} stays cut")
+
+
 def run(t):
     spurious(t, False)
     spurious(t, True)
     genuine(t)
+    fiction(t)
