@@ -99,6 +99,18 @@ static u32 xtcp_cur_window(const struct xtcp_sock *xs)
 	return win < 0 ? 0 : win;
 }
 
+/* The window the empty buffer would offer, bounded by TCP_WINDOW_CLAMP
+ * (tp->window_clamp's role).
+ */
+static u32 xtcp_window_ceiling(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 full = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf), 0, xs->advmss,
+				     xs->rcv_wscale);
+
+	return xs->window_clamp ? min(full, xs->window_clamp) : full;
+}
+
 /**
  * xtcp_select_window() - the window for a segment we are about to send
  * @sk: the socket, locked
@@ -112,19 +124,16 @@ static u32 xtcp_cur_window(const struct xtcp_sock *xs)
 u32 xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	u32 space = xtcp_window_space(rcvbuf, atomic_read(&sk->sk_rmem_alloc),
+	u32 space = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf),
+				      atomic_read(&sk->sk_rmem_alloc),
 				      xs->advmss, xs->rcv_wscale);
-	u32 full = xtcp_window_space(rcvbuf, 0, xs->advmss, xs->rcv_wscale);
+	u32 full = xtcp_window_ceiling(sk);
 	u32 cur = xtcp_cur_window(xs), win;
 
 	/* What was offered already stays offered. */
 	space = xtcp_pressure_clamp(sk, space, xs->advmss);
 	/* TCP_WINDOW_CLAMP bounds what we offer, as tp->window_clamp. */
-	if (xs->window_clamp) {
-		space = min(space, xs->window_clamp);
-		full = min(full, xs->window_clamp);
-	}
+	space = min(space, full);
 	win = xtcp_choose_window(cur, space, full, xs->advmss);
 	return xtcp_wscale_round(win, cur, xs->rcv_wscale);
 }
@@ -136,10 +145,13 @@ u32 xtcp_select_window(struct sock *sk)
  *
  * Grows the receive buffer first when the reader keeps up with more than
  * the window (xtcp_rcvbuf_adjust()): after data was taken, as TCP runs
- * tcp_rcv_space_adjust(), not before each wait. An update goes out when
- * the window we could offer grew by two segments or from (nearly)
- * closed, so a sender stalled on our window resumes without waiting for
- * its persist timer (tcp_cleanup_rbuf()).
+ * tcp_rcv_space_adjust(), not before each wait. An update goes out as
+ * tcp_cleanup_rbuf() sends one: when the window still open is half of the
+ * largest or less and the read at least doubled it, so a sender held by
+ * our window resumes without waiting for its persist timer. A read that
+ * leaves more open sends nothing: the ACKs of the data still coming carry
+ * the reopened window (one update per read had doubled the receiver's
+ * segments in bulk).
  */
 void xtcp_rcv_space_adjust(struct sock *sk, bool copied)
 {
@@ -151,7 +163,9 @@ void xtcp_rcv_space_adjust(struct sock *sk, bool copied)
 	if (copied)
 		xtcp_rcvbuf_adjust(sk);
 	cur = xtcp_cur_window(xs);
+	if (2 * cur > xtcp_window_ceiling(sk))
+		return;
 	wnd = xtcp_select_window(sk);
-	if (wnd > cur && (wnd - cur >= 2 * xs->advmss || cur < xs->advmss))
+	if (wnd && wnd >= 2 * cur)
 		xtcp_send_ack(sk);
 }
