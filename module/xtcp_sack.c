@@ -35,6 +35,7 @@
 
 #include "xtcp.h"
 #include "xtcp_cong.h"
+#include "xtcp_undo.h"
 
 /* NOP, NOP, kind, length before the blocks on a non-SYN segment. */
 #define XTCP_SACK_OPT_HDR	4
@@ -724,7 +725,7 @@ static void xtcp_sack_enter_recovery(struct sock *sk)
 	xs->sack.prior_ssthresh = xs->snd_ssthresh;
 	xs->sack.undo_marker = xs->snd_una;
 	xs->sack.undo_retrans = -1;
-	xs->sack.undo_active = 1;
+	xs->sack.undo_active = XTCP_UNDO_RECOVERY;
 	xs->high_seq = xs->snd_max;
 	xtcp_prr_init(sk);
 	xtcp_cong_enter_recovery(sk);
@@ -773,14 +774,20 @@ static void xtcp_sack_clear_marks(struct sock *sk, bool sacked)
 }
 
 /* Every retransmission of the episode came back as a duplicate: it was
- * reordering, not loss. Restore the window (RFC 2883 5, RFC 3708).
+ * reordering, not loss. Restore the window (RFC 2883 5, RFC 3708). For a
+ * timeout's episode, xtcp_undo.c takes go-back-N back as well.
  */
 static void xtcp_sack_try_undo(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!xs->sack.undo_active || xs->sack.undo_retrans ||
-	    xs->ca_state == XTCP_CA_LOSS)
+	if (!xs->sack.undo_active || xs->sack.undo_retrans)
+		return;
+	if (xs->sack.undo_active == XTCP_UNDO_LOSS) {
+		xtcp_undo_rto_dsack(sk);
+		return;
+	}
+	if (xs->ca_state == XTCP_CA_LOSS)
 		return;
 	xs->sack.undo_active = 0;
 	xtcp_cong_undo(sk, xs->sack.prior_cwnd, xs->sack.prior_ssthresh);
@@ -1046,7 +1053,9 @@ bool xtcp_sack_skip_sent(struct sock *sk, struct sk_buff *skb)
  * @sk: the socket, locked, snd_nxt not yet moved back
  *
  * After a timeout (or a path MTU decrease) nothing is in flight any more:
- * the lost and retransmitted marks and the episode's undo go. If the skb
+ * the lost and retransmitted marks go, and so does the undo of any episode
+ * but the timeout's own (XTCP_UNDO_LOSS, armed by xtcp_undo_rto_begin()
+ * just before, or by the first timeout of the series). If the skb
  * at snd_una is SACKed, the peer dropped data it had SACKed (reneging,
  * RFC 2018 8): every SACK mark goes too, and that data is sent again.
  * Counts SACKReneging.
@@ -1064,7 +1073,8 @@ void xtcp_sack_go_back_n(struct sock *sk)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SACKRENEGING);
 	xtcp_sack_clear_marks(sk, reneg);
 	xs->sack.sacked_out = 0;	/* nothing below snd_nxt any more */
-	xs->sack.undo_active = 0;
+	if (xs->sack.undo_active != XTCP_UNDO_LOSS)
+		xs->sack.undo_active = 0;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_sack_go_back_n);
 
@@ -1073,12 +1083,14 @@ EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_sack_go_back_n);
  * @sk: the socket, locked, before go-back-N is taken back
  *
  * The lost and retransmitted marks of what go-back-N sent again go, as
- * after a DSACK undo; the SACK marks stay.
+ * after a DSACK undo; the SACK marks stay. The episode is over: its
+ * DSACKs undo nothing more.
  */
 void xtcp_sack_undo_loss(struct sock *sk)
 {
 	if (xtcp_sk(sk)->sack_ok)
 		xtcp_sack_clear_marks(sk, false);
+	xtcp_sk(sk)->sack.undo_active = 0;
 }
 
 /**

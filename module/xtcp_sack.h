@@ -42,7 +42,9 @@ struct xtcp_sock;
  * @undo_marker: sender: snd_una when the recovery episode began
  * @undo_retrans: sender: retransmissions of the episode not yet reported
  *	as duplicates (DSACK); -1 before the first one
- * @undo_active: sender: an episode may still be undone
+ * @undo_active: sender: an episode may still be undone: 0, or
+ *	XTCP_UNDO_RECOVERY (fast recovery) or XTCP_UNDO_LOSS (a timeout,
+ *	xtcp_undo.c)
  * @prior_cwnd: sender: cwnd before the episode; or, with or without SACK,
  *	before a timeout that may be undone (xtcp_undo.c: no episode is
  *	active then, go-back-N ended it)
@@ -69,6 +71,10 @@ struct xtcp_sack_state {
 	u8 num_cache;
 	u8 undo_active;
 };
+
+/* sack.undo_active: the kind of episode its DSACKs may undo */
+#define XTCP_UNDO_RECOVERY	1	/* fast recovery (RFC 6675) */
+#define XTCP_UNDO_LOSS		2	/* a retransmission timeout */
 
 /* Negotiation and options. */
 void xtcp_sack_init(struct sock *sk);

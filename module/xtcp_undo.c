@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP: undoing a spurious retransmission timeout, with timestamps (the
- * Eifel detection, RFC 3522), as Linux's tcp_try_undo_loss() does.
+ * Eifel detection, RFC 3522) or DSACKs (RFC 3708), as Linux's
+ * tcp_try_undo_loss() does.
  *
  * A timeout whose data was delayed, not lost (a delay spike, an ACK held
  * on a stalled CPU's backlog, a copy waiting in a slow qdisc) costs the
@@ -20,6 +21,16 @@
  * segment at or above snd_una, so only a broken or hostile peer echoes
  * that, and it must not win back the window a real loss cost. (A peer
  * can still lie about what it received, as with any ACK.)
+ *
+ * With SACK, and with or without timestamps, the timeout is also found
+ * spurious once every retransmission since it came back as a duplicate
+ * (a DSACK, RFC 2883; RFC 3708 2): the timeout arms the SACK scoreboard's
+ * undo as an episode of its own (XTCP_UNDO_LOSS), whose retransmissions
+ * and DSACKs xtcp_sack.c counts as for fast recovery, and calls
+ * xtcp_undo_rto_dsack() when the count reaches zero. That can come after
+ * the Loss state ended: the originals' ACK ends it, the DSACK of the
+ * retransmission follows. It is the only evidence from a peer without
+ * timestamps (F-RTO, RFC 5682, is not implemented).
  *
  * Response (RFC 3522 and 4015's essentials, as Linux): cwnd and ssthresh
  * come back to what they were before the timeout (xtcp_cong_undo(): CUBIC
@@ -41,8 +52,7 @@
  * retransmission, as Linux's retrans_stamp). After a path MTU decrease
  * (xtcp_pmtu_shrink()) what went out at the old size was lost whatever
  * the ACKs say: that go-back-N disarms the undo, and a timeout during it
- * is not armed. Without timestamps an ACK cannot tell which transmission
- * it answers; F-RTO (RFC 5682) is not implemented.
+ * is not armed, nor is the DSACK undo.
  */
 #define pr_fmt(fmt) "xtcp: " fmt
 
@@ -88,10 +98,11 @@ static bool xtcp_undo_rtx_in_flight(struct sock *sk)
  * xtcp_undo_rto_begin() - a retransmission timeout is about to cut the window
  * @sk: the socket, locked, before xtcp_cong_on_rto()
  *
- * The first timeout from the Open state, with timestamps, notes the
- * window, the TSval clock and the TSval of the oldest data in flight (the
- * head's last transmission). A later one of the same series keeps the
- * first's (the first ACK of new data may still show them all spurious).
+ * The first timeout from the Open state notes the window; with
+ * timestamps, the TSval clock and the TSval of the oldest data in flight
+ * (the head's last transmission); with SACK, it starts the DSACK count of
+ * its retransmissions. A later one of the same series keeps the first's
+ * (the first ACK of new data may still show them all spurious).
  * Not armed from fast recovery, during a path MTU go-back-N, or with a
  * retransmission in flight already (a tail loss probe): then the timeout
  * is not the episode's first retransmission.
@@ -105,23 +116,51 @@ void xtcp_undo_rto_begin(struct sock *sk)
 	if (xs->ca_state == XTCP_CA_LOSS)
 		return;
 	xs->undo_rto = 0;
-	if (xs->ca_state != XTCP_CA_OPEN || !xs->tstamp_ok || !head ||
-	    head == xs->send_head || xs->snd_nxt != xs->snd_max ||
+	if (xs->ca_state != XTCP_CA_OPEN || (!xs->tstamp_ok && !xs->sack_ok) ||
+	    !head || head == xs->send_head || xs->snd_nxt != xs->snd_max ||
 	    xtcp_undo_rtx_in_flight(sk))
+		return;
+	/* Go-back-N ends any other SACK episode (xtcp_sack_go_back_n()):
+	 * its prior window is free, and a new one begins only out of Loss.
+	 */
+	xs->sack.prior_cwnd = xs->snd_cwnd;
+	xs->sack.prior_ssthresh = xs->snd_ssthresh;
+	if (xs->sack_ok) {
+		xs->sack.undo_active = XTCP_UNDO_LOSS;
+		xs->sack.undo_marker = xs->snd_una;
+		xs->sack.undo_retrans = -1;
+	}
+	if (!xs->tstamp_ok)
 		return;
 	now_tsval = xtcp_clock_ms(xs) + xs->ts_offset;
 	age_us = (u32)xtcp_clock_us(xs) - XTCP_SKB_CB(head)->tx_us;
 	xs->undo_rto = 1;
-	/* Go-back-N ends any SACK episode (xtcp_sack_go_back_n()): its
-	 * prior window is free, and a new one begins only out of Loss.
-	 */
-	xs->sack.prior_cwnd = xs->snd_cwnd;
-	xs->sack.prior_ssthresh = xs->snd_ssthresh;
 	xs->undo_tsval = now_tsval;
 	/* Rounded down, and a tick more: the clocks are read apart. */
 	xs->undo_tsval_lo = now_tsval - DIV_ROUND_UP(age_us, USEC_PER_MSEC) - 1;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_undo_rto_begin);
+
+/* The timeout was spurious: the window back, go-back-N taken back. */
+static void xtcp_undo_rto(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->undo_rto = 0;
+	xtcp_cong_undo(sk, xs->sack.prior_cwnd, xs->sack.prior_ssthresh);
+	xs->dupacks = 0;
+	xs->backoff = 0;
+	xtcp_sack_undo_loss(sk);
+	if (xs->sack_ok) {
+		/* Open again; duplicate ACKs for what go-back-N resent start
+		 * no recovery (xtcp_sack_time_to_recover()), losses above do.
+		 */
+		xs->ca_state = XTCP_CA_OPEN;
+		xs->high_seq = xs->snd_nxt;
+	}
+	xtcp_undo_go_back_n(sk);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSSUNDO);
+}
 
 /**
  * xtcp_undo_rto_ack() - undo a timeout the first ACK of new data shows spurious
@@ -141,20 +180,22 @@ bool xtcp_undo_rto_ack(struct sock *sk)
 	    !xtcp_rto_spurious(xs->rx_opt.saw_tstamp, xs->rx_opt.rcv_tsecr,
 			       xs->undo_tsval_lo, xs->undo_tsval))
 		return false;
-
-	xtcp_cong_undo(sk, xs->sack.prior_cwnd, xs->sack.prior_ssthresh);
-	xs->dupacks = 0;
-	xs->backoff = 0;
-	xtcp_sack_undo_loss(sk);
-	if (xs->sack_ok) {
-		/* Open again; duplicate ACKs for what go-back-N resent start
-		 * no recovery (xtcp_sack_time_to_recover()), losses above do.
-		 */
-		xs->ca_state = XTCP_CA_OPEN;
-		xs->high_seq = xs->snd_nxt;
-	}
-	xtcp_undo_go_back_n(sk);
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSSUNDO);
+	xtcp_undo_rto(sk);
 	return true;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_undo_rto_ack);
+
+/**
+ * xtcp_undo_rto_dsack() - every retransmission since a timeout was a duplicate
+ * @sk: the socket, locked, SACK in use, in the ACK's loss recovery
+ *	(xtcp_sack_on_ack())
+ *
+ * The DSACKs of the timeout's episode (XTCP_UNDO_LOSS) covered all its
+ * retransmissions: the peer had every original (RFC 3708 2), and the
+ * timeout is undone as xtcp_undo_rto_ack() undoes one. Counts LossUndo.
+ */
+void xtcp_undo_rto_dsack(struct sock *sk)
+{
+	xtcp_undo_rto(sk);
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_undo_rto_dsack);

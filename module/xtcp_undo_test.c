@@ -126,6 +126,21 @@ static void undo_ctx_exit(struct kunit *test)
 	__skb_queue_purge(&undo_sk(ctx)->sk_write_queue);
 }
 
+/* With SACK: go-back-N resent 2 as well (lost and retransmitted marks). */
+static void undo_sack_resent_2(struct undo_ctx *ctx)
+{
+	struct xtcp_sock *xs = ctx->xs;
+
+	xs->sack_ok = 1;
+	XTCP_SKB_CB(ctx->skb[2])->sacked = XTCP_SKB_RETRANS | XTCP_SKB_LOST |
+					   XTCP_SKB_RTX_OUT;
+	xs->sack.lost_out = 1;
+	xs->sack.retrans_out = 1;
+	xs->snd_nxt = at(3);
+	xs->send_head = ctx->skb[3];
+	xs->packets_out = 1;
+}
+
 static void xtcp_undo_rto_ack__spurious(struct kunit *test)
 {
 	struct undo_ctx *ctx = test->priv;
@@ -154,17 +169,8 @@ static void xtcp_undo_rto_ack__sack(struct kunit *test)
 	struct undo_ctx *ctx = test->priv;
 	struct xtcp_sock *xs = ctx->xs;
 
-	xs->sack_ok = 1;
-	/* Go-back-N resent 2 too (lost and retransmitted marks); 4 was
-	 * SACKed before the timeout, and go-back-N had not passed it.
-	 */
-	XTCP_SKB_CB(ctx->skb[2])->sacked = XTCP_SKB_RETRANS | XTCP_SKB_LOST |
-					   XTCP_SKB_RTX_OUT;
-	xs->sack.lost_out = 1;
-	xs->sack.retrans_out = 1;
-	xs->snd_nxt = at(3);
-	xs->send_head = ctx->skb[3];
-	xs->packets_out = 1;
+	undo_sack_resent_2(ctx);
+	/* 4 was SACKed before the timeout, and go-back-N had not passed it. */
 	XTCP_SKB_CB(ctx->skb[4])->sacked = XTCP_SKB_SACKED;
 	xs->rx_opt.rcv_tsecr = TS_LO;
 	KUNIT_ASSERT_TRUE(test, xtcp_undo_rto_ack(undo_sk(ctx)));
@@ -344,6 +350,67 @@ static void xtcp_undo_rto_begin__not_first(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xs->undo_rto);
 }
 
+/* Without timestamps, with SACK: the timeout arms the DSACK count only. */
+static void xtcp_undo_rto_begin__dsack(struct kunit *test)
+{
+	struct undo_ctx *ctx = test->priv;
+	struct xtcp_sock *xs = ctx->xs;
+
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->undo_rto = 0;
+	xs->tstamp_ok = 0;
+	xs->sack_ok = 1;
+	xs->sack.undo_active = XTCP_UNDO_RECOVERY;	/* an older episode */
+	xs->sack.undo_retrans = 3;
+	xs->snd_nxt = at(NSEG - 1);
+	xs->send_head = ctx->skb[NSEG - 1];
+	xs->snd_cwnd = 12;
+	xs->snd_ssthresh = 40;
+	xtcp_undo_rto_begin(undo_sk(ctx));
+	KUNIT_EXPECT_FALSE(test, xs->undo_rto);
+	KUNIT_EXPECT_EQ(test, xs->sack.undo_active, (u8)XTCP_UNDO_LOSS);
+	KUNIT_EXPECT_EQ(test, xs->sack.undo_marker, at(2));
+	KUNIT_EXPECT_EQ(test, xs->sack.undo_retrans, -1);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_cwnd, 12U);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_ssthresh, 40U);
+	/* Go-back-N keeps the timeout's own episode, ends any other. */
+	xtcp_sack_go_back_n(undo_sk(ctx));
+	KUNIT_EXPECT_EQ(test, xs->sack.undo_active, (u8)XTCP_UNDO_LOSS);
+	xs->sack.undo_active = XTCP_UNDO_RECOVERY;
+	xtcp_sack_go_back_n(undo_sk(ctx));
+	KUNIT_EXPECT_EQ(test, xs->sack.undo_active, (u8)0);
+	/* Neither timestamps nor SACK: nothing to undo by. */
+	xs->sack_ok = 0;
+	xs->sack.prior_cwnd = 0;
+	xtcp_undo_rto_begin(undo_sk(ctx));
+	KUNIT_EXPECT_EQ(test, xs->sack.undo_active, (u8)0);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_cwnd, 0U);
+}
+
+/* Every retransmission since the timeout DSACKed: undone as by Eifel. */
+static void xtcp_undo_rto_dsack__all_duplicates(struct kunit *test)
+{
+	struct undo_ctx *ctx = test->priv;
+	struct xtcp_sock *xs = ctx->xs;
+
+	xs->tstamp_ok = 0;
+	xs->undo_rto = 0;
+	undo_sack_resent_2(ctx);
+	xs->sack.undo_active = XTCP_UNDO_LOSS;
+	xs->sack.undo_retrans = 0;
+	xtcp_undo_rto_dsack(undo_sk(ctx));
+	KUNIT_EXPECT_EQ(test, xs->snd_cwnd, 20U);
+	KUNIT_EXPECT_EQ(test, xs->snd_ssthresh, 30U);
+	KUNIT_EXPECT_EQ(test, xs->backoff, (u8)0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, (u8)XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->high_seq, at(3));
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 4U);
+	KUNIT_EXPECT_PTR_EQ(test, xs->send_head, ctx->skb[NSEG - 1]);
+	KUNIT_EXPECT_EQ(test, xs->sack.retrans_out, 0U);
+	/* Once only. */
+	KUNIT_EXPECT_EQ(test, xs->sack.undo_active, (u8)0);
+}
+
 static struct kunit_case xtcp_undo_cases[] = {
 	KUNIT_CASE(xtcp_rto_spurious__eifel),
 	{}
@@ -359,6 +426,8 @@ static struct kunit_case xtcp_undo_sock_cases[] = {
 	KUNIT_CASE(xtcp_undo_rto_ack__no_evidence),
 	KUNIT_CASE(xtcp_undo_rto_begin__first_timeout),
 	KUNIT_CASE(xtcp_undo_rto_begin__not_first),
+	KUNIT_CASE(xtcp_undo_rto_begin__dsack),
+	KUNIT_CASE(xtcp_undo_rto_dsack__all_duplicates),
 	{}
 };
 

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+"""A spurious retransmission timeout is undone by DSACK (RFC 3708 2; as
+Linux's tcp_try_undo_loss() once undo_retrans is back to zero), for a SACK
+peer without timestamps, for which Eifel detection (scn_rto_undo) has
+nothing to go by. XTCP sends four segments; the peer holds its ACKs past
+the RTO, so XTCP resends the first. The ACK of the originals ends the
+Loss state with the window cut; the DSACK of the retransmission that
+follows shows every retransmission of the timeout was a duplicate: the
+window comes back (LossUndo), and ten new segments leave at once. Without
+the DSACK (a real loss) the window stays cut."""
+from xtcp_peer import check, check_eq, pattern, sack_opts
+
+TITLE = "a spurious RTO is undone by the DSACK of its retransmission"
+# Reno: its window after a timeout is known (cwnd 1, ssthresh 2 here).
+SYSCTLS = {"rto_min_ms": 500, "congestion_control": "reno"}
+MSS = 1000
+
+
+def timeout(t, name):
+    """Four segments, the first resent at the RTO, then the ACK of the
+    originals: return (conn, at, cwnd before, counters before)."""
+    c, data, at = t.sack_open_send(4, mss=MSS)
+    cwnd0 = t.drv.info(c.sid)["snd_cwnd"]
+    check(cwnd0 >= 10, f"{name}: initial cwnd {cwnd0}")
+    before = t.counters()
+    c.expect("A", seq=at(0), data=data[:MSS], timeout=4,
+             what=f"{name}: segment 0 again at the RTO")
+    c.send("A", ack=at(4))
+    info = t.drv.info_until(c.sid, lambda i: i["unacked"] == 0)
+    t.check_counters(before, Timeouts=1, RetransSegs=1, LossUndo=0)
+    check(info["snd_cwnd"] <= 3,
+          f"{name}: cwnd {info['snd_cwnd']} cut by the timeout")
+    return c, at, cwnd0, before
+
+
+def spurious(t):
+    c, at, cwnd0, before = timeout(t, "spurious")
+    # The retransmission's DSACK (RFC 2883 4.1.1: below the ACK).
+    c.send("A", ack=at(4), opts=sack_opts((at(0), at(1))))
+    info = t.drv.info_until(c.sid, lambda i: i["snd_cwnd"] >= cwnd0)
+    t.check_counters(before, DSACKRecv=1, LossUndo=1, RetransSegs=1)
+    check(info["snd_cwnd"] >= cwnd0,
+          f"spurious: cwnd {info['snd_cwnd']} restored (was {cwnd0})")
+    check_eq(info["ca_state"], 0, "spurious: open")
+    # The window is back: ten segments with no ACK in between.
+    t.drv.send(c.sid, pattern(4 * MSS, 10 * MSS))
+    for i in range(4, 14):
+        c.expect("PA" if i == 13 else "A", seq=at(i), plen=MSS,
+                 what=f"spurious: new segment {i} at once")
+    c.send("A", ack=at(14))
+    c.expect_none(0.3, "spurious: anything after the last ACK")
+
+
+def genuine(t):
+    c, at, _, before = timeout(t, "genuine")
+    # No DSACK: the retransmission filled a hole. More data, acknowledged
+    # as it comes: the window grows from the cut one, by slow start.
+    t.drv.send(c.sid, pattern(4 * MSS, 4 * MSS))
+    segs = []
+    while True:
+        seg = c.recv(0.3)
+        if seg is None:
+            break
+        segs.append(seg)
+    check(len(segs) < 4, f"genuine: {len(segs)} segments at once after the "
+          "timeout, as if its window had come back")
+    t.check_counters(before, LossUndo=0)
+
+
+def run(t):
+    spurious(t)
+    genuine(t)
