@@ -381,4 +381,8 @@ void xtcp_cong_cwr(struct sock *sk)
 	xs->snd_ssthresh = xtcp_cong_ssthresh(sk);
 	xs->snd_cwnd = min(xs->snd_cwnd, xs->snd_ssthresh);
 	xs->snd_cwnd_cnt = 0;
+	/* A reduction of its own: no earlier episode's DSACKs undo it
+	 * (tcp_enter_cwr() clears undo_marker).
+	 */
+	xs->sack.undo_active = 0;
 }

@@ -894,13 +894,15 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 	for (skb = first; ; skb = skb_queue_next(&sk->sk_write_queue, skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
+		cb->tx_us = now_us;
+		xtcp_skb_set_pcount(skb, xs->mss_cache);
 		if (xtcp_seq_before(cb->seq, xs->snd_max)) {
+			/* Go-back-N: counted for the timeout's undo too. */
+			xtcp_sack_on_retransmit(sk, skb);
 			cb->sacked |= XTCP_SKB_RETRANS;
 			xs->total_retrans++;
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
 		}
-		cb->tx_us = now_us;
-		xtcp_skb_set_pcount(skb, xs->mss_cache);
 		if (skb == last)
 			break;
 	}

@@ -401,7 +401,7 @@ void xtcp_sack_rcv_reset(struct sock *sk)
  * @snd_una: the oldest unacknowledged sequence number before this ACK
  * @snd_max: the highest sequence number sent
  * @max_window: the largest window the peer offered
- * @undo_active: a recovery episode may be undone
+ * @undo_active: an episode (fast recovery or a timeout's) may be undone
  * @undo_marker: snd_una when that episode began
  *
  * As tcp_is_sackblock_valid(): a block must lie within what was sent and
@@ -454,22 +454,6 @@ bool xtcp_sack_is_dsack(const struct xtcp_sack_block *sacks,
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_sack_is_dsack);
 
-/* A valid DSACK: one more retransmission of the episode was not needed. */
-static void xtcp_sack_dsack_undo(struct xtcp_sock *xs,
-				 const struct xtcp_sack_block *b)
-{
-	u32 segs;
-
-	if (!xs->sack.undo_active || xs->sack.undo_retrans <= 0)
-		return;
-	if (!xtcp_seq_after(b->end_seq, xs->sack.undo_marker) ||
-	    !xtcp_seq_before(b->start_seq, xs->high_seq))
-		return;
-	segs = DIV_ROUND_UP(b->end_seq - b->start_seq, xs->mss_cache);
-	segs = clamp_t(u32, segs, 1, xs->sack.undo_retrans);
-	xs->sack.undo_retrans -= segs;
-}
-
 /* The skb holding @seq, or the first one after it; walks from the head or
  * from the last walk's end, whichever is nearer in sequence space.
  */
@@ -496,6 +480,37 @@ static struct sk_buff *xtcp_sack_find(struct sock *sk, u32 seq)
 	while (skb && !xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, seq))
 		skb = xtcp_wq_next(sk, skb);
 	return skb;
+}
+
+/*
+ * A valid DSACK: retransmissions of the episode that were not needed. As
+ * tcp_dsack_seen(), a range longer than any window the peer offered is
+ * dubious and counts nothing. Data still queued counts only if it was
+ * sent again (tcp_sacktag_one()); what is acknowledged already is counted
+ * blind, as tcp_check_dsack() does.
+ */
+static void xtcp_sack_dsack_undo(struct sock *sk,
+				 const struct xtcp_sack_block *b, u32 una)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 len = b->end_seq - b->start_seq, segs;
+	struct sk_buff *skb;
+
+	if (!xs->sack.undo_active || xs->sack.undo_retrans <= 0)
+		return;
+	if (!xtcp_seq_after(b->end_seq, xs->sack.undo_marker) ||
+	    !xtcp_seq_before(b->start_seq, xs->high_seq) ||
+	    len > xs->max_window)
+		return;
+	if (!xtcp_seq_before(b->start_seq, una)) {
+		skb = xtcp_sack_find(sk, b->start_seq);
+		if (!skb || xtcp_seq_after(XTCP_SKB_CB(skb)->seq, b->start_seq) ||
+		    !(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_RETRANS))
+			return;
+	}
+	segs = DIV_ROUND_UP(len, xs->mss_cache);
+	segs = clamp_t(u32, segs, 1, xs->sack.undo_retrans);
+	xs->sack.undo_retrans -= segs;
 }
 
 /* Mark one skb lost: counted in lost_out, and once in the lifetime count
@@ -596,6 +611,7 @@ bool xtcp_sack_ack(struct sock *sk, const struct sk_buff *skb)
 	unsigned int i, j, n = 0;
 	struct xtcp_options opts;
 	bool dsack, news = false;
+	u32 ack, una;
 
 	xs->rack.ack_dsack = 0;
 	if (!xs->sack_ok || th->doff <= XTCP_HDR_LEN / 4)
@@ -606,14 +622,20 @@ bool xtcp_sack_ack(struct sock *sk, const struct sk_buff *skb)
 		return false;
 
 	XTCP_ADD_STATS(net, XTCP_MIB_SACKBLOCKSRECEIVED, opts.num_sacks);
-	dsack = xtcp_sack_is_dsack(opts.sacks, opts.num_sacks,
-				   XTCP_SKB_CB(skb)->ack_seq);
+	ack = XTCP_SKB_CB(skb)->ack_seq;
+	dsack = xtcp_sack_is_dsack(opts.sacks, opts.num_sacks, ack);
+	/* Blocks are judged against the snd_una this ACK makes, as Linux
+	 * does after tcp_snd_una_update(): a DSACK of what the same ACK
+	 * acknowledges is not one straddling snd_una.
+	 */
+	una = xtcp_seq_after(ack, xs->snd_una) &&
+	      !xtcp_seq_after(ack, xs->snd_max) ? ack : xs->snd_una;
 	for (i = 0; i < opts.num_sacks; i++) {
 		struct xtcp_sack_block *b = &opts.sacks[i];
 		bool is_dsack = dsack && !i;
 
 		if (!xtcp_sack_block_valid(b->start_seq, b->end_seq, is_dsack,
-					   xs->snd_una, xs->snd_max,
+					   una, xs->snd_max,
 					   xs->max_window,
 					   xs->sack.undo_active,
 					   xs->sack.undo_marker)) {
@@ -623,7 +645,7 @@ bool xtcp_sack_ack(struct sock *sk, const struct sk_buff *skb)
 		if (is_dsack) {
 			XTCP_INC_STATS(net, XTCP_MIB_DSACKRECV);
 			xs->rack.ack_dsack = 1;
-			xtcp_sack_dsack_undo(xs, b);
+			xtcp_sack_dsack_undo(sk, b, una);
 			news = true;
 			continue;
 		}
@@ -784,7 +806,7 @@ static void xtcp_sack_try_undo(struct sock *sk)
 	if (!xs->sack.undo_active || xs->sack.undo_retrans)
 		return;
 	if (xs->sack.undo_active == XTCP_UNDO_LOSS) {
-		xtcp_undo_rto_dsack(sk);
+		xtcp_undo_rto(sk);
 		return;
 	}
 	if (xs->ca_state == XTCP_CA_LOSS)
@@ -1012,7 +1034,8 @@ EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_sack_unlink);
  * @sk: the socket, locked
  * @skb: the segment
  *
- * Counts the retransmissions of the recovery episode, for its undo.
+ * Counts the segments the episode sends again (one by one in fast
+ * recovery, in super-packets in go-back-N), for its undo.
  */
 void xtcp_sack_on_retransmit(struct sock *sk, struct sk_buff *skb)
 {
@@ -1022,7 +1045,7 @@ void xtcp_sack_on_retransmit(struct sock *sk, struct sk_buff *skb)
 		return;
 	if (xs->sack.undo_retrans < 0)
 		xs->sack.undo_retrans = 0;
-	xs->sack.undo_retrans++;
+	xs->sack.undo_retrans += max_t(u32, xtcp_skb_pcount(skb), 1);
 }
 
 /**

@@ -46,8 +46,8 @@ struct xtcp_sock;
  *	XTCP_UNDO_RECOVERY (fast recovery) or XTCP_UNDO_LOSS (a timeout,
  *	xtcp_undo.c)
  * @prior_cwnd: sender: cwnd before the episode; or, with or without SACK,
- *	before a timeout that may be undone (xtcp_undo.c: no episode is
- *	active then, go-back-N ended it)
+ *	before a timeout that may be undone (xtcp_undo.c: with SACK that
+ *	timeout is the episode, XTCP_UNDO_LOSS; go-back-N ended any other)
  * @prior_ssthresh: sender: ssthresh before the episode, or that timeout
  */
 struct xtcp_sack_state {

@@ -27,10 +27,13 @@
  * (a DSACK, RFC 2883; RFC 3708 2): the timeout arms the SACK scoreboard's
  * undo as an episode of its own (XTCP_UNDO_LOSS), whose retransmissions
  * and DSACKs xtcp_sack.c counts as for fast recovery, and calls
- * xtcp_undo_rto_dsack() when the count reaches zero. That can come after
- * the Loss state ended: the originals' ACK ends it, the DSACK of the
- * retransmission follows. It is the only evidence from a peer without
- * timestamps (F-RTO, RFC 5682, is not implemented).
+ * xtcp_undo_rto() when the count reaches zero. That can come after the
+ * Loss state ended (the originals' ACK ends it, the DSACK of the
+ * retransmission follows), as Linux's tcp_try_undo_dsack() undoes in the
+ * Open state. It is the only evidence from a peer without timestamps
+ * (F-RTO, RFC 5682, is not implemented). A later timeout, or a window
+ * reduction a loss probe's repair makes (xtcp_cong_cwr()), ends the
+ * episode.
  *
  * Response (RFC 3522 and 4015's essentials, as Linux): cwnd and ssthresh
  * come back to what they were before the timeout (xtcp_cong_undo(): CUBIC
@@ -116,6 +119,11 @@ void xtcp_undo_rto_begin(struct sock *sk)
 	if (xs->ca_state == XTCP_CA_LOSS)
 		return;
 	xs->undo_rto = 0;
+	/* An earlier timeout's episode ends here, undone or not: this
+	 * timeout's retransmissions are not its own.
+	 */
+	if (xs->sack.undo_active == XTCP_UNDO_LOSS)
+		xs->sack.undo_active = 0;
 	if (xs->ca_state != XTCP_CA_OPEN || (!xs->tstamp_ok && !xs->sack_ok) ||
 	    !head || head == xs->send_head || xs->snd_nxt != xs->snd_max ||
 	    xtcp_undo_rtx_in_flight(sk))
@@ -141,8 +149,17 @@ void xtcp_undo_rto_begin(struct sock *sk)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_undo_rto_begin);
 
-/* The timeout was spurious: the window back, go-back-N taken back. */
-static void xtcp_undo_rto(struct sock *sk)
+/**
+ * xtcp_undo_rto() - undo a timeout found spurious
+ * @sk: the socket, locked: from xtcp_undo_rto_ack(), or from
+ *	xtcp_sack_on_ack() once the DSACKs of the timeout's episode covered
+ *	all its retransmissions (in the Loss state or after it ended)
+ *
+ * The window before the timeout comes back, go-back-N is taken back, the
+ * backoff is gone (a running RTO restarts without it), and a SACK
+ * connection is Open. Counts LossUndo.
+ */
+void xtcp_undo_rto(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -159,8 +176,11 @@ static void xtcp_undo_rto(struct sock *sk)
 		xs->high_seq = xs->snd_nxt;
 	}
 	xtcp_undo_go_back_n(sk);
+	if (xs->rtx_mode == XTCP_RTX_RETRANS && xs->packets_out)
+		xtcp_rearm_rto(sk);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSSUNDO);
 }
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_undo_rto);
 
 /**
  * xtcp_undo_rto_ack() - undo a timeout the first ACK of new data shows spurious
@@ -185,17 +205,3 @@ bool xtcp_undo_rto_ack(struct sock *sk)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_undo_rto_ack);
 
-/**
- * xtcp_undo_rto_dsack() - every retransmission since a timeout was a duplicate
- * @sk: the socket, locked, SACK in use, in the ACK's loss recovery
- *	(xtcp_sack_on_ack())
- *
- * The DSACKs of the timeout's episode (XTCP_UNDO_LOSS) covered all its
- * retransmissions: the peer had every original (RFC 3708 2), and the
- * timeout is undone as xtcp_undo_rto_ack() undoes one. Counts LossUndo.
- */
-void xtcp_undo_rto_dsack(struct sock *sk)
-{
-	xtcp_undo_rto(sk);
-}
-EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_undo_rto_dsack);

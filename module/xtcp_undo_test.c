@@ -388,7 +388,7 @@ static void xtcp_undo_rto_begin__dsack(struct kunit *test)
 }
 
 /* Every retransmission since the timeout DSACKed: undone as by Eifel. */
-static void xtcp_undo_rto_dsack__all_duplicates(struct kunit *test)
+static void xtcp_undo_rto__all_duplicates(struct kunit *test)
 {
 	struct undo_ctx *ctx = test->priv;
 	struct xtcp_sock *xs = ctx->xs;
@@ -398,7 +398,7 @@ static void xtcp_undo_rto_dsack__all_duplicates(struct kunit *test)
 	undo_sack_resent_2(ctx);
 	xs->sack.undo_active = XTCP_UNDO_LOSS;
 	xs->sack.undo_retrans = 0;
-	xtcp_undo_rto_dsack(undo_sk(ctx));
+	xtcp_undo_rto(undo_sk(ctx));
 	KUNIT_EXPECT_EQ(test, xs->snd_cwnd, 20U);
 	KUNIT_EXPECT_EQ(test, xs->snd_ssthresh, 30U);
 	KUNIT_EXPECT_EQ(test, xs->backoff, (u8)0);
@@ -427,7 +427,7 @@ static struct kunit_case xtcp_undo_sock_cases[] = {
 	KUNIT_CASE(xtcp_undo_rto_begin__first_timeout),
 	KUNIT_CASE(xtcp_undo_rto_begin__not_first),
 	KUNIT_CASE(xtcp_undo_rto_begin__dsack),
-	KUNIT_CASE(xtcp_undo_rto_dsack__all_duplicates),
+	KUNIT_CASE(xtcp_undo_rto__all_duplicates),
 	{}
 };
 

@@ -146,8 +146,9 @@ u32 xtcp_select_window(struct sock *sk)
  * Grows the receive buffer first when the reader keeps up with more than
  * the window (xtcp_rcvbuf_adjust()): after data was taken, as TCP runs
  * tcp_rcv_space_adjust(), not before each wait. An update goes out as
- * tcp_cleanup_rbuf() sends one: when the window still open is half of the
- * largest or less and the read at least doubled it, so a sender held by
+ * tcp_cleanup_rbuf() sends one: when the window still open is half of
+ * what the empty buffer would offer or less (the ceiling, bounded by
+ * TCP_WINDOW_CLAMP) and the read at least doubled it, so a sender held by
  * our window resumes without waiting for its persist timer. A read that
  * leaves more open sends nothing: the ACKs of the data still coming carry
  * the reopened window (one update per read had doubled the receiver's
@@ -162,6 +163,9 @@ void xtcp_rcv_space_adjust(struct sock *sk, bool copied)
 		return;
 	if (copied)
 		xtcp_rcvbuf_adjust(sk);
+	/* Nothing more can come: no update (tcp_cleanup_rbuf()). */
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		return;
 	cur = xtcp_cur_window(xs);
 	if (2 * cur > xtcp_window_ceiling(sk))
 		return;
