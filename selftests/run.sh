@@ -18,10 +18,12 @@
 #   XTCP_TEST_TIMEOUT   seconds per test (default 900, 3600 in debug)
 #   XTCP_RUN_END        seconds since the epoch (scripts/guest-tests.sh):
 #                       when run.sh itself is stopped. No program's
-#                       timeout runs past it, and a program whose time in
-#                       selftests/durations.txt does not fit before it (with
-#                       half again and a minute to spare) is reported as
-#                       skipped ("# SKIP time budget spent"), not started
+#                       timeout runs past it (less 30 s, 90 s in debug,
+#                       for a killed program's cleanup), and a program
+#                       whose time in selftests/durations.txt does not
+#                       fit before that (with half again and a minute to
+#                       spare) is reported as skipped ("# SKIP time
+#                       budget spent"), not started
 #   KSRC                kernel source with tools/testing/selftests (default:
 #                       the newest /root/.cache/xtcp/src/linux-source-*)
 
@@ -150,8 +152,10 @@ fi
 
 if [ "$XTCP_GUEST" = debug ]; then
 	prog_timeout=${XTCP_TEST_TIMEOUT:-3600}
+	kill_grace=90
 else
 	prog_timeout=${XTCP_TEST_TIMEOUT:-900}
+	kill_grace=30
 fi
 kselftest_default_timeout=$prog_timeout
 
@@ -201,25 +205,31 @@ expected() {
 }
 
 # past_deadline TEST: true when TEST, given half again its expected time
-# and a minute more, would not end before XTCP_RUN_END. A short program
-# may still start after a long one was skipped.
+# and a minute more, would not end (and leave $kill_grace for a cleanup)
+# before XTCP_RUN_END. A short program may still start after a long one
+# was skipped.
 past_deadline() {
 	local end=${XTCP_RUN_END:-} e
 
 	[ -n "$end" ] || return 1
 	e=$(expected "$1")
-	[ $(($(date +%s) + e * 3 / 2 + 60)) -gt "$end" ]
+	[ $(($(date +%s) + e * 3 / 2 + 60 + kill_grace)) -gt "$end" ]
 }
 
 # cap_timeout: set this program's timeout, kselftest_default_timeout, to
 # $prog_timeout, or less if XTCP_RUN_END comes first: a program that hangs
-# then fails alone, and the ones after it still report (as skipped).
+# then fails alone, and the ones after it still report (as skipped). The
+# timeout ends $kill_grace seconds before XTCP_RUN_END: a program killed
+# by its timeout still runs its cleanup (namespaces deleted, sockets
+# closed: half a minute and more under KASAN), and run.sh must be done
+# before guest-tests.sh's own timeout, or every result still to come is
+# lost (CI, 2026-12-06: the debug guest's run.sh was killed so).
 cap_timeout() {
 	local left
 
 	kselftest_default_timeout=$prog_timeout
 	[ -n "${XTCP_RUN_END:-}" ] || return 0
-	left=$((XTCP_RUN_END - $(date +%s)))
+	left=$((XTCP_RUN_END - kill_grace - $(date +%s)))
 	[ "$left" -ge 60 ] || left=60
 	[ "$left" -ge "$prog_timeout" ] || kselftest_default_timeout=$left
 }
