@@ -62,9 +62,13 @@ EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_skb_set_pcount);
  * xtcp_size_goal() - payload bytes one write-queue skb may hold
  * @sk: the socket
  *
+ * As tcp_xmit_size_goal(), the pacing rate does not bound it: a slow flow
+ * still queues its data in skbs of a whole super-packet, a head per 64 KiB
+ * rather than per pacing burst, and xtcp_cut_to_send() cuts each to the
+ * burst when it leaves (as tcp_write_xmit() with tcp_tso_autosize()).
+ *
  * Return: one MSS when the route takes no GSO; else as many segments as a
- * super-packet may carry (xtcp_gso_size_goal(), the device's limit, the
- * pacing size goal).
+ * super-packet may carry (xtcp_gso_size_goal(), the device's limit).
  */
 u32 xtcp_size_goal(struct sock *sk)
 {
@@ -73,9 +77,9 @@ u32 xtcp_size_goal(struct sock *sk)
 
 	if (!sk_can_gso(sk))
 		return mss;
-	segs = min3(xtcp_gso_size_goal(sk->sk_gso_max_size, xs->max_window,
-				       mss),
-		    (u32)sk->sk_gso_max_segs, xtcp_pacing_max_segs(sk));
+	segs = min_t(u32, xtcp_gso_size_goal(sk->sk_gso_max_size,
+					     xs->max_window, mss),
+		     sk->sk_gso_max_segs);
 	return mss * max(segs, 1U);
 }
 

@@ -929,11 +929,11 @@ static int xtcp_send_super(struct sock *sk, struct sk_buff *first)
 /*
  * Cut the unsent skb @skb of several segments to what may leave now as one
  * super-packet (tcp_tso_segs() and tcp_mss_split_point()): the congestion
- * window's room, the peer's window in whole segments, the size goal, and
- * Nagle, which holds a short last segment of the last skb once the full
- * ones are in flight (RFC 9293 3.7.4, as xtcp_nagle_holds() for a segment
- * of its own). A window with less than a segment of room is left to the
- * caller's SWS rule.
+ * window's room, the peer's window in whole segments, the size goal, the
+ * pacing burst (xtcp_pacing_max_segs()), and Nagle, which holds a short
+ * last segment of the last skb once the full ones are in flight (RFC 9293
+ * 3.7.4, as xtcp_nagle_holds() for a segment of its own). A window with
+ * less than a segment of room is left to the caller's SWS rule.
  * Return: 0, or -ENOMEM.
  */
 static int xtcp_cut_to_send(struct sock *sk, struct sk_buff *skb)
@@ -943,8 +943,8 @@ static int xtcp_cut_to_send(struct sock *sk, struct sk_buff *skb)
 	u32 wnd_end = xs->snd_una + xs->snd_wnd;
 	u32 mss = xs->mss_cache, limit;
 
-	limit = mss * min(xs->snd_cwnd - xtcp_packets_in_flight(xs),
-			  xtcp_size_goal(sk) / mss);
+	limit = mss * min3(xs->snd_cwnd - xtcp_packets_in_flight(xs),
+			   xtcp_size_goal(sk) / mss, xtcp_pacing_max_segs(sk));
 	if (xtcp_seq_after(wnd_end, cb->seq) && wnd_end - cb->seq >= mss)
 		limit = min(limit, rounddown(wnd_end - cb->seq, mss));
 	/* The full segments leave, so data will be in flight: Nagle holds

@@ -89,17 +89,18 @@ EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_pacing_len_ns);
  * xtcp_pacing_burst_segs() - segments in one super-packet at @rate
  * @rate: pacing rate, bytes per second (~0UL: none)
  * @shift: sk_pacing_shift: a burst lasts 2^-shift seconds (10: ~1 ms)
- * @srtt_us: smoothed RTT, 0 if unknown
+ * @rtt_us: the path's RTT (min_RTT, else srtt), 0 if unknown: the
+ *	closer the peer, the bigger the burst
  * @gso_max_size: the route's GSO size limit, bytes
  * @mss: sending MSS, not 0
  *
  * Return: segments, at least XTCP_PACING_MIN_SEGS.
  */
-u32 xtcp_pacing_burst_segs(unsigned long rate, u32 shift, u32 srtt_us,
+u32 xtcp_pacing_burst_segs(unsigned long rate, u32 shift, u32 rtt_us,
 			   u32 gso_max_size, u32 mss)
 {
 	unsigned long bytes = rate >> shift;
-	u32 r = srtt_us >> XTCP_PACING_RTT_LOG;
+	u32 r = rtt_us >> XTCP_PACING_RTT_LOG;
 
 	/* Close peers: bigger bursts, fewer packets; the loss of one is
 	 * repaired fast.
@@ -210,11 +211,15 @@ u32 xtcp_pacing_max_segs(const struct sock *sk)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
+	/* The path's RTT, as tcp_tso_autosize(): one slow sample in srtt
+	 * would keep the bursts small.
+	 */
 	return xtcp_pacing_burst_segs(READ_ONCE(sk->sk_pacing_rate),
 				      READ_ONCE(sk->sk_pacing_shift),
-				      xs->rtt.srtt, sk->sk_gso_max_size,
-				      xs->mss_cache);
+				      xs->rack.min_rtt_us ? : xs->rtt.srtt,
+				      sk->sk_gso_max_size, xs->mss_cache);
 }
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_pacing_max_segs);
 
 /**
  * xtcp_pacing_kick() - the pacing timer expired: send what may go now

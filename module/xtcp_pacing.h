@@ -25,7 +25,7 @@ struct sock;
 u64 xtcp_pacing_rate_calc(u32 mss, u32 cwnd, u32 srtt_us, u32 ratio);
 u32 xtcp_pacing_ratio(u32 cwnd, u32 ssthresh, u32 ss_ratio, u32 ca_ratio);
 u64 xtcp_pacing_len_ns(u32 len, unsigned long rate);
-u32 xtcp_pacing_burst_segs(unsigned long rate, u32 shift, u32 srtt_us,
+u32 xtcp_pacing_burst_segs(unsigned long rate, u32 shift, u32 rtt_us,
 			   u32 gso_max_size, u32 mss);
 
 void xtcp_pacing_reset(struct sock *sk);

@@ -84,6 +84,34 @@ static void xtcp_pacing_burst__size_goal(struct kunit *test)
 				    cases[i].segs, "case %u", i);
 }
 
+/* The close-peer bonus follows the path's min_RTT, as tcp_tso_autosize():
+ * one slow sample in srtt must not shrink the bursts.
+ */
+static void xtcp_pacing_max_segs__path_rtt(struct kunit *test)
+{
+	struct xtcp_sock *xs = kunit_kzalloc(test, sizeof(*xs), GFP_KERNEL);
+	struct sock *sk = (struct sock *)xs;
+
+	KUNIT_ASSERT_NOT_NULL(test, xs);
+	sk->sk_pacing_rate = 100000;
+	sk->sk_pacing_shift = 10;
+	sk->sk_gso_max_size = 65536;
+	xs->mss_cache = 1000;
+	/* srtt 50 ms after a slow sample; min_RTT 100 us: the whole 64 KiB. */
+	xs->rtt.srtt = 50000;
+	xs->rack.min_rtt_us = 100;
+	KUNIT_EXPECT_EQ(test, xtcp_pacing_max_segs(sk), 65U);
+	/* A far path (min_RTT 64 ms) under a small srtt: the rate's two. */
+	xs->rtt.srtt = 100;
+	xs->rack.min_rtt_us = 64000;
+	KUNIT_EXPECT_EQ(test, xtcp_pacing_max_segs(sk), 2U);
+	/* No min_RTT yet: srtt stands in. */
+	xs->rack.min_rtt_us = 0;
+	KUNIT_EXPECT_EQ(test, xtcp_pacing_max_segs(sk), 65U);
+	xs->rtt.srtt = 50000;
+	KUNIT_EXPECT_EQ(test, xtcp_pacing_max_segs(sk), 2U);
+}
+
 static struct kunit_case xtcp_pacing_cases[] = {
 	KUNIT_CASE(xtcp_pacing_rate__cwnd_over_srtt),
 	KUNIT_CASE(xtcp_pacing_rate__no_rtt_no_limit),
@@ -91,6 +119,7 @@ static struct kunit_case xtcp_pacing_cases[] = {
 	KUNIT_CASE(xtcp_pacing_ratio__half_ssthresh),
 	KUNIT_CASE(xtcp_pacing_len_ns__time_at_rate),
 	KUNIT_CASE(xtcp_pacing_burst__size_goal),
+	KUNIT_CASE(xtcp_pacing_max_segs__path_rtt),
 	{}
 };
 

@@ -3,12 +3,13 @@
 """Write-queue memory of a sender whose peer does not read.
 
   xtcp_wqmem.py server PROTO ADDR PORT FLAG   (in the server's namespace)
-  xtcp_wqmem.py client PROTO ADDR PORT FLAG   (in the client's namespace)
+  xtcp_wqmem.py client PROTO ADDR PORT FLAG [RATE]
+                                              (in the client's namespace)
 
 PROTO is an IP protocol number (XTCP's, or 6 for TCP); the sockets are
 socket(AF_INET, SOCK_STREAM, PROTO). The server accepts and reads nothing
-until the file FLAG exists. The client, with a 1 MiB SO_SNDBUF, writes
-without blocking until the queue stays full for a second, then prints
+until the file FLAG exists. The client, with a 1 MiB SO_SNDBUF (and
+SO_MAX_PACING_RATE RATE bytes a second if given), writes without blocking until the queue stays full for a second, then prints
 
   outq=BYTES wmem_queued=BYTES written=BYTES
 
@@ -27,6 +28,7 @@ import time
 
 SO_MEMINFO = 55
 SK_MEMINFO_WMEM_QUEUED = 5
+SO_MAX_PACING_RATE = 47
 
 
 def pattern(off, n):
@@ -62,9 +64,11 @@ def server(proto, addr, port, flag):
     return 1 if bad else 0
 
 
-def client(proto, addr, port, flag):
+def client(proto, addr, port, flag, rate=0):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+    if rate:
+        s.setsockopt(socket.SOL_SOCKET, SO_MAX_PACING_RATE, rate)
     for _ in range(100):
         try:
             s.connect((addr, port))
@@ -104,12 +108,16 @@ def client(proto, addr, port, flag):
 
 
 def main():
-    if len(sys.argv) != 6 or sys.argv[1] not in ("server", "client"):
+    if (len(sys.argv) not in (6, 7) or
+            sys.argv[1] not in ("server", "client") or
+            (len(sys.argv) == 7 and sys.argv[1] != "client")):
         print(__doc__, file=sys.stderr)
         return 2
-    role, proto, addr, port, flag = sys.argv[1:]
-    fn = server if role == "server" else client
-    return fn(int(proto), addr, int(port), flag)
+    role, proto, addr, port, flag = sys.argv[1:6]
+    if role == "server":
+        return server(int(proto), addr, int(port), flag)
+    rate = int(sys.argv[6]) if len(sys.argv) == 7 else 0
+    return client(int(proto), addr, int(port), flag, rate)
 
 
 if __name__ == "__main__":
