@@ -22,8 +22,10 @@
  * XTCP_PACING_FREE_SEGS data segments of a connection go unpaced.
  *
  * Super-packets: the size goal is about 1 ms (1 >> sk_pacing_shift s) at
- * the pacing rate, plus an allowance that halves per 512 us of smoothed RTT
- * (TCP uses min_rtt), at least XTCP_PACING_MIN_SEGS segments.
+ * the pacing rate, plus an allowance that halves per 512 us of the path's
+ * min_RTT (as tcp_tso_autosize()), at least XTCP_PACING_MIN_SEGS segments.
+ * Write-queue skbs are not bounded by it (xtcp_size_goal()): the send loop
+ * cuts each to it as it leaves.
  */
 #include <linux/math64.h>
 
@@ -89,8 +91,8 @@ EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_pacing_len_ns);
  * xtcp_pacing_burst_segs() - segments in one super-packet at @rate
  * @rate: pacing rate, bytes per second (~0UL: none)
  * @shift: sk_pacing_shift: a burst lasts 2^-shift seconds (10: ~1 ms)
- * @rtt_us: the path's RTT (min_RTT, else srtt), 0 if unknown: the
- *	closer the peer, the bigger the burst
+ * @rtt_us: the path's min_RTT (~0U if unknown): the closer the peer, the
+ *	bigger the burst
  * @gso_max_size: the route's GSO size limit, bytes
  * @mss: sending MSS, not 0
  *
@@ -211,12 +213,13 @@ u32 xtcp_pacing_max_segs(const struct sock *sk)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
-	/* The path's RTT, as tcp_tso_autosize(): one slow sample in srtt
-	 * would keep the bursts small.
+	/* The path's min_RTT, as tcp_tso_autosize(): one slow sample in
+	 * srtt would keep the bursts small. No sample yet: no bonus, as
+	 * tcp_min_rtt()'s ~0U gives none (nor is there a rate yet).
 	 */
 	return xtcp_pacing_burst_segs(READ_ONCE(sk->sk_pacing_rate),
 				      READ_ONCE(sk->sk_pacing_shift),
-				      xs->rack.min_rtt_us ? : xs->rtt.srtt,
+				      xs->rack.min_rtt_us ? : ~0U,
 				      sk->sk_gso_max_size, xs->mss_cache);
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_pacing_max_segs);

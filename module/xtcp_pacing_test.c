@@ -105,10 +105,8 @@ static void xtcp_pacing_max_segs__path_rtt(struct kunit *test)
 	xs->rtt.srtt = 100;
 	xs->rack.min_rtt_us = 64000;
 	KUNIT_EXPECT_EQ(test, xtcp_pacing_max_segs(sk), 2U);
-	/* No min_RTT yet: srtt stands in. */
+	/* No sample yet: no bonus, as tcp_min_rtt()'s ~0U. */
 	xs->rack.min_rtt_us = 0;
-	KUNIT_EXPECT_EQ(test, xtcp_pacing_max_segs(sk), 65U);
-	xs->rtt.srtt = 50000;
 	KUNIT_EXPECT_EQ(test, xtcp_pacing_max_segs(sk), 2U);
 }
 

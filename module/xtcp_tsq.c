@@ -14,8 +14,10 @@
  * net.xtcp.limit_output_bytes while nothing paces the socket
  * (SK_PACING_NONE), as TCP does since Linux 5.4: a paced flow's rate
  * already bounds what it queues. A "transmission" is one super-packet of
- * the size pacing aims at, since XTCP's write-queue skbs are one MSS each
- * where TCP's are whole TSO packets.
+ * the size pacing aims at (xtcp_pacing_max_segs()): xtcp_write_xmit() cuts
+ * an unsent skb of several segments to it before it asks, and counts a
+ * burst for an skb of one MSS, which xtcp_send_super() may join to the
+ * ones after it.
  *
  * Throttling: xtcp_write_xmit() calls xtcp_tsq_hold() before each
  * transmission. Over the limit, it sets XTCP_TSQ_THROTTLED and stops. With

@@ -9,7 +9,8 @@
 PROTO is an IP protocol number (XTCP's, or 6 for TCP); the sockets are
 socket(AF_INET, SOCK_STREAM, PROTO). The server accepts and reads nothing
 until the file FLAG exists. The client, with a 1 MiB SO_SNDBUF (and
-SO_MAX_PACING_RATE RATE bytes a second if given), writes without blocking until the queue stays full for a second, then prints
+SO_MAX_PACING_RATE RATE bytes a second if given), writes without blocking
+until the queue stays full for a second, then prints
 
   outq=BYTES wmem_queued=BYTES written=BYTES
 
