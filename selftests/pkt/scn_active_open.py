@@ -4,12 +4,10 @@ other than ISN+1 is answered with <SEQ=SEG.ACK><CTL=RST>; the right one
 with <SEQ=ISN+1><ACK=peer ISN+1><CTL=ACK>, and connect() returns 0. Data
 then goes out in segments of the MSS the peer offered, PSH on the last,
 which Nagle holds back until the data in flight is acknowledged."""
-from xtcp_peer import check_eq, pattern, seq_add
+from xtcp_peer import NO_RTO, check_eq, pattern, seq_add
 
 TITLE = "active open: ACK numbers, bad SYN-ACK reset, peer's MSS honoured"
-# The driver ACKs XTCP's data through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend it before the ACK.
-SYSCTLS = {"rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO}
 
 
 def run(t):

@@ -10,14 +10,12 @@ discovery and MLD use: a stray one of those may add to the count, so the
 check is "at least one" (the bug sent none there)."""
 import subprocess
 
-from xtcp_peer import SUT_DEV, Fail, check_between, seq_add
+from xtcp_peer import NO_RTO, SUT_DEV, Fail, check_between, seq_add
 
 TITLE = "resets and TIME_WAIT ACKs keep the socket's SO_PRIORITY"
 # Reading the qdisc's counters (tc) can take a second in a loaded guest:
 # TIME_WAIT must outlast it.
-# The driver answers XTCP's FIN through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend the FIN before the answer.
-SYSCTLS = {"tw_timeout_ms": 30000, "rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO, "tw_timeout_ms": 30000}
 PRIO = 6
 
 

@@ -2,12 +2,10 @@
 """FIN+ACK (RFC 9293 3.10.7.4, FIN_WAIT_1): a peer segment that both
 acknowledges XTCP's FIN and carries its own FIN moves XTCP straight to
 TIME_WAIT, with one immediate ACK."""
-from xtcp_peer import check_eq, check_immediate, seq_add
+from xtcp_peer import NO_RTO, check_eq, check_immediate, seq_add
 
 TITLE = "FIN+ACK acknowledging XTCP's FIN: FIN_WAIT_1 -> TIME_WAIT"
-# The driver answers XTCP's FIN through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend the FIN before the answer.
-SYSCTLS = {"rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO}
 
 
 def run(t):

@@ -3,12 +3,10 @@
 (ESTABLISHED -> FIN_WAIT_1); the ACK of the FIN moves to FIN_WAIT_2; the
 peer's FIN is acknowledged at once and the connection enters TIME_WAIT;
 the reader sees end of file."""
-from xtcp_peer import check_eq, check_immediate, seq_add
+from xtcp_peer import NO_RTO, check_eq, check_immediate, seq_add
 
 TITLE = "active close: FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT"
-# The driver answers XTCP's FIN through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend the FIN before the answer.
-SYSCTLS = {"rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO}
 
 
 def run(t):

@@ -2,12 +2,10 @@
 """Simultaneous close (RFC 9293 3.6, figure 13): XTCP's FIN and the peer's
 cross; the peer's FIN, not acknowledging XTCP's, is acknowledged at once
 (FIN_WAIT_1 -> CLOSING); the ACK of XTCP's FIN then leads to TIME_WAIT."""
-from xtcp_peer import check_eq, check_immediate, seq_add
+from xtcp_peer import NO_RTO, check_eq, check_immediate, seq_add
 
 TITLE = "simultaneous close: FIN_WAIT_1, CLOSING, TIME_WAIT"
-# The driver answers XTCP's FIN through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend the FIN before the answer.
-SYSCTLS = {"rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO}
 
 
 def run(t):

@@ -8,12 +8,10 @@ the first ten of a connection. At 100 kB/s, the second flight of ten
 1000-byte segments must take about 70-90 ms (five bursts of two, or ten
 single segments, the first after half a gap), where unpaced it leaves at
 once."""
-from xtcp_peer import SCALE, check, check_eq, pattern, seq_add
+from xtcp_peer import NO_RTO, SCALE, check, check_eq, pattern, seq_add
 
 TITLE = "pacing: rate from cwnd and srtt, SO_MAX_PACING_RATE spaces segments"
-# The driver ACKs XTCP's data through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend it before the ACK.
-SYSCTLS = {"rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO}
 MSS = 1000
 RATE = 100000
 

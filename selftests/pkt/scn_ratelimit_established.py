@@ -9,14 +9,11 @@ off, the namespace's challenge_ack_limit caps challenge ACKs per second
 (ChallengeAckLimited). The connection is unharmed and moves data after."""
 import time
 
-from xtcp_peer import (check, check_eq, check_immediate, pattern, seq_add,
-                       sleep_until)
+from xtcp_peer import (NO_RTO, check, check_eq, check_immediate, pattern,
+                       seq_add, sleep_until)
 
 TITLE = "rate limits: out-of-window and challenge ACK floods, per socket and namespace"
-# The driver ACKs XTCP's data through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend it before the ACK.
-SYSCTLS = {"invalid_ratelimit_ms": 500, "challenge_ack_limit": 1000,
-           "rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO, "invalid_ratelimit_ms": 500, "challenge_ack_limit": 1000}
 FLOOD = 300
 LIMIT_S = 0.5
 

@@ -7,13 +7,11 @@ re-ACKed; a flood of duplicate SYNs at a request in SYN_RECV gets at most
 one SYN-ACK per interval (AckSkippedSynRecv)."""
 import time
 
-from xtcp_peer import check, check_eq, check_immediate, seq_add, sleep_until
+from xtcp_peer import (NO_RTO, check, check_eq, check_immediate, seq_add,
+                       sleep_until)
 
 TITLE = "rate limits: TIME_WAIT re-ACK and duplicate SYN floods"
-# The driver answers XTCP's FIN through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend the FIN before the answer.
-SYSCTLS = {"invalid_ratelimit_ms": 500, "tw_timeout_ms": 5000,
-           "rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO, "invalid_ratelimit_ms": 500, "tw_timeout_ms": 5000}
 FLOOD = 300
 LIMIT_S = 0.5
 

@@ -2,14 +2,12 @@
 """SYN in ESTABLISHED (RFC 5961 4.2): whatever its sequence number, in the
 window, at RCV.NXT or outside it, a SYN is answered with a challenge ACK
 and the connection stays up."""
-from xtcp_peer import check_eq, check_immediate, pattern, seq_add
+from xtcp_peer import NO_RTO, check_eq, check_immediate, pattern, seq_add
 
 TITLE = "RFC 5961 SYN in ESTABLISHED: challenge ACK, connection unharmed"
 # Four challenge ACKs back to back: the per-socket rate limit (its own
 # scenario, scn_ratelimit_established) is off here.
-# The driver ACKs XTCP's data through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend it before the ACK.
-SYSCTLS = {"invalid_ratelimit_ms": 0, "rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO, "invalid_ratelimit_ms": 0}
 
 
 def run(t):

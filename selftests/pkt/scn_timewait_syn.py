@@ -4,12 +4,10 @@ the kernel's TCP_TW_SYN): a SYN above the old connection's last sequence
 number ends the entry and the listener answers it at once, with an ISN
 above the old connection's snd_nxt + 64 KiB, so the client reconnects on
 the same 4-tuple without a SYN retransmission; data then flows both ways."""
-from xtcp_peer import check_eq, check_immediate, pattern, seq_add
+from xtcp_peer import NO_RTO, check_eq, check_immediate, pattern, seq_add
 
 TITLE = "SYN to TIME_WAIT handed to the listener: same 4-tuple reconnects at once"
-# The driver answers XTCP's FIN through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend the FIN before the answer.
-SYSCTLS = {"tw_timeout_ms": 10000, "rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO, "tw_timeout_ms": 10000}
 
 
 def run(t):

@@ -4,12 +4,10 @@ carries the TOS the socket set (IP_TOS), as tcp_v4_timewait_ack() sends
 tw_tos, not the TOS of the segment it answers. (The same path keeps the
 connection's device, mark and flow hash, and over IPv6 its traffic class,
 flow label and priority.)"""
-from xtcp_peer import TOS_OPT, check_eq, seq_add
+from xtcp_peer import NO_RTO, TOS_OPT, check_eq, seq_add
 
 TITLE = "TIME_WAIT's ACKs keep the connection's TOS"
-# The driver answers XTCP's FIN through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend the FIN before the answer.
-SYSCTLS = {"rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO}
 TOS = 0x28
 
 

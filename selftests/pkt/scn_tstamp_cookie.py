@@ -8,14 +8,13 @@ whose SYN had no timestamps gets none. A SYN with window scale and
 SACK-permitted as well gets both back in the cookie SYN-ACK (Linux's
 layout), and the connection the ACK makes scales windows both ways and
 sends SACK blocks. Counted in SyncookiesSent/Recv."""
-from xtcp_peer import LINK_MSS, check, check_eq, pattern, sut_wscale, ts_of
+from xtcp_peer import (LINK_MSS, NO_RTO, check, check_eq, pattern, sut_wscale,
+                       ts_of)
 
 TITLE = "timestamps: SYN cookie SYN-ACK encodes the options, ACK restores them"
 ALL_OPTS = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (700, 0)),
             ("NOP", None), ("WScale", 7)]
-# The driver ACKs XTCP's data through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend it before the ACK.
-SYSCTLS = {"syncookies": 2, "rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO, "syncookies": 2}
 
 
 def run(t):

@@ -7,13 +7,11 @@ it. TSecr echoes TS.Recent (4.3): a delayed ACK of two segments echoes the
 earlier one's TSval (case A); an out-of-order segment, beyond
 Last.ACK.sent, does not update TS.Recent, so the duplicate ACK it causes
 echoes the old value; the segment that fills the hole does."""
-from xtcp_peer import (LINK_MSS, check, check_eq, pattern, seq_add, seq_diff,
-                       ts_of)
+from xtcp_peer import (LINK_MSS, NO_RTO, check, check_eq, pattern, seq_add,
+                       seq_diff, ts_of)
 
 TITLE = "timestamps: passive negotiation, on every segment, TSecr echo rules"
-# The driver ACKs XTCP's data through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend it before the ACK.
-SYSCTLS = {"delack_ms": 300, "rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO, "delack_ms": 300}
 
 
 def expect_ts(seg, tsecr, last_tsval, what):

@@ -5,12 +5,10 @@ of the segment, or on a bare ACK, is acknowledged and read inline, in
 order; recv(MSG_OOB) fails with EINVAL; XTCP never sends URG."""
 import errno
 
-from xtcp_peer import check_eq, pattern
+from xtcp_peer import NO_RTO, check_eq, pattern
 
 TITLE = "urgent pointer ignored: data inline, MSG_OOB EINVAL"
-# The driver ACKs XTCP's data through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend it before the ACK.
-SYSCTLS = {"rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO}
 
 
 def run(t):

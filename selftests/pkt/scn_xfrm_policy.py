@@ -9,13 +9,11 @@ import errno
 import subprocess
 import time
 
-from xtcp_peer import FAMILY, check, seq_add
+from xtcp_peer import FAMILY, NO_RTO, check, seq_add
 
 TITLE = "IPsec inbound policy checked for the handshake's ACK and TIME_WAIT"
 # TIME_WAIT must outlast the blocked FIN and the flush (KASAN guest too).
-# The driver answers XTCP's FIN through a busy guest (make check runs two
-# guests on two cores): an RTO must not resend the FIN before the answer.
-SYSCTLS = {"tw_timeout_ms": 30000, "rto_min_ms": 3000}
+SYSCTLS = {**NO_RTO, "tw_timeout_ms": 30000}
 
 ANY = "::/0" if FAMILY == 6 else "0.0.0.0/0"
 BLOCK = ("src", ANY, "dst", ANY, "proto", "253",
