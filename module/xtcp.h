@@ -990,6 +990,12 @@ int xtcp_trim_acked(struct sock *sk, struct sk_buff *skb, u32 una);
 u32 xtcp_size_goal(struct sock *sk);
 
 /* xtcp_stream.c */
+bool xtcp_send_charge(struct sock *sk, struct sk_buff *skb, int *copy);
+void xtcp_send_unqueue_empty(struct sock *sk, struct sk_buff *skb);
+int xtcp_send_begin(struct sock *sk, long *timeo);
+struct sk_buff *xtcp_send_tail_skb(struct sock *sk, u32 size_goal);
+int xtcp_send_wait(struct sock *sk, long *timeo);
+void xtcp_send_push(struct sock *sk, int flags);
 int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
 int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		 int *addr_len);
@@ -998,6 +1004,10 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
 void xtcp_write_space(struct sock *sk);
 bool xtcp_stream_memory_free(const struct sock *sk, int wake);
 void xtcp_push_now(struct sock *sk);
+
+/* xtcp_sendpage.c */
+int xtcp_sendpage(struct sock *sk, struct page *page, int offset,
+		  size_t size, int flags);
 
 /* xtcp_window.c */
 u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale);

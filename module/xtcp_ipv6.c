@@ -887,7 +887,7 @@ static const struct proto_ops xtcp6_stream_ops = {
 	.sendmsg	= inet_sendmsg,
 	.recvmsg	= sock_common_recvmsg,
 	.mmap		= sock_no_mmap,
-	.sendpage	= sock_no_sendpage,
+	.sendpage	= inet_sendpage,
 };
 
 static struct inet_protosw xtcp6_protosw = {

@@ -638,6 +638,7 @@ struct proto xtcp_prot = {
 	.setsockopt		= xtcp_setsockopt,
 	.getsockopt		= xtcp_getsockopt,
 	.sendmsg		= xtcp_sendmsg,
+	.sendpage		= xtcp_sendpage,
 	.recvmsg		= xtcp_recvmsg,
 	.backlog_rcv		= xtcp_v4_do_rcv,
 	.release_cb		= xtcp_release_cb,
@@ -683,5 +684,5 @@ const struct proto_ops xtcp_stream_ops = {
 	.sendmsg	= inet_sendmsg,
 	.recvmsg	= sock_common_recvmsg,
 	.mmap		= sock_no_mmap,
-	.sendpage	= sock_no_sendpage,
+	.sendpage	= inet_sendpage,
 };

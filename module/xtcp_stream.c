@@ -81,6 +81,29 @@ static struct sk_buff *xtcp_new_data_skb(struct sock *sk, u32 size_goal)
 	return skb;
 }
 
+/**
+ * xtcp_send_charge() - schedule send memory for bytes about to join @skb
+ * @sk: the socket
+ * @skb: the write-queue skb they join
+ * @copy: in: the bytes wanted; out: the bytes charged for
+ *
+ * An empty queue takes one segment whatever the limits say, so that a
+ * writer can make progress (tcp_wmem_schedule()); the caller charges the
+ * bytes themselves as it appends them (sk_mem_charge()).
+ *
+ * Return: true if @copy bytes (perhaps fewer than asked) may be queued.
+ */
+bool xtcp_send_charge(struct sock *sk, struct sk_buff *skb, int *copy)
+{
+	if (sk_wmem_schedule(sk, *copy))
+		return true;
+	if (skb->len || !skb_queue_is_first(&sk->sk_write_queue, skb))
+		return false;
+	*copy = min_t(int, *copy, xtcp_sk(sk)->mss_cache);
+	xtcp_forced_mem_schedule(sk, *copy, SK_MEM_SEND);
+	return true;
+}
+
 /*
  * Copy up to @copy bytes from @msg into the page fragment of the socket
  * (or the task) and append them to @skb, charging them. @skb has a
@@ -102,15 +125,8 @@ static int xtcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
 	if (WARN_ON_ONCE(!merge && i >= MAX_SKB_FRAGS))
 		return -EFAULT;
 	copy = min_t(int, copy, pfrag->size - pfrag->offset);
-	if (!sk_wmem_schedule(sk, copy)) {
-		/* An empty queue takes one segment whatever the limits say,
-		 * so that a writer can make progress (tcp_wmem_schedule()).
-		 */
-		if (skb->len || !skb_queue_is_first(&sk->sk_write_queue, skb))
-			return -ENOBUFS;
-		copy = min_t(int, copy, xtcp_sk(sk)->mss_cache);
-		xtcp_forced_mem_schedule(sk, copy, SK_MEM_SEND);
-	}
+	if (!xtcp_send_charge(sk, skb, &copy))
+		return -ENOBUFS;
 	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
 				       pfrag->offset, copy);
 	if (err)
@@ -125,8 +141,12 @@ static int xtcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
 	return copy;
 }
 
-/* Drop an skb we queued but could not fill (copy fault, no memory). */
-static void xtcp_unqueue_empty(struct sock *sk, struct sk_buff *skb)
+/**
+ * xtcp_send_unqueue_empty() - drop a write-queue skb left empty
+ * @sk: the socket
+ * @skb: the skb a send queued but could not fill (copy fault, no memory)
+ */
+void xtcp_send_unqueue_empty(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -137,6 +157,89 @@ static void xtcp_unqueue_empty(struct sock *sk, struct sk_buff *skb)
 	xtcp_sack_unlink(sk, skb, false);
 	__skb_unlink(skb, &sk->sk_write_queue);
 	xtcp_wmem_free_skb(sk, skb);
+}
+
+/**
+ * xtcp_send_begin() - wait until @sk can take data to send
+ * @sk: the socket, owned by the caller
+ * @timeo: the caller's send timeout, what is left of it on return
+ *
+ * Return: 0, or a negative errno: the connection failed or was shut down
+ * for sending (-EPIPE), the wait timed out or was interrupted.
+ */
+int xtcp_send_begin(struct sock *sk, long *timeo)
+{
+	int err;
+
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, timeo);
+		if (err)
+			return err;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		return -EPIPE;
+	return 0;
+}
+
+/**
+ * xtcp_send_tail_skb() - the write-queue skb the next bytes of a send join
+ * @sk: the socket, owned by the caller
+ * @size_goal: the size an skb grows to (xtcp_size_goal())
+ *
+ * Return: the tail skb if it has room, else a new empty one queued at
+ * the tail, or NULL when the send buffer is full (xtcp_send_wait()).
+ */
+struct sk_buff *xtcp_send_tail_skb(struct sock *sk, u32 size_goal)
+{
+	struct sk_buff *skb = xtcp_tail_with_room(sk, size_goal);
+
+	if (skb)
+		return skb;
+	if (!sk_stream_memory_free(sk))
+		return NULL;
+	return xtcp_new_data_skb(sk, size_goal);
+}
+
+/**
+ * xtcp_send_wait() - send what the windows allow and wait for send memory
+ * @sk: the socket, owned by the caller (released while waiting)
+ * @timeo: the caller's send timeout, what is left of it on return
+ *
+ * Return: 0 when there may be room now, or a negative errno (-EPIPE: the
+ * connection failed or was shut down meanwhile).
+ */
+int xtcp_send_wait(struct sock *sk, long *timeo)
+{
+	int err;
+
+	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	xtcp_write_xmit(sk);
+	err = sk_stream_wait_memory(sk, timeo);
+	if (err)
+		return err;
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		return -EPIPE;
+	return 0;
+}
+
+/**
+ * xtcp_send_push() - end a send: mark the push and send what may go
+ * @sk: the socket, owned by the caller
+ * @flags: the send's flags; MSG_MORE corks this push only, as
+ *	TCP_NAGLE_CORK in tcp_push(): later ACKs, or the persist timer when
+ *	nothing is in flight, send the held segment
+ */
+void xtcp_send_push(struct sock *sk, int flags)
+{
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (skb && xs->send_head)
+		XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
+	xs->more = !!(flags & MSG_MORE);
+	xtcp_write_xmit(sk);
+	xs->more = 0;
 }
 
 /**
@@ -164,36 +267,23 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
-
-	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
-		err = sk_stream_wait_connect(sk, &timeo);
-		if (err)
-			goto out_err;
-	}
-	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
-
-	err = -EPIPE;
-	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+	err = xtcp_send_begin(sk, &timeo);
+	if (err)
 		goto out_err;
 
 	size_goal = xtcp_size_goal(sk);
 	while (msg_data_left(msg)) {
 		int copy;
 
-		skb = xtcp_tail_with_room(sk, size_goal);
-		if (!skb) {
-			if (!sk_stream_memory_free(sk))
-				goto wait_for_space;
-			skb = xtcp_new_data_skb(sk, size_goal);
-			if (!skb)
-				goto wait_for_space;
-		}
+		skb = xtcp_send_tail_skb(sk, size_goal);
+		if (!skb)
+			goto wait_for_space;
 
 		copy = min_t(size_t, size_goal - skb->len, msg_data_left(msg));
 		copy = xtcp_copy_to_frag(sk, skb, msg, copy);
 		if (copy < 0) {
 			err = copy;
-			xtcp_unqueue_empty(sk, skb);
+			xtcp_send_unqueue_empty(sk, skb);
 			if (err == -ENOBUFS)
 				goto wait_for_space;
 			goto do_error;
@@ -204,31 +294,15 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		continue;
 
 wait_for_space:
-		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		xtcp_write_xmit(sk);
-		err = sk_stream_wait_memory(sk, &timeo);
+		err = xtcp_send_wait(sk, &timeo);
 		if (err)
 			goto do_error;
-		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN)) {
-			err = -EPIPE;
-			goto do_error;
-		}
 		size_goal = xtcp_size_goal(sk);
 	}
 
 out:
-	if (copied) {
-		skb = skb_peek_tail(&sk->sk_write_queue);
-		if (skb && xs->send_head)
-			XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
-		/* MSG_MORE corks this push only, as TCP_NAGLE_CORK in
-		 * tcp_push(): later ACKs, or the persist timer when nothing
-		 * is in flight, send the held segment.
-		 */
-		xs->more = !!(flags & MSG_MORE);
-		xtcp_write_xmit(sk);
-		xs->more = 0;
-	}
+	if (copied)
+		xtcp_send_push(sk, flags);
 	release_sock(sk);
 	return copied;
 

@@ -58,7 +58,7 @@ XTCP_IPV6_TESTS="xtcp_clean6.sh xtcp_loss6.sh xtcp_reorder6.sh
 	xtcp_tw_reconnect6.sh"
 XTCP_IPV6_STOCK_ONLY=$(echo " $XTCP_IPV6_TESTS " | tr -s ' \t\n' ' ' |
 	sed 's/ xtcp_loss6.sh / /')
-XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_half_close.sh xtcp_refused.sh
+XTCP_PROTOCOL_TESTS="xtcp_clean.sh xtcp_sendfile.sh xtcp_half_close.sh xtcp_refused.sh
 	xtcp_nonblock.sh xtcp_reset.sh xtcp_loss.sh xtcp_reorder.sh
 	xtcp_dup.sh xtcp_corrupt.sh xtcp_slow_reader.sh xtcp_simult_close.sh
 	xtcp_timewait.sh xtcp_timeout.sh xtcp_many_conns.sh xtcp_backlog.sh

@@ -33,6 +33,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -62,6 +63,7 @@ static enum mode opt_mode = M_UPLOAD;
 static uint64_t opt_size = 1 << 20;
 static uint64_t opt_seed = 1;
 static const char *opt_in, *opt_out;
+static bool opt_sendfile;		/* -Y: send -i FILE with sendfile(2) */
 static int opt_conns = 1;
 static uint64_t opt_rate;		/* bytes/s per connection, 0 = unlimited */
 static unsigned int opt_rate_ms = 10;	/* the slow reader's period */
@@ -580,6 +582,21 @@ static void conn_send(struct conn *c)
 		size_t len = left < CHUNK ? left : CHUNK;
 		ssize_t n;
 
+		if (c->in_fd >= 0 && opt_sendfile) {
+			off_t off = c->tx_done;
+
+			n = sendfile(c->fd, c->in_fd, &off, len);
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					break;
+				conn_fail(c, errno, "sendfile");
+				return;
+			}
+			if (!n)
+				die(1, "sendfile %s: file shrank", opt_in);
+			c->tx_done += n;
+			continue;
+		}
 		if (c->in_fd >= 0) {
 			n = pread(c->in_fd, buf, len, c->tx_done);
 			if (n <= 0)
@@ -1201,6 +1218,8 @@ static void __attribute__((noreturn)) usage(void)
 "              (K/M/G suffixes; the receiver checks every byte)\n"
 "  -S SEED     generator seed [1]; both ends must agree\n"
 "  -i FILE     send FILE instead of generated data\n"
+"  -Y          with -i: send FILE with sendfile(2) (the socket's sendpage:\n"
+"              its page-cache pages are queued, not copied)\n"
 "  -o FILE     write received data to FILE (FILE.N for connection N > 0)\n"
 "              instead of checking it\n"
 "  -b          both directions at once: each end sends BYTES\n"
@@ -1241,7 +1260,7 @@ static void __attribute__((noreturn)) usage(void)
 int main(int argc, char **argv)
 {
 	static const char optstring[] =
-		"lp:s:S:i:o:bHN:r:R:m:M:ne:t:IA:B:w:UF:C:k:KZDqc:P:6h";
+		"lp:s:S:i:Yo:bHN:r:R:m:M:ne:t:IA:B:w:UF:C:k:KZDqc:P:6h";
 	struct sockaddr_in6 addr6;
 	struct sockaddr_in addr;
 	struct sigaction sa;
@@ -1272,6 +1291,7 @@ int main(int argc, char **argv)
 		case 's': opt_size = parse_size(optarg); break;
 		case 'S': opt_seed = strtoull(optarg, NULL, 0); break;
 		case 'i': opt_in = optarg; break;
+		case 'Y': opt_sendfile = true; break;
 		case 'o': opt_out = optarg; break;
 		case 'b': opt_mode = M_BOTH; break;
 		case 'H': opt_mode = M_HALF; break;
@@ -1315,6 +1335,8 @@ int main(int argc, char **argv)
 		usage();
 	if (opt_conns < 1 || opt_timeout < 1)
 		die(2, "bad -N or -t");
+	if (opt_sendfile && !opt_in)
+		die(2, "-Y needs -i FILE");
 
 	/* -p xtcp with an IPv6 literal: an AF_XTCP socket given IPv6. */
 	if (opt_proto == P_XTCP && strchr(argv[optind], ':'))
