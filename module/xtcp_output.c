@@ -312,7 +312,13 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 			opt_len += XTCP_OLEN_WSCALE_ALIGNED;
 	}
 	opt_len += xtcp_tstamp_opt_len(sk);
-	offload = xtcp_csum_offload(sk);
+	/* Pages that are not ours (sendpage: page cache) are never summed
+	 * here, as TCP never sums them: the device sums what it reads, or
+	 * the stack a copy (skb_checksum_help() linearizes an skb with
+	 * shared fragments), so the checksum covers the bytes that leave
+	 * even if the page is rewritten meanwhile.
+	 */
+	offload = xtcp_csum_offload(sk) || skb_has_shared_frag(skb);
 	if (xtcp_skb_pcount(skb) > 1) {
 		/* Several segments: a super-packet, summed where it is cut
 		 * (see xtcp_send_super()).

@@ -7,12 +7,14 @@
  * goes when the skb is freed, after the peer acknowledged them.
  *
  * The page may be page cache that changes under us (a file written while
- * it is sent). Such skbs are marked SKBFL_SHARED_FRAG, so the stack copies
- * before it sums them (skb_checksum_help()), and always CHECKSUM_PARTIAL:
- * a payload checksum is computed when a segment is sent, from what is in
- * the page then (xtcp_payload_csum()), never kept from an earlier read.
- * A checksum that no longer matches the page by the time a device reads
- * it costs a retransmission, as with TCP and a device summing in software.
+ * it is sent), and it is not ours to write. Such skbs are marked
+ * SKBFL_SHARED_FRAG, and their segments always leave CHECKSUM_PARTIAL,
+ * even where XTCP would sum in software (xtcp_transmit_skb()), as TCP's
+ * always do: the device sums what it reads, or the stack sums a copy
+ * (skb_checksum_help() linearizes an skb with shared fragments), so the
+ * checksum matches the bytes that leave. Summed by XTCP from the page, a
+ * segment rewritten before the receiver read it arrived with a wrong
+ * checksum, was dropped and sent again.
  *
  * Memory is charged as for copied data (sk_wmem_queued, forward alloc),
  * whoever owns the page: the send buffer bounds what a sender pins.
@@ -79,10 +81,15 @@ static ssize_t xtcp_sendpage_locked(struct sock *sk, struct page *page,
 		sk_mem_charge(sk, copy);
 
 		XTCP_SKB_CB(skb)->end_seq += copy;
-		xs->write_seq += copy;
+		WRITE_ONCE(xs->write_seq, xs->write_seq + copy);
 		copied += copy;
 		offset += copy;
 		size -= copy;
+		/* A full skb at the head goes now, not after the whole splice
+		 * (a pipe may hold a megabyte), as tcp_push_one().
+		 */
+		if (skb->len >= size_goal && skb == xs->send_head)
+			xtcp_write_xmit(sk);
 	}
 
 	if (!copied)
@@ -102,8 +109,9 @@ static ssize_t xtcp_sendpage_locked(struct sock *sk, struct page *page,
  * @flags: MSG_DONTWAIT, MSG_MORE, MSG_SENDPAGE_NOTLAST (more pages follow
  *	in this splice), MSG_NO_SHARED_FRAGS (the page cannot change)
  *
- * Return: bytes queued, or a negative errno (-EPIPE with SIGPIPE on a
- * closed or reset connection, -EAGAIN when non-blocking and full,
+ * Return: bytes queued, or a negative errno (the pending error of a reset
+ * connection, else -EPIPE with SIGPIPE unless MSG_NOSIGNAL once it is
+ * closed or shut down for sending; -EAGAIN when non-blocking and full;
  * -EOPNOTSUPP for MSG_OOB: XTCP has no urgent data).
  */
 int xtcp_sendpage(struct sock *sk, struct page *page, int offset,

@@ -289,7 +289,7 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			goto do_error;
 		}
 		XTCP_SKB_CB(skb)->end_seq += copy;
-		xs->write_seq += copy;
+		WRITE_ONCE(xs->write_seq, xs->write_seq + copy);
 		copied += copy;
 		continue;
 
