@@ -19,7 +19,6 @@ An IPv6 ADDR makes AF_INET6 sockets (xtcp_tw_reconnect6.sh); decode reads
 IPv4 and IPv6 segments.
 """
 import argparse
-import os
 import socket
 import struct
 import sys
