@@ -137,9 +137,9 @@ field() {
 	echo "${v:-NA}"
 }
 
-bulk_row() { # round proto row flows
+bulk_row() { # round proto row flows [xtcp_bench flags...]
 	local line
-	if line=$(run bulk "$2" -P "$4" -t "$secs"); then
+	if line=$(run bulk "$2" -P "$4" -t "$secs" "${@:5}"); then
 		record "$1" "$2" "$3" "$(field "$line" mbps)"
 		if [ "$3" = bulk1 ]; then
 			record "$1" "$2" cpu_per_gb "$(awk -v c="$(field "$line" cpu_s)" \
@@ -253,6 +253,7 @@ main() {
 		netem
 		for p in $(order "$r"); do bulk_row "$r" "$p" bulk1 1; done
 		for p in $(order "$r"); do bulk_row "$r" "$p" bulk8 8; done
+		for p in $(order "$r"); do bulk_row "$r" "$p" bulk_sendfile 1 -F; done
 		daddr=fd00:9::2
 		for p in $(order "$r"); do bulk_row "$r" "$p" bulk6 1; done
 		daddr=10.0.9.2

@@ -35,6 +35,7 @@ raw, jpath, spath = sys.argv[1:4]
 rows = [  # key, label, unit, better
     ("bulk1", "bulk, clean, 1 flow", "Mbit/s", "higher"),
     ("bulk8", "bulk, clean, 8 flows", "Mbit/s", "higher"),
+    ("bulk_sendfile", "bulk, clean, 1 flow, sendfile", "Mbit/s", "higher"),
     ("bulk6", "bulk, clean, 1 flow, IPv6", "Mbit/s", "higher"),
     ("bulk_rtt20", "bulk, 20 ms RTT", "Mbit/s", "higher"),
     ("bulk_rtt100", "bulk, 100 ms RTT", "Mbit/s", "higher"),
@@ -131,9 +132,9 @@ main() {
 	for v in "$rounds" "$secs" "$rrsecs" "$conns"; do
 		[[ $v =~ ^[1-9][0-9]*$ ]] || die "XTCP_BENCH_* must be positive integers"
 	done
-	# Twice the expected guest time (per protocol and round: five bulk
+	# Twice the expected guest time (per protocol and round: six bulk
 	# runs, two request/response runs, the idle connections), plus boot.
-	tmo=$((600 + 2 * 2 * rounds * (5 * (secs + 4) + 2 * (rrsecs + 3) + conns / 100 + 15)))
+	tmo=$((600 + 2 * 2 * rounds * (6 * (secs + 4) + 2 * (rrsecs + 3) + conns / 100 + 15)))
 
 	"$XTCP_TOP/scripts/setup.sh"
 	kdir=$(stock_kdir)

@@ -4,7 +4,8 @@
  * path, the kernel's TCP. One program for both ends: -l listens.
  *
  *   xtcp_bench -l -m MODE [-p xtcp|af_xtcp|tcp] [-P FLOWS] [-n CONNS] [-R FILE] ADDR PORT
- *   xtcp_bench    -m MODE [-p xtcp|af_xtcp|tcp] [-P FLOWS] [-n CONNS] [-R FILE] [-t SECS] ADDR PORT
+ *   xtcp_bench    -m MODE [-p xtcp|af_xtcp|tcp] [-P FLOWS] [-n CONNS] [-R FILE] [-t SECS]
+ *                 [-F] ADDR PORT
  *
  * ADDR is IPv4 or IPv6; sockets are AF_INET or AF_INET6 by ADDR, with
  * IPPROTO_XTCP for -p xtcp. -p af_xtcp uses socket(AF_XTCP, ...) instead
@@ -17,6 +18,8 @@
  *         "mbps=" (bytes / time until the last EOF) and "cpu_s=", the busy
  *         CPU time of the whole machine (/proc/stat, every jiffy that is not
  *         idle or iowait) over the same interval: both ends are on it.
+ *         With -F the client sends with sendfile(2) from a 4 MiB memfd,
+ *         over and over, instead of write(2) from a buffer.
  *   rr    one connection, 1-byte request, 1-byte response, for SECS seconds:
  *         "tps=" transactions per second.
  *   crr   for SECS seconds: socket, connect, 1-byte request, 1-byte
@@ -43,7 +46,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,12 +57,14 @@
 
 #define CHUNK		(64 * 1024)
 #define MAX_FLOWS	256
+#define SENDFILE_BYTES	(4 << 20)
 
 static bool opt_tcp;
 static bool opt_af_xtcp;	/* -p af_xtcp: socket(AF_XTCP, ...) */
 static const char *opt_mode = "bulk";
 static int opt_flows = 1;
 static long opt_conns = 10000;
+static int opt_sendfile_fd = -1;	/* -F: bulk with sendfile(2) from it */
 static double opt_secs = 10;
 static const char *opt_ready;
 static struct sockaddr_storage opt_addr;
@@ -221,7 +228,16 @@ static void *bulk_send(void *arg)
 	char c;
 
 	while (now() < f->deadline) {
-		ssize_t n = write(f->fd, buf, sizeof(buf));
+		ssize_t n;
+
+		if (opt_sendfile_fd >= 0) {
+			off_t off = f->bytes % SENDFILE_BYTES;
+
+			n = sendfile(f->fd, opt_sendfile_fd, &off,
+				     SENDFILE_BYTES - (size_t)off);
+		} else {
+			n = write(f->fd, buf, sizeof(buf));
+		}
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -455,20 +471,39 @@ static int idle_server(int lfd)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: xtcp_bench [-l] -m bulk|rr|crr|idle [-p xtcp|af_xtcp|tcp] [-P FLOWS] [-t SECS] [-n CONNS] [-R FILE] ADDR PORT\n");
+		"usage: xtcp_bench [-l] -m bulk|rr|crr|idle [-p xtcp|af_xtcp|tcp] [-P FLOWS] [-t SECS] [-n CONNS] [-R FILE] [-F] ADDR PORT\n");
 	exit(2);
+}
+
+/* The file -F sends: SENDFILE_BYTES of a pattern, in memory. */
+static int sendfile_source(void)
+{
+	static char buf[CHUNK];
+	int fd = memfd_create("xtcp_bench", MFD_CLOEXEC);
+
+	if (fd < 0)
+		die("memfd_create");
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)(i * 131 + 7);
+	for (long done = 0; done < SENDFILE_BYTES; done += sizeof(buf))
+		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			die("write memfd");
+	return fd;
 }
 
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	bool listen_mode = false;
+	bool listen_mode = false, opt_sendfile = false;
 	int c, one = 1;
 
-	while ((c = getopt(argc, argv, "lm:p:P:t:n:R:")) != -1) {
+	while ((c = getopt(argc, argv, "lm:p:P:t:n:R:F")) != -1) {
 		switch (c) {
 		case 'l':
 			listen_mode = true;
+			break;
+		case 'F':
+			opt_sendfile = true;
 			break;
 		case 'm':
 			opt_mode = optarg;
@@ -503,6 +538,8 @@ int main(int argc, char **argv)
 	if (strcmp(opt_mode, "bulk") && strcmp(opt_mode, "rr") &&
 	    strcmp(opt_mode, "crr") && strcmp(opt_mode, "idle"))
 		usage();
+	if (opt_sendfile && !listen_mode)
+		opt_sendfile_fd = sendfile_source();
 	/* SIGTERM/SIGINT end the waits; no SA_RESTART, so accept() returns. */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
