@@ -72,7 +72,7 @@ static ssize_t xtcp_sendpage_locked(struct sock *sk, struct page *page,
 		}
 		if (!(flags & MSG_NO_SHARED_FRAGS))
 			skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
-		/* Summed when sent, from the page as it is then. */
+		/* Never summed by XTCP from the page: xtcp_transmit_skb(). */
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->len += copy;
 		skb->data_len += copy;

@@ -119,11 +119,11 @@ check_counter "clean and loss: no checksum errors at the receiver (InCsumErrors)
 	s InCsumErrors -eq 0
 
 # The same software checksums, the file rewritten meanwhile: 100 rounds
-# of a 256 KiB file (25 in the debug guest).
+# of a 256 KiB file (5 in the debug guest, where 25 took 110 s).
 head -c 256K /dev/urandom >"$TMPD/rw"
 snapshot s InCsumErrors
 rw_rounds=100
-[ "$XTCP_GUEST" != debug ] || rw_rounds=25
+[ "$XTCP_GUEST" != debug ] || rw_rounds=5
 PORT=$((PORT + 1))
 if start_server rw -o /dev/null -t "$t"; then
 	rc=0
