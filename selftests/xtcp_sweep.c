@@ -12,6 +12,8 @@
  *   - the ioctls FIONREAD, SIOCINQ, SIOCOUTQ, SIOCOUTQNSD, FIONBIO,
  *     SIOCATMARK and random ones;
  *   - send and recv with every flag bit and random combinations;
+ *   - sendfile from a memfd and splice from a pipe of vmspliced user
+ *     memory (xtcp_sendpage()), non-blocking, with odd offsets and lengths;
  *   - shutdown with every mode, valid or not;
  *   - bind and connect with odd families, lengths and addresses;
  * and runs the same calls from a thread while the main thread closes and
@@ -50,6 +52,8 @@
 #include <netinet/in.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 
 #include <linux/xtcp.h>
@@ -440,6 +444,49 @@ static void sweep_sendrecv(int fd)
 	calls += 3;
 }
 
+/* sendfile and splice into @fd (xtcp_sendpage()), made non-blocking for
+ * them: from a memfd at odd offsets and lengths (some past its end), and
+ * from a pipe of user memory vmspliced at odd offsets, with and without
+ * SPLICE_F_MORE.
+ */
+static void sweep_splice(int fd)
+{
+	static int src = -1;
+	char buf[8192];
+	int fl, p[2], i;
+
+	memset(buf, 's', sizeof(buf));
+	if (src < 0) {
+		src = memfd_create("xtcp_sweep", MFD_CLOEXEC);
+		for (i = 0; src >= 0 && i < 8; i++)
+			if (write(src, buf, sizeof(buf)) < 0)
+				break;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK))
+		return;
+	for (i = 0; src >= 0 && i < 16; i++) {
+		off_t off = rnd() % 70000;
+
+		sendfile(fd, src, &off, rnd() % 70000);
+		calls++;
+	}
+	if (!pipe2(p, O_NONBLOCK | O_CLOEXEC)) {
+		for (i = 0; i < 16; i++) {
+			struct iovec iov = { buf + rnd() % 4096, rnd() % 4096 + 1 };
+
+			/* vmsplice() ignores the pipe's O_NONBLOCK. */
+			vmsplice(p[1], &iov, 1, SPLICE_F_NONBLOCK);
+			splice(p[0], NULL, fd, NULL, rnd() % 9000,
+			       SPLICE_F_NONBLOCK | ((rnd() & 1) ? SPLICE_F_MORE : 0));
+			calls += 2;
+		}
+		close(p[0]);
+		close(p[1]);
+	}
+	fcntl(fd, F_SETFL, fl);
+}
+
 static const int families[] = { AF_UNSPEC, AF_INET, AF_XTCP, AF_INET6,
 				AF_UNIX, 255, 0xffff };
 static const int addr_lens[] = { 0, 1, 2, 8, 15, 16, 17, 28, 110, 128, -1,
@@ -494,6 +541,7 @@ static void sweep_one(int fd, long long opt_deadline)
 {
 	sweep_ioctls(fd);
 	sweep_sendrecv(fd);
+	sweep_splice(fd);
 	sweep_sockopts(fd, opt_deadline);
 	sweep_sendrecv(fd);
 	sweep_bind_connect(fd);
