@@ -11,6 +11,12 @@
  *
  * ADDR is IPv4 or IPv6: an AF_XTCP socket takes either sockaddr, a TCP
  * socket is AF_INET or AF_INET6 to match.
+ *
+ * Besides the rate, the client prints the median and 99th percentile of
+ * the transactions' latencies and "stall": the sum over all transactions
+ * of the time each took beyond the median. A slow guest stretches every
+ * transaction, which moves the median; a loss repaired by a timeout adds
+ * a few hundred milliseconds to one, which shows in the stall.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -68,6 +74,32 @@ static int open_sock(const char *proto, int family)
 	return fd;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Median, 99th percentile and stall (see the top) of @n latencies, in ms. */
+static void print_latency(double *lat, long n)
+{
+	double p50, p99, stall = 0;
+
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	p50 = lat[n / 2];
+	p99 = lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+	for (long i = n / 2; i < n; i++)
+		stall += lat[i] - p50;
+	printf("latency p50=%.3fms p99=%.3fms stall=%.0fms\n", p50 * 1e3,
+	       p99 * 1e3, stall * 1e3);
+}
+
 static int full_io(int fd, char *buf, size_t len, int rd)
 {
 	size_t done = 0;
@@ -86,7 +118,8 @@ int main(int argc, char **argv)
 {
 	const char *proto = "xtcp";
 	long iter = 10000, size = 1;
-	struct timespec t0, t1;
+	struct timespec t0, t1, ts, te;
+	double *lat;
 	union addr sa;
 	socklen_t salen;
 	int listen_mode = 0, fd, c, one = 1;
@@ -102,7 +135,8 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (optind + 2 != argc || size < 1 || size > (long)sizeof(buf)) {
+	if (optind + 2 != argc || size < 1 || size > (long)sizeof(buf) ||
+	    iter < 1) {
 		fprintf(stderr, "usage: xtcp_rr [-l] [-p xtcp|tcp] [-n ITER] [-z SIZE] ADDR PORT\n");
 		return 2;
 	}
@@ -150,10 +184,16 @@ int main(int argc, char **argv)
 		usleep(100000);
 		fd = open_sock(proto, sa.sa.sa_family);
 	}
+	lat = calloc(iter, sizeof(*lat));
+	if (!lat) {
+		perror("calloc");
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (long i = 0; i < iter; i++) {
 		for (long j = 0; j < size; j++)
 			buf[j] = (char)(i * 131 + j * 7 + (j >> 8));
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		if (full_io(fd, buf, size, 0) <= 0 || full_io(fd, rbuf, size, 1) <= 0) {
 			fprintf(stderr, "xtcp_rr: transaction %ld failed: %s\n", i,
 				strerror(errno));
@@ -163,11 +203,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "xtcp_rr: transaction %ld: the echo differs\n", i);
 			return 1;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &te);
+		lat[i] = elapsed(&ts, &te);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	secs = elapsed(&t0, &t1);
 	printf("%s rr size=%ld iter=%ld time=%.3fs rate=%.0f trans/s\n", proto,
 	       size, iter, secs, iter / secs);
+	print_latency(lat, iter);
+	free(lat);
 	close(fd);
 	return 0;
 }
