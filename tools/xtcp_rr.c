@@ -93,7 +93,7 @@ static void print_latency(double *lat, long n)
 
 	qsort(lat, n, sizeof(*lat), cmp_double);
 	p50 = lat[n / 2];
-	p99 = lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+	p99 = lat[n * 99 / 100];
 	for (long i = n / 2; i < n; i++)
 		stall += lat[i] - p50;
 	printf("latency p50=%.3fms p99=%.3fms stall=%.0fms\n", p50 * 1e3,
