@@ -58,16 +58,30 @@ no_drops() {
 	info "$2: BacklogDrop $(before "$1" BacklogDrop) -> $(counter "$(side_ns "$1")" BacklogDrop), RcvCollapsed $(before "$1" RcvCollapsed) -> $(counter "$(side_ns "$1")" RcvCollapsed) (not asserted)"
 }
 
+# The path loses nothing: every retransmission is spurious.
+sender_report() {
+	local n out=""
+
+	for n in RetransSegs TLPProbes Timeouts WinProbes; do
+		out+=" $n $(before "$1" "$n") -> $(counter "$(side_ns "$1")" "$n"),"
+	done
+	info "$2 sends:${out%,} (not asserted)"
+}
+
+snapshot c RetransSegs TLPProbes Timeouts WinProbes
 snapshot s RcvPruned BacklogDrop RcvCollapsed
 xfer "slow reader: server reads $(hsize "$bytes") at $rate B/s, client sees zero window" \
 	"-r $rate -R 100 -m $rcvbuf -s $bytes -S $dseed -t $t" \
 	"-Z -s $bytes -S $dseed -t $t -I"
 no_drops s server
+sender_report c client
 
+snapshot s RetransSegs TLPProbes Timeouts WinProbes
 snapshot c RcvPruned BacklogDrop RcvCollapsed
 xfer "slow reader: client reads the $(hsize "$bytes") reply at $rate B/s, server sees zero window" \
 	"-H -Z -s $bytes -S $dseed -t $t -I" \
 	"-H -r $rate -R 100 -m $rcvbuf -s $bytes -S $dseed -t $t"
 no_drops c client
+sender_report s server
 
 tap_finish
