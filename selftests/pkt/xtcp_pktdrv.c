@@ -28,6 +28,9 @@
  *	close ID
  *	abortall			close every socket with SO_LINGER 0
  *	info ID				-> ok name=value... (struct xtcp_info)
+ *	epoll ID			watch the socket for EPOLLIN from an epoll
+ *					   instance kept open until abortall, as an
+ *					   event loop's reader waits on it
  *	tcpinfo ID			-> ok name=value... (TCP_INFO at
  *					   IPPROTO_TCP, a few fields)
  *	sysctl NAME VALUE		writes /proc/sys/net/xtcp/NAME
@@ -49,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -62,6 +66,8 @@
 
 static int socks[MAX_SOCKS];
 static int nsocks;
+static int epfds[MAX_SOCKS];
+static int nepfds;
 static int af_xtcp = AF_XTCP;
 static int sol_xtcp = SOL_XTCP;
 
@@ -350,12 +356,39 @@ static void cmd_send(int fd, const char *hex)
 	free(buf);
 }
 
+/* An epoll instance watching @fd for input, open until abortall. */
+static void cmd_epoll(int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep;
+
+	if (nepfds == MAX_SOCKS) {
+		reply_err(EMFILE);
+		return;
+	}
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0) {
+		reply_err(errno);
+		return;
+	}
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) {
+		reply_err(errno);
+		close(ep);
+		return;
+	}
+	epfds[nepfds++] = ep;
+	printf("ok\n");
+}
+
 /* End of a scenario: nothing may linger in the namespace (RST, no orphan). */
 static void cmd_abortall(void)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 	int i;
 
+	for (i = 0; i < nepfds; i++)
+		close(epfds[i]);
+	nepfds = 0;
 	for (i = 0; i < nsocks; i++) {
 		if (socks[i] < 0)
 			continue;
@@ -451,6 +484,8 @@ static int run(char **a, int n)
 		reply_ret(close(fd));
 	} else if (!strcmp(a[0], "info")) {
 		cmd_info(fd);
+	} else if (!strcmp(a[0], "epoll")) {
+		cmd_epoll(fd);
 	} else if (!strcmp(a[0], "tcpinfo")) {
 		cmd_tcpinfo(fd);
 	} else {
