@@ -86,6 +86,8 @@ extern int xtcp_sysctl_wmem[3];
 #define XTCP_RTO_MAX_US		(120 * USEC_PER_SEC)
 #define XTCP_RTO_INIT_US	(1 * USEC_PER_SEC)
 #define XTCP_DELACK_MAX_NS	(40 * NSEC_PER_MSEC)
+/* An ACK held for the owner: half the loss probe's floor (xtcp_rack.h). */
+#define XTCP_ACK_HOLD_US	(5 * USEC_PER_MSEC)
 #define XTCP_INIT_CWND		10	/* RFC 6928 */
 #define XTCP_ORPHAN_RETRIES	8	/* RTO retries for closed sockets */
 #define XTCP_MIN_MSS		88
@@ -282,6 +284,8 @@ struct xtcp_drs {
  *	one decision (xtcp_timer.c)
  * @mtu_info: next-hop MTU from the last ICMP fragmentation needed
  * @ack_pending: data received and not yet acknowledged
+ * @ack_held: that ACK is held for the socket's owner
+ *	(xtcp_ack_moves_window()), for at most XTCP_ACK_HOLD_US
  * @nodelay: XTCP_NODELAY set (Nagle off)
  * @fin_rcvd: the peer's FIN has been received in order
  * @keepidle: keepalive idle time, seconds (0: the namespace default)
@@ -426,6 +430,7 @@ struct xtcp_sock {
 	u32 keepintvl;
 	u8 keepcnt;
 	u8 ack_pending:1,
+	   ack_held:1,
 	   nodelay:1;
 	u8 fin_rcvd;
 	u8 cork:1,
@@ -1012,6 +1017,11 @@ int xtcp_sendpage(struct sock *sk, struct page *page, int offset,
 /* xtcp_window.c */
 u32 xtcp_window_space(u32 rcvbuf, u32 rmem_alloc, u32 mss, u8 wscale);
 u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss);
+bool xtcp_quick_ack_ok(u32 space, u32 full, u32 unread, int rcvlowat,
+		       bool reader_busy);
+u32 xtcp_ack_delay_us(u32 delack_ms, bool held);
+u32 xtcp_rcv_full_seg(const struct sock *sk);
+bool xtcp_ack_moves_window(struct sock *sk);
 void xtcp_rcv_space_adjust(struct sock *sk, bool copied);
 u32 xtcp_select_window(struct sock *sk);
 u32 xtcp_synack_window(const struct sock *sk, struct request_sock *req,

@@ -63,14 +63,15 @@ static void xtcp_send_oow_ack(struct sock *sk, const struct sk_buff *skb)
 }
 
 /* ACK now, or within the delayed-ACK timer (RFC 5681 4.2, RFC 9293 3.8.6.3):
- * at least every second full-sized segment, at most delack_ms later.
+ * at least every second full-sized segment while the reader keeps up
+ * (xtcp_quick_ack_ok()), at most delack_ms later.
  */
 static void xtcp_schedule_ack(struct sock *sk, bool now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 full = min_t(u32, xs->advmss, xs->rx_mss) - xtcp_tstamp_opt_len(sk);
 
-	if (now || xs->rcv_nxt - xs->rcv_wup >= 2 * full) {
+	if (now || (xs->rcv_nxt - xs->rcv_wup >= 2 * xtcp_rcv_full_seg(sk) &&
+		    xtcp_ack_moves_window(sk))) {
 		xtcp_send_ack(sk);
 		return;
 	}

@@ -735,6 +735,7 @@ void xtcp_child_init(struct sock *sk, struct sock *newsk,
 	nxs->sack_ok = ireq->sack_ok;
 	nxs->fin_rcvd = 0;
 	nxs->ack_pending = 0;
+	nxs->ack_held = 0;
 	nxs->probes_out = 0;
 	nxs->total_retrans = 0;
 	nxs->bytes_acked = 0;

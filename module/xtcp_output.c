@@ -257,8 +257,10 @@ static void xtcp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	}
 	/* Over the pseudo-header of the socket's family (v4 or v6). */
 	inet_csk(sk)->icsk_af_ops->send_check(sk, skb);
-	if (flags & XTCP_FLAG_ACK)
+	if (flags & XTCP_FLAG_ACK) {
 		xs->ack_pending = 0;
+		xs->ack_held = 0;
+	}
 }
 
 /* Hand a finished segment to IP. Consumes @skb. */
@@ -562,6 +564,7 @@ int xtcp_connect(struct sock *sk)
 	xs->copied_seq = 0;
 	xs->fin_rcvd = 0;
 	xs->ack_pending = 0;
+	xs->ack_held = 0;
 	xs->probes_out = 0;
 	xs->total_retrans = 0;
 	xs->bytes_acked = 0;

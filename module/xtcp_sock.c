@@ -516,6 +516,7 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	sock_reset_flag(sk, SOCK_DONE);
 	xs->fin_rcvd = 0;
 	xs->ack_pending = 0;
+	xs->ack_held = 0;
 	xs->probes_out = 0;
 	/* Nothing is left to read or to send (SIOCINQ, SIOCOUTQ, poll). */
 	xs->copied_seq = xs->rcv_nxt;

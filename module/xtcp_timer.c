@@ -226,24 +226,34 @@ void xtcp_arm_probe(struct sock *sk)
 		     xtcp_rto_backoff(xs->rtt.rto, xs->backoff, max_us));
 }
 
+static u32 xtcp_delack_us(const struct sock *sk)
+{
+	return xtcp_ack_delay_us(READ_ONCE(xtcp_pernet(sock_net(sk))->delack_ms),
+				 xtcp_sk(sk)->ack_held);
+}
+
 /**
  * xtcp_arm_delack() - make sure an ACK goes out within delack_ms
  * @sk: the socket, locked
+ *
+ * Within XTCP_ACK_HOLD_US for an ACK held for the owner (xtcp_ack_delay_us()).
  */
 void xtcp_arm_delack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ms = READ_ONCE(xtcp_pernet(sock_net(sk))->delack_ms);
+	ktime_t due;
 
 	/* TCP_QUICKACK: no delayed ACK until it is set to 0. */
 	if (xs->quickack) {
 		xtcp_send_ack(sk);
 		return;
 	}
-	if (hrtimer_is_queued(&xs->delack_timer))
+	due = ktime_add_us(ns_to_ktime(xtcp_clock_ns(xs)), xtcp_delack_us(sk));
+	/* An ACK held for the owner is due sooner than one already queued. */
+	if (hrtimer_is_queued(&xs->delack_timer) &&
+	    ktime_compare(hrtimer_get_expires(&xs->delack_timer), due) <= 0)
 		return;
-	xtcp_timer_start(sk, XTCP_TIMER_DELACK,
-			 ktime_add_ms(ns_to_ktime(xtcp_clock_ns(xs)), ms));
+	xtcp_timer_start(sk, XTCP_TIMER_DELACK, due);
 }
 
 /**
@@ -500,7 +510,7 @@ static void xtcp_delack_expired(struct sock *sk)
 	 * (TCP starts its timer afresh then), or an exchange of requests and
 	 * replies would send a pure ACK every delack_ms.
 	 */
-	due_us = READ_ONCE(xtcp_pernet(sock_net(sk))->delack_ms) * USEC_PER_MSEC;
+	due_us = xtcp_delack_us(sk);
 	waited_us = (u32)xtcp_clock_us(xs) - xs->ack_since_us;
 	if (waited_us < due_us) {
 		xtcp_timer_start(sk, XTCP_TIMER_DELACK,
@@ -666,6 +676,7 @@ void xtcp_clear_timers(struct sock *sk)
 
 	xs->rtx_mode = XTCP_RTX_NONE;
 	xs->ack_pending = 0;
+	xs->ack_held = 0;
 	xtcp_timer_stop(sk, XTCP_TIMER_RTX);
 	xtcp_timer_stop(sk, XTCP_TIMER_DELACK);
 	xtcp_timer_stop(sk, XTCP_TIMER_KEEPALIVE);

@@ -58,6 +58,73 @@ u32 xtcp_choose_window(u32 cur_wnd, u32 space, u32 full, u32 mss)
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_choose_window);
 
+/**
+ * xtcp_quick_ack_ok() - may two full segments be acknowledged at once?
+ * @space: the window the buffer could offer now (xtcp_window_space())
+ * @full: what the empty buffer would offer (the window's ceiling)
+ * @unread: bytes received and not yet read
+ * @rcvlowat: the reader's SO_RCVLOWAT
+ * @reader_busy: a reader waits on the socket or owns it
+ *
+ * As __tcp_ack_snd_check(): every second full-sized segment is
+ * acknowledged at once while the window's right edge moves on with the
+ * ACK, here while the reader keeps the buffer at most half full, or while
+ * a reader waits for SO_RCVLOWAT bytes that have not all arrived. A
+ * buffer filling faster than it is read would offer less with each ACK:
+ * those ACKs cannot let a sender held by our window send more, and a bulk
+ * receiver that lagged sent one for every skb it took (a super-packet of
+ * a few segments). The ACK then waits for the reader, whose read sends it
+ * with the room it made (xtcp_rcv_space_adjust()), but only while a
+ * reader is at work on the socket (xtcp_ack_moves_window()): one asleep
+ * elsewhere would leave the sender without ACKs for up to delack_ms,
+ * longer than its loss probe waits.
+ *
+ * Return: true to acknowledge now.
+ */
+bool xtcp_quick_ack_ok(u32 space, u32 full, u32 unread, int rcvlowat,
+		       bool reader_busy)
+{
+	return !reader_busy || 2 * (u64)space >= full ||
+	       (s64)unread < rcvlowat;
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_quick_ack_ok);
+
+/**
+ * xtcp_ack_delay_us() - how long a data ACK may wait
+ * @delack_ms: the namespace's delayed-ACK time
+ * @held: the ACK is held for the socket's owner (xtcp_ack_moves_window())
+ *
+ * The owner's next read sends a held ACK sooner, but segments taken from
+ * the backlog arrive after recvmsg()'s last read, and a reader that then
+ * sleeps elsewhere must not leave the ACK to come after the sender's loss
+ * probe (at least XTCP_TLP_MIN_US): held for delack_ms, it left
+ * xtcp_slow_reader.sh's senders nine and ten retransmissions by loss
+ * probe where there had been none or one.
+ *
+ * Return: @delack_ms in microseconds, at most XTCP_ACK_HOLD_US if @held.
+ */
+u32 xtcp_ack_delay_us(u32 delack_ms, bool held)
+{
+	u32 us = delack_ms * USEC_PER_MSEC;
+
+	return held ? min_t(u32, us, XTCP_ACK_HOLD_US) : us;
+}
+EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_ack_delay_us);
+
+/**
+ * xtcp_rcv_full_seg() - a full-sized segment's payload, as the receiver sees
+ * @sk: the socket
+ *
+ * Return: the smaller of the MSS we announced and the largest segment
+ * received, less the timestamp option.
+ */
+u32 xtcp_rcv_full_seg(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return min_t(u32, xs->advmss, xs->rx_mss) - xtcp_tstamp_opt_len(sk);
+}
+
 /* Under XTCP's or the memory cgroup's pressure a new offer grows by at
  * most four segments, as TCP clamps rcv_ssthresh (tcp_adjust_rcv_ssthresh()).
  */
@@ -112,6 +179,42 @@ static u32 xtcp_window_ceiling(const struct sock *sk)
 }
 
 /**
+ * xtcp_ack_moves_window() - would an ACK now move the window on?
+ * @sk: the socket, locked
+ *
+ * Return: xtcp_quick_ack_ok() for the buffer and the reader as they are
+ * now. The reader is at work if a task waits on the socket (in
+ * sk_wait_data(), poll() or an epoll set), which this data's wakeup sends
+ * to read, or if a process owns it (segments from the backlog, processed
+ * while a reader copies). An owner may return to user space after its
+ * last read and not come back for a while: an ACK held for it is marked
+ * (@ack_held) and is due within XTCP_ACK_HOLD_US (xtcp_arm_delack()).
+ */
+bool xtcp_ack_moves_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool owned = sock_owned_by_user(sk);
+	bool busy = owned;
+	u32 space;
+
+	if (!busy) {
+		rcu_read_lock();
+		busy = skwq_has_sleeper(rcu_dereference(sk->sk_wq));
+		rcu_read_unlock();
+	}
+	space = xtcp_window_space(READ_ONCE(sk->sk_rcvbuf),
+				  atomic_read(&sk->sk_rmem_alloc),
+				  xs->advmss, xs->rcv_wscale);
+	if (xtcp_quick_ack_ok(space, xtcp_window_ceiling(sk),
+			      xs->rcv_nxt - xs->copied_seq,
+			      READ_ONCE(sk->sk_rcvlowat), busy))
+		return true;
+	if (owned)
+		xs->ack_held = 1;
+	return false;
+}
+
+/**
  * xtcp_select_window() - the window for a segment we are about to send
  * @sk: the socket, locked
  *
@@ -145,7 +248,9 @@ u32 xtcp_select_window(struct sock *sk)
  *
  * Grows the receive buffer first when the reader keeps up with more than
  * the window (xtcp_rcvbuf_adjust()): after data was taken, as TCP runs
- * tcp_rcv_space_adjust(), not before each wait. An update goes out as
+ * tcp_rcv_space_adjust(), not before each wait. An ACK held for the
+ * reader (xtcp_quick_ack_ok()) goes now if more than a full segment waits
+ * for it, carrying the room the read made. Otherwise an update goes out as
  * tcp_cleanup_rbuf() sends one: when the window still open is half of
  * what the empty buffer would offer or less (the ceiling, bounded by
  * TCP_WINDOW_CLAMP) and the read at least doubled it, so a sender held by
@@ -163,6 +268,13 @@ void xtcp_rcv_space_adjust(struct sock *sk, bool copied)
 		return;
 	if (copied)
 		xtcp_rcvbuf_adjust(sk);
+	/* An ACK held while the buffer filled (xtcp_quick_ack_ok()) goes
+	 * with the room this read made, as tcp_cleanup_rbuf() sends it.
+	 */
+	if (xs->ack_pending && xs->rcv_nxt - xs->rcv_wup > xtcp_rcv_full_seg(sk)) {
+		xtcp_send_ack(sk);
+		return;
+	}
 	/* Nothing more can come: no update (tcp_cleanup_rbuf()). */
 	if (sk->sk_shutdown & RCV_SHUTDOWN)
 		return;

@@ -6,6 +6,7 @@
 #include <kunit/test.h>
 
 #include "xtcp.h"
+#include "xtcp_rack.h"
 
 #define MSS	1460U
 #define FULL	65535U	/* window of an empty, large buffer */
@@ -104,12 +105,58 @@ static void xtcp_choose_window__tiny_space_closed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_choose_window(0, 0, FULL, MSS), 0U);
 }
 
+/* Two full segments are acknowledged at once while the buffer is at most
+ * half full; past that the ACK waits for a reader at work on the socket,
+ * unless the reader waits for SO_RCVLOWAT bytes not all there.
+ */
+static void xtcp_quick_ack_ok__half_full(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, xtcp_quick_ack_ok(FULL, FULL, 0, 1, true));
+	KUNIT_EXPECT_TRUE(test, xtcp_quick_ack_ok((FULL + 1) / 2, FULL, 0, 1, true));
+	KUNIT_EXPECT_FALSE(test, xtcp_quick_ack_ok(FULL / 2, FULL, 3000, 1, true));
+	KUNIT_EXPECT_FALSE(test, xtcp_quick_ack_ok(0, FULL, 60000, 1, true));
+	/* A window clamped below the buffer: its ceiling is the clamp. */
+	KUNIT_EXPECT_TRUE(test, xtcp_quick_ack_ok(FULL, 4096, 3000, 1, true));
+}
+
+static void xtcp_quick_ack_ok__rcvlowat(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, xtcp_quick_ack_ok(0, FULL, 60000, 65536, true));
+	KUNIT_EXPECT_FALSE(test, xtcp_quick_ack_ok(0, FULL, 65536, 65536, true));
+	KUNIT_EXPECT_FALSE(test, xtcp_quick_ack_ok(0, FULL, 0x80000000U, INT_MAX,
+						   true));
+	/* The largest window over a full buffer does not overflow. */
+	KUNIT_EXPECT_TRUE(test, xtcp_quick_ack_ok(0x80000000U, U32_MAX, 0, 1, true));
+}
+
+/* No reader at work: nothing would send the held ACK but the timer. */
+static void xtcp_quick_ack_ok__no_reader(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, xtcp_quick_ack_ok(0, FULL, 60000, 1, false));
+	KUNIT_EXPECT_TRUE(test, xtcp_quick_ack_ok(FULL / 4, FULL, 40000, 1, false));
+}
+
+/* An ACK held for the owner goes before the sender's loss probe could. */
+static void xtcp_ack_delay_us__held(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_ack_delay_us(40, false), 40000U);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_delay_us(40, true), XTCP_ACK_HOLD_US);
+	KUNIT_EXPECT_LT(test, xtcp_ack_delay_us(500, true), XTCP_TLP_MIN_US);
+	/* A delayed-ACK time below the hold is kept. */
+	KUNIT_EXPECT_EQ(test, xtcp_ack_delay_us(1, true), 1000U);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_delay_us(1, false), 1000U);
+}
+
 static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_window_space__half_free),
 	KUNIT_CASE(xtcp_window_space__mss_multiple),
 	KUNIT_CASE(xtcp_window_space__full),
 	KUNIT_CASE(xtcp_window_space__cap),
 	KUNIT_CASE(xtcp_choose_window__never_shrinks),
+	KUNIT_CASE(xtcp_quick_ack_ok__half_full),
+	KUNIT_CASE(xtcp_quick_ack_ok__rcvlowat),
+	KUNIT_CASE(xtcp_quick_ack_ok__no_reader),
+	KUNIT_CASE(xtcp_ack_delay_us__held),
 	KUNIT_CASE(xtcp_choose_window__sws_small_increase),
 	KUNIT_CASE(xtcp_choose_window__opens_by_mss),
 	KUNIT_CASE(xtcp_choose_window__small_buffer_step),
