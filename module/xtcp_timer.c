@@ -241,6 +241,7 @@ static u32 xtcp_delack_us(const struct sock *sk)
 void xtcp_arm_delack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool queued;
 	ktime_t due;
 
 	/* TCP_QUICKACK: no delayed ACK until it is set to 0. */
@@ -248,9 +249,12 @@ void xtcp_arm_delack(struct sock *sk)
 		xtcp_send_ack(sk);
 		return;
 	}
+	/* Only an ACK held for the owner is due sooner than one queued. */
+	queued = hrtimer_is_queued(&xs->delack_timer);
+	if (queued && !xs->ack_held)
+		return;
 	due = ktime_add_us(ns_to_ktime(xtcp_clock_ns(xs)), xtcp_delack_us(sk));
-	/* An ACK held for the owner is due sooner than one already queued. */
-	if (hrtimer_is_queued(&xs->delack_timer) &&
+	if (queued &&
 	    ktime_compare(hrtimer_get_expires(&xs->delack_timer), due) <= 0)
 		return;
 	xtcp_timer_start(sk, XTCP_TIMER_DELACK, due);
