@@ -1003,6 +1003,13 @@ void xtcp_write_xmit(struct sock *sk)
 		}
 		if (xtcp_packets_in_flight(xs) >= xs->snd_cwnd)
 			break;
+		/* Internal pacing: the pacing timer resumes the loop. Before
+		 * the cut, which sizes the skb for a departure now.
+		 */
+		if (xtcp_pacing_hold(sk)) {
+			paced = true;
+			break;
+		}
 		if (skb->len > xs->mss_cache &&
 		    !xtcp_seq_before(cb->seq, xs->snd_max) &&
 		    xtcp_cut_to_send(sk, skb))
@@ -1022,11 +1029,6 @@ void xtcp_write_xmit(struct sock *sk)
 		}
 		if (xtcp_nagle_holds(sk, skb))
 			break;
-		/* Internal pacing: the pacing timer resumes the loop. */
-		if (xtcp_pacing_hold(sk)) {
-			paced = true;
-			break;
-		}
 		/* Small queues: the freeing of what waits below us resumes
 		 * the loop (xtcp_tsq.c). Sizes as one super-packet would be.
 		 */
