@@ -651,9 +651,25 @@ capture_start() {
 	return 1
 }
 
+# dumpcap_stop PID: stop the dumpcap PID, which writes out its file and
+# exits on SIGINT. A signal that comes while dumpcap is still opening its
+# interfaces is lost (it sets its run flag only as the capture loop
+# starts), so the signal is sent again each second, and SIGKILL ends it
+# after ten.
+dumpcap_stop() {
+	local i
+
+	for ((i = 0; i < 100; i++)); do
+		((i % 10)) || kill -INT "$1" 2>/dev/null
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
 capture_stop() {
-	kill -INT "$CAPTURE_PID" 2>/dev/null
-	wait "$CAPTURE_PID" 2>/dev/null
+	[ -z "$CAPTURE_PID" ] || dumpcap_stop "$CAPTURE_PID"
 	CAPTURE_PID=
 }
 

@@ -76,8 +76,7 @@ capture_stop() {
 
 	sleep 0.5
 	for pid in "${DUMPCAP_PIDS[@]}"; do
-		kill -INT "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		dumpcap_stop "$pid"
 	done
 	DUMPCAP_PIDS=()
 }

@@ -63,14 +63,14 @@ rounds() {
 	PORT=$RAND
 	rand_range 40000 50000
 	cport=$RAND
-	if command -v dumpcap >/dev/null; then
-		# Headers only, every segment: a RST is shown with the
-		# segments that came before it.
-		ip netns exec "$NS_S" dumpcap -q -P -s 96 -i veth-s -w "$TMPD/$tag.pcap" \
-			-f "$ipf proto $L4" >/dev/null 2>&1 &
-		cap=$!
-		BG_PIDS+=("$cap")
-		sleep 1
+	# Headers only, every segment: a RST is shown with the segments
+	# that came before it.
+	if command -v dumpcap >/dev/null &&
+	   capture_start "$NS_S" "$TMPD/$tag.pcap" -q -P -s 96 -i veth-s \
+			 -f "$ipf proto $L4"; then
+		cap=1
+	else
+		capture_stop
 	fi
 	info "$tag: $ROUNDS rounds of $size bytes, client port $cport, server port $PORT"
 	ip netns exec "$NS_S" "$PY" "$TOOL" server -p "$XTCP_TEST_PROTO" \
@@ -90,8 +90,7 @@ rounds() {
 	show_log "$TMPD/$tag.client"
 	if [ -n "$cap" ]; then
 		sleep 0.5
-		kill "$cap" 2>/dev/null
-		wait "$cap" 2>/dev/null
+		capture_stop
 		"$PY" "$TOOL" decode "$TMPD/$tag.pcap" >"$TMPD/$tag.cap" 2>&1
 	fi
 	RC=$((crc || src))
