@@ -13,6 +13,7 @@
 #include <net/inet_common.h>
 #include <net/inet_hashtables.h>
 #include <net/protocol.h>
+#include <net/tcp.h>
 
 #include "xtcp.h"
 #include "xtcp_cong.h"
@@ -36,15 +37,17 @@ static int xtcp_family = AF_XTCP;
 module_param_named(family, xtcp_family, int, 0444);
 MODULE_PARM_DESC(family, "socket family number of AF_XTCP (default 22)");
 
-static unsigned int xtcp_ehash_entries = 4096;
+/* 0: as many as TCP's, which tcp_init() sized to the memory. */
+static unsigned int xtcp_ehash_entries;
 module_param_named(ehash_entries, xtcp_ehash_entries, uint, 0444);
-MODULE_PARM_DESC(ehash_entries, "connection hash buckets (power of two)");
+MODULE_PARM_DESC(ehash_entries,
+		 "connection hash buckets (power of two; default: TCP's)");
 
 struct inet_hashinfo xtcp_hashinfo;
 EXPORT_SYMBOL_GPL(xtcp_hashinfo);	/* for xtcp_diag.ko */
 unsigned int xtcp_net_id __read_mostly;
 
-#define XTCP_BHASH_SIZE	1024
+#define XTCP_BHASH_MAX	(64U * 1024)	/* tcp_init()'s limit */
 
 static const char * const xtcp_state_names[] = {
 	[TCP_ESTABLISHED]	= "ESTABLISHED",
@@ -139,7 +142,8 @@ static int __net_init xtcp_net_init(struct net *net)
 
 	refcount_set(&xn->death_row.tw_refcount, 1);
 	xn->death_row.hashinfo = &xtcp_hashinfo;
-	xn->death_row.sysctl_max_tw_buckets = 16384;
+	/* As tcp_sk_init(): half as many as the hash has buckets. */
+	xn->death_row.sysctl_max_tw_buckets = (xtcp_hashinfo.ehash_mask + 1) / 2;
 
 	xn->mib = alloc_percpu(struct xtcp_mib);
 	if (!xn->mib)
@@ -195,6 +199,8 @@ static int __init xtcp_hashinfo_init(struct inet_hashinfo *h)
 	unsigned int i;
 	int err = -ENOMEM;
 
+	if (!xtcp_ehash_entries)
+		xtcp_ehash_entries = tcp_hashinfo.ehash_mask + 1;
 	if (!is_power_of_2(xtcp_ehash_entries) || xtcp_ehash_entries < 16) {
 		pr_err("ehash_entries must be a power of two >= 16\n");
 		return -EINVAL;
@@ -222,7 +228,8 @@ static int __init xtcp_hashinfo_init(struct inet_hashinfo *h)
 	if (inet_ehash_locks_alloc(h))
 		goto err_ehash;
 
-	h->bhash_size = XTCP_BHASH_SIZE;
+	/* One bind bucket per connection bucket, as tcp_init() sizes them. */
+	h->bhash_size = min(xtcp_ehash_entries, XTCP_BHASH_MAX);
 	h->bhash = kvcalloc(h->bhash_size, sizeof(*h->bhash), GFP_KERNEL);
 	h->bhash2 = kvcalloc(h->bhash_size, sizeof(*h->bhash2), GFP_KERNEL);
 	if (!h->bhash || !h->bhash2)

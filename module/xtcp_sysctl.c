@@ -123,6 +123,8 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("orphan_retries", orphan_retries, &xtcp_zero,
 		    &xtcp_max_retries),
 	XTCP_SYSCTL("max_orphans", max_orphans, &xtcp_zero, &xtcp_int_max),
+	XTCP_SYSCTL("max_tw_buckets", death_row.sysctl_max_tw_buckets,
+		    &xtcp_zero, &xtcp_int_max),
 	{
 		.procname	= "congestion_control",
 		.data		= &init_xtcp_net.congestion_control,

@@ -3,14 +3,16 @@
 #
 # Teardown: every socket of the tests that ran before is freed (the module's
 # reference count returns to zero); TIME_WAIT entries hold the module (rmmod refused, EBUSY) until
-# their namespace is deleted, which frees them; deleting namespaces while
+# their namespace is deleted, which frees them; the connection hash and the
+# TIME_WAIT limit are sized as TCP's, and past that limit a closing
+# connection gets no TIME_WAIT entry; deleting namespaces while
 # connections are moving data, with the programs killed, frees every socket
 # (the module's reference count returns to zero and rmmod succeeds).
 # Leaves the module loaded with default parameters. Needs XTCP_KO.
 
 . "$(dirname "$0")/lib.sh"
 
-xtcp_lib_init 7 "earlier sockets freed, rmmod with TIME_WAIT pending, netns deletion with live connections"
+xtcp_lib_init 10 "earlier sockets freed, rmmod with TIME_WAIT pending, the TIME_WAIT limit, netns deletion with live connections"
 
 [ "$XTCP_TEST_PROTO" = xtcp ] || tap_skip_rest "module lifetime is XTCP's own"
 if [ -z "${XTCP_KO:-}" ] || [ ! -r "$XTCP_KO" ]; then
@@ -57,6 +59,36 @@ if ip netns exec "$NS_C" grep -q TIME_WAIT /proc/net/xtcp &&
 else
 	tap_fail "rmmod refused while a TIME_WAIT entry exists"
 	reload
+fi
+
+# Sized as TCP's (tcp_init(), tcp_sk_init()): as many connection hash
+# buckets as TCP has, and half as many TIME_WAIT entries per namespace.
+ehash=$(cat /sys/module/xtcp/parameters/ehash_entries)
+maxtw=$(ip netns exec "$NS_C" sysctl -n net.xtcp.max_tw_buckets 2>/dev/null)
+tcptw=$(ip netns exec "$NS_C" sysctl -n net.ipv4.tcp_max_tw_buckets)
+info "ehash_entries $ehash, net.xtcp.max_tw_buckets ${maxtw:-none}, net.ipv4.tcp_max_tw_buckets $tcptw"
+if [ -n "$maxtw" ] && [ "$maxtw" -eq "$tcptw" ] &&
+   [ "$ehash" -eq $((2 * tcptw)) ]; then
+	tap_ok "hash buckets and TIME_WAIT limit as TCP's ($ehash, $maxtw)"
+else
+	tap_fail "hash buckets and TIME_WAIT limit as TCP's ($ehash, ${maxtw:-none})"
+fi
+
+# At the limit, a closing connection gets no TIME_WAIT entry: counted, as
+# TCP's TCPTimeWaitOverflow.
+ip netns exec "$NS_C" sysctl -qw net.xtcp.max_tw_buckets=1
+snapshot c TimeWaitOverflow
+xfer "a connection closed with the TIME_WAIT limit (1) reached" "-s 64K" "-s 64K"
+# The client's end leaves FIN_WAIT_2 as the server's FIN comes.
+wait_counter "$NS_C" TimeWaitOverflow $(($(before c TimeWaitOverflow) + 1)) "$(tmo 10)" ||
+	info "TimeWaitOverflow did not grow within $(tmo 10) s"
+n=$(ip netns exec "$NS_C" grep -c TIME_WAIT /proc/net/xtcp)
+info "$n TIME_WAIT entries in the client's namespace"
+if [ "$n" -eq 1 ]; then
+	check_counter "past max_tw_buckets: no second TIME_WAIT entry, TimeWaitOverflow counted" \
+		c TimeWaitOverflow -eq 1
+else
+	tap_fail "past max_tw_buckets: no second TIME_WAIT entry, TimeWaitOverflow counted"
 fi
 
 # Deleting the namespace purges its TIME_WAIT entries.
