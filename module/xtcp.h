@@ -319,6 +319,8 @@ struct xtcp_drs {
  * @reno_rtx_owed: NewReno recovery: the last retransmission of the hole at
  *	snd_una did not go (its copy was below the socket, or the send
  *	failed); xtcp_xmit_pending_rtx() owes it
+ * @frto: F-RTO (xtcp_frto.c) watches the ACKs after a timeout (the
+ *	window before it is in @sack's prior_cwnd and prior_ssthresh)
  * @undo_rto: a timeout from the Open state, with timestamps, whose first
  *	ACK of new data has not come yet: that ACK may show it spurious (the
  *	window before it is in @sack's prior_cwnd and prior_ssthresh)
@@ -405,7 +407,8 @@ struct xtcp_sock {
 	   orphan_counted:1,
 	   af_xtcp:1,
 	   reno_rtx_owed:1,
-	   undo_rto:1;
+	   undo_rto:1,
+	   frto:1;
 	u8 snd_wscale:4,
 	   rcv_wscale:4;
 	u8 cong_set;
@@ -625,6 +628,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_RCVCOALESCE,
 	XTCP_MIB_SYNCOOKIESDUPLICATE,
 	XTCP_MIB_LOSSUNDO,
+	XTCP_MIB_SPURIOUSRTOS,
 	XTCP_MIB_MAX
 };
 
@@ -668,6 +672,8 @@ struct xtcp_mib {
  * @sack: offer and accept SACK (RFC 2018), as net.ipv4.tcp_sack
  * @dsack: report duplicates in SACK blocks (RFC 2883), as tcp_dsack
  * @recovery: loss detection, as tcp_recovery: XTCP_RACK_* bits
+ * @frto: F-RTO (RFC 5682, xtcp_frto.c) for timeouts of connections
+ *	without timestamps or SACK, as tcp_frto
  * @ctl_sk6: the IPv6 control socket (resets and TIME_WAIT ACKs over IPv6)
  * @min_rtt_wlen: seconds an RTT sample counts for min_RTT, as
  *	tcp_min_rtt_wlen
@@ -701,6 +707,7 @@ struct xtcp_net {
 	int sack;
 	int dsack;
 	int recovery;
+	int frto;
 	struct sock *ctl_sk6;
 	int min_rtt_wlen;
 	int pacing_ss_ratio;

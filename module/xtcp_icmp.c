@@ -73,6 +73,7 @@ void xtcp_pmtu_shrink(struct sock *sk, u32 mtu)
 	 * no earlier timeout spurious (xtcp_undo.c).
 	 */
 	xs->undo_rto = 0;
+	xs->frto = 0;
 	xs->sack.undo_active = 0;
 	if (xs->packets_out)
 		xtcp_go_back_n(sk);

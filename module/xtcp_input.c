@@ -323,7 +323,8 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		/* The first ACK of new data after a timeout may show it
 		 * spurious: the window back before any use of it.
 		 */
-		xtcp_undo_rto_ack(sk);
+		if (!xtcp_undo_rto_ack(sk) && unlikely(xs->frto))
+			xtcp_frto_ack(sk, true, dupack);
 		xtcp_cong_pkts_acked(sk, acked, rtt_us);
 		/* Before recovery, which may arm the reorder timer. */
 		if (xs->snd_una != xs->snd_max) {
@@ -338,6 +339,8 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb)
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 			sk->sk_write_space(sk);
 	} else if (dupack) {
+		if (unlikely(xs->frto))
+			xtcp_frto_ack(sk, false, true);
 		xtcp_on_dupack(sk);
 	} else if (sacked) {
 		xtcp_sack_on_ack(sk, 0, false);

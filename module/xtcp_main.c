@@ -134,6 +134,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sack = 1;
 	xn->dsack = 1;
 	xn->recovery = XTCP_RACK_LOSS_DETECTION;
+	xn->frto = 1;
 	xn->min_rtt_wlen = 300;
 	xn->pacing_ss_ratio = XTCP_PACING_SS_RATIO;
 	xn->pacing_ca_ratio = XTCP_PACING_CA_RATIO;

@@ -86,6 +86,7 @@ static const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_RCVCOALESCE]		= "RcvCoalesce",
 	[XTCP_MIB_SYNCOOKIESDUPLICATE]	= "SyncookiesDuplicate",
 	[XTCP_MIB_LOSSUNDO]		= "LossUndo",
+	[XTCP_MIB_SPURIOUSRTOS]		= "SpuriousRTOs",
 };
 
 static int xtcp_stat_show(struct seq_file *seq, void *v)

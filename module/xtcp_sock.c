@@ -245,6 +245,7 @@ void xtcp_init_xmit_state(struct sock *sk)
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->dupacks = 0;
 	xs->undo_rto = 0;
+	xs->frto = 0;
 	xs->send_head = NULL;
 	xs->packets_out = 0;
 	xs->ooo_root = RB_ROOT;

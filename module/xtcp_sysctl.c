@@ -144,6 +144,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("sack", sack, &xtcp_zero, &xtcp_one),
 	XTCP_SYSCTL("dsack", dsack, &xtcp_zero, &xtcp_one),
 	XTCP_SYSCTL("recovery", recovery, &xtcp_zero, &xtcp_recovery_max),
+	XTCP_SYSCTL("frto", frto, &xtcp_zero, &xtcp_one),
 	XTCP_SYSCTL("min_rtt_wlen", min_rtt_wlen, &xtcp_zero, &xtcp_day_s),
 	XTCP_SYSCTL("pacing_ss_ratio", pacing_ss_ratio, &xtcp_zero,
 		    &xtcp_pacing_ratio_max),

@@ -31,7 +31,8 @@
  * Loss state ended (the originals' ACK ends it, the DSACK of the
  * retransmission follows), as Linux's tcp_try_undo_dsack() undoes in the
  * Open state. It is the only evidence from a peer without timestamps
- * (F-RTO, RFC 5682, is not implemented). A later timeout, or a window
+ * that gives SACK; one without either has F-RTO (RFC 5682,
+ * xtcp_frto.c), armed here too. A later timeout, or a window
  * reduction a loss probe's repair makes (xtcp_cong_cwr()), ends the
  * episode.
  *
@@ -106,9 +107,10 @@ static bool xtcp_undo_rtx_in_flight(struct sock *sk)
  * (the head's last transmission); with SACK, it starts the DSACK count of
  * its retransmissions. A later one of the same series keeps the first's
  * (the first ACK of new data may still show them all spurious).
- * Not armed from fast recovery, during a path MTU go-back-N, or with a
+ * Without either, F-RTO is armed instead if net.xtcp.frto allows. Not
+ * armed from fast recovery, during a path MTU go-back-N, or with a
  * retransmission in flight already (a tail loss probe): then the timeout
- * is not the episode's first retransmission.
+ * is not the episode's first retransmission. Any timeout ends F-RTO.
  */
 void xtcp_undo_rto_begin(struct sock *sk)
 {
@@ -116,6 +118,8 @@ void xtcp_undo_rto_begin(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now_tsval, age_us;
 
+	/* A timeout during F-RTO ends it (RFC 5682 2.1): go-back-N. */
+	xs->frto = 0;
 	if (xs->ca_state == XTCP_CA_LOSS)
 		return;
 	xs->undo_rto = 0;
@@ -124,9 +128,13 @@ void xtcp_undo_rto_begin(struct sock *sk)
 	 */
 	if (xs->sack.undo_active == XTCP_UNDO_LOSS)
 		xs->sack.undo_active = 0;
-	if (xs->ca_state != XTCP_CA_OPEN || (!xs->tstamp_ok && !xs->sack_ok) ||
-	    !head || head == xs->send_head || xs->snd_nxt != xs->snd_max ||
-	    xtcp_undo_rtx_in_flight(sk))
+	if (xs->ca_state != XTCP_CA_OPEN || !head || head == xs->send_head ||
+	    xs->snd_nxt != xs->snd_max || xtcp_undo_rtx_in_flight(sk))
+		return;
+	/* Without timestamps or SACK, only F-RTO can tell (xtcp_frto.c). */
+	xs->frto = !xs->tstamp_ok && !xs->sack_ok &&
+		   READ_ONCE(xtcp_pernet(sock_net(sk))->frto);
+	if (!xs->tstamp_ok && !xs->sack_ok && !xs->frto)
 		return;
 	/* Go-back-N ends any other SACK episode (xtcp_sack_go_back_n()):
 	 * its prior window is free, and a new one begins only out of Loss.

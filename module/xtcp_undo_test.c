@@ -8,6 +8,9 @@
  * once, SACKed ones as SACKed, a FIN added since sent again; nothing undone
  * for an ACK that answers a retransmission or echoes fiction, and no undo
  * armed for a timeout that is not its episode's first retransmission.
+ * F-RTO (xtcp_frto.c): the step an ACK calls for, its arming without
+ * timestamps or SACK, the undo of step 3b, and the fallbacks that leave
+ * go-back-N alone.
  */
 #include <kunit/test.h>
 
@@ -41,6 +44,31 @@ static void xtcp_rto_spurious__eifel(struct kunit *test)
 	/* No option, or TSecr 0 (RFC 7323 3.2): no evidence. */
 	KUNIT_EXPECT_FALSE(test, xtcp_rto_spurious(false, 100, 50, 200));
 	KUNIT_EXPECT_FALSE(test, xtcp_rto_spurious(true, 0, 0, 200));
+}
+
+static void xtcp_frto_step__table(struct kunit *test)
+{
+	static const struct {
+		bool sent, advanced, dupack, all;
+		enum xtcp_frto_step want;
+	} c[] = {
+		/* Step 2: the first ACK after the timeout. */
+		{ false, true, false, false, XTCP_FRTO_NEW },
+		{ false, true, false, true, XTCP_FRTO_OFF },
+		{ false, false, true, false, XTCP_FRTO_OFF },
+		{ false, false, false, false, XTCP_FRTO_WAIT },
+		/* Step 3: after new data went. */
+		{ true, true, false, false, XTCP_FRTO_UNDO },
+		{ true, true, false, true, XTCP_FRTO_UNDO },
+		{ true, false, true, false, XTCP_FRTO_LOSS },
+		{ true, false, false, false, XTCP_FRTO_WAIT },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_frto_step(c[i].sent, c[i].advanced,
+							 c[i].dupack, c[i].all),
+				    c[i].want, "case %d", i);
 }
 
 struct undo_ctx {
@@ -282,12 +310,13 @@ static void xtcp_undo_rto_ack__no_evidence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->snd_nxt, at(2));
 }
 
-static void xtcp_undo_rto_begin__first_timeout(struct kunit *test)
+/* The fake socket just before a timeout: Open, 2-5 in flight, 6 unsent,
+ * cwnd 12 and ssthresh 40.
+ */
+static void undo_before_timeout(struct undo_ctx *ctx)
 {
-	struct undo_ctx *ctx = test->priv;
 	struct xtcp_sock *xs = ctx->xs;
 
-	/* From Open, all of 2-5 in flight, 2 sent 300 ms ago. */
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->undo_rto = 0;
 	xs->snd_nxt = at(NSEG - 1);
@@ -295,6 +324,15 @@ static void xtcp_undo_rto_begin__first_timeout(struct kunit *test)
 	xs->packets_out = 4;
 	xs->snd_cwnd = 12;
 	xs->snd_ssthresh = 40;
+}
+
+static void xtcp_undo_rto_begin__first_timeout(struct kunit *test)
+{
+	struct undo_ctx *ctx = test->priv;
+	struct xtcp_sock *xs = ctx->xs;
+
+	/* From Open, all of 2-5 in flight, 2 sent 300 ms ago. */
+	undo_before_timeout(ctx);
 	xs->ts_offset = 1000;
 	xs->clock_ns = 5 * NSEC_PER_SEC;
 	XTCP_SKB_CB(ctx->skb[2])->tx_us = 4700000;
@@ -379,12 +417,15 @@ static void xtcp_undo_rto_begin__dsack(struct kunit *test)
 	xs->sack.undo_active = XTCP_UNDO_RECOVERY;
 	xtcp_sack_go_back_n(undo_sk(ctx));
 	KUNIT_EXPECT_EQ(test, xs->sack.undo_active, (u8)0);
-	/* Neither timestamps nor SACK: nothing to undo by. */
+	/* Neither timestamps nor SACK: no DSACK count, F-RTO instead
+	 * (init_net's net.xtcp.frto is 1).
+	 */
 	xs->sack_ok = 0;
 	xs->sack.prior_cwnd = 0;
 	xtcp_undo_rto_begin(undo_sk(ctx));
 	KUNIT_EXPECT_EQ(test, xs->sack.undo_active, (u8)0);
-	KUNIT_EXPECT_EQ(test, xs->sack.prior_cwnd, 0U);
+	KUNIT_EXPECT_TRUE(test, xs->frto);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_cwnd, 12U);
 }
 
 /* Every retransmission since the timeout DSACKed: undone as by Eifel. */
@@ -411,8 +452,102 @@ static void xtcp_undo_rto__all_duplicates(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->sack.undo_active, (u8)0);
 }
 
+static void xtcp_undo_rto_begin__frto(struct kunit *test)
+{
+	struct undo_ctx *ctx = test->priv;
+	struct xtcp_sock *xs = ctx->xs;
+
+	/* No timestamps, no SACK: F-RTO (net.xtcp.frto is 1 by default). */
+	undo_before_timeout(ctx);
+	xs->tstamp_ok = 0;
+	xtcp_undo_rto_begin(undo_sk(ctx));
+	KUNIT_EXPECT_TRUE(test, xs->frto);
+	KUNIT_EXPECT_FALSE(test, xs->undo_rto);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_cwnd, 12U);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_ssthresh, 40U);
+	/* A second timeout ends it; the first's window stays noted. */
+	xs->ca_state = XTCP_CA_LOSS;
+	xtcp_undo_rto_begin(undo_sk(ctx));
+	KUNIT_EXPECT_FALSE(test, xs->frto);
+	KUNIT_EXPECT_EQ(test, xs->sack.prior_cwnd, 12U);
+	/* With timestamps the first ACK decides: no F-RTO. */
+	xs->tstamp_ok = 1;
+	xs->ca_state = XTCP_CA_OPEN;
+	xtcp_undo_rto_begin(undo_sk(ctx));
+	KUNIT_EXPECT_FALSE(test, xs->frto);
+	KUNIT_EXPECT_TRUE(test, xs->undo_rto);
+}
+
+/* The fake socket after F-RTO's step 2b: go-back-N taken back, segment 6
+ * sent new (snd_max past high_seq), everything in flight.
+ */
+static void frto_sent_new(struct undo_ctx *ctx)
+{
+	struct xtcp_sock *xs = ctx->xs;
+
+	xs->tstamp_ok = 0;
+	xs->undo_rto = 0;
+	xs->frto = 1;
+	xs->snd_nxt = at(NSEG);
+	xs->snd_max = at(NSEG);
+	xs->send_head = NULL;
+	xs->packets_out = 5;
+	xs->snd_cwnd = 2;
+}
+
+static void xtcp_frto_ack__spurious(struct kunit *test)
+{
+	struct undo_ctx *ctx = test->priv;
+	struct xtcp_sock *xs = ctx->xs;
+
+	frto_sent_new(ctx);
+	/* A window update decides nothing. */
+	KUNIT_EXPECT_FALSE(test, xtcp_frto_ack(undo_sk(ctx), false, false));
+	KUNIT_EXPECT_TRUE(test, xs->frto);
+	/* Step 3b: the ACK of original 2, never sent again. */
+	xs->snd_una = at(3);
+	KUNIT_EXPECT_TRUE(test, xtcp_frto_ack(undo_sk(ctx), true, false));
+	KUNIT_EXPECT_FALSE(test, xs->frto);
+	KUNIT_EXPECT_EQ(test, xs->snd_cwnd, 20U);
+	KUNIT_EXPECT_EQ(test, xs->snd_ssthresh, 30U);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, (u8)XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->high_seq, at(3));
+	KUNIT_EXPECT_EQ(test, xs->backoff, (u8)0);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 5U);
+	KUNIT_EXPECT_EQ(test, xs->snd_nxt, at(NSEG));
+}
+
+static void xtcp_frto_ack__fallback(struct kunit *test)
+{
+	struct undo_ctx *ctx = test->priv;
+	struct xtcp_sock *xs = ctx->xs;
+
+	/* Step 2a: a duplicate ACK first: go-back-N goes on, untouched. */
+	xs->tstamp_ok = 0;
+	xs->undo_rto = 0;
+	xs->frto = 1;
+	KUNIT_EXPECT_FALSE(test, xtcp_frto_ack(undo_sk(ctx), false, true));
+	KUNIT_EXPECT_FALSE(test, xs->frto);
+	KUNIT_EXPECT_EQ(test, xs->snd_cwnd, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, xs->send_head, ctx->skb[2]);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+	/* An ACK of everything sent before the timeout: nothing to ask. */
+	xs->frto = 1;
+	xs->snd_una = at(NSEG - 1);
+	KUNIT_EXPECT_FALSE(test, xtcp_frto_ack(undo_sk(ctx), true, false));
+	KUNIT_EXPECT_FALSE(test, xs->frto);
+	KUNIT_EXPECT_EQ(test, xs->snd_cwnd, 1U);
+	/* Out of the Loss state (an undo came first): F-RTO is over. */
+	frto_sent_new(ctx);
+	xs->ca_state = XTCP_CA_OPEN;
+	KUNIT_EXPECT_FALSE(test, xtcp_frto_ack(undo_sk(ctx), true, false));
+	KUNIT_EXPECT_FALSE(test, xs->frto);
+	KUNIT_EXPECT_EQ(test, xs->snd_cwnd, 2U);
+}
+
 static struct kunit_case xtcp_undo_cases[] = {
 	KUNIT_CASE(xtcp_rto_spurious__eifel),
+	KUNIT_CASE(xtcp_frto_step__table),
 	{}
 };
 
@@ -428,6 +563,9 @@ static struct kunit_case xtcp_undo_sock_cases[] = {
 	KUNIT_CASE(xtcp_undo_rto_begin__not_first),
 	KUNIT_CASE(xtcp_undo_rto_begin__dsack),
 	KUNIT_CASE(xtcp_undo_rto__all_duplicates),
+	KUNIT_CASE(xtcp_undo_rto_begin__frto),
+	KUNIT_CASE(xtcp_frto_ack__spurious),
+	KUNIT_CASE(xtcp_frto_ack__fallback),
 	{}
 };
 

@@ -524,6 +524,8 @@ tcp_counter_source() {
 	WinProbes) echo "TcpExt TCPWinProbe" ;;
 	Timeouts) echo "TcpExt TCPTimeouts" ;;
 	SpuriousRtxHostQueues) echo "TcpExt TCPSpuriousRtxHostQueues" ;;
+	SpuriousRTOs) echo "TcpExt TCPSpuriousRTOs" ;;
+	LossUndo) echo "TcpExt TCPLossUndo" ;;
 	RcvPruned|PruneCalled) echo "TcpExt $1" ;;
 	RcvCollapsed) echo "TcpExt TCPRcvCollapsed" ;;
 	BacklogDrop) echo "TcpExt TCPBacklogDrop" ;;
