@@ -21,7 +21,8 @@
 # one of 30 capped runs did lose 15 tries in a row (ETIMEDOUT after 40 s),
 # so retries2 goes up to 40 as well (39 s of one blackout at 1 s).
 # pkt/scn_rto.py tests the doubling backoff itself, and xtcp_timers.sh
-# that retries and rto_max bound it.
+# that retries and rto_max bound it. A third run, with neither timestamps
+# nor SACK, adds reordering: spurious timeouts are F-RTO's to find.
 #
 # XTCP_LOSS_BYTES  bytes each way (default 16M, 2M in the debug guest)
 
@@ -29,7 +30,7 @@
 . "$(dirname "$0")/lib.sh"
 
 XTCP_LOSS_BYTES=$(pick_size "${XTCP_LOSS_BYTES:-}" 16M 2M)
-xtcp_lib_init 5 "2% loss on both ends"
+xtcp_lib_init 6 "2% loss on both ends"
 
 bytes=$(to_bytes "$XTCP_LOSS_BYTES")
 rand_range 1 1000000
@@ -65,5 +66,23 @@ xfer "loss: bursty loss (Gilbert, p 1%, r ${burst_end}%), $(hsize "$bytes") uplo
 	"-s $bytes -S $dseed -t $t" "-s $bytes -S $dseed -t $t"
 check_counter "loss: the client retransmitted in the bursty run (RetransSegs)" \
 	c RetransSegs -gt 0
+
+# Neither timestamps nor SACK, and a jittered delay that reorders: only
+# F-RTO (net.xtcp.frto) tells a spurious timeout from a real one, and its
+# steps (new data sent, go-back-N taken back or started again) run under
+# real traffic; pkt/scn_frto.py checks each step. The bytes must be exact.
+for ns in "$NS_C" "$NS_S"; do
+	{ set_retries "$ns" sack 0 && set_retries "$ns" timestamps 0; } ||
+		info "SACK or timestamps left as they were in $ns"
+done
+snapshot c Timeouts LossUndo SpuriousRTOs
+netem_set both loss 2% delay 20ms 10ms
+b2=$((bytes / 4))
+xfer "loss: 2% loss, reordering, no timestamps or SACK, $(hsize "$b2") upload" \
+	"-s $b2 -S $dseed -t $t -I" "-s $b2 -S $dseed -t $t -I"
+for n in Timeouts LossUndo SpuriousRTOs; do
+	v=$(counter "$NS_C" "$n")
+	info "client: $n +$((${v:-0} - $(before c "$n" | sed 's/^$/0/')))"
+done
 
 tap_finish
