@@ -6,20 +6,21 @@
  * After a timeout XTCP sends again the segment at snd_una, in a window of
  * one (go-back-N, xtcp_go_back_n()). The ACK of that segment cannot say
  * whether the original or the retransmission arrived. F-RTO asks the peer
- * instead: when the first ACK after the timeout acknowledges new data but
- * not everything sent before the timeout (step 2b), go-back-N is taken
- * back (xtcp_undo_go_back_n(): what it has not resent is in flight from
- * its first transmission) and up to two new segments leave, past the
- * congestion window. Had the timeout been real, a hole is left below
+ * instead: when the first ACK after the timeout acknowledges the
+ * retransmission but not everything sent before the timeout (step 2b),
+ * go-back-N is taken back (xtcp_undo_go_back_n(): what it has not resent
+ * is in flight from its first transmission) and up to two new segments
+ * leave, past the congestion window. Had the timeout been real, a hole is left below
  * them, and the new segments bring duplicate ACKs (step 3a):
  * go-back-N starts again from snd_una, as without F-RTO, with the window
  * the ACKs grew meanwhile. Had it been spurious, the originals arrive and
  * the next ACK acknowledges data that was never sent again (step 3b): the
  * window before the timeout comes back (xtcp_undo_rto()), and the
  * connection is Open (counted by SpuriousRTOs as well as LossUndo). A
- * duplicate ACK as the first (2a), an ACK of everything sent before the
- * timeout, or no new data the peer's window takes: plain go-back-N, as
- * RFC 5682 falls back to the conventional recovery.
+ * duplicate ACK as the first (2a), one for a part of the retransmission,
+ * an ACK of everything sent before the timeout, or no new data the peer's
+ * window takes: plain go-back-N, as RFC 5682 falls back to the
+ * conventional recovery.
  *
  * Armed by xtcp_undo_rto_begin() for the first timeout of an episode from
  * the Open state, under the same conditions as the other undos, when
@@ -43,21 +44,25 @@
  * @advanced: the ACK acknowledges new data
  * @dupack: it is a duplicate ACK (RFC 5681 2)
  * @all: it acknowledges everything sent before the timeout
+ * @rtx: it acknowledges all that the timeout sent again (step 1)
  *
  * Return: XTCP_FRTO_WAIT (nothing decided: a window update), _NEW (step
  * 2b: send new data), _UNDO (3b: spurious), _LOSS (3a: go-back-N again)
  * or _OFF (2a: F-RTO ends, go-back-N goes on).
  */
 enum xtcp_frto_step xtcp_frto_step(bool sent, bool advanced, bool dupack,
-				   bool all)
+				   bool all, bool rtx)
 {
 	if (sent) {
 		if (advanced)
 			return XTCP_FRTO_UNDO;
 		return dupack ? XTCP_FRTO_LOSS : XTCP_FRTO_WAIT;
 	}
+	/* 2a also for a part of the retransmission: the rest of it would
+	 * pass for original data in step 3.
+	 */
 	if (advanced)
-		return all ? XTCP_FRTO_OFF : XTCP_FRTO_NEW;
+		return all || !rtx ? XTCP_FRTO_OFF : XTCP_FRTO_NEW;
 	return dupack ? XTCP_FRTO_OFF : XTCP_FRTO_WAIT;
 }
 EXPORT_SYMBOL_FOR_XTCP_KUNIT(xtcp_frto_step);
@@ -76,13 +81,18 @@ static bool xtcp_frto_send_new(struct sock *sk)
 	    !xtcp_seq_after(xs->snd_una + xs->snd_wnd, xs->snd_max))
 		return false;
 	xtcp_undo_go_back_n(sk);
-	for (i = 0; i < 2; i++)
-		if (xtcp_send_new_one(sk))
-			break;
+	/* Only segments never sent before: a FIN that close() added to the
+	 * sent tail after the timeout makes that skb a retransmission, and
+	 * its ACK would pass for step 3b's.
+	 */
+	if (xs->send_head && XTCP_SKB_CB(xs->send_head)->seq == xs->snd_max)
+		for (i = 0; i < 2; i++)
+			if (xtcp_send_new_one(sk))
+				break;
 	if (xtcp_seq_after(xs->snd_max, xs->high_seq))
 		return true;
-	/* Nothing left after all (no memory): what go-back-N took back
-	 * goes again.
+	/* Nothing new went (no memory, or that FIN): what go-back-N took
+	 * back goes again.
 	 */
 	xtcp_go_back_n(sk);
 	return false;
@@ -106,7 +116,8 @@ bool xtcp_frto_ack(struct sock *sk, bool advanced, bool dupack)
 		return false;
 	}
 	switch (xtcp_frto_step(sent, advanced, dupack,
-			       !xtcp_seq_before(xs->snd_una, xs->high_seq))) {
+			       !xtcp_seq_before(xs->snd_una, xs->high_seq),
+			       !xtcp_seq_before(xs->snd_una, xs->snd_nxt))) {
 	case XTCP_FRTO_WAIT:
 		return false;
 	case XTCP_FRTO_NEW:

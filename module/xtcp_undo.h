@@ -25,7 +25,7 @@ enum xtcp_frto_step {
 };
 
 enum xtcp_frto_step xtcp_frto_step(bool sent, bool advanced, bool dupack,
-				   bool all);
+				   bool all, bool rtx);
 bool xtcp_frto_ack(struct sock *sk, bool advanced, bool dupack);
 
 #endif /* _XTCP_UNDO_H */

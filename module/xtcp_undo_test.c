@@ -49,25 +49,28 @@ static void xtcp_rto_spurious__eifel(struct kunit *test)
 static void xtcp_frto_step__table(struct kunit *test)
 {
 	static const struct {
-		bool sent, advanced, dupack, all;
+		bool sent, advanced, dupack, all, rtx;
 		enum xtcp_frto_step want;
 	} c[] = {
 		/* Step 2: the first ACK after the timeout. */
-		{ false, true, false, false, XTCP_FRTO_NEW },
-		{ false, true, false, true, XTCP_FRTO_OFF },
-		{ false, false, true, false, XTCP_FRTO_OFF },
-		{ false, false, false, false, XTCP_FRTO_WAIT },
+		{ false, true, false, false, true, XTCP_FRTO_NEW },
+		{ false, true, false, true, true, XTCP_FRTO_OFF },
+		/* Only a part of the retransmission: the rest is no proof. */
+		{ false, true, false, false, false, XTCP_FRTO_OFF },
+		{ false, false, true, false, false, XTCP_FRTO_OFF },
+		{ false, false, false, false, false, XTCP_FRTO_WAIT },
 		/* Step 3: after new data went. */
-		{ true, true, false, false, XTCP_FRTO_UNDO },
-		{ true, true, false, true, XTCP_FRTO_UNDO },
-		{ true, false, true, false, XTCP_FRTO_LOSS },
-		{ true, false, false, false, XTCP_FRTO_WAIT },
+		{ true, true, false, false, true, XTCP_FRTO_UNDO },
+		{ true, true, false, true, true, XTCP_FRTO_UNDO },
+		{ true, false, true, false, true, XTCP_FRTO_LOSS },
+		{ true, false, false, false, true, XTCP_FRTO_WAIT },
 	};
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(c); i++)
 		KUNIT_EXPECT_EQ_MSG(test, xtcp_frto_step(c[i].sent, c[i].advanced,
-							 c[i].dupack, c[i].all),
+							 c[i].dupack, c[i].all,
+							 c[i].rtx),
 				    c[i].want, "case %d", i);
 }
 

@@ -11,6 +11,9 @@ holds its ACKs past the RTO, so XTCP resends segment 0.
 - Real: segment 1 was lost. The ACK of the retransmitted 0 stops at 1;
   XTCP sends the new segment 4 (all the window takes), whose duplicate
   ACK shows the loss (3a): go-back-N resends 1 at once, nothing undone.
+- A FIN added by shutdown() after the timeout to the sent tail skb: that
+  skb is no new data (RFC 5682 sends only segments never sent), so plain
+  go-back-N, and a later ACK undoes nothing.
 - net.xtcp.frto=0: the spurious case goes back N (segment 2 next)."""
 from xtcp_peer import SCALE, check, check_eq, pattern, seq_add, seq_diff
 
@@ -89,6 +92,32 @@ def real(t):
     t.drv.info_until(c.sid, lambda i: i["unacked"] == 0)
 
 
+def fin(t):
+    """close() after the timeout adds the FIN to the sent tail skb: its
+    segments are no new data, and their ACK no proof (segments 1 and 3 are
+    lost here): go-back-N, nothing undone."""
+    c = t.passive_open(mss=MSS, win=WIN)
+    una = c.sut_nxt
+    at = lambda i: seq_add(una, MSS * i)
+    before = t.counters()
+    t.drv.send(c.sid, pattern(0, 4 * MSS))
+    for i in range(4):
+        segment(c, at(i), f"fin: segment {i}")
+    segment(c, at(0), "fin: segment 0 again at the RTO", timeout=4)
+    t.drv.call("shutdown", c.sid, "wr")
+    c.send("A", ack=at(1))
+    segment(c, at(1), "fin: segment 1 again after the first ACK",
+            timeout=0.25)
+    # 1 and 2 arrived again, 3 did not: a real loss, not undone.
+    c.ignore = lambda s: seq_diff(s.seq, at(3)) < 0
+    c.send("A", ack=at(3))
+    fin_seg = segment(c, at(3), "fin: segment 3, with the FIN")
+    check("F" in fin_seg.flags, f"fin: FIN on segment 3: {fin_seg}")
+    t.check_counters(before, LossUndo=0, SpuriousRTOs=0)
+    c.send("A", ack=fin_seg.end)
+    t.drv.info_until(c.sid, lambda i: i["unacked"] == 0)
+
+
 def off(t):
     t.sysctl("frto", 0)
     c, at, _, before = timeout(t, "frto=0")
@@ -107,4 +136,5 @@ def off(t):
 def run(t):
     spurious(t)
     real(t)
+    fin(t)
     off(t)
