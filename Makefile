@@ -10,6 +10,9 @@
 #   make bench                       XTCP against the kernel's TCP in one stock
 #                                    guest boot (~25 min; XTCP_BENCH_QUICK=1
 #                                    ~5 min): table, out/bench/bench.json
+#   make profile                     guest kernel instructions per rr/crr/bulk
+#                                    operation, XTCP and TCP, by function
+#                                    (QEMU plugin, ~10 min): out/profile/
 #   make newcomer                    make demo on a fresh clone with an empty cache
 #   make mutants                     broken XTCPs the packet scenarios must catch
 #   make checkpatch                  checkpatch.pl --strict on module/ uapi/
@@ -55,6 +58,9 @@ demo:
 
 bench:
 	@scripts/bench.sh
+
+profile:
+	@scripts/profile.sh
 
 mutants:
 	@scripts/mutants.sh
@@ -107,5 +113,5 @@ sparse:
 		echo "sparse: warnings above (out/sparse.log)"; exit 1; \
 	fi; exit $$rc
 
-.PHONY: all modules clean check demo bench mutants newcomer checkpatch sparse \
+.PHONY: all modules clean check demo bench profile mutants newcomer checkpatch sparse \
 	install uninstall dkms-install dkms-remove

@@ -29,6 +29,12 @@
 #   bulk_loss1  as bulk_rtt20 plus 1% random loss on each end.
 #   bulk_rtt100 Mbit/s, 1 flow, netem 50 ms delay on each veth end.
 # A run that fails records "NA" and the error goes to OUTDIR/errors.txt.
+#
+# XTCP_BENCH_PROFILE=1 (scripts/profile.sh, `make profile`): the guest runs
+# under the xtcp_kprof QEMU plugin; only rr, crr and bulk1 run, each client
+# run bracketed by two snapshots of the plugin's counters
+# (OUTDIR/kprof.ROUND.PROTO.ROW.a and .b), its result line in
+# OUTDIR/kprof.runs and the guest's symbols in OUTDIR/kallsyms.
 
 set -euo pipefail
 
@@ -42,6 +48,7 @@ rrsecs=${XTCP_BENCH_RR_SECS:-5}
 conns=${XTCP_BENCH_CONNS:-10000}
 port=6000
 xsock=${XTCP_BENCH_SOCKET:-inet}
+kprof_tag=	# ROUND.PROTO.ROW of the run to profile, when profiling
 pf=
 daddr=10.0.9.2	# the server's address; IPv6 rows set fd00:9::2
 raw=$out/bench.txt
@@ -107,6 +114,19 @@ pflag() {
 	fi
 }
 
+# kprof a|b: when profiling, asks the plugin for a snapshot of its counters
+# (it writes OUTDIR/kprof.LABEL on the host side) and waits for it.
+kprof() {
+	[ -n "$kprof_tag" ] || return 0
+	local i
+	echo "$kprof_tag.$1" >"$out/kprof.req"
+	for ((i = 0; i < 600; i++)); do
+		[ -e "$out/kprof.$kprof_tag.$1" ] && return 0
+		sleep 0.1
+	done
+	fail "kprof snapshot $kprof_tag.$1 did not appear"
+}
+
 # run MODE PROTO CLIENT-ARGS...: one server in bs, one client in bc; prints
 # the client's result line. Non-zero when either side failed.
 run() {
@@ -118,8 +138,11 @@ run() {
 		2>>"$errs" &
 	srv=$!
 	sleep 0.3
+	kprof a
 	line=$(timeout $((3 * secs + 60)) ip netns exec bc "$bench" -m "$mode" -p "$pf" "$@" \
 		"$daddr" $port 2>>"$errs") || rc=$?
+	kprof b
+	[ -z "$kprof_tag" ] || echo "$kprof_tag $line" >>"$out/kprof.runs"
 	if [ "$mode" = bulk ] && [ $rc -eq 0 ]; then
 		wait $srv || rc=$?
 	else
@@ -231,6 +254,21 @@ idle_row() { # round proto
 # order ROUND: the two protocols, XTCP first on odd rounds.
 order() { if (($1 % 2)); then echo xtcp tcp; else echo tcp xtcp; fi; }
 
+# The rows `make profile` counts instructions of.
+main_profile() {
+	local r p
+	: >"$out/kprof.runs"
+	cat /proc/kallsyms >"$out/kallsyms"
+	for r in $(seq 1 "$rounds"); do
+		note "round $r $(date -u +%T)"
+		for p in $(order "$r"); do kprof_tag=$r.$p.rr rr_row "$r" "$p" rr tps; done
+		for p in $(order "$r"); do kprof_tag=$r.$p.crr rr_row "$r" "$p" crr cps; done
+		for p in $(order "$r"); do kprof_tag=$r.$p.bulk1 bulk_row "$r" "$p" bulk1 1; done
+	done
+	note "finished $(date -u +%FT%TZ)"
+	rm -rf "$tmp"
+}
+
 main() {
 	local r p
 	: >"$raw"
@@ -241,6 +279,10 @@ main() {
 	note "tcp_congestion_control=$(sysctl -n net.ipv4.tcp_congestion_control)"
 	note "vbc offloads: $(ip netns exec bc ethtool -k vbc | awk -F': ' '/^(tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload|tx-checksumming|rx-checksumming):/ { printf "%s=%s ", $1, $2 }')"
 	note "started $(date -u +%FT%TZ)"
+	if [ "${XTCP_BENCH_PROFILE:-0}" = 1 ]; then
+		main_profile
+		return
+	fi
 
 	# Idle connections first, before TIME_WAIT sockets of other rows exist.
 	for r in $(seq 1 "$rounds"); do

@@ -482,6 +482,11 @@ main() {
 	else
 		result FAIL "host: scripts/tseq.py --selftest (log: $XTCP_OUT/tseq-selftest.log)"
 	fi
+	if bash scripts/profile.sh --selftest >"$XTCP_OUT/profile-selftest.log" 2>&1; then
+		result PASS "host: scripts/profile.sh --selftest"
+	else
+		result FAIL "host: scripts/profile.sh --selftest (log: $XTCP_OUT/profile-selftest.log)"
+	fi
 
 	t=$(date +%s)
 	if ! "$XTCP_TOP/scripts/setup.sh"; then
