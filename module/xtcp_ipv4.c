@@ -909,9 +909,10 @@ int xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
 	struct xtcp_options opts = {};
 
 	/* Only SYNs carry options XTCP uses, but a malformed list is
-	 * malformed whatever the flags: parse whatever is there.
+	 * malformed whatever the flags: parse whatever is there, unless it
+	 * is the usual timestamps alone (no MSS, well formed).
 	 */
-	if (th->doff > XTCP_HDR_LEN / 4 &&
+	if (th->doff > XTCP_HDR_LEN / 4 && !xtcp_opts_tstamp_only(th) &&
 	    xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - XTCP_HDR_LEN,
 			       th->syn, &opts))
 		return -EINVAL;

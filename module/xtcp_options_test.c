@@ -218,6 +218,43 @@ static void xtcp_write_syn_options__mss(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o.mss, 0x1234);
 }
 
+/* A header (20 bytes) followed by @opts, data offset covering both. */
+static bool tstamp_only(const u8 *opts, unsigned int len)
+{
+	u8 buf[XTCP_MAX_HDR_LEN] = {};
+	struct tcphdr *th = (struct tcphdr *)buf;
+
+	memcpy(buf + XTCP_HDR_LEN, opts, len);
+	th->doff = (XTCP_HDR_LEN + len) / 4;
+	return xtcp_opts_tstamp_only(th);
+}
+
+/* The fast path takes exactly NOP, NOP, timestamps and nothing else. */
+static void xtcp_opts_tstamp_only__layouts(struct kunit *test)
+{
+	static const u8 aligned[] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+	/* Timestamps first, two NOPs after: well formed, not the layout. */
+	static const u8 nops_after[] = { 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1 };
+	static const u8 bad_len[] = { 1, 1, 8, 12, 0, 0, 0, 1, 0, 0, 0, 2 };
+	static const u8 unknown[] = { 1, 1, 99, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+	/* The timestamps, then a SACK block: SACK must not be skipped. */
+	static const u8 with_sack[] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2,
+					1, 1, 5, 10, 0, 0, 0, 9, 0, 0, 0, 10 };
+	struct xtcp_options o;
+
+	KUNIT_EXPECT_TRUE(test, tstamp_only(aligned, sizeof(aligned)));
+	KUNIT_EXPECT_FALSE(test, tstamp_only(nops_after, sizeof(nops_after)));
+	KUNIT_EXPECT_FALSE(test, tstamp_only(bad_len, sizeof(bad_len)));
+	KUNIT_EXPECT_FALSE(test, tstamp_only(unknown, sizeof(unknown)));
+	KUNIT_EXPECT_FALSE(test, tstamp_only(with_sack, sizeof(with_sack)));
+	KUNIT_EXPECT_FALSE(test, tstamp_only(aligned, 0));
+	/* Whatever the fast path takes, the full parser reads the same. */
+	KUNIT_EXPECT_EQ(test, parse(aligned, sizeof(aligned), true, &o), 0);
+	expect_flags(test, &o, false, false, true);
+	KUNIT_EXPECT_EQ(test, o.num_sacks, 0);
+	KUNIT_EXPECT_EQ(test, o.mss, 0);
+}
+
 static struct kunit_case xtcp_options_cases[] = {
 	KUNIT_CASE(xtcp_parse_options__empty),
 	KUNIT_CASE(xtcp_parse_options__mss_on_syn),
@@ -230,6 +267,7 @@ static struct kunit_case xtcp_options_cases[] = {
 	KUNIT_CASE(xtcp_parse_options__truncated),
 	KUNIT_CASE(xtcp_parse_options__wrong_length),
 	KUNIT_CASE(xtcp_write_syn_options__mss),
+	KUNIT_CASE(xtcp_opts_tstamp_only__layouts),
 	{}
 };
 

@@ -614,7 +614,8 @@ bool xtcp_sack_ack(struct sock *sk, const struct sk_buff *skb)
 	u32 ack, una;
 
 	xs->rack.ack_dsack = 0;
-	if (!xs->sack_ok || th->doff <= XTCP_HDR_LEN / 4)
+	if (!xs->sack_ok || th->doff <= XTCP_HDR_LEN / 4 ||
+	    xtcp_opts_tstamp_only(th))
 		return false;
 	if (xtcp_parse_options((const u8 *)(th + 1),
 			       th->doff * 4 - XTCP_HDR_LEN, false, &opts) ||

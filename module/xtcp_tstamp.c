@@ -40,9 +40,6 @@
 
 #include "xtcp.h"
 
-#define XTCP_TS_ALIGNED_WORD	(XTCP_OPT_NOP << 24 | XTCP_OPT_NOP << 16 | \
-				 XTCP_OPT_TIMESTAMP << 8 | XTCP_OLEN_TIMESTAMP)
-
 static siphash_aligned_key_t xtcp_ts_key;
 
 /**
@@ -158,8 +155,7 @@ bool xtcp_tstamp_get(const struct sk_buff *skb, u32 *tsval, u32 *tsecr)
 	if (!len)
 		return false;
 	/* The usual layout (tcp_parse_aligned_timestamp()). */
-	if (len == XTCP_OLEN_TSTAMP_ALIGNED &&
-	    get_unaligned_be32(ptr) == XTCP_TS_ALIGNED_WORD) {
+	if (xtcp_opts_tstamp_only(th)) {
 		*tsval = get_unaligned_be32(ptr + 4);
 		*tsecr = get_unaligned_be32(ptr + 8);
 		return true;

@@ -9,6 +9,7 @@
 
 #include <linux/tcp.h>
 #include <linux/types.h>
+#include <asm/unaligned.h>
 
 #define XTCP_HDR_LEN		20	/* header without options */
 #define XTCP_MAX_HDR_LEN	60	/* data offset 15 */
@@ -44,6 +45,26 @@
 #define XTCP_OLEN_SACK_BASE	2	/* kind, length; then 8 bytes a block */
 #define XTCP_OLEN_SACK_PERBLOCK	8
 #define XTCP_NUM_SACKS		4	/* blocks that fit in 40 bytes of options */
+/* The first word of the usual timestamp layout: NOP, NOP, kind, length. */
+#define XTCP_TS_ALIGNED_WORD	(XTCP_OPT_NOP << 24 | XTCP_OPT_NOP << 16 | \
+				 XTCP_OPT_TIMESTAMP << 8 | XTCP_OLEN_TIMESTAMP)
+
+/**
+ * xtcp_opts_tstamp_only() - are a header's options just NOP, NOP, timestamps?
+ * @th: the header; its data offset was checked against the segment
+ *
+ * The layout of every segment but a SYN once timestamps are agreed (Linux
+ * writes it so, and RFC 7323 Appendix A recommends it). Such a list is
+ * well formed and holds nothing but the timestamps, so the full walk of
+ * xtcp_parse_options() can be skipped, as tcp_fast_parse_options() does.
+ *
+ * Return: true for exactly that option list.
+ */
+static inline bool xtcp_opts_tstamp_only(const struct tcphdr *th)
+{
+	return th->doff * 4 == XTCP_HDR_LEN + XTCP_OLEN_TSTAMP_ALIGNED &&
+	       get_unaligned_be32(th + 1) == XTCP_TS_ALIGNED_WORD;
+}
 
 /**
  * struct xtcp_sack_block - one SACK block (RFC 2018 3), host byte order
